@@ -1,0 +1,80 @@
+import * as tf from '@tensorflow/tfjs';
+
+/** A backend that {@link selectBackend} can be asked for. */
+export type BackendRequest = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+
+/** The name tfjs registers each backend under. */
+export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
+
+/** Options of {@link selectBackend}. */
+export interface SelectBackendOptions {
+  /**
+   * Loads an optional backend package by name (it registers the backend as a side effect).
+   * Defaults to a dynamic `import()`; tests and bundlers may supply their own.
+   */
+  readonly load?: (packageName: string) => Promise<unknown>;
+}
+
+const BACKEND_PACKAGES: Readonly<Record<Exclude<BackendName, 'cpu'>, string>> = {
+  tensorflow: '@tensorflow/tfjs-node',
+  wasm: '@tensorflow/tfjs-backend-wasm',
+};
+
+const INSTALL_HINTS: Readonly<Record<Exclude<BackendName, 'cpu'>, string>> = {
+  tensorflow:
+    "install it with 'npm install @tensorflow/tfjs-node' (it downloads libtensorflow for your platform), or ask for 'wasm' or 'cpu'",
+  wasm: "install it with 'npm install @tensorflow/tfjs-backend-wasm', or ask for 'cpu'",
+};
+
+async function defaultLoad(packageName: string): Promise<unknown> {
+  return import(packageName);
+}
+
+async function tryBackend(name: BackendName, load: (packageName: string) => Promise<unknown>): Promise<Error | null> {
+  if (name !== 'cpu' && tf.findBackendFactory(name) === null) {
+    try {
+      await load(BACKEND_PACKAGES[name]);
+    } catch (error) {
+      return error instanceof Error ? error : new Error(String(error));
+    }
+  }
+  try {
+    const ok = await tf.setBackend(name);
+    return ok ? null : new Error(`tf.setBackend('${name}') returned false`);
+  } catch (error) {
+    return error instanceof Error ? error : new Error(String(error));
+  }
+}
+
+/**
+ * Makes one backend current for the shared tfjs engine and returns its name.
+ *
+ * `auto` tries `@tensorflow/tfjs-node` (native TensorFlow), then
+ * `@tensorflow/tfjs-backend-wasm` (its `.wasm` binaries ship inside the npm package, so no
+ * network is needed), then the plain JavaScript `cpu` backend. Asking for a backend whose
+ * package is missing raises an error that says how to install it. Gradients come with the
+ * `@tensorflow/tfjs` umbrella package, so they are registered whichever backend runs.
+ *
+ * @example
+ * ```ts
+ * const backend = await selectBackend('auto'); // 'tensorflow', 'wasm' or 'cpu'
+ * ```
+ */
+export async function selectBackend(request: BackendRequest = 'auto', options: SelectBackendOptions = {}): Promise<BackendName> {
+  const load = options.load ?? defaultLoad;
+  if (request === 'auto') {
+    for (const name of ['tensorflow', 'wasm', 'cpu'] as const) {
+      if ((await tryBackend(name, load)) === null) return name;
+    }
+    throw new Error("selectBackend('auto') found no usable backend, not even 'cpu'");
+  }
+  if (request !== 'tensorflow' && request !== 'wasm' && request !== 'cpu') {
+    throw new RangeError(`backend must be one of 'auto', 'tensorflow', 'wasm', 'cpu', got ${JSON.stringify(request)}`);
+  }
+  const failure = await tryBackend(request, load);
+  if (failure !== null) {
+    const hint = request === 'cpu' ? '' : `; ${INSTALL_HINTS[request]}`;
+    throw new Error(`backend '${request}' is not available (${failure.message})${hint}`, { cause: failure });
+  }
+  return request;
+}
