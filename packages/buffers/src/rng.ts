@@ -1,10 +1,12 @@
 /**
  * The project's one seeded random generator.
  *
- * Algorithm: xoshiro128** 1.0 (Blackman and Vigna, 2018) on four 32-bit words, seeded by
- * SplitMix32 from a 32-bit seed (or from four words). Floats take 53 random bits from two
- * outputs; normals use the polar Box-Muller method and keep the spare variate in the state,
- * so a saved and restored generator continues exactly.
+ * Algorithm: xoshiro128** 1.0 (Blackman and Vigna, 2018) on four 32-bit words. A 32-bit seed
+ * is expanded to the four words by SplitMix32 (add the golden-ratio constant 0x9e3779b9, then
+ * the MurmurHash3 32-bit finalizer); a saved state restores the four words directly. Floats
+ * take 53 random bits from two outputs; normals use the polar Box-Muller method and keep the
+ * spare variate in the state, so a saved and restored generator continues exactly.
+ * scripts/rng_reference.py is an independent Python implementation the tests compare against.
  */
 
 /** What samplers need from a generator; {@link Rng} implements it. */
@@ -38,6 +40,41 @@ function splitMix32(state: { x: number }): number {
   return (z ^ (z >>> 16)) >>> 0;
 }
 
+/**
+ * Shuffles `array` in place with the Fisher-Yates algorithm, drawing from `source`, and returns
+ * it. Every permutation is equally likely when `source.nextInt` is unbiased.
+ */
+export function shuffleInPlace<T extends { length: number; [index: number]: unknown }>(
+  array: T,
+  source: RandomSource,
+): T {
+  for (let k = array.length - 1; k > 0; k--) {
+    const j = source.nextInt(k + 1);
+    const held = array[k];
+    array[k] = array[j];
+    array[j] = held;
+  }
+  return array;
+}
+
+function checkRange(what: string, low: number, high: number): void {
+  // high - low must be finite too, or low + width * u is Infinity or NaN.
+  if (!(Number.isFinite(low) && Number.isFinite(high) && low <= high && Number.isFinite(high - low))) {
+    throw new RangeError(`${what} needs finite low <= high with a finite width, got low=${low}, high=${high}`);
+  }
+}
+
+/** The smallest float32 value >= x (x finite). */
+function float32AtLeast(x: number): number {
+  const f = Math.fround(x);
+  if (f >= x) return f;
+  if (f === 0) return 2 ** -149; // the smallest positive subnormal
+  const bits = new Int32Array(new Float32Array([f]).buffer);
+  // One ulp towards +Infinity: up the magnitude of a positive value, down that of a negative.
+  bits[0] += f > 0 ? 1 : -1;
+  return new Float32Array(bits.buffer)[0];
+}
+
 function isWordArray(words: unknown): words is number[] {
   return (
     Array.isArray(words) &&
@@ -48,7 +85,7 @@ function isWordArray(words: unknown): words is number[] {
 
 function checkSeed(seed: number): void {
   if (!Number.isInteger(seed) || seed < 0 || seed >= TWO_POW_32) {
-    throw new RangeError(`seed must be an integer in [0, 2^32), got ${String(seed)}`);
+    throw new RangeError(`Rng: seed must be an integer in [0, 2^32), got ${String(seed)}`);
   }
 }
 
@@ -102,17 +139,17 @@ export class Rng implements RandomSource {
   /** Restores a state saved by {@link Rng.getState}. */
   setState(state: RngState): void {
     if (state === null || typeof state !== 'object' || state.algorithm !== 'xoshiro128**') {
-      throw new TypeError(`state must be an RngState of algorithm 'xoshiro128**', got ${JSON.stringify(state)}`);
+      throw new TypeError(`Rng.setState: state must be an RngState of algorithm 'xoshiro128**', got ${JSON.stringify(state)}`);
     }
     const words: unknown = state.words;
     if (!isWordArray(words)) {
-      throw new TypeError(`state.words must be four integers in [0, 2^32), got ${JSON.stringify(words)}`);
+      throw new TypeError(`Rng.setState: state.words must be four integers in [0, 2^32), got ${JSON.stringify(words)}`);
     }
     if (words.every((w) => w === 0)) {
-      throw new RangeError('state.words must not all be zero (xoshiro128** never leaves the zero state)');
+      throw new RangeError('Rng.setState: state.words must not all be zero (xoshiro128** never leaves the zero state)');
     }
     if (state.spareNormal !== null && !Number.isFinite(state.spareNormal)) {
-      throw new TypeError(`state.spareNormal must be a finite number or null, got ${String(state.spareNormal)}`);
+      throw new TypeError(`Rng.setState: state.spareNormal must be a finite number or null, got ${String(state.spareNormal)}`);
     }
     this.setWords(words);
     this.spare = state.spareNormal;
@@ -165,12 +202,17 @@ export class Rng implements RandomSource {
     return (high * 67108864 + low) / TWO_POW_53;
   }
 
-  /** A uniform float in [low, high). */
+  /** A uniform float in [low, high); `low` itself when `low === high`. */
   uniform(low: number, high: number): number {
-    if (!(Number.isFinite(low) && Number.isFinite(high) && low <= high)) {
-      throw new RangeError(`uniform needs finite low <= high, got low=${low}, high=${high}`);
-    }
-    return low + (high - low) * this.nextFloat();
+    checkRange('Rng.uniform', low, high);
+    if (low === high) return low;
+    const width = high - low;
+    let x: number;
+    // low + width * u can round up to high (e.g. uniform(1, 2) with u = 1 - 2^-53): redraw.
+    do {
+      x = low + width * this.nextFloat();
+    } while (x >= high);
+    return x;
   }
 
   /** A standard normal variate (polar Box-Muller; the spare is kept in the state). */
@@ -196,7 +238,7 @@ export class Rng implements RandomSource {
   /** A normal variate with the given mean and standard deviation. */
   normal(mean: number, std: number): number {
     if (!(Number.isFinite(mean) && Number.isFinite(std) && std >= 0)) {
-      throw new RangeError(`normal needs a finite mean and std >= 0, got mean=${mean}, std=${std}`);
+      throw new RangeError(`Rng.normal needs a finite mean and std >= 0, got mean=${mean}, std=${std}`);
     }
     return mean + std * this.nextNormal();
   }
@@ -204,7 +246,7 @@ export class Rng implements RandomSource {
   /** A uniform integer in [0, n), without modulo bias. `n` is an integer in [1, 2^32]. */
   nextInt(n: number): number {
     if (!Number.isInteger(n) || n < 1 || n > TWO_POW_32) {
-      throw new RangeError(`n must be an integer in [1, 2^32], got ${String(n)}`);
+      throw new RangeError(`Rng.nextInt: n must be an integer in [1, 2^32], got ${String(n)}`);
     }
     // Rejection keeps every value equally likely: draw below the largest multiple of n.
     const limit = TWO_POW_32 - (TWO_POW_32 % n);
@@ -215,20 +257,31 @@ export class Rng implements RandomSource {
     return x % n;
   }
 
-  /** Fills `out` with uniform floats in [low, high) and returns it. */
+  /**
+   * Fills `out` with uniform floats in [low, high) and returns it (all `low` when
+   * `low === high`). Values are checked after rounding to the array's precision and redrawn
+   * when rounding took them out of [low, high), so a Float32Array never receives `high`.
+   */
   fillUniform<T extends Float32Array | Float64Array>(out: T, low = 0, high = 1): T {
-    if (!(Number.isFinite(low) && Number.isFinite(high) && low <= high)) {
-      throw new RangeError(`fillUniform needs finite low <= high, got low=${low}, high=${high}`);
+    checkRange('Rng.fillUniform', low, high);
+    if (low === high) return out.fill(low) as T;
+    if (out instanceof Float32Array && !(float32AtLeast(low) < high)) {
+      throw new RangeError(`Rng.fillUniform: no float32 value lies in [low, high), got low=${low}, high=${high}`);
     }
     const width = high - low;
-    for (let k = 0; k < out.length; k++) out[k] = low + width * this.nextFloat();
+    for (let k = 0; k < out.length; k++) {
+      // Near 1 - 2^-25 a float32 store rounds up to high: redraw that element.
+      do {
+        out[k] = low + width * this.nextFloat();
+      } while (out[k] >= high || out[k] < low);
+    }
     return out;
   }
 
   /** Fills `out` with normal variates of the given mean and std and returns it. */
   fillNormal<T extends Float32Array | Float64Array>(out: T, mean = 0, std = 1): T {
     if (!(Number.isFinite(mean) && Number.isFinite(std) && std >= 0)) {
-      throw new RangeError(`fillNormal needs a finite mean and std >= 0, got mean=${mean}, std=${std}`);
+      throw new RangeError(`Rng.fillNormal needs a finite mean and std >= 0, got mean=${mean}, std=${std}`);
     }
     for (let k = 0; k < out.length; k++) out[k] = mean + std * this.nextNormal();
     return out;
@@ -236,23 +289,17 @@ export class Rng implements RandomSource {
 
   /** Shuffles `array` in place (Fisher-Yates) and returns it. */
   shuffle<T extends { length: number; [index: number]: unknown }>(array: T): T {
-    for (let k = array.length - 1; k > 0; k--) {
-      const j = this.nextInt(k + 1);
-      const held = array[k];
-      array[k] = array[j];
-      array[j] = held;
-    }
-    return array;
+    return shuffleInPlace(array, this);
   }
 
   /** A random permutation of 0..n-1, written into `out` when given (its length must be n). */
   permutation(n: number, out?: Int32Array): Int32Array {
     if (!Number.isInteger(n) || n < 0) {
-      throw new RangeError(`n must be a non-negative integer, got ${String(n)}`);
+      throw new RangeError(`Rng.permutation: n must be a non-negative integer, got ${String(n)}`);
     }
     const result = out ?? new Int32Array(n);
     if (result.length !== n) {
-      throw new RangeError(`out must have length n=${n}, got length ${result.length}`);
+      throw new RangeError(`Rng.permutation: out must have length n=${n}, got length ${result.length}`);
     }
     for (let k = 0; k < n; k++) result[k] = k;
     return this.shuffle(result);

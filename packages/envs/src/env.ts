@@ -64,3 +64,17 @@ export interface Env<Obs = Float32Array, Act = number | Float32Array> {
   close(): void;
   render?(): RenderFrame;
 }
+
+/**
+ * An env whose simulator state can be read and restored, for snapshots, planning and tests.
+ * The classic-control tasks use Gymnasium's internal state vectors (float64).
+ */
+export interface StatefulEnv<Obs = Float32Array, Act = number | Float32Array> extends Env<Obs, Act> {
+  /** A copy of the internal state vector. */
+  getState(): Float64Array;
+  /**
+   * Restores a state vector as {@link StatefulEnv.getState} returns it. The env then counts as
+   * mid-episode: `step` may follow without `reset`.
+   */
+  setState(state: ArrayLike<number>): void;
+}

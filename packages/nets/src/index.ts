@@ -4,3 +4,35 @@
  * TensorFlow.js (`@tensorflow/tfjs` is a peer dependency).
  */
 export { selectBackend, type BackendName, type BackendRequest, type SelectBackendOptions } from './backend';
+export { type RandomSource } from './random';
+export {
+  Bernoulli,
+  Categorical,
+  DiagGaussian,
+  MultiCategorical,
+  TanhGaussian,
+  gaussHermite,
+  type CategoricalOptions,
+  type Distribution,
+  type TanhGaussianOptions,
+} from './distributions';
+export { orthogonal, PPO_GAINS } from './init';
+export { Mlp, mlp, type Activation, type MlpInit, type MlpOptions } from './mlp';
+export { NatureCnn, natureCnn, type NatureCnnOptions } from './cnn';
+export { layersTorso, type Torso } from './torso';
+export {
+  ActorCritic,
+  type ActionSpaceSpec,
+  type ActOptions,
+  type ActorCriticOptions,
+  type ActResult,
+  type EvaluateResult,
+} from './actor-critic';
+export {
+  applyWeights,
+  deserializeWeights,
+  serializeWeights,
+  type WeightsManifest,
+  type WeightSpec,
+  type WeightsTarget,
+} from './weights';

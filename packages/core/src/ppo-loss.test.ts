@@ -1,0 +1,132 @@
+import * as tf from '@tensorflow/tfjs';
+import { Rng } from '@ppo/buffers';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ppoLoss } from './ppo-loss';
+import { makeBatch, makeValues, refClipped, refNormalize, refValueLoss } from './test-references';
+import { BACKENDS, checkGradient, expectClose, refMean, runNoLeak, tolerance, useBackend } from './test-utils';
+
+const TERM_NAMES = [
+  'losses/policy_loss',
+  'losses/value_loss',
+  'losses/entropy',
+  'losses/approx_kl',
+  'losses/old_approx_kl',
+  'losses/clipfrac',
+];
+
+function makeData(seed: number, n: number) {
+  const { old, lp, adv } = makeBatch(seed, n, 0.2, 0.2);
+  const values = makeValues(seed + 1000, n, 0.2);
+  const rng = new Rng(seed + 2000);
+  const entropy = Float32Array.from({ length: n }, () => rng.uniform(0.1, 1.5));
+  return { old, lp, adv, v: values.v, oldV: values.old, ret: values.ret, entropy };
+}
+
+describe.each(BACKENDS)('ppoLoss on %s', (backend) => {
+  beforeAll(() => useBackend(backend));
+
+  it.each([
+    { vfCoef: 0.5, entCoef: 0.01, clipRangeVf: 0.2, normalize: false, masked: false },
+    { vfCoef: 1, entCoef: 0, clipRangeVf: undefined, normalize: true, masked: false },
+    { vfCoef: 0.25, entCoef: 0.05, clipRangeVf: 0.2, normalize: true, masked: true },
+  ])('combines the terms: c1 $vfCoef, c2 $entCoef, vf clip $clipRangeVf, normalize $normalize, mask $masked', (c) => {
+    const n = 40;
+    const d = makeData(17, n);
+    const maskValues = c.masked ? Array.from({ length: n }, (_, i) => (i % 5 === 2 ? 0 : 1)) : undefined;
+    const t = {
+      logProbs: tf.tensor1d(d.lp),
+      oldLogProbs: tf.tensor1d(d.old),
+      advantages: tf.tensor1d(d.adv),
+      values: tf.tensor1d(d.v),
+      oldValues: tf.tensor1d(d.oldV),
+      returns: tf.tensor1d(d.ret),
+      entropy: tf.tensor1d(d.entropy),
+    };
+    const mask = maskValues === undefined ? undefined : tf.tensor1d(maskValues);
+    const out = runNoLeak(() =>
+      ppoLoss({ ...t, mask, clipRange: 0.2, clipRangeVf: c.clipRangeVf, vfCoef: c.vfCoef, entCoef: c.entCoef, normalizeAdvantages: c.normalize }),
+    );
+    expect(Object.keys(out).sort()).toEqual(['loss', ...TERM_NAMES].sort());
+    const adv = c.normalize ? refNormalize(d.adv, 1e-8, maskValues) : d.adv;
+    const policy = refClipped(d.lp, d.old, adv, 0.2, 0.2, maskValues);
+    const value = refValueLoss(d.v, d.ret, d.oldV, c.clipRangeVf, maskValues);
+    const entropy = refMean(d.entropy, maskValues);
+    const tol = tolerance('value');
+    expectClose(out['losses/policy_loss'], policy.loss, tol, 'policy_loss');
+    expectClose(out['losses/value_loss'], value, tol, 'value_loss');
+    expectClose(out['losses/entropy'], entropy, tol, 'entropy');
+    expectClose(out['losses/approx_kl'], policy.approxKl, tol, 'approx_kl');
+    expectClose(out['losses/old_approx_kl'], policy.oldApproxKl, tol, 'old_approx_kl');
+    expectClose(out['losses/clipfrac'], policy.clipFraction, tol, 'clipfrac');
+    expectClose(out.loss, policy.loss + c.vfCoef * value - c.entCoef * entropy, tol, 'loss');
+    tf.dispose([...Object.values(t), ...(mask === undefined ? [] : [mask])]);
+  });
+
+  it('gradients w.r.t. logProbs, values and entropy match finite differences', () => {
+    const n = 12;
+    const d = makeData(23, n);
+    const t = {
+      logProbs: tf.tensor1d(d.lp),
+      oldLogProbs: tf.tensor1d(d.old),
+      advantages: tf.tensor1d(d.adv),
+      values: tf.tensor1d(d.v),
+      oldValues: tf.tensor1d(d.oldV),
+      returns: tf.tensor1d(d.ret),
+      entropy: tf.tensor1d(d.entropy),
+    };
+    const hyper = { clipRange: 0.2, clipRangeVf: 0.2, vfCoef: 0.5, entCoef: 0.01 } as const;
+    const total = (lp: ArrayLike<number>, v: ArrayLike<number>, h: ArrayLike<number>) =>
+      refClipped(lp, d.old, d.adv, 0.2, 0.2).loss + 0.5 * refValueLoss(v, d.ret, d.oldV, 0.2) - 0.01 * refMean(h);
+    checkGradient({ loss: (x) => ppoLoss({ ...t, ...hyper, logProbs: x }), reference: (x) => total(x, d.v, d.entropy), x: d.lp, shape: [n] }, 'logProbs');
+    checkGradient({ loss: (x) => ppoLoss({ ...t, ...hyper, values: x }), reference: (x) => total(d.lp, x, d.entropy), x: d.v, shape: [n] }, 'values');
+    checkGradient({ loss: (x) => ppoLoss({ ...t, ...hyper, entropy: x }), reference: (x) => total(d.lp, d.v, x), x: d.entropy, shape: [n] }, 'entropy');
+    tf.dispose(Object.values(t));
+  });
+
+  it('drives optimizer.minimize without leaking tensors between steps', () => {
+    const n = 16;
+    const d = makeData(29, n);
+    const logits = tf.variable(tf.tensor1d(d.lp));
+    const values = tf.variable(tf.tensor1d(d.v));
+    const data = {
+      oldLogProbs: tf.tensor1d(d.old),
+      advantages: tf.tensor1d(d.adv),
+      oldValues: tf.tensor1d(d.oldV),
+      returns: tf.tensor1d(d.ret),
+      entropy: tf.tensor1d(d.entropy),
+    };
+    const optimizer = tf.train.adam(1e-2);
+    const step = () => {
+      const cost = optimizer.minimize(() => ppoLoss({ ...data, logProbs: logits, values, clipRange: 0.2, clipRangeVf: 0.2 }).loss, true);
+      const value = cost?.dataSync()[0] ?? Number.NaN;
+      cost?.dispose();
+      return value;
+    };
+    const first = step(); // creates Adam's slot variables
+    const after = tf.memory().numTensors;
+    let last = first;
+    for (let i = 0; i < 5; i++) last = step();
+    expect(tf.memory().numTensors).toBe(after);
+    expect(last).toBeLessThan(first);
+    optimizer.dispose();
+    tf.dispose([logits, values, ...Object.values(data)]);
+  });
+
+  it('validates its coefficients', () => {
+    const x = tf.tensor1d([-1, -2]);
+    const base = { logProbs: x, oldLogProbs: x, advantages: x, values: x, returns: x, entropy: x, clipRange: 0.2 };
+    expect(() => ppoLoss({ ...base, vfCoef: -1 })).toThrow(/ppoLoss: vfCoef must be >= 0, got -1/);
+    expect(() => ppoLoss({ ...base, entCoef: Number.NaN })).toThrow(/ppoLoss: entCoef must be a finite number, got NaN/);
+    expect(() => ppoLoss({ ...base, normalizeAdvantages: 1 as unknown as boolean })).toThrow(/normalizeAdvantages must be a boolean/);
+    expect(() => ppoLoss({ ...base, clipRangeVf: 0.2 })).toThrow(/valueLoss: oldValues is required/);
+    const before = tf.memory().numTensors;
+    const y = tf.tensor1d([1, 2, 3]);
+    expect(() => ppoLoss({ ...base, entropy: y })).toThrow(/ppoLoss: entropy must have the shape of ppoLoss: logProbs \[2\], got \[3\]/);
+    expect(() => ppoLoss({ ...base, returns: y })).toThrow(/valueLoss: returns must have the shape/);
+    expect(() => ppoLoss({ ...base, mask: y })).toThrow(/mask must have the shape/);
+    y.dispose();
+    // A throw inside the combined loss leaves nothing behind.
+    expect(tf.memory().numTensors).toBe(before);
+    x.dispose();
+  });
+});

@@ -1,0 +1,123 @@
+import * as tf from '@tensorflow/tfjs';
+import { tidyObject } from './reduce';
+import { normalizeAdvantages } from './advantages';
+import { clippedSurrogate } from './surrogate';
+import { type ClipRange, assertFloatTensor, assertNonNegative, assertSameShape } from './validate';
+import { entropyBonus, valueLoss } from './value';
+
+/** Inputs of {@link ppoLoss}. All tensors float32 with one shape (e.g. [minibatch]), checked. */
+export interface PpoLossArgs {
+  /** log pi_theta(a|s) (differentiable). */
+  readonly logProbs: tf.Tensor;
+  /** log pi_old(a|s) from the rollout. */
+  readonly oldLogProbs: tf.Tensor;
+  /** Advantages from the rollout, treated as constants. */
+  readonly advantages: tf.Tensor;
+  /** V_theta(s) (differentiable). */
+  readonly values: tf.Tensor;
+  /** Value targets (returns). */
+  readonly returns: tf.Tensor;
+  /** V_old(s) from the rollout; required with `clipRangeVf`. */
+  readonly oldValues?: tf.Tensor;
+  /** Per-sample policy entropy (differentiable). */
+  readonly entropy: tf.Tensor;
+  /** The policy clip epsilon, see {@link ClippedSurrogateArgs.clipRange}. */
+  readonly clipRange: ClipRange;
+  /** Value clipping range; omit for the unclipped value loss (see {@link valueLoss}). */
+  readonly clipRangeVf?: number;
+  /** c1, the value-loss coefficient; default 0.5 (CleanRL). */
+  readonly vfCoef?: number;
+  /** c2, the entropy coefficient; default 0 (the paper's MuJoCo setting; CleanRL's Atari/classic 0.01). */
+  readonly entCoef?: number;
+  /** Normalise the advantages over this minibatch first (CleanRL's `norm_adv`); default false. */
+  readonly normalizeAdvantages?: boolean;
+  /** Optional 0/1 mask shaped like every other tensor, applied to all three terms. */
+  readonly mask?: tf.Tensor;
+}
+
+/** The named terms of {@link ppoLoss}, keyed by CleanRL's metric names; scalar tensors. */
+export interface PpoLossTerms {
+  /** -L^CLIP. */
+  readonly 'losses/policy_loss': tf.Scalar;
+  /** The value loss including its 0.5 factor (before c1). */
+  readonly 'losses/value_loss': tf.Scalar;
+  /** The mean entropy (before c2). */
+  readonly 'losses/entropy': tf.Scalar;
+  /** k3 estimate of KL(pi_old || pi). */
+  readonly 'losses/approx_kl': tf.Scalar;
+  /** k1 estimate of KL(pi_old || pi). */
+  readonly 'losses/old_approx_kl': tf.Scalar;
+  /** Fraction of ratios outside the clip range. */
+  readonly 'losses/clipfrac': tf.Scalar;
+}
+
+/** Result of {@link ppoLoss}. */
+export interface PpoLossResult {
+  /** policy_loss + c1 * value_loss - c2 * entropy, to minimise. */
+  readonly loss: tf.Scalar;
+  /** The terms, for logging. */
+  readonly terms: PpoLossTerms;
+}
+
+/**
+ * The full PPO objective (Schulman et al. 2017, eq. 9), negated for minimisation:
+ * `loss = -L^CLIP + c1 * L^VF - c2 * S`, with L^VF from {@link valueLoss} (0.5 * squared error,
+ * clipped when `clipRangeVf` is set) and S the mean entropy. Pure: pass it to
+ * `optimizer.minimize(() => ppoLoss(...).loss)` or take gradients yourself.
+ *
+ * @returns `{ loss, terms }`; seven scalar tensors that the caller must dispose (inside
+ * `optimizer.minimize` keep only what you return).
+ * @example
+ * ```ts
+ * const { loss, terms } = ppoLoss({
+ *   logProbs, oldLogProbs, advantages, values, oldValues, returns, entropy,
+ *   clipRange: 0.2, clipRangeVf: 0.2, vfCoef: 0.5, entCoef: 0.01, normalizeAdvantages: true,
+ * });
+ * ```
+ */
+export function ppoLoss(args: PpoLossArgs): PpoLossResult {
+  const vfCoef = args.vfCoef ?? 0.5;
+  const entCoef = args.entCoef ?? 0;
+  assertNonNegative('ppoLoss: vfCoef', vfCoef);
+  assertNonNegative('ppoLoss: entCoef', entCoef);
+  // One row per sample: the value and entropy terms describe the same samples as the policy term.
+  assertFloatTensor('ppoLoss: logProbs', args.logProbs);
+  assertFloatTensor('ppoLoss: values', args.values);
+  assertFloatTensor('ppoLoss: entropy', args.entropy);
+  assertSameShape('ppoLoss: logProbs', args.logProbs, 'ppoLoss: values', args.values);
+  assertSameShape('ppoLoss: logProbs', args.logProbs, 'ppoLoss: entropy', args.entropy);
+  if (args.normalizeAdvantages !== undefined && typeof args.normalizeAdvantages !== 'boolean') {
+    throw new TypeError(`ppoLoss: normalizeAdvantages must be a boolean, got ${typeof args.normalizeAdvantages}`);
+  }
+  return tidyObject(() => {
+    const advantages =
+      args.normalizeAdvantages === true
+        ? normalizeAdvantages(args.advantages, args.mask === undefined ? {} : { mask: args.mask })
+        : args.advantages;
+    const policy = clippedSurrogate({
+      logProbs: args.logProbs,
+      oldLogProbs: args.oldLogProbs,
+      advantages,
+      clipRange: args.clipRange,
+      mask: args.mask,
+    });
+    const value = valueLoss({
+      values: args.values,
+      returns: args.returns,
+      oldValues: args.oldValues,
+      clipRange: args.clipRangeVf,
+      mask: args.mask,
+    });
+    const ent = entropyBonus({ entropy: args.entropy, mask: args.mask });
+    const loss = tf.add<tf.Scalar>(policy.loss, tf.sub(tf.mul(value.loss, vfCoef), tf.mul(ent.entropy, entCoef)));
+    const terms: PpoLossTerms = {
+      'losses/policy_loss': policy.loss,
+      'losses/value_loss': value.loss,
+      'losses/entropy': ent.entropy,
+      'losses/approx_kl': policy.approxKl,
+      'losses/old_approx_kl': policy.oldApproxKl,
+      'losses/clipfrac': policy.clipFraction,
+    };
+    return { loss, terms };
+  });
+}

@@ -1,0 +1,111 @@
+import type * as tf from '@tensorflow/tfjs';
+
+/** Symmetric (a number) or asymmetric (`{ low, high }`) clip range of the probability ratio. */
+export type ClipRange = number | { readonly low: number; readonly high: number };
+
+function describe(value: unknown): string {
+  if (typeof value === 'number') return String(value);
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (value === null) return 'null';
+  if (value === undefined) return 'undefined';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : typeof value;
+}
+
+/**
+ * Duck-typed tensor check: `instanceof` fails when the caller's tfjs is a different module
+ * instance (ESM next to CJS), so the shape of the object is what counts.
+ */
+export function assertTensor(name: string, value: unknown): asserts value is tf.Tensor {
+  const candidate = value as Partial<tf.Tensor> | null;
+  if (
+    typeof candidate !== 'object' ||
+    candidate === null ||
+    !Array.isArray(candidate.shape) ||
+    typeof candidate.dtype !== 'string' ||
+    typeof candidate.dataSync !== 'function'
+  ) {
+    throw new TypeError(`${name} must be a tf.Tensor, got ${describe(value)}`);
+  }
+  if ((candidate as tf.Tensor).isDisposed) {
+    throw new TypeError(`${name} is a disposed tensor`);
+  }
+}
+
+/** A non-empty float32 tensor. */
+export function assertFloatTensor(name: string, value: unknown): asserts value is tf.Tensor {
+  assertTensor(name, value);
+  if (value.dtype !== 'float32') {
+    throw new TypeError(`${name} must have dtype 'float32', got '${value.dtype}'`);
+  }
+  if (value.size === 0) {
+    throw new RangeError(`${name} must have at least one element, got shape [${value.shape.join(', ')}]`);
+  }
+}
+
+/** `b` has exactly the shape of `a` (no broadcasting: a silent broadcast is a classic bug). */
+export function assertSameShape(nameA: string, a: tf.Tensor, nameB: string, b: tf.Tensor): void {
+  const same = a.rank === b.rank && a.shape.every((d, i) => d === b.shape[i]);
+  if (!same) {
+    throw new RangeError(
+      `${nameB} must have the shape of ${nameA} [${a.shape.join(', ')}], got [${b.shape.join(', ')}]`,
+    );
+  }
+}
+
+/** A mask tensor (bool, or float32/int32 holding 0 and 1) shaped like `like`. */
+export function assertMask(name: string, value: unknown, likeName: string, like: tf.Tensor): asserts value is tf.Tensor {
+  assertTensor(name, value);
+  if (value.dtype !== 'bool' && value.dtype !== 'float32' && value.dtype !== 'int32') {
+    throw new TypeError(`${name} must have dtype 'bool', 'float32' or 'int32', got '${value.dtype}'`);
+  }
+  assertSameShape(likeName, like, name, value);
+}
+
+export function assertFiniteNumber(name: string, value: unknown): asserts value is number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    throw new RangeError(`${name} must be a finite number, got ${describe(value)}`);
+  }
+}
+
+export function assertPositive(name: string, value: unknown): asserts value is number {
+  assertFiniteNumber(name, value);
+  if (value <= 0) throw new RangeError(`${name} must be > 0, got ${value}`);
+}
+
+export function assertNonNegative(name: string, value: unknown): asserts value is number {
+  assertFiniteNumber(name, value);
+  if (value < 0) throw new RangeError(`${name} must be >= 0, got ${value}`);
+}
+
+export function assertPositiveInteger(name: string, value: unknown): asserts value is number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+    throw new RangeError(`${name} must be a positive integer, got ${describe(value)}`);
+  }
+}
+
+export function assertOneOf<T extends string>(name: string, value: unknown, allowed: readonly T[]): asserts value is T {
+  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
+    throw new RangeError(`${name} must be one of ${allowed.map((a) => `'${a}'`).join(', ')}, got ${describe(value)}`);
+  }
+}
+
+/**
+ * Resolves a {@link ClipRange} to the distances below and above 1. `low` is at most 1 because
+ * the ratio is never negative, so a lower bound under 0 could never bind.
+ */
+export function parseClipRange(name: string, value: unknown): { low: number; high: number } {
+  if (typeof value === 'number') {
+    assertPositive(name, value);
+    if (value > 1) throw new RangeError(`${name} must be in (0, 1], got ${value}`);
+    return { low: value, high: value };
+  }
+  if (typeof value !== 'object' || value === null) {
+    throw new TypeError(`${name} must be a number or { low, high }, got ${describe(value)}`);
+  }
+  const { low, high } = value as { low?: unknown; high?: unknown };
+  assertPositive(`${name}.low`, low);
+  if (low > 1) throw new RangeError(`${name}.low must be in (0, 1], got ${low}`);
+  assertPositive(`${name}.high`, high);
+  return { low, high };
+}

@@ -1,0 +1,212 @@
+import { readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Rng } from '@ppo/buffers';
+import { afterEach, describe, expect, it } from 'vitest';
+import { make } from '../registry';
+import { Discrete, spacesEqual } from '../spaces';
+import { AsyncVectorEnv } from './async-vector-env';
+import { SyncVectorEnv, VectorEnvError } from './sync-vector-env';
+import './test-envs';
+import type { VectorEnv } from './vector-env';
+import { VectorNormalizeObservation, VectorNormalizeReward, VectorRecordEpisodeStatistics } from './vector-wrappers';
+
+const TEST_ENVS = fileURLToPath(new URL('./test-envs.ts', import.meta.url));
+
+const open: AsyncVectorEnv[] = [];
+async function create(options: Parameters<typeof AsyncVectorEnv.create>[0]): Promise<AsyncVectorEnv> {
+  const venv = await AsyncVectorEnv.create(options);
+  open.push(venv);
+  return venv;
+}
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((v) => v.close().catch(() => undefined)));
+});
+
+/** The OS threads of this process (each worker thread is one). */
+function threadCount(): number {
+  return readdirSync('/proc/self/task').length;
+}
+
+/** Waits (at most 2 s) for the thread count to come back to `expected`; returns the last count. */
+async function threadsSettleTo(expected: number): Promise<number> {
+  let count = threadCount();
+  for (let k = 0; k < 40 && count !== expected; k++) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    count = threadCount();
+  }
+  return count;
+}
+
+function randomActions(venv: VectorEnv, rng: Rng): Float32Array | Int32Array {
+  const space = venv.singleActionSpace;
+  if (space instanceof Discrete) return Int32Array.from({ length: venv.numEnvs }, () => space.sample(rng));
+  const out = new Float32Array(venv.numEnvs * venv.actionSize);
+  for (let i = 0; i < venv.numEnvs; i++) out.set(space.sample(rng) as Float32Array, i * venv.actionSize);
+  return out;
+}
+
+/** Infos with the wall-clock episode durations zeroed (they differ between any two runs). */
+function withoutTimes(infos: readonly Record<string, unknown>[]): Record<string, unknown>[] {
+  return infos.map((info) => (info.episode === undefined ? info : { ...info, episode: { ...(info.episode as object), t: 0 } }));
+}
+
+/** Steps both vector envs with the same actions and expects identical results. */
+function expectSameRun(a: VectorEnv, b: VectorEnv, seed: number, steps: number, split = false): number {
+  const ra = a.reset({ seed });
+  const rb = b.reset({ seed });
+  expect(Array.from(ra.observations)).toEqual(Array.from(rb.observations));
+  expect(ra.infos).toEqual(rb.infos);
+  const rng = new Rng(seed + 1000);
+  let ends = 0;
+  const d = a.observationSize;
+  for (let t = 0; t < steps; t++) {
+    const actions = randomActions(a, rng);
+    const x = a.step(actions);
+    let y;
+    if (split && b instanceof AsyncVectorEnv) {
+      b.stepAsync(actions);
+      y = b.stepWait();
+    } else {
+      y = b.step(actions);
+    }
+    expect(Array.from(y.observations)).toEqual(Array.from(x.observations));
+    expect(Array.from(y.rewards)).toEqual(Array.from(x.rewards));
+    expect(Array.from(y.terminated)).toEqual(Array.from(x.terminated));
+    expect(Array.from(y.truncated)).toEqual(Array.from(x.truncated));
+    expect(withoutTimes(y.infos)).toEqual(withoutTimes(x.infos));
+    for (let i = 0; i < a.numEnvs; i++) {
+      if (x.terminated[i] || x.truncated[i]) {
+        ends++;
+        expect(Array.from(y.finalObservations.subarray(i * d, (i + 1) * d))).toEqual(Array.from(x.finalObservations.subarray(i * d, (i + 1) * d)));
+      }
+    }
+  }
+  return ends;
+}
+
+describe('AsyncVectorEnv', () => {
+  it('equals SyncVectorEnv on CartPole-v1 with an uneven split over 3 workers', async () => {
+    const makeOptions = { maxEpisodeSteps: 20 };
+    const venv = await create({ envId: 'CartPole-v1', numEnvs: 7, numWorkers: 3, makeOptions });
+    const sync = new SyncVectorEnv(Array.from({ length: 7 }, () => () => make('CartPole-v1', makeOptions)));
+    expect(venv.numWorkers).toBe(3);
+    expect(spacesEqual(venv.singleObservationSpace, sync.singleObservationSpace)).toBe(true);
+    expect(spacesEqual(venv.singleActionSpace, sync.singleActionSpace)).toBe(true);
+    expect(expectSameRun(sync, venv, 5, 150)).toBeGreaterThan(20);
+  });
+
+  it('equals SyncVectorEnv with stepAsync/stepWait and Box actions (Pendulum-v1)', async () => {
+    const venv = await create({ envId: 'Pendulum-v1', numEnvs: 4, numWorkers: 2, makeOptions: { maxEpisodeSteps: 25 } });
+    const sync = new SyncVectorEnv(Array.from({ length: 4 }, () => () => make('Pendulum-v1', { maxEpisodeSteps: 25 })));
+    expect(expectSameRun(sync, venv, 8, 60, true)).toBeGreaterThan(4);
+  });
+
+  it('composes with the vector wrappers exactly as SyncVectorEnv does', async () => {
+    const wrap = (v: VectorEnv): VectorEnv => new VectorNormalizeReward(new VectorNormalizeObservation(new VectorRecordEpisodeStatistics(v)));
+    const venv = await create({ envId: 'Acrobot-v1', numEnvs: 4, numWorkers: 2, makeOptions: { maxEpisodeSteps: 30 } });
+    const sync = new SyncVectorEnv(Array.from({ length: 4 }, () => () => make('Acrobot-v1', { maxEpisodeSteps: 30 })));
+    expect(expectSameRun(wrap(sync), wrap(venv), 12, 70)).toBeGreaterThan(4);
+  });
+
+  it('imports modules in the workers (envs registered elsewhere) and carries their infos', async () => {
+    const venv = await create({ envId: 'TestRandomWalk-v0', numEnvs: 5, numWorkers: 2, modules: [TEST_ENVS] });
+    const sync = new SyncVectorEnv(Array.from({ length: 5 }, () => () => make('TestRandomWalk-v0')));
+    expect(expectSameRun(sync, venv, 3, 80)).toBeGreaterThan(10);
+    const r = venv.reset({ seed: 1 });
+    expect(r.infos[4]).toHaveProperty('start');
+  });
+
+  it('raises an error naming the env index and id when an env throws, and closes cleanly after it', async () => {
+    const threads = threadCount();
+    const venv = await create({
+      envId: 'TestRandomWalk-v0',
+      numEnvs: 4,
+      numWorkers: 2,
+      modules: [TEST_ENVS],
+      makeOptions: { failAtStep: 2, failSeed: 13 },
+    });
+    venv.reset({ seed: 10 });
+    const actions = new Int32Array([1, 1, 1, 1]);
+    venv.step(actions);
+    let caught: unknown;
+    try {
+      venv.step(actions);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(VectorEnvError);
+    expect((caught as Error).message).toMatch(/AsyncVectorEnv: env 3 \(TestRandomWalk-v0\) threw in step: deliberate failure at step 2/);
+    expect(() => venv.step(actions)).toThrow(/call reset\(\)/);
+    venv.reset({ seed: 0 });
+    venv.step(actions);
+    // Worker threads (and, from sources, their module-loader threads) are running.
+    expect(threadCount()).toBeGreaterThanOrEqual(threads + 2);
+    await venv.close();
+    expect(venv.runningWorkers).toBe(0);
+    expect(await threadsSettleTo(threads)).toBe(threads);
+    expect(() => venv.step(actions)).toThrow(/closed/);
+    await venv.close();
+  });
+
+  it('raises instead of waiting forever when a worker thread exits, and still closes', async () => {
+    const threads = threadCount();
+    const venv = await create({ envId: 'TestRandomWalk-v0', numEnvs: 2, numWorkers: 2, modules: [TEST_ENVS], makeOptions: { exitAtStep: 1, failSeed: 31 } });
+    venv.reset({ seed: 30 });
+    expect(() => venv.step(new Int32Array([1, 1]))).toThrow(/AsyncVectorEnv.step: worker 1 \(envs 1..1\) exited/);
+    expect(() => venv.reset()).toThrow(/a worker is gone/);
+    await venv.close();
+    expect(venv.runningWorkers).toBe(0);
+    expect(await threadsSettleTo(threads)).toBe(threads);
+  });
+
+  it('times out on an env that never answers, and close() ends the stuck worker', async () => {
+    const threads = threadCount();
+    const venv = await create({
+      envId: 'TestRandomWalk-v0',
+      numEnvs: 2,
+      numWorkers: 1,
+      modules: [TEST_ENVS],
+      makeOptions: { hangAtStep: 1, failSeed: 40 },
+      timeoutMs: 300,
+    });
+    venv.reset({ seed: 40 });
+    expect(() => venv.step(new Int32Array([1, 1]))).toThrow(/worker 0 \(envs 0..1\) did not answer within 300 ms/);
+    const start = performance.now();
+    await venv.close();
+    expect(performance.now() - start).toBeLessThan(10_000);
+    expect(venv.runningWorkers).toBe(0);
+    expect(await threadsSettleTo(threads)).toBe(threads);
+  });
+
+  it('ends every worker on close, also with a step pending', async () => {
+    const threads = threadCount();
+    const venv = await create({ envId: 'CartPole-v1', numEnvs: 4, numWorkers: 2 });
+    // Worker threads (and, from sources, their module-loader threads) are running.
+    expect(threadCount()).toBeGreaterThanOrEqual(threads + 2);
+    expect(venv.runningWorkers).toBe(2);
+    venv.reset({ seed: 1 });
+    venv.stepAsync(new Int32Array(4));
+    expect(() => venv.stepAsync(new Int32Array(4))).toThrow(/already pending/);
+    await venv.close();
+    expect(venv.runningWorkers).toBe(0);
+    expect(await threadsSettleTo(threads)).toBe(threads);
+  });
+
+  it('rejects creation for an unknown id, naming it, and leaves no worker', async () => {
+    const threads = threadCount();
+    await expect(AsyncVectorEnv.create({ envId: 'Nope-v9', numEnvs: 2 })).rejects.toThrow(/no env registered as "Nope-v9"/);
+    expect(await threadsSettleTo(threads)).toBe(threads);
+  });
+
+  it('validates its options and actions', async () => {
+    await expect(AsyncVectorEnv.create({ envId: 'CartPole-v1', numEnvs: 0 })).rejects.toThrow(/numEnvs must be a positive integer/);
+    await expect(AsyncVectorEnv.create({ envId: 'CartPole-v1', numEnvs: 2, numWorkers: 3 })).rejects.toThrow(/numWorkers must be an integer in \[1, numEnvs=2\]/);
+    await expect(AsyncVectorEnv.create({ envId: 'CartPole-v1', numEnvs: 2, modules: [''] })).rejects.toThrow(/modules entries/);
+    const venv = await create({ envId: 'CartPole-v1', numEnvs: 2, numWorkers: 1 });
+    expect(() => venv.step(new Int32Array(2))).toThrow(/call reset\(\) before step\(\)/);
+    venv.reset();
+    expect(() => venv.step(new Int32Array(3))).toThrow(RangeError);
+    expect(() => venv.stepWait()).toThrow(/no step is pending/);
+    expect(() => venv.reset({ seed: -2 })).toThrow(/seed/);
+  });
+});

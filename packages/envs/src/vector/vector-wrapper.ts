@@ -1,0 +1,44 @@
+import type { Space } from '../spaces';
+import { describeValue } from '../spaces';
+import type { VectorEnv, VectorResetOptions, VectorResetResult, VectorStepResult } from './vector-env';
+
+/**
+ * A {@link VectorEnv} around another: every member delegates to `env` until a subclass
+ * overrides it. Wrappers keep the reuse contract: their result arrays are allocated once.
+ */
+export class VectorWrapper implements VectorEnv {
+  /** The wrapped vector env. */
+  readonly env: VectorEnv;
+
+  constructor(env: VectorEnv) {
+    if (env === null || typeof env !== 'object' || typeof env.step !== 'function' || typeof env.reset !== 'function') {
+      throw new TypeError(`${new.target.name}: env must be a VectorEnv, got ${describeValue(env)}`);
+    }
+    this.env = env;
+  }
+
+  get numEnvs(): number {
+    return this.env.numEnvs;
+  }
+  get singleObservationSpace(): Space<unknown> {
+    return this.env.singleObservationSpace;
+  }
+  get singleActionSpace(): Space<unknown> {
+    return this.env.singleActionSpace;
+  }
+  get observationSize(): number {
+    return this.env.observationSize;
+  }
+  get actionSize(): number {
+    return this.env.actionSize;
+  }
+  reset(options?: VectorResetOptions): VectorResetResult {
+    return this.env.reset(options);
+  }
+  step(actions: Float32Array | Int32Array): VectorStepResult {
+    return this.env.step(actions);
+  }
+  close(): void | Promise<void> {
+    return this.env.close();
+  }
+}

@@ -1,0 +1,465 @@
+import * as tf from '@tensorflow/tfjs';
+import { natureCnn } from './cnn';
+import {
+  Bernoulli,
+  Categorical,
+  DiagGaussian,
+  MultiCategorical,
+  TanhGaussian,
+  type Distribution,
+} from './distributions';
+import { PPO_GAINS } from './init';
+import { Mlp, type Activation } from './mlp';
+import { seededSource, type RandomSource } from './random';
+import { checkPositiveInt, layersTorso, makeVariable, uniqueScope, type Torso } from './torso';
+import { readNamedWeights, writeNamedWeights } from './weights';
+
+/**
+ * The action space a policy acts in; the JSON form of `@ppo/envs` spaces (`space.toJSON()`).
+ * Box bounds may be `null` for unbounded components.
+ */
+export type ActionSpaceSpec =
+  | { readonly type: 'discrete'; readonly n: number; readonly start?: number }
+  | {
+      readonly type: 'box';
+      readonly shape: readonly number[];
+      readonly low: readonly (number | null)[];
+      readonly high: readonly (number | null)[];
+    }
+  | { readonly type: 'multi-discrete'; readonly nvec: readonly number[] }
+  | { readonly type: 'multi-binary'; readonly n: number };
+
+/** Options of {@link ActorCritic}. */
+export interface ActorCriticOptions {
+  /** Flat observation size D. */
+  readonly observationSize: number;
+  readonly actionSpace: ActionSpaceSpec;
+  /** Hidden widths of the MLP torsos (default [64, 64]). */
+  readonly hiddenSizes?: readonly number[];
+  /** Hidden nonlinearity of the MLP torsos (default 'tanh'). */
+  readonly activation?: Activation;
+  /**
+   * The feature extractor: 'mlp' (default), 'nature-cnn' (needs `observationShape`), or a
+   * {@link Torso} / tfjs-layers model of your own (see {@link layersTorso}).
+   */
+  readonly torso?: 'mlp' | 'nature-cnn' | Torso | tf.LayersModel;
+  /** The critic's own torso when you pass a `torso` instance and want separate networks. */
+  readonly criticTorso?: Torso | tf.LayersModel;
+  /**
+   * One torso for actor and critic. Default: false for 'mlp' (the paper's continuous-control
+   * setup), true for 'nature-cnn' and for a given `torso` without `criticTorso`.
+   */
+  readonly shared?: boolean;
+  /** Observation shape [H, W, C] for 'nature-cnn'. */
+  readonly observationShape?: readonly [number, number, number];
+  /** Multiplies observations before the CNN, e.g. 1/255 (default 1). */
+  readonly inputScale?: number;
+  /** Initial value of the free log-std of box actions (default 0). */
+  readonly logStdInit?: number;
+  /**
+   * Distribution of box actions: 'gaussian' (default; unbounded, clip in the environment) or
+   * 'tanh-gaussian' (squashed into the bounds, which must then be finite).
+   */
+  readonly continuous?: 'gaussian' | 'tanh-gaussian';
+  /** Seed of the initialisation (an integer in [0, 2^32)); ignored when `rng` is given. */
+  readonly seed?: number;
+  /** Generator of the initialisation. */
+  readonly rng?: RandomSource;
+}
+
+/** Options of {@link ActorCritic.act}. */
+export interface ActOptions {
+  /** Take the mode instead of sampling (for evaluation). */
+  readonly deterministic?: boolean;
+  /**
+   * Allowed actions for discrete and multi-discrete spaces: `count * n` (or
+   * `count * sum(nvec)`) bytes, nonzero meaning allowed. Masked actions are never chosen.
+   */
+  readonly actionMask?: Uint8Array;
+}
+
+/** What {@link ActorCritic.act} returns; fresh arrays on every call. */
+export interface ActResult {
+  /** count * actionSize actions: Int32Array for discrete spaces, Float32Array for box. */
+  readonly actions: Int32Array | Float32Array;
+  /** count log-probabilities of the chosen actions. */
+  readonly logProbs: Float32Array;
+  /** count value estimates. */
+  readonly values: Float32Array;
+}
+
+/**
+ * What {@link ActorCritic.evaluate} returns (tensors owned by the caller's tidy scope). A
+ * type alias rather than an interface so it is a `tf.TensorContainer` (returnable from `tf.tidy`).
+ */
+export type EvaluateResult = {
+  readonly logProbs: tf.Tensor1D;
+  readonly entropy: tf.Tensor1D;
+  readonly values: tf.Tensor1D;
+};
+
+interface ParsedSpace {
+  readonly kind: ActionSpaceSpec['type'];
+  readonly actionSize: number;
+  readonly headSize: number;
+  readonly start: number;
+  readonly nvec: readonly number[];
+  readonly low: Float32Array;
+  readonly high: Float32Array;
+}
+
+function parseActionSpace(space: ActionSpaceSpec): ParsedSpace {
+  const bad = (what: string): never => {
+    throw new RangeError(`actionSpace ${what}, got ${JSON.stringify(space)}`);
+  };
+  if (space === null || typeof space !== 'object') bad('must be an object');
+  const none = new Float32Array(0);
+  switch (space.type) {
+    case 'discrete': {
+      checkPositiveInt('actionSpace.n', space.n);
+      const start = space.start ?? 0;
+      if (!Number.isInteger(start)) bad('start must be an integer');
+      return { kind: 'discrete', actionSize: 1, headSize: space.n, start, nvec: [space.n], low: none, high: none };
+    }
+    case 'multi-discrete': {
+      if (!Array.isArray(space.nvec) || space.nvec.length === 0) bad('nvec must be a non-empty array');
+      space.nvec.forEach((n, i) => checkPositiveInt(`actionSpace.nvec[${i}]`, n));
+      const total = space.nvec.reduce((s, n) => s + n, 0);
+      return { kind: 'multi-discrete', actionSize: space.nvec.length, headSize: total, start: 0, nvec: [...space.nvec], low: none, high: none };
+    }
+    case 'multi-binary':
+      checkPositiveInt('actionSpace.n', space.n);
+      return { kind: 'multi-binary', actionSize: space.n, headSize: space.n, start: 0, nvec: [], low: none, high: none };
+    case 'box': {
+      if (!Array.isArray(space.shape) || space.shape.length === 0) bad('shape must be a non-empty array');
+      space.shape.forEach((d, i) => checkPositiveInt(`actionSpace.shape[${i}]`, d));
+      const size = space.shape.reduce((p, d) => p * d, 1);
+      if (!Array.isArray(space.low) || space.low.length !== size) bad(`low must have ${size} entries`);
+      if (!Array.isArray(space.high) || space.high.length !== size) bad(`high must have ${size} entries`);
+      const low = Float32Array.from(space.low, (v) => (v === null ? -Infinity : v));
+      const high = Float32Array.from(space.high, (v) => (v === null ? Infinity : v));
+      for (let i = 0; i < size; i++) {
+        if (Number.isNaN(low[i]) || Number.isNaN(high[i]) || !(high[i] >= low[i])) bad(`bounds at ${i} must satisfy low <= high`);
+      }
+      return { kind: 'box', actionSize: size, headSize: size, start: 0, nvec: [], low, high };
+    }
+    default:
+      return bad("type must be 'discrete', 'box', 'multi-discrete' or 'multi-binary'");
+  }
+}
+
+function asTorso(t: Torso | tf.LayersModel): Torso {
+  return t instanceof tf.LayersModel ? layersTorso(t) : t;
+}
+
+/**
+ * Policy and value networks for PPO, built from an action-space description.
+ *
+ * Layout (CleanRL / the PPO paper): a torso per network (or one shared torso), a linear
+ * policy head (orthogonal gain 0.01) giving the distribution's parameters, a linear value
+ * head (gain 1), hidden layers with gain sqrt(2), zero biases; box actions use a
+ * state-independent log-std parameter initialised to `logStdInit`.
+ *
+ * Heads by space: discrete -> {@link Categorical}; multi-discrete -> {@link MultiCategorical};
+ * multi-binary -> {@link Bernoulli}; box -> {@link DiagGaussian} (or {@link TanhGaussian}).
+ *
+ * @example
+ * ```ts
+ * const policy = new ActorCritic({ observationSize: 4, actionSpace: { type: 'discrete', n: 2 }, seed: 1 });
+ * const { actions, logProbs, values } = policy.act(observations, numEnvs, rng);
+ * // in the update:
+ * optimizer.minimize(() => {
+ *   const { logProbs, entropy, values } = policy.evaluate(obsTensor, actionTensor);
+ *   return loss(logProbs, entropy, values);
+ * }, false, policy.trainableVariables);
+ * ```
+ */
+export class ActorCritic {
+  /** Flat observation size D. */
+  readonly observationSize: number;
+  /** Values per action: 1 for discrete, nvec.length, n for multi-binary, the box size. */
+  readonly actionSize: number;
+  /** Element type of actions: 'int32' for discrete spaces, 'float32' for box. */
+  readonly actionType: 'int32' | 'float32';
+  /** The action space this policy acts in. */
+  readonly actionSpace: ActionSpaceSpec;
+  /** Whether actor and critic share one torso. */
+  readonly shared: boolean;
+  /** All trainable variables under stable local names (the weights I/O keys). */
+  readonly variables: Readonly<Record<string, tf.Variable>>;
+  /** The same variables in a stable order, for `optimizer.minimize(f, false, varList)`. */
+  readonly trainableVariables: tf.Variable[];
+  private readonly space: ParsedSpace;
+  private readonly continuous: 'gaussian' | 'tanh-gaussian';
+  private readonly actorTorso: Torso;
+  private readonly criticTorso: Torso;
+  private readonly policyHead: Mlp;
+  private readonly valueHead: Mlp;
+  private readonly logStd: tf.Variable | null;
+  private disposed = false;
+
+  constructor(options: ActorCriticOptions) {
+    const { observationSize, hiddenSizes = [64, 64], activation = 'tanh', torso = 'mlp', logStdInit = 0, continuous = 'gaussian' } = options;
+    checkPositiveInt('observationSize', observationSize);
+    if (!Number.isFinite(logStdInit)) throw new RangeError(`logStdInit must be finite, got ${String(logStdInit)}`);
+    if (continuous !== 'gaussian' && continuous !== 'tanh-gaussian') {
+      throw new RangeError(`continuous must be 'gaussian' or 'tanh-gaussian', got ${String(continuous)}`);
+    }
+    const space = parseActionSpace(options.actionSpace);
+    if (space.kind === 'box' && continuous === 'tanh-gaussian') {
+      for (let i = 0; i < space.actionSize; i++) {
+        if (!Number.isFinite(space.low[i]) || !Number.isFinite(space.high[i]) || !(space.high[i] > space.low[i])) {
+          throw new RangeError(`continuous 'tanh-gaussian' needs finite bounds with high > low, got low[${i}] = ${space.low[i]}, high[${i}] = ${space.high[i]}`);
+        }
+      }
+    }
+    const rng = options.rng ?? seededSource(options.seed ?? (() => {
+      throw new RangeError('ActorCritic needs a seed (an integer in [0, 2^32)) or an rng');
+    })());
+    const isInstance = typeof torso === 'object';
+    const shared = options.shared ?? (torso === 'mlp' ? false : options.criticTorso === undefined);
+    if (shared && options.criticTorso !== undefined) throw new RangeError('criticTorso cannot be combined with shared: true');
+    if (isInstance && !shared && options.criticTorso === undefined) {
+      throw new RangeError('shared: false with a torso instance needs a criticTorso as well');
+    }
+    const scope = uniqueScope('actor_critic');
+    // Networks built here are disposed again if a later step fails; the caller's are left alone.
+    const owned: { dispose(): void }[] = [];
+    const own = <T extends { dispose(): void }>(x: T): T => {
+      owned.push(x);
+      return x;
+    };
+    const build = (role: string): Torso => {
+      if (role === 'critic' && options.criticTorso !== undefined) return asTorso(options.criticTorso);
+      if (torso === 'mlp') return own(new Mlp({ inputSize: observationSize, hiddenSizes, activation, init: { rng }, name: `${scope}/${role}` }));
+      if (torso === 'nature-cnn') {
+        if (options.observationShape === undefined) throw new RangeError("torso 'nature-cnn' needs observationShape [height, width, channels]");
+        return own(natureCnn({ inputShape: options.observationShape, inputScale: options.inputScale, rng, name: `${scope}/${role}` }));
+      }
+      if (!isInstance) throw new RangeError(`torso must be 'mlp', 'nature-cnn', a Torso or a tf.LayersModel, got ${String(torso)}`);
+      return asTorso(torso);
+    };
+    const checked = (role: string, t: Torso): Torso => {
+      if (t.inputSize !== observationSize) throw new RangeError(`${role} takes ${t.inputSize} inputs, expected observationSize ${observationSize}`);
+      return t;
+    };
+    let parts: [Torso, Torso, Mlp, Mlp, tf.Variable | null];
+    try {
+      const actorTorso = checked('torso', build(shared ? 'torso' : 'actor'));
+      const criticTorso = shared ? actorTorso : checked('criticTorso', build('critic'));
+      const policyHead = own(new Mlp({
+        inputSize: actorTorso.outputSize, hiddenSizes: [], outputSize: space.headSize,
+        init: { rng, outputGain: PPO_GAINS.policy }, name: `${scope}/policy_head`,
+      }));
+      const valueHead = own(new Mlp({
+        inputSize: criticTorso.outputSize, hiddenSizes: [], outputSize: 1,
+        init: { rng, outputGain: PPO_GAINS.value }, name: `${scope}/value_head`,
+      }));
+      const logStd = space.kind === 'box' ? makeVariable(logStdInit, [space.actionSize], `${scope}/log_std`) : null;
+      parts = [actorTorso, criticTorso, policyHead, valueHead, logStd];
+    } catch (error) {
+      for (const x of owned) x.dispose();
+      throw error;
+    }
+    [this.actorTorso, this.criticTorso, this.policyHead, this.valueHead, this.logStd] = parts;
+
+    const variables: Record<string, tf.Variable> = {};
+    const add = (prefix: string, vars: Readonly<Record<string, tf.Variable>>): void => {
+      for (const [k, v] of Object.entries(vars)) variables[`${prefix}/${k}`] = v;
+    };
+    if (shared) add('torso', this.actorTorso.variables);
+    else {
+      add('actor/torso', this.actorTorso.variables);
+      add('critic/torso', this.criticTorso.variables);
+    }
+    add('actor/head', this.policyHead.variables);
+    add('critic/head', this.valueHead.variables);
+    if (this.logStd !== null) variables['actor/log_std'] = this.logStd;
+    this.variables = variables;
+    this.trainableVariables = Object.values(variables);
+    this.observationSize = observationSize;
+    this.space = space;
+    this.continuous = continuous;
+    this.shared = shared;
+    this.actionSpace = options.actionSpace;
+    this.actionSize = space.actionSize;
+    this.actionType = space.kind === 'box' ? 'float32' : 'int32';
+  }
+
+  /**
+   * The action distribution and value estimates for observations [B, D]. Creates tensors:
+   * call inside `tf.tidy` or `minimize`.
+   *
+   * @param actionMask [B, n] (or [B, sum(nvec)]) allowed actions for discrete spaces.
+   */
+  forward(observations: tf.Tensor2D, actionMask?: tf.Tensor2D): { distribution: Distribution; values: tf.Tensor1D } {
+    this.checkAlive();
+    this.checkObservationTensor(observations);
+    const batch = observations.shape[0];
+    const actorFeatures = this.actorTorso.apply(observations);
+    const criticFeatures = this.shared ? actorFeatures : this.criticTorso.apply(observations);
+    const params = this.policyHead.apply(actorFeatures);
+    const values = tf.reshape<tf.Rank.R1>(this.valueHead.apply(criticFeatures), [batch]);
+    return { distribution: this.makeDistribution(params, actionMask), values };
+  }
+
+  private makeDistribution(params: tf.Tensor2D, mask?: tf.Tensor2D): Distribution {
+    const s = this.space;
+    if (mask !== undefined && s.kind !== 'discrete' && s.kind !== 'multi-discrete') {
+      throw new RangeError(`actionMask is only supported for discrete and multi-discrete spaces, not '${s.kind}'`);
+    }
+    switch (s.kind) {
+      case 'discrete':
+        return new Categorical(params, { mask });
+      case 'multi-discrete':
+        return new MultiCategorical(params, s.nvec, { mask });
+      case 'multi-binary':
+        return new Bernoulli(params);
+      case 'box':
+        return this.continuous === 'gaussian'
+          ? new DiagGaussian(params, this.logStd as tf.Variable)
+          : new TanhGaussian(params, this.logStd as tf.Variable, { low: s.low, high: s.high });
+    }
+  }
+
+  /**
+   * Chooses actions for `count` observations (row-major `count * observationSize`), in one
+   * `tf.tidy` with a single download. Noise comes from `rng`, so a seed reproduces the
+   * actions. Discrete actions include the space's `start` offset.
+   */
+  act(observations: Float32Array, count: number, rng: RandomSource, options: ActOptions = {}): ActResult {
+    this.checkAlive();
+    this.checkObservationArray(observations, count);
+    if (rng === null || typeof rng !== 'object' || typeof rng.nextNormal !== 'function' || typeof rng.nextUint32 !== 'function') {
+      throw new TypeError(`rng must be a RandomSource (nextUint32, nextFloat, nextNormal, nextInt), got ${typeof rng}`);
+    }
+    const s = this.space;
+    const size = this.actionSize;
+    let maskTensorData: Uint8Array | undefined;
+    if (options.actionMask !== undefined) {
+      maskTensorData = this.checkMask(options.actionMask, count);
+    }
+    const data = tf.tidy(() => {
+      const obs = tf.tensor2d(observations, [count, this.observationSize]);
+      const mask = maskTensorData === undefined ? undefined : tf.tensor2d(maskTensorData, [count, s.headSize], 'bool');
+      const { distribution, values } = this.forward(obs, mask);
+      let actions: tf.Tensor;
+      let logProbs: tf.Tensor1D;
+      if (distribution instanceof TanhGaussian) {
+        // Score the pre-squash sample: inverting tanh near the bounds loses precision.
+        const u = options.deterministic === true ? distribution.base.mean : distribution.base.sample(rng);
+        actions = distribution.squash(u);
+        logProbs = distribution.logProbFromPreSquash(u);
+      } else {
+        actions = options.deterministic === true ? distribution.mode() : distribution.sample(rng);
+        logProbs = distribution.logProb(actions);
+      }
+      const actionColumns = tf.reshape(actions.dtype === 'float32' ? actions : tf.cast(actions, 'float32'), [count, size]);
+      const packed = tf.concat([actionColumns, tf.reshape(logProbs, [count, 1]), tf.reshape(values, [count, 1])], 1);
+      return packed.dataSync() as Float32Array;
+    });
+    const width = size + 2;
+    const actionsOut = this.actionType === 'int32' ? new Int32Array(count * size) : new Float32Array(count * size);
+    const logProbsOut = new Float32Array(count);
+    const valuesOut = new Float32Array(count);
+    const offset = s.start;
+    for (let i = 0; i < count; i++) {
+      const row = i * width;
+      for (let j = 0; j < size; j++) actionsOut[i * size + j] = data[row + j] + offset;
+      logProbsOut[i] = data[row + size];
+      valuesOut[i] = data[row + size + 1];
+    }
+    return { actions: actionsOut, logProbs: logProbsOut, values: valuesOut };
+  }
+
+  /** Value estimates for `count` observations (row-major), one download. */
+  predictValues(observations: Float32Array, count: number): Float32Array {
+    this.checkAlive();
+    this.checkObservationArray(observations, count);
+    const data = tf.tidy(() => {
+      const obs = tf.tensor2d(observations, [count, this.observationSize]);
+      return this.valueHead.apply(this.criticTorso.apply(obs)).dataSync() as Float32Array;
+    });
+    return Float32Array.from(data);
+  }
+
+  /**
+   * Log-probabilities of `actions`, entropies and values for the loss. Observations [B, D];
+   * actions int32 or float32: [B] or [B, 1] for discrete (with the space's `start` offset),
+   * [B, actionSize] otherwise. Creates tensors in the caller's scope.
+   */
+  evaluate(observations: tf.Tensor2D, actions: tf.Tensor, options: { actionMask?: tf.Tensor2D } = {}): EvaluateResult {
+    const { distribution, values } = this.forward(observations, options.actionMask);
+    const a = this.space.start !== 0 ? tf.sub(actions, tf.scalar(this.space.start, actions.dtype)) : actions;
+    return { logProbs: distribution.logProb(a), entropy: distribution.entropy(), values };
+  }
+
+  /** Copies of all weights under their local names. */
+  getWeights(): Map<string, Float32Array> {
+    this.checkAlive();
+    return readNamedWeights(this.variables);
+  }
+
+  /** Assigns weights by local name; every variable must be present with its exact size. */
+  setWeights(weights: ReadonlyMap<string, Float32Array> | Readonly<Record<string, Float32Array>>): void {
+    this.checkAlive();
+    writeNamedWeights(this.variables, weights);
+  }
+
+  /** Disposes every variable (including a wrapped tfjs-layers model). */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.actorTorso.dispose();
+    if (!this.shared) this.criticTorso.dispose();
+    this.policyHead.dispose();
+    this.valueHead.dispose();
+    this.logStd?.dispose();
+  }
+
+  private checkAlive(): void {
+    if (this.disposed) throw new Error('ActorCritic has been disposed');
+  }
+
+  private checkObservationArray(observations: Float32Array, count: number): void {
+    checkPositiveInt('count', count);
+    if (!(observations instanceof Float32Array)) throw new TypeError(`observations must be a Float32Array, got ${String(observations)}`);
+    if (observations.length !== count * this.observationSize) {
+      throw new RangeError(
+        `observations must have count * observationSize = ${count} * ${this.observationSize} = ${count * this.observationSize} values, got ${observations.length}`,
+      );
+    }
+    // NaN would silently poison every output; the scan is cheap next to one tfjs op.
+    for (let i = 0; i < observations.length; i++) {
+      if (Number.isNaN(observations[i])) throw new RangeError(`observations[${i}] is NaN (row ${Math.floor(i / this.observationSize)})`);
+    }
+  }
+
+  private checkObservationTensor(observations: tf.Tensor2D): void {
+    if (!(observations instanceof tf.Tensor) || observations.rank !== 2 || observations.shape[1] !== this.observationSize) {
+      throw new RangeError(
+        `observations must be a tensor [batch, ${this.observationSize}], got ${observations instanceof tf.Tensor ? `[${observations.shape.join(', ')}]` : String(observations)}`,
+      );
+    }
+  }
+
+  private checkMask(mask: Uint8Array, count: number): Uint8Array {
+    const s = this.space;
+    if (s.kind !== 'discrete' && s.kind !== 'multi-discrete') {
+      throw new RangeError(`actionMask is only supported for discrete and multi-discrete spaces, not '${s.kind}'`);
+    }
+    if (!(mask instanceof Uint8Array) || mask.length !== count * s.headSize) {
+      throw new RangeError(`actionMask must be a Uint8Array of count * ${s.headSize} = ${count * s.headSize} bytes, got ${mask instanceof Uint8Array ? mask.length : String(mask)}`);
+    }
+    for (let i = 0; i < count; i++) {
+      let offset = i * s.headSize;
+      for (const [c, n] of s.nvec.entries()) {
+        let any = false;
+        for (let k = 0; k < n && !any; k++) any = mask[offset + k] !== 0;
+        if (!any) throw new RangeError(`actionMask row ${i} allows no action${s.nvec.length > 1 ? ` in component ${c}` : ''}`);
+        offset += n;
+      }
+    }
+    return mask;
+  }
+}

@@ -1,0 +1,132 @@
+import * as tf from '@tensorflow/tfjs';
+import { orthogonal, PPO_GAINS } from './init';
+import { seededSource, type RandomSource } from './random';
+import { checkPositiveInt, makeVariable, uniqueScope, type Torso } from './torso';
+
+/** Options of {@link natureCnn}. */
+export interface NatureCnnOptions {
+  /** Observation shape [height, width, channels] (channels last), e.g. [84, 84, 4] or [10, 10, 4]. */
+  readonly inputShape: readonly [number, number, number];
+  /**
+   * 'atari': the DQN/PPO Nature network (conv 32x8x8/4, 64x4x4/2, 64x3x3/1, dense 512, ReLU).
+   * 'minatar': the MinAtar network (conv 16x3x3/1, dense 128, ReLU).
+   * Default: 'atari' when height and width are at least 36 (the smallest the Atari stack
+   * accepts), 'minatar' otherwise.
+   */
+  readonly variant?: 'atari' | 'minatar';
+  /** Multiplies the input first, e.g. 1/255 for raw pixels (default 1). */
+  readonly inputScale?: number;
+  /** Generator for the kernels; takes precedence over `seed`. */
+  readonly rng?: RandomSource;
+  /** Seed when no `rng` is given (default 0). */
+  readonly seed?: number;
+  /** Prefix of the tfjs variable names, default 'cnn'. */
+  readonly name?: string;
+}
+
+interface ConvLayer {
+  readonly filter: tf.Variable;
+  readonly bias: tf.Variable;
+  readonly stride: number;
+}
+
+const VARIANTS = {
+  atari: { convs: [[32, 8, 4], [64, 4, 2], [64, 3, 1]] as const, dense: 512 },
+  minatar: { convs: [[16, 3, 1]] as const, dense: 128 },
+};
+
+/**
+ * The Nature-CNN torso (Mnih et al. 2015) and its MinAtar counterpart (Young and Tian 2019),
+ * on flat observation rows [B, H*W*C], with orthogonal kernels (gain sqrt(2)) and zero
+ * biases as in PPO's Atari setup. Output: [B, 512] ('atari') or [B, 128] ('minatar').
+ */
+export class NatureCnn implements Torso {
+  readonly inputSize: number;
+  readonly outputSize: number;
+  readonly variables: Readonly<Record<string, tf.Variable>>;
+  /** The variant in use. */
+  readonly variant: 'atari' | 'minatar';
+  private readonly inputShape: [number, number, number];
+  private readonly convs: ConvLayer[] = [];
+  private readonly denseKernel: tf.Variable;
+  private readonly denseBias: tf.Variable;
+  private readonly flatSize: number;
+  private readonly inputScale: number;
+
+  constructor(options: NatureCnnOptions) {
+    const { inputShape, inputScale = 1, name = 'cnn' } = options;
+    if (!Array.isArray(inputShape) || inputShape.length !== 3) {
+      throw new RangeError(`inputShape must be [height, width, channels], got ${JSON.stringify(inputShape)}`);
+    }
+    inputShape.forEach((d, i) => checkPositiveInt(`inputShape[${i}]`, d));
+    if (!Number.isFinite(inputScale)) throw new RangeError(`inputScale must be finite, got ${String(inputScale)}`);
+    const [height, width, channels] = inputShape;
+    const variant = options.variant ?? (height >= 36 && width >= 36 ? 'atari' : 'minatar');
+    if (variant !== 'atari' && variant !== 'minatar') throw new RangeError(`variant must be 'atari' or 'minatar', got ${String(variant)}`);
+    this.variant = variant;
+    this.inputShape = [height, width, channels];
+    this.inputSize = height * width * channels;
+    this.inputScale = inputScale;
+    const rng = options.rng ?? seededSource(options.seed ?? 0);
+    const scope = uniqueScope(name);
+    const variables: Record<string, tf.Variable> = {};
+    // Check every layer's output size before creating any variable, so a failure leaks nothing.
+    let [h, w] = [height, width];
+    for (const [, size, stride] of VARIANTS[variant].convs) {
+      h = Math.floor((h - size) / stride) + 1;
+      w = Math.floor((w - size) / stride) + 1;
+      if (h < 1 || w < 1) throw new RangeError(`inputShape ${JSON.stringify(inputShape)} is too small for the '${variant}' network`);
+    }
+    let c = channels;
+    VARIANTS[variant].convs.forEach(([filters, size, stride], i) => {
+      // The filter [k, k, cIn, cOut] is row-major [fanIn, cOut], like a dense kernel.
+      const fanIn = size * size * c;
+      const filter = makeVariable(orthogonal(fanIn, filters, PPO_GAINS.hidden, rng), [size, size, c, filters], `${scope}/conv${i}/kernel`);
+      const bias = makeVariable(0, [filters], `${scope}/conv${i}/bias`);
+      variables[`conv${i}/kernel`] = filter;
+      variables[`conv${i}/bias`] = bias;
+      this.convs.push({ filter, bias, stride });
+      c = filters;
+    });
+    this.flatSize = h * w * c;
+    const units = VARIANTS[variant].dense;
+    this.denseKernel = makeVariable(orthogonal(this.flatSize, units, PPO_GAINS.hidden, rng), [this.flatSize, units], `${scope}/dense/kernel`);
+    this.denseBias = makeVariable(0, [units], `${scope}/dense/bias`);
+    variables['dense/kernel'] = this.denseKernel;
+    variables['dense/bias'] = this.denseBias;
+    this.outputSize = units;
+    this.variables = variables;
+  }
+
+  apply(x: tf.Tensor2D): tf.Tensor2D {
+    let h: tf.Tensor4D = tf.reshape(x, [-1, ...this.inputShape]);
+    if (this.inputScale !== 1) h = tf.mul(h, this.inputScale);
+    for (const conv of this.convs) {
+      h = tf.fused.conv2d({ x: h, filter: conv.filter as tf.Tensor4D, strides: conv.stride, pad: 'valid', bias: conv.bias, activation: 'relu' });
+    }
+    const flat = tf.reshape(h, [-1, this.flatSize]);
+    return tf.fused.matMul({ a: flat, b: this.denseKernel, bias: this.denseBias, activation: 'relu' }) as tf.Tensor2D;
+  }
+
+  dispose(): void {
+    for (const conv of this.convs) {
+      conv.filter.dispose();
+      conv.bias.dispose();
+    }
+    this.denseKernel.dispose();
+    this.denseBias.dispose();
+  }
+}
+
+/**
+ * Builds a {@link NatureCnn} torso.
+ *
+ * @example
+ * ```ts
+ * const torso = natureCnn({ inputShape: [84, 84, 4], inputScale: 1 / 255, seed: 1 }); // -> [B, 512]
+ * const minatar = natureCnn({ inputShape: [10, 10, 6], seed: 1 });                  // -> [B, 128]
+ * ```
+ */
+export function natureCnn(options: NatureCnnOptions): NatureCnn {
+  return new NatureCnn(options);
+}

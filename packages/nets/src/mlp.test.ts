@@ -1,0 +1,103 @@
+import { Rng } from '@ppo/buffers';
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it } from 'vitest';
+import { natureCnn } from './cnn';
+import { mlp } from './mlp';
+import { BACKENDS, useBackend } from './test-helpers';
+
+/** Naive float64 forward pass of a dense stack, for reference. */
+function referenceForward(x: number[], layers: { kernel: Float32Array; bias: Float32Array; inSize: number; outSize: number; act: (v: number) => number }[]): number[] {
+  let h = x;
+  for (const l of layers) {
+    const out = new Array<number>(l.outSize).fill(0);
+    for (let j = 0; j < l.outSize; j++) {
+      let s = l.bias[j];
+      for (let i = 0; i < l.inSize; i++) s += h[i] * l.kernel[i * l.outSize + j];
+      out[j] = l.act(s);
+    }
+    h = out;
+  }
+  return h;
+}
+
+describe.each(BACKENDS)('mlp on %s', (backend) => {
+  useBackend(backend);
+
+  it.each(['tanh', 'relu'] as const)('%s forward pass matches a naive reference', (activation) => {
+    const net = mlp({ inputSize: 5, hiddenSizes: [7, 6], activation, outputSize: 3, init: { seed: 4 } });
+    try {
+      const rng = new Rng(1);
+      // Non-zero biases so the bias path is exercised.
+      for (const [name, v] of Object.entries(net.variables)) {
+        if (name.endsWith('bias')) {
+          tf.tidy(() => {
+            v.assign(tf.tensor1d(Array.from({ length: v.size }, () => rng.normal(0, 0.5))));
+          });
+        }
+      }
+      const read = (name: string): Float32Array => net.variables[name].dataSync() as Float32Array;
+      const act = activation === 'tanh' ? Math.tanh : (v: number): number => Math.max(0, v);
+      const layers = [
+        { kernel: read('hidden0/kernel'), bias: read('hidden0/bias'), inSize: 5, outSize: 7, act },
+        { kernel: read('hidden1/kernel'), bias: read('hidden1/bias'), inSize: 7, outSize: 6, act },
+        { kernel: read('output/kernel'), bias: read('output/bias'), inSize: 6, outSize: 3, act: (v: number) => v },
+      ];
+      const rows = Array.from({ length: 4 }, () => Array.from({ length: 5 }, () => rng.normal(0, 1)));
+      const got = tf.tidy(() => net.apply(tf.tensor2d(rows)).arraySync());
+      rows.forEach((row, i) => referenceForward(row, layers).forEach((v, j) => expect(got[i][j]).toBeCloseTo(v, 5)));
+      expect(net.outputSize).toBe(3);
+    } finally {
+      net.dispose();
+    }
+  });
+
+  it('without outputSize it is a torso ending in the activation; gains are honoured', () => {
+    const torso = mlp({ inputSize: 3, hiddenSizes: [8], activation: 'relu', init: { seed: 1, hiddenGain: 2 } });
+    const head = mlp({ inputSize: 8, hiddenSizes: [], outputSize: 2, init: { seed: 1, outputGain: 0.01 } });
+    try {
+      expect(Object.keys(torso.variables)).toEqual(['hidden0/kernel', 'hidden0/bias']);
+      expect(Object.keys(head.variables)).toEqual(['output/kernel', 'output/bias']);
+      const out = tf.tidy(() => torso.apply(tf.tensor2d([[-5, 3, 1]])).dataSync());
+      expect(Array.from(out).every((v) => v >= 0)).toBe(true);
+      // A wide [3, 8] kernel has orthogonal rows of norm gain (2), so squared norm 4.
+      const k = torso.variables['hidden0/kernel'].dataSync();
+      for (let r = 0; r < 3; r++) {
+        let s = 0;
+        for (let c = 0; c < 8; c++) s += k[r * 8 + c] ** 2;
+        expect(s).toBeCloseTo(4, 4);
+      }
+      const h = head.variables['output/kernel'].dataSync();
+      for (let c = 0; c < 2; c++) {
+        let s = 0;
+        for (let r = 0; r < 8; r++) s += h[r * 2 + c] ** 2;
+        expect(s).toBeCloseTo(1e-4, 8);
+      }
+    } finally {
+      torso.dispose();
+      head.dispose();
+    }
+  });
+
+  it('validates its options, naming the argument', () => {
+    expect(() => mlp({ inputSize: 3, hiddenSizes: [8, 0] })).toThrow(/hiddenSizes\[1\] must be a positive integer, got 0/);
+    expect(() => mlp({ inputSize: 3, hiddenSizes: [] })).toThrow(/needs hiddenSizes or an outputSize/);
+    expect(() => mlp({ inputSize: 3, activation: 'gelu' as 'tanh' })).toThrow(/activation must be 'tanh' or 'relu', got gelu/);
+    expect(() => mlp({ inputSize: 3, init: { seed: -1 } })).toThrow(/seed must be an integer in \[0, 2\^32\), got -1/);
+  });
+
+  it('natureCnn (MinAtar variant) maps flat rows to 128 ReLU features', () => {
+    const cnn = natureCnn({ inputShape: [10, 10, 3], seed: 2 });
+    try {
+      expect(cnn.variant).toBe('minatar');
+      expect(cnn.inputSize).toBe(300);
+      const out = tf.tidy(() => cnn.apply(tf.ones([2, 300])).arraySync());
+      expect(out.length).toBe(2);
+      expect(out[0].length).toBe(128);
+      expect(out[0].every((v) => v >= 0)).toBe(true);
+      expect(out[1]).toEqual(out[0]);
+      expect(() => natureCnn({ inputShape: [20, 20, 3], variant: 'atari' })).toThrow(/too small for the 'atari' network/);
+    } finally {
+      cnn.dispose();
+    }
+  });
+});

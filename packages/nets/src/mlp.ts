@@ -1,0 +1,120 @@
+import * as tf from '@tensorflow/tfjs';
+import { orthogonal, PPO_GAINS } from './init';
+import { seededSource, type RandomSource } from './random';
+import { checkPositiveInt, isArray, makeVariable, uniqueScope, type Torso } from './torso';
+
+/** Hidden-layer nonlinearity of an {@link Mlp}. */
+export type Activation = 'tanh' | 'relu';
+
+/** Initialisation of an {@link Mlp}: orthogonal kernels, zero biases. */
+export interface MlpInit {
+  /** Generator for the kernels; takes precedence over `seed`. */
+  readonly rng?: RandomSource;
+  /** Seed of a generator for the kernels when no `rng` is given (default 0). */
+  readonly seed?: number;
+  /** Gain of the hidden layers (default sqrt(2)). */
+  readonly hiddenGain?: number;
+  /** Gain of the output layer (default 1; use 0.01 for a policy head). */
+  readonly outputGain?: number;
+}
+
+/** Options of {@link mlp}. */
+export interface MlpOptions {
+  /** Input features per row. */
+  readonly inputSize: number;
+  /** Widths of the hidden layers (default [64, 64]; [] for a single linear layer). */
+  readonly hiddenSizes?: readonly number[];
+  /** Hidden nonlinearity (default 'tanh'). */
+  readonly activation?: Activation;
+  /**
+   * Width of a final linear layer. Omit it for a torso whose output is the last hidden
+   * layer (after its activation).
+   */
+  readonly outputSize?: number;
+  readonly init?: MlpInit;
+  /** Prefix of the tfjs variable names (made process-unique), default 'mlp'. */
+  readonly name?: string;
+}
+
+interface DenseLayer {
+  readonly kernel: tf.Variable;
+  readonly bias: tf.Variable;
+  readonly activate: boolean;
+}
+
+/**
+ * A multilayer perceptron on its own `tf.Variable`s. Each layer is one fused matmul-with-bias
+ * (ReLU fused too); tanh runs as a separate op because fused tanh is not implemented on the
+ * cpu and wasm backends. Fewer ops means less per-op framework overhead, which dominates at
+ * the small batch sizes of environment stepping.
+ */
+export class Mlp implements Torso {
+  readonly inputSize: number;
+  readonly outputSize: number;
+  readonly variables: Readonly<Record<string, tf.Variable>>;
+  private readonly layers: DenseLayer[];
+  private readonly activation: Activation;
+
+  constructor(options: MlpOptions) {
+    const { inputSize, hiddenSizes = [64, 64], activation = 'tanh', outputSize, init = {}, name = 'mlp' } = options;
+    checkPositiveInt('inputSize', inputSize);
+    if (!isArray(hiddenSizes)) throw new TypeError(`hiddenSizes must be an array, got ${String(hiddenSizes)}`);
+    hiddenSizes.forEach((h, i) => checkPositiveInt(`hiddenSizes[${i}]`, h));
+    if (outputSize !== undefined) checkPositiveInt('outputSize', outputSize);
+    if (outputSize === undefined && hiddenSizes.length === 0) throw new RangeError('mlp needs hiddenSizes or an outputSize');
+    if (activation !== 'tanh' && activation !== 'relu') throw new RangeError(`activation must be 'tanh' or 'relu', got ${String(activation)}`);
+    const hiddenGain = init.hiddenGain ?? PPO_GAINS.hidden;
+    const outputGain = init.outputGain ?? PPO_GAINS.value;
+    const rng = init.rng ?? seededSource(init.seed ?? 0);
+    const scope = uniqueScope(name);
+    this.activation = activation;
+    this.inputSize = inputSize;
+    const widths = outputSize === undefined ? [...hiddenSizes] : [...hiddenSizes, outputSize];
+    const variables: Record<string, tf.Variable> = {};
+    this.layers = [];
+    let fanIn = inputSize;
+    widths.forEach((width, i) => {
+      const isOutput = outputSize !== undefined && i === widths.length - 1;
+      const local = isOutput ? 'output' : `hidden${i}`;
+      const kernel = makeVariable(orthogonal(fanIn, width, isOutput ? outputGain : hiddenGain, rng), [fanIn, width], `${scope}/${local}/kernel`);
+      const bias = makeVariable(0, [width], `${scope}/${local}/bias`);
+      variables[`${local}/kernel`] = kernel;
+      variables[`${local}/bias`] = bias;
+      this.layers.push({ kernel, bias, activate: !isOutput });
+      fanIn = width;
+    });
+    this.outputSize = fanIn;
+    this.variables = variables;
+  }
+
+  apply(x: tf.Tensor2D): tf.Tensor2D {
+    let h = x;
+    for (const layer of this.layers) {
+      const fuseRelu = layer.activate && this.activation === 'relu';
+      h = tf.fused.matMul({ a: h, b: layer.kernel, bias: layer.bias, activation: fuseRelu ? 'relu' : 'linear' }) as tf.Tensor2D;
+      if (layer.activate && this.activation === 'tanh') h = tf.tanh(h);
+    }
+    return h;
+  }
+
+  dispose(): void {
+    for (const layer of this.layers) {
+      layer.kernel.dispose();
+      layer.bias.dispose();
+    }
+  }
+}
+
+/**
+ * Builds an {@link Mlp} with orthogonal initialisation (PPO gains by default) and zero biases.
+ *
+ * @example
+ * ```ts
+ * const policyNet = mlp({ inputSize: 4, hiddenSizes: [64, 64], activation: 'tanh', outputSize: 2,
+ *   init: { seed: 1, outputGain: 0.01 } });
+ * const logits = tf.tidy(() => policyNet.apply(tf.zeros([8, 4])));
+ * ```
+ */
+export function mlp(options: MlpOptions): Mlp {
+  return new Mlp(options);
+}

@@ -1,0 +1,93 @@
+/**
+ * The checkpoint format: one JSON document (config, counters, generator states, normalization
+ * statistics, optimizer step, weight manifest) plus one binary blob of float32 arrays
+ * (weights, then Adam's first and second moments). Pure data: files are written by
+ * `@ppo/trainer/node`.
+ */
+import type { RngState } from '@ppo/buffers';
+import type { PPOConfig } from './config';
+
+/** The current checkpoint format version. */
+export const CHECKPOINT_VERSION = 1;
+
+/** Shape and offset of one array in the binary blob. */
+export interface ArrayEntry {
+  readonly name: string;
+  readonly shape: number[];
+  /** Offset in float32 elements from the start of the blob. */
+  readonly offset: number;
+  readonly size: number;
+}
+
+/** The JSON half of a checkpoint. */
+export interface CheckpointMeta {
+  readonly format: 'ppo-checkpoint';
+  readonly version: number;
+  readonly config: PPOConfig;
+  readonly counters: {
+    readonly globalStep: number;
+    readonly update: number;
+    readonly episodes: number;
+  };
+  readonly rngs: Readonly<Record<string, RngState>>;
+  /** RunningMeanStd states of the observation and return normalizers, or null when off. */
+  readonly normalization: {
+    readonly observation: unknown;
+    readonly reward: unknown;
+  };
+  /** PPO-KL's current beta, or null for PPO-Clip. */
+  readonly klBeta: number | null;
+  /** Raw returns of the most recent episodes (for the recent-return metric). */
+  readonly recentReturns: number[];
+  readonly optimizer: { readonly step: number };
+  /** Rows of env actions taken so far (`globalStep / numEnvs`); resume replays them. */
+  readonly actionRows: number;
+  /** Byte length of the action log up to this checkpoint (`actionRows * numEnvs * actionSize * 4`). */
+  readonly actionLogBytes: number;
+  readonly weights: ArrayEntry[];
+  readonly adamM: ArrayEntry[];
+  readonly adamV: ArrayEntry[];
+  /** Byte lengths of the run directory's log files at this checkpoint (resume truncates to them). */
+  readonly logSizes: Readonly<Record<string, number>>;
+}
+
+/** A checkpoint in memory. */
+export interface Checkpoint {
+  readonly meta: CheckpointMeta;
+  /** Every float32 array named in `meta`, concatenated. */
+  readonly data: Float32Array;
+}
+
+/** Lays named arrays out in one blob; returns the entries and the blob. */
+export function packArrays(groups: { name: string; shape: number[]; data: Float32Array }[][]): {
+  entries: ArrayEntry[][];
+  data: Float32Array;
+} {
+  let total = 0;
+  for (const group of groups) for (const a of group) total += a.data.length;
+  const data = new Float32Array(total);
+  let offset = 0;
+  const entries = groups.map((group) =>
+    group.map((a) => {
+      const size = a.shape.reduce((p, q) => p * q, 1);
+      if (size !== a.data.length) {
+        throw new RangeError(`array '${a.name}' has shape [${a.shape.join(', ')}] but ${a.data.length} values`);
+      }
+      data.set(a.data, offset);
+      const entry = { name: a.name, shape: [...a.shape], offset, size };
+      offset += size;
+      return entry;
+    }),
+  );
+  return { entries, data };
+}
+
+/** The arrays of one entry list, as views into `data`, after checking they fit. */
+export function unpackArrays(entries: readonly ArrayEntry[], data: Float32Array, what: string): Float32Array[] {
+  return entries.map((e) => {
+    if (!Number.isInteger(e.offset) || e.offset < 0 || e.offset + e.size > data.length) {
+      throw new RangeError(`checkpoint ${what} '${e.name}' lies outside the data (offset ${e.offset}, size ${e.size}, data ${data.length})`);
+    }
+    return data.subarray(e.offset, e.offset + e.size);
+  });
+}

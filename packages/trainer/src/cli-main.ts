@@ -1,0 +1,285 @@
+/**
+ * The `ppo` command line: `train`, `eval`, `plot`, `list-envs`. Node-only.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { listEnvs } from '@ppo/envs';
+import { CONFIG_SCHEMA, ConfigError, PRESETS, resolveConfig, type PPOConfig, type PresetName } from './config';
+import { evaluateRun, plotRun, runTraining } from './runner';
+
+/** The usage text printed by `ppo --help` and on a usage error. */
+export const USAGE = `Usage:
+  ppo train --env ID [--preset classic|mujoco|atari] [--total-steps N] [--seed S] [--num-envs N]
+            [--backend auto|wasm|cpu|tensorflow] [--out DIR] [--config file.json]
+            [--quiet] [--<hyperparameter> VALUE ...]
+  ppo train --resume DIR
+  ppo eval DIR [--episodes K] [--seed S] [--backend auto|wasm|cpu|tensorflow]
+  ppo plot DIR
+  ppo list-envs [--json]
+  ppo --help
+
+Hyperparameters (kebab-case of the config fields; booleans also as --flag / --no-flag;
+'null' turns off a nullable one; lists as 64,64):
+${Object.keys(CONFIG_SCHEMA)
+  .map((k) => `  --${kebab(k)}`)
+  .join('\n')}
+
+A run directory holds config.json, metrics.jsonl, progress.csv, checkpoints/, final/ and
+learning-curve.svg (+ .png). Exit codes: 0 ok, 1 error, 2 usage, 130/143 stopped by a signal.`;
+
+function kebab(name: string): string {
+  return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
+
+const FLAG_TO_FIELD: ReadonlyMap<string, keyof PPOConfig> = new Map(
+  (Object.keys(CONFIG_SCHEMA) as (keyof PPOConfig)[]).map((k) => [kebab(k), k]),
+);
+
+/** A bad command line; `main` prints the usage and exits with code 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/** A parsed command line. */
+export type ParsedCommand =
+  | { command: 'help' }
+  | { command: 'list-envs'; json: boolean }
+  | { command: 'plot'; dir: string }
+  | { command: 'eval'; dir: string; episodes?: number; seed?: number; backend?: PPOConfig['backend'] }
+  | { command: 'train'; resume: string | null; out: string | null; preset: PresetName; configFile: string | null; overrides: Partial<PPOConfig>; quiet: boolean };
+
+function parseValue(field: keyof PPOConfig, text: string): unknown {
+  const kind = CONFIG_SCHEMA[field];
+  const bad = (expected: string): never => {
+    throw new UsageError(`--${kebab(field)} expects ${expected}, got '${text}'`);
+  };
+  switch (kind.kind) {
+    case 'string':
+      return text;
+    case 'enum':
+      if (!kind.values.includes(text)) bad(`one of ${kind.values.join(', ')}`);
+      return text;
+    case 'bool':
+      if (['true', '1', 'yes'].includes(text)) return true;
+      if (['false', '0', 'no'].includes(text)) return false;
+      return bad('true or false');
+    case 'int':
+      if (!/^-?\d+$/.test(text)) bad('an integer');
+      return Number(text);
+    case 'number':
+      if (kind.nullable === true && (text === 'null' || text === 'none')) return null;
+      if (text.trim() === '' || !Number.isFinite(Number(text))) bad(`a number${kind.nullable === true ? " or 'null'" : ''}`);
+      return Number(text);
+    case 'intList': {
+      const parts = text.split(',');
+      if (!parts.every((p) => /^\d+$/.test(p.trim()))) bad('a comma-separated list of integers such as 64,64');
+      return parts.map((p) => Number(p.trim()));
+    }
+    case 'object':
+      try {
+        const value: unknown = JSON.parse(text);
+        if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error('not an object');
+        return value;
+      } catch {
+        return bad('a JSON object');
+      }
+  }
+}
+
+function parseInteger(flag: string, text: string | undefined, min: number): number {
+  if (text === undefined || !/^\d+$/.test(text) || Number(text) < min) throw new UsageError(`${flag} expects an integer >= ${min}, got '${String(text)}'`);
+  return Number(text);
+}
+
+/**
+ * Parses `argv` (without the node and script paths). Throws {@link UsageError} on an unknown
+ * command or flag, a missing value, or a value of the wrong type.
+ */
+export function parseArgs(argv: readonly string[]): ParsedCommand {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') return { command: 'help' };
+  const takeValue = (k: number, flag: string): string => {
+    const value = rest[k + 1];
+    if (value === undefined || value.startsWith('--')) throw new UsageError(`${flag} needs a value`);
+    return value;
+  };
+  if (command === 'list-envs') {
+    let json = false;
+    for (const arg of rest) {
+      if (arg === '--json') json = true;
+      else throw new UsageError(`unknown argument '${arg}' for list-envs`);
+    }
+    return { command: 'list-envs', json };
+  }
+  if (command === 'plot' || command === 'eval') {
+    let dir: string | undefined;
+    let episodes: number | undefined;
+    let seed: number | undefined;
+    let backend: PPOConfig['backend'] | undefined;
+    for (let k = 0; k < rest.length; k++) {
+      const arg = rest[k];
+      if (command === 'eval' && arg === '--episodes') {
+        episodes = parseInteger('--episodes', takeValue(k, arg), 1);
+        k++;
+      } else if (command === 'eval' && arg === '--seed') {
+        seed = parseInteger('--seed', takeValue(k, arg), 0);
+        k++;
+      } else if (command === 'eval' && arg === '--backend') {
+        backend = parseValue('backend', takeValue(k, arg)) as PPOConfig['backend'];
+        k++;
+      } else if (arg.startsWith('-')) {
+        throw new UsageError(`unknown flag '${arg}' for ${command}`);
+      } else if (dir === undefined) {
+        dir = arg;
+      } else {
+        throw new UsageError(`unexpected argument '${arg}' for ${command}`);
+      }
+    }
+    if (dir === undefined) throw new UsageError(`${command} needs a run directory`);
+    return command === 'plot' ? { command: 'plot', dir } : { command: 'eval', dir, episodes, seed, backend };
+  }
+  if (command !== 'train') throw new UsageError(`unknown command '${command}'`);
+  let resume: string | null = null;
+  let out: string | null = null;
+  let preset: PresetName = 'classic';
+  let configFile: string | null = null;
+  let quiet = false;
+  const overrides: Record<string, unknown> = {};
+  for (let k = 0; k < rest.length; k++) {
+    const arg = rest[k];
+    if (!arg.startsWith('--')) throw new UsageError(`unexpected argument '${arg}'`);
+    const flag = arg.slice(2);
+    if (flag === 'resume') {
+      resume = takeValue(k++, arg);
+    } else if (flag === 'out') {
+      out = takeValue(k++, arg);
+    } else if (flag === 'config') {
+      configFile = takeValue(k++, arg);
+    } else if (flag === 'quiet') {
+      quiet = true;
+    } else if (flag === 'preset') {
+      const value = takeValue(k++, arg);
+      if (!(value in PRESETS)) throw new UsageError(`--preset expects one of ${Object.keys(PRESETS).join(', ')}, got '${value}'`);
+      preset = value as PresetName;
+    } else if (flag.startsWith('no-') && CONFIG_SCHEMA[FLAG_TO_FIELD.get(flag.slice(3)) ?? ('' as keyof PPOConfig)]?.kind === 'bool') {
+      overrides[FLAG_TO_FIELD.get(flag.slice(3)) as string] = false;
+    } else {
+      const field = FLAG_TO_FIELD.get(flag);
+      if (field === undefined) throw new UsageError(`unknown flag '${arg}'`);
+      const next = rest[k + 1];
+      if (CONFIG_SCHEMA[field].kind === 'bool' && (next === undefined || next.startsWith('--'))) {
+        overrides[field] = true;
+      } else {
+        overrides[field] = parseValue(field, takeValue(k++, arg));
+      }
+    }
+  }
+  if (resume !== null && (Object.keys(overrides).length > 0 || configFile !== null || out !== null)) {
+    throw new UsageError('--resume takes no other settings: the run continues with its saved config');
+  }
+  return { command: 'train', resume, out, preset, configFile, overrides, quiet };
+}
+
+/** Where {@link main} writes; defaults to the process streams. */
+export interface CliIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+}
+
+const PROCESS_IO: CliIo = {
+  stdout: (text) => {
+    process.stdout.write(text);
+  },
+  stderr: (text) => {
+    process.stderr.write(text);
+  },
+};
+
+function loadConfigFile(path: string): Partial<PPOConfig> {
+  if (!existsSync(path)) throw new UsageError(`--config file '${path}' does not exist`);
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`--config file '${path}' is not valid JSON (${(error as Error).message})`);
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new UsageError(`--config file '${path}' must hold a JSON object`);
+  return value;
+}
+
+/**
+ * Runs the command line and resolves to the exit code: 0 ok, 1 error, 2 usage,
+ * 130/143 stopped by SIGINT/SIGTERM (after writing a checkpoint).
+ */
+export async function main(argv: readonly string[], io: CliIo = PROCESS_IO): Promise<number> {
+  let parsed: ParsedCommand;
+  let config: PPOConfig | null = null;
+  try {
+    parsed = parseArgs(argv);
+    if (parsed.command === 'train' && parsed.resume === null) {
+      const fromFile = parsed.configFile === null ? {} : loadConfigFile(parsed.configFile);
+      config = resolveConfig({ preset: parsed.preset, overrides: { ...fromFile, ...parsed.overrides } });
+    }
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof ConfigError) {
+      io.stderr(`ppo: ${error.message}\n\n${USAGE}\n`);
+      return 2;
+    }
+    throw error;
+  }
+  try {
+    switch (parsed.command) {
+      case 'help':
+        io.stdout(`${USAGE}\n`);
+        return 0;
+      case 'list-envs': {
+        const specs = listEnvs();
+        if (parsed.json) io.stdout(`${JSON.stringify(specs, null, 2)}\n`);
+        else {
+          for (const s of specs) {
+            io.stdout(`${s.id.padEnd(32)} max steps ${String(s.maxEpisodeSteps ?? '-').padStart(5)}   solved at ${String(s.rewardThreshold ?? '-')}\n`);
+          }
+        }
+        return 0;
+      }
+      case 'plot': {
+        if (!existsSync(parsed.dir)) throw new Error(`run directory '${parsed.dir}' does not exist`);
+        const { svg, png } = plotRun(parsed.dir);
+        io.stdout(`${svg}\n${png}\n`);
+        return 0;
+      }
+      case 'eval': {
+        const result = await evaluateRun(parsed.dir, { episodes: parsed.episodes, seed: parsed.seed, backend: parsed.backend });
+        const { returns: _returns, lengths: _lengths, ...summary } = result;
+        io.stdout(`${JSON.stringify({ ...summary, meanLength: result.lengths.reduce((a, b) => a + b, 0) / result.lengths.length })}\n`);
+        return 0;
+      }
+      case 'train': {
+        const out =
+          parsed.resume ??
+          parsed.out ??
+          join('runs', `${(config as PPOConfig).env}__seed${(config as PPOConfig).seed}__${new Date().toISOString().replace(/[:.]/g, '-')}`);
+        const result = await runTraining({
+          out,
+          resume: parsed.resume !== null,
+          config: config ?? undefined,
+          console: !parsed.quiet,
+        });
+        io.stdout(
+          `${result.stoppedBy === 'signal' ? 'stopped by signal after a checkpoint' : 'done'}: ${result.globalStep} steps, ` +
+            `${result.update} updates in ${result.seconds.toFixed(1)} s on ${result.backend}; ` +
+            `mean return of the last 20 episodes ${result.recentReturn.toFixed(2)}\nrun directory: ${result.runDir}\n` +
+            (result.plot === null ? '' : `learning curve: ${result.plot}\n`),
+        );
+        if (result.stoppedBy === 'signal') return result.signal === 'SIGTERM' ? 143 : 130;
+        return 0;
+      }
+    }
+  } catch (error) {
+    io.stderr(`ppo: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+}

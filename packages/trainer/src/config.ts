@@ -1,0 +1,368 @@
+/**
+ * PPO configuration: the schema, its defaults, the three presets and validation that names the
+ * offending field.
+ */
+
+/** Which tfjs backend to run on (see `selectBackend` in @ppo/nets). */
+export type Backend = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+
+/**
+ * Every hyperparameter and implementation switch of {@link PPO}. The defaults are CleanRL's
+ * `ppo.py` (the `classic` preset). Each CleanRL "implementation detail" is a field here so it can
+ * be ablated.
+ */
+export interface PPOConfig {
+  /** Registry id of the environment, for example `CartPole-v1`. */
+  env: string;
+  /** Options passed to the env factory (`make(id, envOptions)`). */
+  envOptions: Record<string, unknown>;
+  /** Environment steps to train for, summed over all envs. */
+  totalSteps: number;
+  /** Master seed (uint32): env seeds, network init and every generator derive from it. */
+  seed: number;
+  /** Parallel environments (detail 1: vectorized envs). */
+  numEnvs: number;
+  /** `sync` steps envs in this thread; `async` uses worker threads (Node only). */
+  vectorEnv: 'sync' | 'async';
+  /** Worker threads for `vectorEnv: 'async'` (0 = one per env, capped by the env package). */
+  numWorkers: number;
+  /** Rollout length per env per update (T). */
+  numSteps: number;
+  /** Adam learning rate. */
+  learningRate: number;
+  /** Detail 4: anneal the learning rate linearly to 0 over training. */
+  annealLr: boolean;
+  /** Detail 3: Adam epsilon (CleanRL 1e-5, PyTorch's default 1e-8). */
+  adamEps: number;
+  /** Adam beta1. */
+  adamBeta1: number;
+  /** Adam beta2. */
+  adamBeta2: number;
+  /** Discount factor. */
+  gamma: number;
+  /** GAE lambda. */
+  gaeLambda: number;
+  /** Detail 5: bootstrap truncated episodes from the value of their final observation. */
+  bootstrapTruncated: boolean;
+  /** Detail 6: minibatches per epoch. */
+  numMinibatches: number;
+  /** Optimisation epochs per rollout (K). */
+  updateEpochs: number;
+  /** Detail 7: normalize advantages per minibatch. */
+  normAdv: boolean;
+  /** Policy objective: `clip` (PPO-Clip, detail 8) or `kl` (PPO with adaptive KL penalty). */
+  loss: 'clip' | 'kl';
+  /** Clip range epsilon. */
+  clipCoef: number;
+  /** Anneal the clip range linearly to 0 with the learning rate (the paper's Atari alpha). */
+  annealClip: boolean;
+  /** Detail 9: clip the value loss around the old values with `clipCoef`. */
+  clipVloss: boolean;
+  /** Detail 10: entropy bonus coefficient (c2). */
+  entCoef: number;
+  /** Value loss coefficient (c1). */
+  vfCoef: number;
+  /** Detail 11: global gradient-norm clip; `null` disables it. */
+  maxGradNorm: number | null;
+  /** Stop the epochs of an update early once approx_kl exceeds this; `null` disables it. */
+  targetKl: number | null;
+  /** PPO-KL: the KL target d_targ for the adaptive beta. */
+  klTarget: number;
+  /** PPO-KL: the initial penalty coefficient beta. */
+  klBetaInit: number;
+  /**
+   * Detail 2: orthogonal initialisation (gain sqrt(2) hidden, 0.01 policy head, 1 value head,
+   * zero biases). `false` uses PyTorch's `nn.Linear` default, U(-1/sqrt(fanIn), 1/sqrt(fanIn)).
+   */
+  orthogonalInit: boolean;
+  /** Hidden layer sizes of the actor and critic torsos. */
+  hiddenSizes: number[];
+  /** Hidden activation. */
+  activation: 'tanh' | 'relu';
+  /** Detail 13: `false` gives separate actor and critic networks; `true` shares the torso. */
+  sharedTorso: boolean;
+  /** Continuous detail: initial value of the state-independent log-std. */
+  logStdInit: number;
+  /** Continuous detail: clip actions to the Box bounds for the env (the raw action is stored). */
+  clipAction: boolean;
+  /** Continuous detail: normalize observations with running statistics. */
+  normalizeObservation: boolean;
+  /** Continuous detail: clip (normalized) observations to [-x, x]; `null` disables. */
+  clipObservation: number | null;
+  /** Continuous detail: scale rewards by the running std of the discounted return. */
+  normalizeReward: boolean;
+  /** Continuous detail: clip (scaled) rewards to [-x, x]; `null` disables. */
+  clipReward: number | null;
+  /** tfjs backend. */
+  backend: Backend;
+  /** Write a checkpoint every this many updates (0 = only at the end). */
+  checkpointEvery: number;
+  /** Evaluate every this many updates (0 = never during training). */
+  evalEvery: number;
+  /** Episodes per evaluation. */
+  evalEpisodes: number;
+}
+
+/** Names of the presets in {@link PRESETS}. */
+export type PresetName = 'classic' | 'mujoco' | 'atari';
+
+/** The defaults: CleanRL `ppo.py` on classic control. */
+export const DEFAULT_CONFIG: Readonly<PPOConfig> = Object.freeze({
+  env: 'CartPole-v1',
+  envOptions: {},
+  totalSteps: 500_000,
+  seed: 1,
+  numEnvs: 4,
+  vectorEnv: 'sync',
+  numWorkers: 0,
+  numSteps: 128,
+  learningRate: 2.5e-4,
+  annealLr: true,
+  adamEps: 1e-5,
+  adamBeta1: 0.9,
+  adamBeta2: 0.999,
+  gamma: 0.99,
+  gaeLambda: 0.95,
+  bootstrapTruncated: true,
+  numMinibatches: 4,
+  updateEpochs: 4,
+  normAdv: true,
+  loss: 'clip',
+  clipCoef: 0.2,
+  annealClip: false,
+  clipVloss: true,
+  entCoef: 0.01,
+  vfCoef: 0.5,
+  maxGradNorm: 0.5,
+  targetKl: null,
+  klTarget: 0.01,
+  klBetaInit: 1,
+  orthogonalInit: true,
+  hiddenSizes: [64, 64],
+  activation: 'tanh',
+  sharedTorso: false,
+  logStdInit: 0,
+  clipAction: false,
+  normalizeObservation: false,
+  clipObservation: null,
+  normalizeReward: false,
+  clipReward: null,
+  backend: 'auto',
+  checkpointEvery: 10,
+  evalEvery: 0,
+  evalEpisodes: 10,
+} satisfies PPOConfig);
+
+/**
+ * The presets (REFERENCE.md section 2): each is a partial config applied over
+ * {@link DEFAULT_CONFIG}.
+ *
+ * - `classic`: CleanRL `ppo.py` (4 envs x 128 steps, lr 2.5e-4 annealed, 4 x 4, ent 0.01).
+ * - `mujoco`: the paper's Table 3 (1 env x 2048, lr 3e-4, 10 epochs of minibatch 64, no
+ *   entropy) with CleanRL's continuous wrappers (clip action, normalize + clip observations,
+ *   scale + clip rewards) and its annealing and gradient clipping.
+ * - `atari`: the paper's Table 5 (8 actors x 128, lr 2.5e-4 and clip 0.1 both annealed, 3
+ *   epochs of minibatch 32 x 8 = 4 minibatches, c1 1, c2 0.01, 10M steps).
+ */
+export const PRESETS: Readonly<Record<PresetName, Readonly<Partial<PPOConfig>>>> = Object.freeze({
+  classic: Object.freeze({}),
+  mujoco: Object.freeze({
+    env: 'Pendulum-v1',
+    totalSteps: 1_000_000,
+    numEnvs: 1,
+    numSteps: 2048,
+    learningRate: 3e-4,
+    numMinibatches: 32,
+    updateEpochs: 10,
+    entCoef: 0,
+    clipAction: true,
+    normalizeObservation: true,
+    clipObservation: 10,
+    normalizeReward: true,
+    clipReward: 10,
+  }),
+  atari: Object.freeze({
+    totalSteps: 10_000_000,
+    numEnvs: 8,
+    numSteps: 128,
+    learningRate: 2.5e-4,
+    numMinibatches: 4,
+    updateEpochs: 3,
+    clipCoef: 0.1,
+    annealClip: true,
+    vfCoef: 1,
+    entCoef: 0.01,
+  }),
+});
+
+/** Thrown by {@link validateConfig}; `field` names the offending field. */
+export class ConfigError extends RangeError {
+  /** The config field at fault. */
+  readonly field: string;
+  constructor(field: string, message: string) {
+    super(`config.${field}: ${message}`);
+    this.name = 'ConfigError';
+    this.field = field;
+  }
+}
+
+type Kind =
+  | { kind: 'int'; min: number; max?: number }
+  | { kind: 'number'; min?: number; max?: number; minExclusive?: boolean; nullable?: boolean }
+  | { kind: 'bool' }
+  | { kind: 'enum'; values: readonly string[] }
+  | { kind: 'string' }
+  | { kind: 'intList' }
+  | { kind: 'object' };
+
+/** The type and range of every field; drives validation and the CLI parser. */
+export const CONFIG_SCHEMA: Readonly<Record<keyof PPOConfig, Kind>> = {
+  env: { kind: 'string' },
+  envOptions: { kind: 'object' },
+  totalSteps: { kind: 'int', min: 1 },
+  seed: { kind: 'int', min: 0, max: 4294967295 },
+  numEnvs: { kind: 'int', min: 1, max: 4096 },
+  vectorEnv: { kind: 'enum', values: ['sync', 'async'] },
+  numWorkers: { kind: 'int', min: 0, max: 1024 },
+  numSteps: { kind: 'int', min: 1 },
+  learningRate: { kind: 'number', min: 0, minExclusive: true },
+  annealLr: { kind: 'bool' },
+  adamEps: { kind: 'number', min: 0, minExclusive: true },
+  adamBeta1: { kind: 'number', min: 0, max: 0.999999 },
+  adamBeta2: { kind: 'number', min: 0, max: 0.999999999 },
+  gamma: { kind: 'number', min: 0, max: 1 },
+  gaeLambda: { kind: 'number', min: 0, max: 1 },
+  bootstrapTruncated: { kind: 'bool' },
+  numMinibatches: { kind: 'int', min: 1 },
+  updateEpochs: { kind: 'int', min: 1 },
+  normAdv: { kind: 'bool' },
+  loss: { kind: 'enum', values: ['clip', 'kl'] },
+  clipCoef: { kind: 'number', min: 0, minExclusive: true },
+  annealClip: { kind: 'bool' },
+  clipVloss: { kind: 'bool' },
+  entCoef: { kind: 'number', min: 0 },
+  vfCoef: { kind: 'number', min: 0 },
+  maxGradNorm: { kind: 'number', min: 0, minExclusive: true, nullable: true },
+  targetKl: { kind: 'number', min: 0, minExclusive: true, nullable: true },
+  klTarget: { kind: 'number', min: 0, minExclusive: true },
+  klBetaInit: { kind: 'number', min: 0 },
+  orthogonalInit: { kind: 'bool' },
+  hiddenSizes: { kind: 'intList' },
+  activation: { kind: 'enum', values: ['tanh', 'relu'] },
+  sharedTorso: { kind: 'bool' },
+  logStdInit: { kind: 'number' },
+  clipAction: { kind: 'bool' },
+  normalizeObservation: { kind: 'bool' },
+  clipObservation: { kind: 'number', min: 0, minExclusive: true, nullable: true },
+  normalizeReward: { kind: 'bool' },
+  clipReward: { kind: 'number', min: 0, minExclusive: true, nullable: true },
+  backend: { kind: 'enum', values: ['auto', 'tensorflow', 'wasm', 'cpu'] },
+  checkpointEvery: { kind: 'int', min: 0 },
+  evalEvery: { kind: 'int', min: 0 },
+  evalEpisodes: { kind: 'int', min: 1 },
+};
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'number' || typeof value === 'boolean' || value === null || value === undefined) return String(value);
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
+}
+
+function checkField(field: string, kind: Kind, value: unknown): void {
+  const bad = (expected: string): never => {
+    throw new ConfigError(field, `expected ${expected}, got ${describe(value)}`);
+  };
+  switch (kind.kind) {
+    case 'string':
+      if (typeof value !== 'string' || value.length === 0) bad('a non-empty string');
+      return;
+    case 'bool':
+      if (typeof value !== 'boolean') bad('a boolean');
+      return;
+    case 'object':
+      if (value === null || typeof value !== 'object' || Array.isArray(value)) bad('an object');
+      return;
+    case 'enum':
+      if (typeof value !== 'string' || !kind.values.includes(value)) bad(`one of ${kind.values.map((v) => `'${v}'`).join(', ')}`);
+      return;
+    case 'intList':
+      if (!Array.isArray(value) || value.length === 0 || !value.every((v) => Number.isInteger(v) && (v as number) >= 1)) {
+        bad('a non-empty array of positive integers');
+      }
+      return;
+    case 'int': {
+      const range = kind.max === undefined ? `>= ${kind.min}` : `in [${kind.min}, ${kind.max}]`;
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < kind.min || (kind.max !== undefined && value > kind.max)) {
+        bad(`an integer ${range}`);
+      }
+      return;
+    }
+    case 'number': {
+      if (value === null && kind.nullable === true) return;
+      const parts: string[] = [];
+      if (kind.min !== undefined) parts.push(kind.minExclusive === true ? `> ${kind.min}` : `>= ${kind.min}`);
+      if (kind.max !== undefined) parts.push(`<= ${kind.max}`);
+      const expected = `a finite number${parts.length > 0 ? ` ${parts.join(' and ')}` : ''}${kind.nullable === true ? ' or null' : ''}`;
+      if (typeof value !== 'number' || !Number.isFinite(value)) bad(expected);
+      const x = value as number;
+      if (kind.min !== undefined && (kind.minExclusive === true ? x <= kind.min : x < kind.min)) bad(expected);
+      if (kind.max !== undefined && x > kind.max) bad(expected);
+      return;
+    }
+  }
+}
+
+/**
+ * Checks every field's type and range, the cross-field constraints, and rejects unknown
+ * fields. Throws a {@link ConfigError} naming the first bad field.
+ */
+export function validateConfig(config: Readonly<Record<string, unknown>>): PPOConfig {
+  for (const key of Object.keys(config)) {
+    if (!(key in CONFIG_SCHEMA)) throw new ConfigError(key, `unknown field (known fields: ${Object.keys(CONFIG_SCHEMA).join(', ')})`);
+  }
+  for (const [field, kind] of Object.entries(CONFIG_SCHEMA) as [keyof PPOConfig, Kind][]) {
+    if (!(field in config)) throw new ConfigError(field, 'is missing');
+    checkField(field, kind, config[field]);
+  }
+  const c = config as unknown as PPOConfig;
+  const batch = c.numEnvs * c.numSteps;
+  if (batch % c.numMinibatches !== 0) {
+    throw new ConfigError(
+      'numMinibatches',
+      `expected a divisor of the batch size numEnvs*numSteps = ${batch}, got ${c.numMinibatches}`,
+    );
+  }
+  if (c.numWorkers > c.numEnvs) {
+    throw new ConfigError('numWorkers', `expected at most numEnvs = ${c.numEnvs} worker threads, got ${c.numWorkers}`);
+  }
+  if (c.totalSteps < batch) {
+    throw new ConfigError('totalSteps', `expected at least one batch (numEnvs*numSteps = ${batch}), got ${c.totalSteps}`);
+  }
+  return c;
+}
+
+/**
+ * Builds a validated config: {@link DEFAULT_CONFIG}, then the preset, then `overrides`.
+ *
+ * @example
+ * ```ts
+ * const config = resolveConfig({ preset: 'mujoco', overrides: { env: 'Pendulum-v1', seed: 3 } });
+ * ```
+ */
+export function resolveConfig(options: { preset?: PresetName; overrides?: Partial<PPOConfig> } = {}): PPOConfig {
+  const preset = options.preset ?? 'classic';
+  if (!(preset in PRESETS)) {
+    throw new RangeError(`preset must be one of ${Object.keys(PRESETS).join(', ')}, got ${describe(preset)}`);
+  }
+  const merged: Record<string, unknown> = {
+    ...structuredClone(DEFAULT_CONFIG),
+    ...structuredClone(PRESETS[preset]),
+    ...structuredClone(options.overrides ?? {}),
+  };
+  for (const [key, value] of Object.entries(merged)) if (value === undefined) delete merged[key];
+  return validateConfig(merged);
+}

@@ -1,0 +1,204 @@
+/**
+ * Node-only: a whole training run in a run directory, with file loggers, checkpoints, signal
+ * handling, resume, evaluation and plotting.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { selectBackend, type BackendName } from '@ppo/nets';
+import type { Callback } from './callbacks';
+import { resolveConfig, type PPOConfig, type PresetName } from './config';
+import { EvaluationCallback } from './evaluation';
+import { ConsoleLogger, type Logger } from './loggers';
+import { learningCurveSvg, returnSeries } from './plot';
+import { PPO, type EvaluationResult, type PPOOptions } from './ppo';
+import {
+  bestAvailableCheckpointDir,
+  CsvLogger,
+  JsonlLogger,
+  latestCheckpointDir,
+  readCheckpoint,
+  readMetrics,
+  RUN_LAYOUT,
+  RunCheckpointSink,
+  truncateFile,
+  writeFileAtomic,
+} from './run-files';
+import { writePng } from './png';
+
+/** Options of {@link runTraining}. */
+export interface RunTrainingOptions {
+  /** The run directory (created). With `resume`, an existing run to continue. */
+  readonly out: string;
+  /** Partial config over `preset` (ignored when resuming: the checkpoint's config is used). */
+  readonly config?: Partial<PPOConfig>;
+  readonly preset?: PresetName;
+  /** Continue the run in `out` from its latest checkpoint. */
+  readonly resume?: boolean;
+  /** Extra callbacks. */
+  readonly callbacks?: readonly Callback[];
+  /** Extra loggers. */
+  readonly loggers?: readonly Logger[];
+  /** Print progress to the console (a bar on a TTY). Default true. */
+  readonly console?: boolean;
+  /** On SIGINT/SIGTERM finish the current update, write a checkpoint and stop. Default true. */
+  readonly handleSignals?: boolean;
+  /** Override the env factory (tests). */
+  readonly makeEnv?: PPOOptions['makeEnv'];
+  /** Write the learning curve when training ends. Default true. */
+  readonly plot?: boolean;
+}
+
+/** What {@link runTraining} returns. */
+export interface RunResult {
+  readonly runDir: string;
+  readonly backend: BackendName;
+  readonly globalStep: number;
+  readonly update: number;
+  /** Why training ended. */
+  readonly stoppedBy: 'complete' | 'callback' | 'signal';
+  /** The signal that stopped it, or null. */
+  readonly signal: 'SIGINT' | 'SIGTERM' | null;
+  /** Mean raw return of the last 20 episodes. */
+  readonly recentReturn: number;
+  readonly seconds: number;
+  /** Where the learning curve was written, or null. */
+  readonly plot: string | null;
+}
+
+function vectorEnvFactory(config: PPOConfig): PPOOptions['makeVectorEnv'] {
+  if (config.vectorEnv !== 'async') return undefined;
+  return async (c) => {
+    // Loaded only when asked for: worker threads cost a start-up.
+    const { AsyncVectorEnv } = await import('@ppo/envs/node');
+    return AsyncVectorEnv.create({
+      envId: c.env,
+      numEnvs: c.numEnvs,
+      numWorkers: c.numWorkers > 0 ? c.numWorkers : Math.min(c.numEnvs, 2),
+      makeOptions: c.envOptions,
+    });
+  };
+}
+
+/**
+ * Trains (or resumes) a run in a run directory: config.json, metrics.jsonl, progress.csv,
+ * checkpoints/ (every `checkpointEvery` updates, atomically, plus the action log that resume
+ * replays), final/ and the learning-curve plot. A NaN or infinite observation, reward or loss
+ * throws after the last good checkpoint is on disk.
+ *
+ * @example
+ * ```ts
+ * const result = await runTraining({ out: 'runs/cartpole', config: { env: 'CartPole-v1', seed: 1 } });
+ * ```
+ */
+export async function runTraining(options: RunTrainingOptions): Promise<RunResult> {
+  const runDir = options.out;
+  const started = Date.now();
+  let ppo: PPO;
+  const sink = options.resume === true ? null : new RunCheckpointSink(runDir);
+  let backend: BackendName;
+  if (options.resume === true) {
+    const latest = latestCheckpointDir(runDir);
+    if (latest === null) throw new Error(`cannot resume ${runDir}: it holds no checkpoint (${RUN_LAYOUT.latest} is missing)`);
+    const checkpoint = readCheckpoint(latest);
+    const config = checkpoint.meta.config;
+    backend = await selectBackend(config.backend);
+    for (const [file, size] of Object.entries(checkpoint.meta.logSizes)) truncateFile(join(runDir, file), size);
+    const actionsPath = join(runDir, RUN_LAYOUT.actions);
+    truncateFile(actionsPath, checkpoint.meta.actionLogBytes);
+    const log = existsSync(actionsPath) ? new Uint8Array(readFileSync(actionsPath)) : new Uint8Array(0);
+    ppo = await PPO.restore(checkpoint, log, { makeEnv: options.makeEnv, makeVectorEnv: vectorEnvFactory(config) });
+  } else {
+    const config = resolveConfig({ preset: options.preset, overrides: options.config });
+    if (existsSync(join(runDir, RUN_LAYOUT.config))) {
+      throw new Error(`${runDir} already holds a run (${RUN_LAYOUT.config} exists); resume it or choose another --out`);
+    }
+    backend = await selectBackend(config.backend);
+    mkdirSync(runDir, { recursive: true });
+    writeFileAtomic(join(runDir, RUN_LAYOUT.config), `${JSON.stringify(config, null, 2)}\n`);
+    ppo = await PPO.create({ config, makeEnv: options.makeEnv, makeVectorEnv: vectorEnvFactory(config) });
+  }
+  const checkpoints = sink ?? new RunCheckpointSink(runDir);
+  const loggers: Logger[] = [new JsonlLogger(join(runDir, RUN_LAYOUT.metrics)), new CsvLogger(join(runDir, RUN_LAYOUT.progress))];
+  const consoleLogger = options.console === false ? null : new ConsoleLogger({ totalSteps: ppo.config.totalSteps });
+  if (consoleLogger !== null) loggers.push(consoleLogger);
+  loggers.push(...(options.loggers ?? []));
+  const callbacks: Callback[] = [...(options.callbacks ?? [])];
+  if (ppo.config.evalEvery > 0) callbacks.push(new EvaluationCallback(ppo, { every: ppo.config.evalEvery, loggers }));
+  let signalled = false;
+  let signalName: 'SIGINT' | 'SIGTERM' | null = null;
+  let stoppedByCallback = false;
+  const onSignal = (signal: 'SIGINT' | 'SIGTERM') => {
+    if (signalled) process.exit(signal === 'SIGINT' ? 130 : 143);
+    signalled = true;
+    signalName = signal;
+    checkpoints.finalAllowed = false;
+    ppo.requestStop();
+  };
+  const onSigint = () => onSignal('SIGINT');
+  const onSigterm = () => onSignal('SIGTERM');
+  const handle = options.handleSignals !== false;
+  if (handle) {
+    process.on('SIGINT', onSigint);
+    process.on('SIGTERM', onSigterm);
+  }
+  // Tells a callback's stop apart from a signal's.
+  callbacks.push({
+    onEnd: (context) => {
+      if (!signalled && context.update < ppo.numUpdates) stoppedByCallback = true;
+    },
+  });
+  try {
+    await ppo.train({ callbacks, loggers, checkpoints });
+  } finally {
+    if (handle) {
+      process.off('SIGINT', onSigint);
+      process.off('SIGTERM', onSigterm);
+    }
+    consoleLogger?.close();
+    await ppo.close();
+  }
+  const plot = options.plot === false ? null : plotRun(runDir).svg;
+  return {
+    runDir,
+    backend,
+    globalStep: ppo.globalStep,
+    update: ppo.update,
+    stoppedBy: signalled ? 'signal' : stoppedByCallback ? 'callback' : 'complete',
+    signal: signalName,
+    recentReturn: ppo.recentReturn,
+    seconds: (Date.now() - started) / 1000,
+    plot,
+  };
+}
+
+/**
+ * Evaluates a run's policy (final/ if present, else the latest checkpoint): the deterministic
+ * policy for `episodes` episodes on a fresh env with the checkpoint's frozen normalization.
+ */
+export async function evaluateRun(runDir: string, options: { episodes?: number; seed?: number; backend?: PPOConfig['backend'] } = {}): Promise<EvaluationResult> {
+  const checkpoint = readCheckpoint(bestAvailableCheckpointDir(runDir));
+  await selectBackend(options.backend ?? checkpoint.meta.config.backend);
+  const ppo = await PPO.restore(checkpoint, null);
+  try {
+    return await ppo.evaluate({ episodes: options.episodes, seed: options.seed });
+  } finally {
+    await ppo.close();
+  }
+}
+
+/** Writes a run's learning curve (learning-curve.svg and .png) from metrics.jsonl. */
+export function plotRun(runDir: string): { svg: string; png: string } {
+  const records = readMetrics(join(runDir, RUN_LAYOUT.metrics));
+  let title = 'learning curve';
+  const configPath = join(runDir, RUN_LAYOUT.config);
+  if (existsSync(configPath)) {
+    const config = JSON.parse(readFileSync(configPath, 'utf8')) as Partial<PPOConfig>;
+    title = `PPO on ${String(config.env)} (seed ${String(config.seed)})`;
+  }
+  const series = returnSeries(records);
+  const svg = join(runDir, RUN_LAYOUT.plot);
+  writeFileSync(svg, learningCurveSvg(series, { title }));
+  const png = join(runDir, RUN_LAYOUT.plotPng);
+  writePng(png, series);
+  return { svg, png };
+}
