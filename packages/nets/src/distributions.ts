@@ -69,6 +69,98 @@ function checkActions2d(actions: tf.Tensor, batch: number, size: number, name: s
   return actions as tf.Tensor2D;
 }
 
+/** Standard Gumbel noise, one draw per element in order (the noise of {@link Categorical.sample}). */
+function gumbelNoise(rng: RandomSource, count: number): Float32Array {
+  const out = new Float32Array(count);
+  for (let i = 0; i < count; i++) out[i] = -Math.log(-Math.log(openUniform(rng)));
+  return out;
+}
+
+/** Standard normal noise, one draw per element in order (the noise of {@link DiagGaussian.sample}). */
+function normalNoise(rng: RandomSource, count: number): Float32Array {
+  const out = new Float32Array(count);
+  for (let i = 0; i < count; i++) out[i] = rng.nextNormal();
+  return out;
+}
+
+/**
+ * Samples (or takes the mode of) categoricals on the host from downloaded logits: rows of
+ * `n` values starting at `row * stride + offset`. The same Gumbel-max draw as
+ * {@link Categorical.sample} with the same noise, so it picks the same actions; the
+ * log-probability is `logit[a] - logsumexp(logits)` in float64. For acting, where a download
+ * of the logits replaces a dozen small tensor ops.
+ *
+ * @internal
+ */
+export function sampleCategoricalOnHost(
+  data: Float32Array,
+  rows: number,
+  n: number,
+  stride: number,
+  offset: number,
+  rng: RandomSource,
+  deterministic: boolean,
+  actions: Int32Array | Float32Array,
+  logProbs: Float32Array,
+): void {
+  const noise = deterministic ? null : gumbelNoise(rng, rows * n);
+  for (let i = 0; i < rows; i++) {
+    const at = i * stride + offset;
+    let max = -Infinity;
+    let best = 0;
+    let bestScore = -Infinity;
+    for (let k = 0; k < n; k++) {
+      const logit = data[at + k];
+      if (logit > max) max = logit;
+      // Noise rounded to float32 as the tensor path adds it; the first maximum wins, as argMax.
+      const score = noise === null ? logit : Math.fround(logit + noise[i * n + k]);
+      if (score > bestScore) {
+        bestScore = score;
+        best = k;
+      }
+    }
+    let sum = 0;
+    for (let k = 0; k < n; k++) sum += Math.exp(data[at + k] - max);
+    actions[i] = best;
+    logProbs[i] = data[at + best] - max - Math.log(sum);
+  }
+}
+
+/**
+ * Samples (or takes the mean of) diagonal Gaussians on the host from a downloaded mean (rows
+ * of `size` values at `row * stride + offset`) and a state-independent log-std: the same
+ * noise as {@link DiagGaussian.sample}, the log-density in float64. For acting.
+ *
+ * @internal
+ */
+export function sampleDiagGaussianOnHost(
+  data: Float32Array,
+  rows: number,
+  size: number,
+  stride: number,
+  offset: number,
+  logStd: Float32Array,
+  rng: RandomSource,
+  deterministic: boolean,
+  actions: Float32Array,
+  logProbs: Float32Array,
+): void {
+  const noise = deterministic ? null : normalNoise(rng, rows * size);
+  let norm = size * HALF_LOG_2PI;
+  for (let j = 0; j < size; j++) norm += logStd[j];
+  for (let i = 0; i < rows; i++) {
+    let quad = 0;
+    for (let j = 0; j < size; j++) {
+      const z = noise === null ? 0 : noise[i * size + j];
+      // As the tensor path: mean + std * eps in float32; z is the standardised action.
+      const a = Math.fround(data[i * stride + offset + j] + Math.fround(Math.exp(logStd[j])) * z);
+      actions[i * size + j] = a;
+      quad += z * z;
+    }
+    logProbs[i] = -0.5 * quad - norm;
+  }
+}
+
 /** Options of {@link Categorical}. */
 export interface CategoricalOptions {
   /**
@@ -129,8 +221,7 @@ export class Categorical implements Distribution {
   }
 
   sample(rng: RandomSource): tf.Tensor1D {
-    const gumbel = new Float32Array(this.batchSize * this.numCategories);
-    for (let i = 0; i < gumbel.length; i++) gumbel[i] = -Math.log(-Math.log(openUniform(rng)));
+    const gumbel = gumbelNoise(rng, this.batchSize * this.numCategories);
     return tf.argMax(tf.add(this.logits, tf.tensor2d(gumbel, this.logits.shape)), 1);
   }
 
@@ -327,8 +418,7 @@ export class DiagGaussian implements Distribution {
   }
 
   sample(rng: RandomSource): tf.Tensor2D {
-    const eps = new Float32Array(this.batchSize * this.actionSize);
-    for (let i = 0; i < eps.length; i++) eps[i] = rng.nextNormal();
+    const eps = normalNoise(rng, this.batchSize * this.actionSize);
     return tf.add(this.mean, tf.mul(this.std, tf.tensor2d(eps, this.mean.shape)));
   }
 

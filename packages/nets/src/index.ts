@@ -29,6 +29,14 @@ export {
   type EvaluateResult,
 } from './actor-critic';
 export {
+  TokenPolicy,
+  type GenerateOptions,
+  type GenerateResult,
+  type TokenLogProbsOptions,
+  type TokenLogProbsResult,
+  type TokenPolicyOptions,
+} from './token-policy';
+export {
   applyWeights,
   deserializeWeights,
   serializeWeights,

@@ -51,6 +51,56 @@ describe.each(BACKENDS)('mlp on %s', (backend) => {
     }
   });
 
+  it.each(['tanh', 'relu'] as const)('%s gradients (weights and input) match central finite differences in float64', (activation) => {
+    const net = mlp({ inputSize: 3, hiddenSizes: [4], activation, outputSize: 2, init: { seed: 9 } });
+    const start = tf.memory().numTensors;
+    try {
+      const rng = new Rng(2);
+      // Biases away from zero so no ReLU unit sits at its kink.
+      for (const [name, v] of Object.entries(net.variables)) {
+        if (name.endsWith('bias')) tf.tidy(() => v.assign(tf.tensor1d(Array.from({ length: v.size }, () => rng.normal(0, 0.5)))));
+      }
+      const xs = [0.3, -0.7, 1.1, -0.2, 0.5, 0.9];
+      const x = tf.tensor2d(xs, [2, 3]);
+      // loss = sum(out * c) for fixed weights c, so every output and batch row contributes.
+      const c = [0.7, -1.3, 0.4, 2.0];
+      const lossOf = (input: tf.Tensor2D) => tf.sum<tf.Scalar>(tf.mul(net.apply(input), tf.tensor2d(c, [2, 2])));
+      const { value, grads } = tf.variableGrads(() => lossOf(x), Object.values(net.variables));
+      const dx = tf.grad((input: tf.Tensor) => lossOf(input as tf.Tensor2D))(x);
+      // Float64 reference forward of the same network.
+      const act = activation === 'tanh' ? Math.tanh : (v: number): number => Math.max(0, v);
+      const read = (name: string): number[] => Array.from(net.variables[name].dataSync());
+      const params = { k0: read('hidden0/kernel'), b0: read('hidden0/bias'), k1: read('output/kernel'), b1: read('output/bias') };
+      const loss64 = (p: typeof params, inputs: number[]): number => {
+        let total = 0;
+        for (let r = 0; r < 2; r++) {
+          const h = [0, 1, 2, 3].map((j) => act(p.b0[j] + [0, 1, 2].reduce((s, i) => s + inputs[r * 3 + i] * p.k0[i * 4 + j], 0)));
+          for (let o = 0; o < 2; o++) total += c[r * 2 + o] * (p.b1[o] + h.reduce((s, hj, j) => s + hj * p.k1[j * 2 + o], 0));
+        }
+        return total;
+      };
+      const h = 1e-6;
+      const numeric = (f: (delta: number) => number): number => (f(h) - f(-h)) / (2 * h);
+      const names = { k0: 'hidden0/kernel', b0: 'hidden0/bias', k1: 'output/kernel', b1: 'output/bias' } as const;
+      for (const key of Object.keys(names) as (keyof typeof names)[]) {
+        const analytic = grads[net.variables[names[key]].name].dataSync();
+        params[key].forEach((_, i) => {
+          const expected = numeric((d) => loss64({ ...params, [key]: params[key].map((v, j) => (j === i ? v + d : v)) }, xs));
+          expect(Math.abs(analytic[i] - expected)).toBeLessThan(1e-4 * (1 + Math.abs(expected)));
+        });
+      }
+      const dxData = dx.dataSync();
+      xs.forEach((_, i) => {
+        const expected = numeric((d) => loss64(params, xs.map((v, j) => (j === i ? v + d : v))));
+        expect(Math.abs(dxData[i] - expected)).toBeLessThan(1e-4 * (1 + Math.abs(expected)));
+      });
+      tf.dispose([x, dx, value, ...Object.values(grads)]);
+      expect(tf.memory().numTensors).toBe(start);
+    } finally {
+      net.dispose();
+    }
+  });
+
   it('without outputSize it is a torso ending in the activation; gains are honoured', () => {
     const torso = mlp({ inputSize: 3, hiddenSizes: [8], activation: 'relu', init: { seed: 1, hiddenGain: 2 } });
     const head = mlp({ inputSize: 8, hiddenSizes: [], outputSize: 2, init: { seed: 1, outputGain: 0.01 } });

@@ -1,0 +1,231 @@
+/**
+ * GRPO (DeepSeekMath, arXiv:2402.03300, section 4.1) and three common variants, composed from
+ * the building blocks: `TokenPolicy` (@ppo/nets) samples G completions per prompt,
+ * `groupRelativeAdvantages` (@ppo/gae) turns outcome rewards into advantages, `TokenBatch`
+ * (@ppo/buffers) pads the sequences, and `grpoLoss` (@ppo/core) gives the clipped per-token
+ * objective with the k3 KL to a frozen reference policy.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { Rng, TokenBatch, type TokenSequence } from '@ppo/buffers';
+import { type ClipRange, grpoLoss, type GrpoAggregation } from '@ppo/core';
+import { groupRelativeAdvantages, type GroupScale } from '@ppo/gae';
+import { deserializeWeights, serializeWeights, TokenPolicy } from '@ppo/nets';
+import { greedyAccuracy, pretrain, SortTask } from './task';
+
+/** The algorithm variants, selected with `--variant`. */
+export type Variant = 'grpo' | 'beta0' | 'dr-grpo' | 'dapo';
+
+/** What each variant changes (DeepSeekMath GRPO is the base). */
+export const VARIANTS: Readonly<Record<Variant, { scale: GroupScale; aggregation: GrpoAggregation; clipRange: ClipRange; beta?: number }>> = {
+  // Group std scaling, mean over each completion's tokens then over completions.
+  grpo: { scale: 'group', aggregation: 'sequence-mean', clipRange: 0.2 },
+  // No reference model (and no KL term).
+  beta0: { scale: 'group', aggregation: 'sequence-mean', clipRange: 0.2, beta: 0 },
+  // Dr. GRPO: no std scaling, constant normaliser (B * max completion length).
+  'dr-grpo': { scale: 'none', aggregation: 'fixed-length', clipRange: 0.2 },
+  // DAPO: clip-higher (eps_high 0.28) and the token-mean over the whole batch.
+  dapo: { scale: 'group', aggregation: 'token-mean', clipRange: { low: 0.2, high: 0.28 } },
+};
+
+/** Options of {@link runGrpo}. */
+export interface GrpoOptions {
+  readonly variant: Variant;
+  readonly seed: number;
+  /** Stop after this many GRPO iterations... */
+  readonly iterations: number;
+  /** ...or after this many minutes of GRPO (whichever first). */
+  readonly minutes: number;
+  /** ...or once greedy accuracy on the held-out prompts reaches this (> 1 never stops). */
+  readonly targetAccuracy: number;
+  /** Digits per prompt. */
+  readonly digits: number;
+  readonly hiddenSize: number;
+  readonly embeddingSize: number;
+  /** Pre-training stops when greedy accuracy reaches this. */
+  readonly pretrainAccuracy: number;
+  readonly pretrainMaxSteps: number;
+  /** Prompts per iteration. */
+  readonly prompts: number;
+  /** Completions per prompt (G). */
+  readonly groupSize: number;
+  /** Gradient steps on each sampled batch (mu in DeepSeekMath). */
+  readonly updatesPerBatch: number;
+  readonly learningRate: number;
+  /** KL weight (default: 0.04, or 0 for the beta0 variant). */
+  readonly beta?: number;
+  readonly temperature: number;
+  /** Held-out prompts for greedy accuracy. */
+  readonly evalPrompts: number;
+  /** Called with every iteration's metrics (and once for the pre-trained model, iteration 0). */
+  readonly onIteration?: (m: IterationMetrics) => void;
+}
+
+/** Defaults of the full run (tuned on 2 CPU cores, wasm backend). */
+export const DEFAULT_GRPO_OPTIONS: GrpoOptions = {
+  variant: 'grpo',
+  seed: 1,
+  iterations: 1000,
+  minutes: 10,
+  targetAccuracy: 0.8,
+  digits: 3,
+  hiddenSize: 64,
+  embeddingSize: 32,
+  pretrainAccuracy: 0.3,
+  pretrainMaxSteps: 2000,
+  prompts: 16,
+  groupSize: 8,
+  updatesPerBatch: 2,
+  learningRate: 2e-3,
+  // Below 1 so a weak pre-trained model still samples right answers often enough to learn from.
+  temperature: 0.7,
+  evalPrompts: 256,
+};
+
+/** One row of the learning curve. */
+export interface IterationMetrics {
+  readonly iteration: number;
+  readonly seconds: number;
+  /** Mean outcome reward of the sampled completions. */
+  readonly reward: number;
+  /** Greedy accuracy on the held-out prompts. */
+  readonly accuracy: number;
+  /** Mean k3 KL to the reference over completion tokens (NaN without a reference). */
+  readonly kl: number;
+  readonly clipFraction: number;
+}
+
+/** Result of {@link runGrpo}. */
+export interface GrpoResult {
+  readonly options: Omit<GrpoOptions, 'onIteration'>;
+  readonly pretrainSteps: number;
+  readonly pretrainSeconds: number;
+  readonly accuracyBefore: number;
+  readonly accuracyAfter: number;
+  /** Seconds of GRPO until the target accuracy was first reached (null if never). */
+  readonly secondsToTarget: number | null;
+  readonly history: IterationMetrics[];
+}
+
+/** Pre-trains a small policy on the sorting task, then improves it with the chosen GRPO variant. */
+export function runGrpo(partial: Partial<GrpoOptions> = {}): GrpoResult {
+  const o: GrpoOptions = { ...DEFAULT_GRPO_OPTIONS, ...partial };
+  if (!(o.variant in VARIANTS)) throw new RangeError(`variant must be one of ${Object.keys(VARIANTS).join(', ')}, got ${String(o.variant)}`);
+  const v = VARIANTS[o.variant];
+  const beta = o.beta ?? v.beta ?? 0.04;
+  const task = new SortTask({ digits: o.digits });
+  const rng = new Rng(o.seed);
+  const evalPrompts = task.samplePrompts(new Rng(o.seed + 7919), o.evalPrompts);
+  const policyOptions = { vocabSize: task.vocabSize, hiddenSize: o.hiddenSize, embeddingSize: o.embeddingSize, seed: o.seed };
+  const policy = new TokenPolicy(policyOptions);
+  let reference: TokenPolicy | null = null;
+  const optimizer = tf.train.adam(o.learningRate);
+  try {
+    const pretrainStart = performance.now();
+    const warm = pretrain(policy, task, {
+      rng: rng.fork(),
+      evalPrompts,
+      targetAccuracy: o.pretrainAccuracy,
+      maxSteps: o.pretrainMaxSteps,
+      batchSize: 64,
+      learningRate: 3e-3,
+      checkEvery: 5,
+    });
+    const pretrainSeconds = (performance.now() - pretrainStart) / 1000;
+    if (beta > 0) {
+      // The frozen reference: a copy of the pre-trained weights through the weights I/O.
+      reference = new TokenPolicy(policyOptions);
+      deserializeWeights(serializeWeights(policy), reference);
+    }
+    const history: IterationMetrics[] = [{ iteration: 0, seconds: 0, reward: Number.NaN, accuracy: warm.accuracy, kl: 0, clipFraction: 0 }];
+    o.onIteration?.(history[0]);
+    const start = performance.now();
+    const g = o.groupSize;
+    const count = o.prompts * g;
+    const p = task.promptLength;
+    const t = task.maxNewTokens;
+    const length = p + t;
+    let secondsToTarget: number | null = null;
+    let accuracy = warm.accuracy;
+    for (let iteration = 1; iteration <= o.iterations; iteration++) {
+      if ((performance.now() - start) / 60_000 >= o.minutes) break;
+      // G copies of each prompt, in contiguous groups.
+      const unique = task.samplePrompts(rng, o.prompts);
+      const prompts = new Int32Array(count * p);
+      for (let i = 0; i < count; i++) prompts.set(unique.subarray(Math.floor(i / g) * p, (Math.floor(i / g) + 1) * p), i * p);
+      const sample = policy.generate({ prompts, count, promptLength: p, maxNewTokens: t, rng, temperature: o.temperature, eosTokenId: task.eosTokenId });
+      const rewards = task.rewards(prompts, sample.completions, sample.completionLengths, t);
+      const advantages = groupRelativeAdvantages(rewards, g, { scale: v.scale });
+      let refScores: Float32Array | null = null;
+      if (reference !== null) {
+        const full = new Int32Array(count * length).fill(task.eosTokenId);
+        for (let i = 0; i < count; i++) {
+          full.set(prompts.subarray(i * p, (i + 1) * p), i * length);
+          full.set(sample.completions.subarray(i * t, (i + 1) * t), i * length + p);
+        }
+        refScores = reference.scoreSequences(full, count, length, { temperature: o.temperature }).logProbs;
+      }
+      const sequences: TokenSequence[] = [];
+      for (let i = 0; i < count; i++) {
+        const n = sample.completionLengths[i];
+        sequences.push({
+          prompt: prompts.subarray(i * p, (i + 1) * p),
+          completion: sample.completions.subarray(i * t, i * t + n),
+          oldLogProbs: sample.logProbs.subarray(i * t, i * t + n),
+          refLogProbs: refScores === null ? undefined : refScores.subarray(i * length + p, i * length + p + n),
+          reward: rewards[i],
+          groupId: Math.floor(i / g),
+        });
+      }
+      const batch = TokenBatch.fromSequences(sequences, { maxLength: length, vocabSize: task.vocabSize, groupSize: g, padTokenId: task.eosTokenId });
+      let kl = Number.NaN;
+      let clipFraction = 0;
+      tf.tidy(() => {
+        const tokens = tf.tensor2d(batch.tokens, batch.shape, 'int32');
+        const oldLogProbs = tf.tensor2d(batch.oldLogProbs, batch.shape);
+        const refLogProbs = batch.refLogProbs === null ? undefined : tf.tensor2d(batch.refLogProbs, batch.shape);
+        const mask = tf.tensor2d(batch.lossMask, batch.shape);
+        const adv = tf.tensor1d(advantages);
+        for (let u = 0; u < o.updatesPerBatch; u++) {
+          optimizer.minimize(
+            () => {
+              const { logProbs } = policy.tokenLogProbs(tokens, { temperature: o.temperature });
+              const out = grpoLoss({
+                logProbs,
+                oldLogProbs,
+                refLogProbs,
+                advantages: adv,
+                mask,
+                clipRange: v.clipRange,
+                beta,
+                aggregation: v.aggregation,
+                ...(v.aggregation === 'fixed-length' ? { maxLength: t } : {}),
+              });
+              if (u === o.updatesPerBatch - 1) {
+                clipFraction = out.clipFraction.dataSync()[0];
+                if (out.kl !== undefined) kl = out.kl.dataSync()[0];
+              }
+              return out.loss;
+            },
+            false,
+            policy.trainableVariables,
+          );
+        }
+      });
+      accuracy = greedyAccuracy(policy, task, evalPrompts);
+      const seconds = (performance.now() - start) / 1000;
+      const m: IterationMetrics = { iteration, seconds, reward: rewards.reduce((s, x) => s + x, 0) / count, accuracy, kl, clipFraction };
+      history.push(m);
+      o.onIteration?.(m);
+      if (accuracy >= o.targetAccuracy) {
+        secondsToTarget = seconds;
+        break;
+      }
+    }
+    const { onIteration: _onIteration, ...options } = o;
+    return { options, pretrainSteps: warm.steps, pretrainSeconds, accuracyBefore: warm.accuracy, accuracyAfter: accuracy, secondsToTarget, history };
+  } finally {
+    optimizer.dispose();
+    policy.dispose();
+    reference?.dispose();
+  }
+}

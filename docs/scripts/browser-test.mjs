@@ -1,0 +1,162 @@
+/* global console, process, URL */
+// Loads the built site in headless Chromium from a local static server, visits every page of
+// the sidebar, and fails on console errors, page errors, failed requests and broken internal
+// links (missing pages or missing #anchors). Saves a screenshot of the home page.
+//
+// The browser is Debian's chromium (docs/scripts/ensure-chromium.sh installs it), driven by
+// playwright-core, which never downloads a browser of its own.
+import { createReadStream, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { dirname, extname, join, normalize, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const docsRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
+const distDir = join(docsRoot, '.vitepress', 'dist');
+const screenshotDir = join(docsRoot, '.screenshots');
+const BASE = '/ppo/'; // must match `base` in .vitepress/config.mts
+const CHROMIUM = process.env.PPO_CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'];
+// The sidebar has the guide (2), the tutorials (5), the API overview and at least one page per
+// package (7), and the benchmarks: fewer links means the sidebar or the API build broke.
+const MIN_SIDEBAR_PAGES = 15;
+
+if (process.env.PPO_SKIP_BROWSER === '1') {
+  console.log('docs browser test: skipped (PPO_SKIP_BROWSER=1)');
+  process.exit(0);
+}
+if (!existsSync(CHROMIUM)) {
+  console.error(`docs browser test: no Chromium at ${CHROMIUM}. Install it with: bash docs/scripts/ensure-chromium.sh`);
+  console.error('(set PPO_SKIP_BROWSER=1 to skip this test on a machine without a browser)');
+  process.exit(1);
+}
+if (!existsSync(join(distDir, 'index.html'))) {
+  console.error(`docs browser test: ${relative(process.cwd(), distDir)}/index.html is missing; build the site first (pnpm build in docs/)`);
+  process.exit(1);
+}
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.woff2': 'font/woff2',
+  '.ico': 'image/x-icon',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+/** Maps a URL path under BASE to a file of the build, or null. */
+function resolveFile(pathname) {
+  if (!pathname.startsWith(BASE)) return null;
+  let rel = decodeURIComponent(pathname.slice(BASE.length));
+  if (rel === '' || rel.endsWith('/')) rel += 'index.html';
+  const file = normalize(join(distDir, rel));
+  if (!file.startsWith(distDir)) return null;
+  if (existsSync(file) && statSync(file).isFile()) return file;
+  if (extname(file) === '' && existsSync(`${file}.html`)) return `${file}.html`;
+  return null;
+}
+
+const server = createServer((req, res) => {
+  const { pathname } = new URL(req.url ?? '/', 'http://127.0.0.1');
+  const file = resolveFile(pathname);
+  if (file === null) {
+    res.writeHead(404, { 'content-type': 'text/plain' }).end(`not found: ${pathname}`);
+    return;
+  }
+  res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+  createReadStream(file).pipe(res);
+});
+await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+const origin = `http://127.0.0.1:${server.address().port}`;
+
+const problems = [];
+const htmlCache = new Map();
+/** The HTML of a built page, or null when the link points nowhere. */
+function pageHtml(pathname) {
+  if (!htmlCache.has(pathname)) {
+    const file = resolveFile(pathname);
+    htmlCache.set(pathname, file !== null && file.endsWith('.html') ? readFileSync(file, 'utf8') : file === null ? null : '');
+  }
+  return htmlCache.get(pathname);
+}
+
+const { chromium } = await import('playwright-core');
+const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
+try {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  // Nothing on the site may reach another host.
+  await context.route('**/*', (route) => (route.request().url().startsWith(origin) ? route.continue() : route.abort()));
+  const page = await context.newPage();
+  let current = '';
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`${current}: console error: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => problems.push(`${current}: page error: ${error.message}`));
+  page.on('requestfailed', (request) => {
+    const reason = request.failure()?.errorText ?? 'unknown';
+    // Leaving a page cancels the prefetches of the pages it links to; a missing file shows up
+    // as an HTTP error below instead.
+    if (reason === 'net::ERR_ABORTED') return;
+    problems.push(`${current}: request failed: ${request.url()} (${reason})`);
+  });
+  page.on('response', (response) => {
+    if (response.status() >= 400) problems.push(`${current}: HTTP ${response.status()} for ${response.url()}`);
+  });
+
+  const visit = async (pathname) => {
+    current = pathname;
+    await page.goto(`${origin}${pathname}`, { waitUntil: 'load' });
+    await page.waitForSelector('#app > *', { timeout: 15_000 });
+  };
+
+  // The home page, and its screenshot.
+  await visit(BASE);
+  const heroName = await page.textContent('.VPHero .name');
+  if (!heroName?.includes('@ppo')) problems.push(`${BASE}: the hero does not render (got ${JSON.stringify(heroName)})`);
+  mkdirSync(screenshotDir, { recursive: true });
+  const screenshot = join(screenshotDir, 'home.png');
+  await page.screenshot({ path: screenshot });
+
+  // The sidebar, read from a guide page.
+  await visit(`${BASE}guide/getting-started.html`);
+  const sidebar = await page.$$eval('.VPSidebar a[href]', (links) => links.map((a) => a.href));
+  const pages = [...new Set(sidebar.map((href) => new URL(href).pathname))];
+  if (pages.length < MIN_SIDEBAR_PAGES) problems.push(`the sidebar links ${pages.length} pages, expected at least ${MIN_SIDEBAR_PAGES}`);
+
+  let links = 0;
+  for (const pathname of pages) {
+    if (pageHtml(pathname) === null) {
+      problems.push(`sidebar: ${pathname} does not exist`);
+      continue;
+    }
+    await visit(pathname);
+    const title = await page.textContent('.vp-doc h1').catch(() => null);
+    if (!title || title.trim() === '') problems.push(`${pathname}: no page title rendered`);
+    const hrefs = await page.$$eval('a[href]', (anchors) => anchors.map((a) => a.href));
+    for (const href of new Set(hrefs)) {
+      const url = new URL(href);
+      if (url.origin !== origin) continue;
+      links++;
+      const html = pageHtml(url.pathname);
+      if (html === null) {
+        problems.push(`${pathname}: broken link to ${url.pathname}`);
+      } else if (url.hash.length > 1 && html !== '') {
+        const id = decodeURIComponent(url.hash.slice(1));
+        if (!html.includes(`id="${id}"`)) problems.push(`${pathname}: link to ${url.pathname}${url.hash}, but that page has no such anchor`);
+      }
+    }
+  }
+  console.log(`docs browser test: visited ${pages.length} sidebar pages, checked ${links} internal links; screenshot ${relative(docsRoot, screenshot)}`);
+} finally {
+  await browser.close();
+  server.close();
+}
+
+if (problems.length > 0) {
+  console.error(`docs browser test: ${problems.length} problem(s):`);
+  for (const p of problems) console.error(`  ${p}`);
+  process.exit(1);
+}
+console.log('docs browser test: no console errors, no failed requests, no broken links');
