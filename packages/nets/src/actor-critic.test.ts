@@ -284,5 +284,5 @@ describe('ActorCritic with CNN torsos on wasm', () => {
         minatar.dispose();
         atari.dispose();
       }
-    }, 60_000);
+    }, 240_000);
 });

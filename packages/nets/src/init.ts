@@ -66,10 +66,11 @@ function householderQ(m: number, n: number, rng: RandomSource): Float64Array {
     signs[k] = alpha === 0 ? 1 : Math.sign(alpha);
   }
   // Q = H_0 H_1 ... H_{n-1} applied to the first n columns of the identity, last reflection first.
+  // When H_k is applied, columns j < k are still e_j, zero on the rows H_k acts on: skip them.
   const q = new Float64Array(m * n);
   for (let j = 0; j < n; j++) q[j * m + j] = 1;
   for (let k = n - 1; k >= 0; k--) {
-    if (vnorms[k] > 0) reflect(q, m, n, k, 0, vs[k], vnorms[k]);
+    if (vnorms[k] > 0) reflect(q, m, n, k, k, vs[k], vnorms[k]);
   }
   const out = new Float64Array(m * n);
   for (let j = 0; j < n; j++) for (let i = 0; i < m; i++) out[i * n + j] = q[j * m + i] * signs[j];
