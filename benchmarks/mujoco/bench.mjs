@@ -8,12 +8,12 @@
 // re-run of the same env and seed replaces its file. README.md and plots/ are regenerated from
 // every run file at the end (and after each run, so a long batch shows progress).
 import { fork } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { MUJOCO_ENV_IDS } from '@ppo/envs-mujoco';
-import { PAPER_ENVS, resultPath, runStatus, SCORE_EPISODES, WORK_DIR, writeReport } from './lib.mjs';
+import { PAPER_ENVS, pendingRuns, runStatus, SCORE_EPISODES, WORK_DIR, writeReport } from './lib.mjs';
 
 const USAGE = `usage: pnpm bench:mujoco [--envs ${PAPER_ENVS.slice(0, 2).join(',')}] [--seeds 1,2,3] [--steps 1000000] [--parallel 1]
                          [--backend auto|wasm|cpu] [--resume] [--skip-done] [--report-only] [--status]
@@ -106,13 +106,7 @@ if (values['report-only'] === true) {
 }
 
 const child = fileURLToPath(new URL('./train-one.mjs', import.meta.url));
-const jobs = envs
-  .flatMap((env) => seeds.map((seed) => ({ env, seed })))
-  .filter(({ env, seed }) => {
-    if (values['skip-done'] !== true || !existsSync(resultPath(env, seed))) return true;
-    const done = /** @type {{ steps: number }} */ (JSON.parse(readFileSync(resultPath(env, seed), 'utf8')));
-    return done.steps !== steps;
-  });
+const jobs = pendingRuns(envs, seeds, steps, { skipDone: values['skip-done'] === true });
 mkdirSync(WORK_DIR, { recursive: true });
 console.log(`${jobs.length} run(s) of ${steps.toLocaleString('en-US')} steps, ${parallel} at a time; logs in ${WORK_DIR}`);
 

@@ -11,6 +11,8 @@ import { readMetrics } from '@ppo/trainer/node';
 
 /** benchmarks/results/mujoco: the committed results (JSON per run, README table, plots). */
 export const RESULTS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'results', 'mujoco');
+/** Where the committed result file of each run lives. */
+export const RUNS_DIR = join(RESULTS_DIR, 'runs');
 /** Run directories (checkpoints, action logs, metrics): large, not committed (.gitignore). */
 export const WORK_DIR = join(RESULTS_DIR, 'work');
 /** Episodes the score averages over: the paper scores a run by its last 100 episodes. */
@@ -130,9 +132,31 @@ export function episodesFromMetrics(records) {
  * The result file of one run.
  * @param {string} env
  * @param {number} seed
+ * @param {string} [runsDir]
  */
-export function resultPath(env, seed) {
-  return join(RESULTS_DIR, 'runs', `${env}-seed${seed}.json`);
+export function resultPath(env, seed, runsDir = RUNS_DIR) {
+  return join(runsDir, `${env}-seed${seed}.json`);
+}
+
+/**
+ * The env x seed pairs still to run. With `skipDone`, a pair whose result file was asked for
+ * `steps` env steps is left out; the run itself stops at a whole number of rollouts, so the
+ * file's `totalSteps` (the request), not its `steps` (what ran), is compared.
+ * @param {string[]} envs
+ * @param {number[]} seeds
+ * @param {number} steps
+ * @param {{ skipDone: boolean; runsDir?: string }} options
+ * @returns {{ env: string; seed: number }[]}
+ */
+export function pendingRuns(envs, seeds, steps, { skipDone, runsDir = RUNS_DIR }) {
+  return envs
+    .flatMap((env) => seeds.map((seed) => ({ env, seed })))
+    .filter(({ env, seed }) => {
+      const file = resultPath(env, seed, runsDir);
+      if (!skipDone || !existsSync(file)) return true;
+      const done = /** @type {{ totalSteps: number }} */ (JSON.parse(readFileSync(file, 'utf8')));
+      return done.totalSteps !== steps;
+    });
 }
 
 /**
@@ -161,7 +185,7 @@ export function writeAtomic(path, contents) {
  * @param {string} [dir]
  * @returns {RunResultFile[]}
  */
-export function readResults(dir = join(RESULTS_DIR, 'runs')) {
+export function readResults(dir = RUNS_DIR) {
   if (!existsSync(dir)) return [];
   /** @type {RunResultFile[]} */
   const results = [];

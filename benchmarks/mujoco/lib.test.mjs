@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { downsampleCurve, envPlotSvg, episodesFromMetrics, meanOfLast, meanStd, PAPER_ENVS, REFERENCE, resultsMarkdown, runStatus } from './lib.mjs';
+import { downsampleCurve, envPlotSvg, episodesFromMetrics, meanOfLast, meanStd, PAPER_ENVS, pendingRuns, REFERENCE, resultsMarkdown, runStatus } from './lib.mjs';
 
 /**
  * A result file with typical fields.
@@ -155,6 +155,26 @@ describe('status', () => {
       assert.deepEqual(runStatus(join(work, 'missing')), []);
     } finally {
       rmSync(work, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('pending runs', () => {
+  it('skips only the pairs whose result was asked for the same number of steps', () => {
+    const runsDir = mkdtempSync(join(tmpdir(), 'mujoco-runs-'));
+    try {
+      // A run of 1M steps stops after 488 rollouts of 2048, so its file records 999,424 steps.
+      writeFileSync(join(runsDir, 'Hopper-v5-seed1.json'), JSON.stringify(run('Hopper-v5', 1, 2500, { steps: 999_424 })));
+      writeFileSync(join(runsDir, 'Hopper-v5-seed2.json'), JSON.stringify(run('Hopper-v5', 2, 10, { steps: 4096, totalSteps: 4096 })));
+      const envs = ['Hopper-v5', 'Swimmer-v5'];
+      assert.deepEqual(pendingRuns(envs, [1, 2], 1_000_000, { skipDone: true, runsDir }), [
+        { env: 'Hopper-v5', seed: 2 },
+        { env: 'Swimmer-v5', seed: 1 },
+        { env: 'Swimmer-v5', seed: 2 },
+      ]);
+      assert.equal(pendingRuns(envs, [1, 2], 1_000_000, { skipDone: false, runsDir }).length, 4);
+    } finally {
+      rmSync(runsDir, { recursive: true, force: true });
     }
   });
 });
