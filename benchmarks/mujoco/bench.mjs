@@ -2,7 +2,8 @@
 /* global process, console, URL */
 // The MuJoCo reproduction (issue: the paper's Figure 3 in Node):
 //   pnpm bench:mujoco [--envs HalfCheetah-v5,Hopper-v5] [--seeds 1,2,3] [--steps 1000000]
-//                     [--parallel 2] [--backend auto] [--resume] [--skip-done] [--report-only] [--status]
+//                     [--parallel 2] [--backend auto] [--variant NAME] [--resume] [--skip-done]
+//                     [--report-only] [--status]
 // Each env x seed trains in its own process (train-one.mjs), at most --parallel at once, and
 // writes results/mujoco/runs/<env>-seed<n>.json; finished runs already on disk are kept, a
 // re-run of the same env and seed replaces its file. README.md and plots/ are regenerated from
@@ -13,15 +14,16 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { MUJOCO_ENV_IDS } from '@ppo/envs-mujoco';
-import { PAPER_ENVS, pendingRuns, runStatus, SCORE_EPISODES, WORK_DIR, writeReport } from './lib.mjs';
+import { PAPER_ENVS, pendingRuns, runName, runStatus, SCORE_EPISODES, VARIANTS, WORK_DIR, writeReport } from './lib.mjs';
 
 const USAGE = `usage: pnpm bench:mujoco [--envs ${PAPER_ENVS.slice(0, 2).join(',')}] [--seeds 1,2,3] [--steps 1000000] [--parallel 1]
-                         [--backend auto|wasm|cpu] [--resume] [--skip-done] [--report-only] [--status]
+                         [--backend auto|wasm|cpu] [--variant NAME] [--resume] [--skip-done] [--report-only] [--status]
   --envs         MuJoCo task ids, comma-separated (default: the paper's seven)
   --seeds        seeds, comma-separated non-negative integers (default 1,2,3)
   --steps        env steps per run (default 1000000, the paper's budget)
   --parallel     runs at once, one process each (default 1; the machine has 2 cores)
   --backend      tfjs backend (default auto: wasm here)
+  --variant      run a named change to the preset instead of the preset itself: ${Object.keys(VARIANTS).join(', ')}
   --resume       continue a run from its last checkpoint instead of starting it again
   --skip-done    leave out the env x seed pairs that already have a result of --steps steps
   --report-only  only regenerate README.md and the plots from the run files
@@ -62,6 +64,7 @@ try {
       steps: { type: 'string', default: '1000000' },
       parallel: { type: 'string', default: '1' },
       backend: { type: 'string', default: 'auto' },
+      variant: { type: 'string' },
       resume: { type: 'boolean', default: false },
       'skip-done': { type: 'boolean', default: false },
       'report-only': { type: 'boolean', default: false },
@@ -91,6 +94,9 @@ if (parallel < 1) usageError('--parallel must be at least 1');
 const backend = String(values.backend);
 if (!['auto', 'wasm', 'cpu', 'tensorflow'].includes(backend)) usageError(`--backend must be auto, wasm, cpu or tensorflow, got "${backend}"`);
 
+const variant = values.variant === undefined ? null : String(values.variant);
+if (variant !== null && !(variant in VARIANTS)) usageError(`--variant: unknown variant "${variant}"; expected one of ${Object.keys(VARIANTS).join(', ')}`);
+
 if (values.status === true) {
   for (const s of runStatus()) {
     const total = s.totalSteps === null ? '?' : s.totalSteps.toLocaleString('en-US');
@@ -106,7 +112,7 @@ if (values['report-only'] === true) {
 }
 
 const child = fileURLToPath(new URL('./train-one.mjs', import.meta.url));
-const jobs = pendingRuns(envs, seeds, steps, { skipDone: values['skip-done'] === true });
+const jobs = pendingRuns(envs, seeds, steps, { skipDone: values['skip-done'] === true, variant });
 mkdirSync(WORK_DIR, { recursive: true });
 console.log(`${jobs.length} run(s) of ${steps.toLocaleString('en-US')} steps, ${parallel} at a time; logs in ${WORK_DIR}`);
 
@@ -128,9 +134,10 @@ for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM'])) {
  * @returns {Promise<number>}
  */
 function runJob({ env, seed }) {
-  const tag = `[${env} s${seed}]`;
-  const log = createWriteStream(join(WORK_DIR, `${env}-seed${seed}.log`), { flags: values.resume === true ? 'a' : 'w' });
+  const tag = `[${env} s${seed}${variant === null ? '' : ` ${variant}`}]`;
+  const log = createWriteStream(join(WORK_DIR, `${runName(env, seed, variant)}.log`), { flags: values.resume === true ? 'a' : 'w' });
   const args = ['--env', env, '--seed', String(seed), '--steps', String(steps), '--backend', backend];
+  if (variant !== null) args.push('--variant', variant);
   if (values.resume === true) args.push('--resume');
   // Own process group: a terminal's Ctrl-C reaches only this process, which forwards it once (a
   // second SIGINT makes a run exit without its checkpoint).

@@ -40,6 +40,19 @@ export const REFERENCE = Object.freeze({
 export const PAPER_ENVS = Object.freeze(Object.keys(REFERENCE));
 
 /**
+ * Named changes to the `mujoco` preset, run with `--variant NAME` to find out what a detail is
+ * worth. Their results sit beside the preset's runs and are tabulated apart, next to the same
+ * seed without the change.
+ * @type {Readonly<Record<string, { overrides: Readonly<Record<string, unknown>>; about: string }>>}
+ */
+export const VARIANTS = Object.freeze({
+  'no-truncation-bootstrap': {
+    overrides: { bootstrapTruncated: false },
+    about: "GAE ends a time-limit truncation like a termination (no bootstrap from the final observation), as CleanRL's ppo_continuous_action.py does",
+  },
+});
+
+/**
  * @typedef {object} RunResultFile
  * @property {string} env registry id
  * @property {number} seed master seed of the run
@@ -55,6 +68,8 @@ export const PAPER_ENVS = Object.freeze(Object.keys(REFERENCE));
  * @property {string} preset trainer preset
  * @property {string} finishedAt ISO time
  * @property {{ steps: number[]; returns: number[] }} curve mean raw return per step bin
+ * @property {string} [variant] the name of a {@link VARIANTS} entry; absent for the preset itself
+ * @property {Record<string, unknown>} [overrides] the variant's config changes
  */
 
 /**
@@ -129,13 +144,24 @@ export function episodesFromMetrics(records) {
 }
 
 /**
+ * A run's name, shared by its result file, run directory and log: `<env>-seed<n>`, plus
+ * `.<variant>` for a variant.
+ * @param {string} env
+ * @param {number} seed
+ * @param {string | null} [variant]
+ */
+export function runName(env, seed, variant = null) {
+  return `${env}-seed${seed}${variant === null ? '' : `.${variant}`}`;
+}
+
+/**
  * The result file of one run.
  * @param {string} env
  * @param {number} seed
- * @param {string} [runsDir]
+ * @param {{ variant?: string | null; runsDir?: string }} [options]
  */
-export function resultPath(env, seed, runsDir = RUNS_DIR) {
-  return join(runsDir, `${env}-seed${seed}.json`);
+export function resultPath(env, seed, { variant = null, runsDir = RUNS_DIR } = {}) {
+  return join(runsDir, `${runName(env, seed, variant)}.json`);
 }
 
 /**
@@ -145,14 +171,14 @@ export function resultPath(env, seed, runsDir = RUNS_DIR) {
  * @param {string[]} envs
  * @param {number[]} seeds
  * @param {number} steps
- * @param {{ skipDone: boolean; runsDir?: string }} options
+ * @param {{ skipDone: boolean; variant?: string | null; runsDir?: string }} options
  * @returns {{ env: string; seed: number }[]}
  */
-export function pendingRuns(envs, seeds, steps, { skipDone, runsDir = RUNS_DIR }) {
+export function pendingRuns(envs, seeds, steps, { skipDone, variant = null, runsDir = RUNS_DIR }) {
   return envs
     .flatMap((env) => seeds.map((seed) => ({ env, seed })))
     .filter(({ env, seed }) => {
-      const file = resultPath(env, seed, runsDir);
+      const file = resultPath(env, seed, { variant, runsDir });
       if (!skipDone || !existsSync(file)) return true;
       const done = /** @type {{ totalSteps: number }} */ (JSON.parse(readFileSync(file, 'utf8')));
       return done.totalSteps !== steps;
@@ -163,9 +189,10 @@ export function pendingRuns(envs, seeds, steps, { skipDone, runsDir = RUNS_DIR }
  * The run directory of one run.
  * @param {string} env
  * @param {number} seed
+ * @param {string | null} [variant]
  */
-export function workPath(env, seed) {
-  return join(WORK_DIR, `${env}-seed${seed}`);
+export function workPath(env, seed, variant = null) {
+  return join(WORK_DIR, runName(env, seed, variant));
 }
 
 /**
@@ -195,7 +222,8 @@ export function readResults(dir = RUNS_DIR) {
     if (typeof parsed.env !== 'string' || !Number.isInteger(parsed.seed)) throw new TypeError(`${join(dir, name)} is not a run result (env, seed missing)`);
     results.push(parsed);
   }
-  return results.sort((a, b) => (a.env === b.env ? a.seed - b.seed : a.env < b.env ? -1 : 1));
+  const order = (/** @type {RunResultFile} */ r) => `${r.variant ?? ''}\u0000${r.env}`;
+  return results.sort((a, b) => (order(a) === order(b) ? a.seed - b.seed : order(a) < order(b) ? -1 : 1));
 }
 
 /** The code's commit, `+dirty` when tracked files differ from it; `unknown` outside git. */
@@ -235,9 +263,10 @@ function digitsFor(x) {
  * @returns {string}
  */
 export function resultsMarkdown(results) {
+  const presetRuns = results.filter((r) => r.variant === undefined);
   /** @type {Map<string, RunResultFile[]>} */
   const byEnv = new Map();
-  for (const r of results) byEnv.set(r.env, [...(byEnv.get(r.env) ?? []), r]);
+  for (const r of presetRuns) byEnv.set(r.env, [...(byEnv.get(r.env) ?? []), r]);
   const envs = [...PAPER_ENVS.filter((e) => byEnv.has(e)), ...[...byEnv.keys()].filter((e) => !(e in REFERENCE)).sort()];
   const lines = [
     '# PPO on MuJoCo (Gymnasium v5 tasks), reproduced in Node',
@@ -274,11 +303,11 @@ export function resultsMarkdown(results) {
     );
   }
   if (envs.length === 0) lines.push('| (no runs yet) | | | | | | | | | | |');
-  const backends = [...new Set(results.map((r) => r.backend))].join(', ') || '—';
-  const commits = [...new Set(results.map((r) => r.commit))].join(', ') || '—';
+  const backends = [...new Set(presetRuns.map((r) => r.backend))].join(', ') || '—';
+  const commits = [...new Set(presetRuns.map((r) => r.commit))].join(', ') || '—';
+  lines.push('', `score / target: how far the mean reaches the target (for Reacher's negative returns, target / score). Backends: ${backends}. Commits: ${commits}.`);
+  lines.push(...variantsMarkdown(results));
   lines.push(
-    '',
-    `score / target: how far the mean reaches the target (for Reacher's negative returns, target / score). Backends: ${backends}. Commits: ${commits}.`,
     '',
     'Learning curves (mean raw return of the episodes finished in each of 200 step bins, one line per seed; flat lines: the paper in black, CleanRL in grey):',
     '',
@@ -286,6 +315,36 @@ export function resultsMarkdown(results) {
     '',
   );
   return lines.join('\n');
+}
+
+/**
+ * The variants section of the results page: each variant run beside the preset's run of the
+ * same env and seed. Empty when no variant has run.
+ * @param {readonly RunResultFile[]} results
+ * @returns {string[]}
+ */
+function variantsMarkdown(results) {
+  const variantRuns = results.filter((r) => r.variant !== undefined);
+  if (variantRuns.length === 0) return [];
+  const lines = [
+    '',
+    '## Variants',
+    '',
+    'The same runs with one detail of the preset changed (`--variant NAME`), scored the same way, beside the preset\'s run of the same env and seed:',
+    '',
+    ...[...new Set(variantRuns.map((r) => r.variant))].map((name) => `- \`${name}\`: ${VARIANTS[name ?? '']?.about ?? '(no longer defined)'}.`),
+    '',
+    '| variant | env | seed | steps | score | preset, same seed | difference |',
+    '|---|---|---:|---:|---:|---:|---:|',
+  ];
+  for (const r of variantRuns) {
+    const preset = results.find((p) => p.variant === undefined && p.env === r.env && p.seed === r.seed && p.totalSteps === r.totalSteps);
+    const presetScore = preset?.score ?? null;
+    const diff = r.score !== null && presetScore !== null ? r.score - presetScore : null;
+    const d = digitsFor(r.score ?? 0);
+    lines.push(`| ${r.variant} | ${r.env} | ${r.seed} | ${fmt(r.steps)} | ${fmt(r.score, d)} | ${fmt(presetScore, d)} | ${diff === null ? '—' : `${diff > 0 ? '+' : ''}${fmt(diff, d)}`} |`);
+  }
+  return lines;
 }
 
 const SEED_COLOURS = ['#4c78a8', '#e45756', '#54a24b', '#b279a2', '#f58518', '#72b7b2', '#9d755d', '#bab0ac'];
@@ -322,8 +381,10 @@ export function writeReport() {
   const results = readResults();
   const readme = join(RESULTS_DIR, 'README.md');
   writeAtomic(readme, resultsMarkdown(results));
-  const envs = [...new Set(results.map((r) => r.env))];
-  for (const env of envs) writeAtomic(join(RESULTS_DIR, 'plots', `${env}.svg`), envPlotSvg(env, results.filter((r) => r.env === env)));
+  const presetRuns = results.filter((r) => r.variant === undefined);
+  for (const env of new Set(presetRuns.map((r) => r.env))) {
+    writeAtomic(join(RESULTS_DIR, 'plots', `${env}.svg`), envPlotSvg(env, presetRuns.filter((r) => r.env === env)));
+  }
   return { results, readme };
 }
 

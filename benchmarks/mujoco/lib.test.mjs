@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { downsampleCurve, envPlotSvg, episodesFromMetrics, meanOfLast, meanStd, PAPER_ENVS, pendingRuns, REFERENCE, resultsMarkdown, runStatus } from './lib.mjs';
+import { downsampleCurve, envPlotSvg, episodesFromMetrics, meanOfLast, meanStd, PAPER_ENVS, pendingRuns, resultPath, REFERENCE, resultsMarkdown, runStatus } from './lib.mjs';
 
 /**
  * A result file with typical fields.
@@ -115,6 +115,18 @@ describe('report', () => {
     assert.match(md, /!\[HalfCheetah-v5\]\(plots\/HalfCheetah-v5\.svg\)/);
   });
 
+  it('tabulates variant runs apart, beside the preset run of the same seed', () => {
+    const variant = 'no-truncation-bootstrap';
+    const md = resultsMarkdown([run('Hopper-v5', 1, 2500), run('Hopper-v5', 1, 2200, { variant }), run('Hopper-v5', 2, 1500, { variant })]);
+    // The main table counts only the preset's run.
+    assert.match(md, /\| Hopper-v5 \| 1,000,000 \| 1 \| 2,500 \| s1: 2,500 \|/);
+    assert.match(md, /## Variants/);
+    assert.match(md, /- `no-truncation-bootstrap`: GAE ends a time-limit truncation/);
+    assert.match(md, /\| no-truncation-bootstrap \| Hopper-v5 \| 1 \| 1,000,000 \| 2,200 \| 2,500 \| -300 \|/);
+    assert.match(md, /\| no-truncation-bootstrap \| Hopper-v5 \| 2 \| 1,000,000 \| 1,500 \| — \| — \|/);
+    assert.doesNotMatch(resultsMarkdown([run('Hopper-v5', 1, 2500)]), /Variants/);
+  });
+
   it('counts only scored runs and says so when there are none', () => {
     const md = resultsMarkdown([run('Swimmer-v5', 1, null)]);
     assert.match(md, /\| Swimmer-v5 \| 1,000,000 \| 0 \| — \| — \| 108 \| 100 \|/);
@@ -173,6 +185,11 @@ describe('pending runs', () => {
         { env: 'Swimmer-v5', seed: 2 },
       ]);
       assert.equal(pendingRuns(envs, [1, 2], 1_000_000, { skipDone: false, runsDir }).length, 4);
+      // A variant's result is its own: the preset's file does not make it done.
+      const variant = 'no-truncation-bootstrap';
+      assert.equal(pendingRuns(['Hopper-v5'], [1], 1_000_000, { skipDone: true, variant, runsDir }).length, 1);
+      writeFileSync(resultPath('Hopper-v5', 1, { variant, runsDir }), JSON.stringify(run('Hopper-v5', 1, 2000, { variant })));
+      assert.equal(pendingRuns(['Hopper-v5'], [1], 1_000_000, { skipDone: true, variant, runsDir }).length, 0);
     } finally {
       rmSync(runsDir, { recursive: true, force: true });
     }
