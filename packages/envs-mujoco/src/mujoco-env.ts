@@ -1,6 +1,7 @@
 import { Rng } from '@ppo/buffers';
 import {
   Box,
+  EpisodeGuard,
   type Info,
   type ResetOptions,
   type ResetResult,
@@ -14,12 +15,6 @@ import { checkKnownOptions, describeValue, positiveIntOption } from './options';
 import { compileModel, getMujoco } from './runtime';
 
 const TWO_POW_32 = 4294967296;
-
-// Episode phases.
-const NEEDS_RESET = 0;
-const RUNNING = 1;
-const DONE = 2;
-const CLOSED = 3;
 
 /** Options every MuJoCo env accepts. */
 export interface MujocoEnvOptions {
@@ -100,13 +95,14 @@ export abstract class MujocoEnv implements StatefulEnv<Float32Array, Float32Arra
 
   private readonly needsContactForces: boolean;
   private generator: Rng | undefined;
-  private phase = NEEDS_RESET;
+  private readonly episode: EpisodeGuard;
   /** Set by {@link MujocoEnv.transition}: whether the new state is terminal. */
   protected terminalFlag = false;
 
   constructor(config: MujocoTaskConfig, options: MujocoEnvOptions | Readonly<Record<string, unknown>> | undefined) {
     const name = config.name;
     this.name = name;
+    this.episode = new EpisodeGuard(name);
     if (options !== undefined && (options === null || typeof options !== 'object')) {
       throw new TypeError(`${name}: options must be an object, got ${describeValue(options)}`);
     }
@@ -159,7 +155,7 @@ export abstract class MujocoEnv implements StatefulEnv<Float32Array, Float32Arra
   }
 
   private ensureOpen(method: string): void {
-    if (this.phase === CLOSED) throw new Error(`${this.name}.${method}: the env is closed`);
+    this.episode.checkOpen(method);
     this.refreshViews();
   }
 
@@ -217,7 +213,7 @@ export abstract class MujocoEnv implements StatefulEnv<Float32Array, Float32Arra
     mujoco.mj_resetData(model, data);
     this.resetModel(this.rng);
     mujoco.mj_forward(model, data);
-    this.phase = RUNNING;
+    this.episode.start();
     this.terminalFlag = false;
     return { observation: this.observation(), info: this.resetInfo() };
   }
@@ -235,14 +231,8 @@ export abstract class MujocoEnv implements StatefulEnv<Float32Array, Float32Arra
   }
 
   private beginStep(action: unknown): Float32Array {
-    this.ensureOpen('step');
-    if (this.phase !== RUNNING) {
-      throw new Error(
-        this.phase === NEEDS_RESET
-          ? `${this.name}.step: call reset() before step()`
-          : `${this.name}.step: the episode has ended (terminated); call reset() before stepping again`,
-      );
-    }
+    this.episode.checkStep();
+    this.refreshViews();
     return this.checkAction(action);
   }
 
@@ -254,7 +244,7 @@ export abstract class MujocoEnv implements StatefulEnv<Float32Array, Float32Arra
     const checked = this.beginStep(action);
     const reward = this.transition(checked);
     const terminated = this.terminalFlag;
-    if (terminated) this.phase = DONE;
+    this.episode.endStep(terminated, false);
     return { observation: this.observation(), reward, terminated, truncated: false, info: this.stepInfo() };
   }
 
@@ -263,7 +253,7 @@ export abstract class MujocoEnv implements StatefulEnv<Float32Array, Float32Arra
     const checked = this.beginStep(action);
     const reward = this.transition(checked);
     const terminated = this.terminalFlag;
-    if (terminated) this.phase = DONE;
+    this.episode.endStep(terminated, false);
     this.writeObservation(target.observations, index * this.observationSpace.flatDim);
     target.rewards[index] = reward;
     target.terminated[index] = terminated ? 1 : 0;
@@ -285,8 +275,8 @@ export abstract class MujocoEnv implements StatefulEnv<Float32Array, Float32Arra
 
   /** A copy of the simulator state `[qpos (nq), qvel (nv)]`, float64. */
   getState(): Float64Array {
-    this.ensureOpen('getState');
-    if (this.phase === NEEDS_RESET) throw new Error(`${this.name}.getState: call reset() or setState() first`);
+    this.episode.checkStarted('getState', 'reset() or setState()');
+    this.refreshViews();
     const out = new Float64Array(this.nq + this.nv);
     out.set(this.qpos, 0);
     out.set(this.qvel, this.nq);
@@ -314,14 +304,14 @@ export abstract class MujocoEnv implements StatefulEnv<Float32Array, Float32Arra
     for (let k = 0; k < this.nq; k++) this.qpos[k] = state[k];
     for (let k = 0; k < this.nv; k++) this.qvel[k] = state[this.nq + k];
     this.mujoco.mj_forward(this.model, this.data);
-    this.phase = RUNNING;
+    this.episode.start('setState');
     this.terminalFlag = false;
   }
 
   /** Frees the MuJoCo model and data; calling it twice is harmless. */
   close(): void {
-    if (this.phase === CLOSED) return;
-    this.phase = CLOSED;
+    if (this.episode.closed) return;
+    this.episode.close();
     this.data.delete();
     this.model.delete();
   }

@@ -17,6 +17,7 @@ export type {
   SvgFrame,
   RenderFrame,
 } from './env';
+export { EpisodeGuard } from './episode-guard';
 
 // Spaces
 export {

@@ -1,22 +1,34 @@
 /**
- * The `ppo` command line: `train`, `eval`, `plot`, `list-envs`. Node-only.
+ * The `ppo` command line: `train`, `eval`, `export`, `plot`, `list-envs`. Node-only.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { listEnvs } from '@ppo/envs';
 import { CONFIG_SCHEMA, ConfigError, PRESETS, resolveConfig, type PPOConfig, type PresetName } from './config';
+import { importEnvModules } from './env-modules';
+import { exportRun } from './export-run';
 import { evaluateRun, plotRun, runTraining } from './runner';
 
 /** The usage text printed by `ppo --help` and on a usage error. */
 export const USAGE = `Usage:
   ppo train --env ID [--preset classic|mujoco|atari] [--total-steps N] [--seed S] [--num-envs N]
-            [--backend auto|wasm|cpu|tensorflow] [--out DIR] [--config file.json]
-            [--quiet] [--<hyperparameter> VALUE ...]
+            [--env-modules MODULE,...] [--backend auto|wasm|cpu|tensorflow] [--out DIR]
+            [--config file.json] [--quiet] [--<hyperparameter> VALUE ...]
   ppo train --resume DIR
   ppo eval DIR [--episodes K] [--seed S] [--backend auto|wasm|cpu|tensorflow]
+  ppo export DIR [--out DIR2]
   ppo plot DIR
-  ppo list-envs [--json]
+  ppo list-envs [--env-modules MODULE,...] [--json]
   ppo --help
+
+--env-modules imports modules that register envs before any env is made, in the worker
+threads of --vector-env async too: package specifiers such as @ppo/envs-mujoco/register
+(resolved from the current directory) or file paths such as ./my-envs.mjs. A run stores them
+as absolute URLs, so --resume, eval and export import them again from any directory.
+
+ppo export writes a run's final policy to DIR/export (or DIR2) for a browser page: the weights
+in @ppo/nets' format (weights.json and its .bin) and policy.json (the network options, the
+action space, the observation normalization and clipping).
 
 Hyperparameters (kebab-case of the config fields; booleans also as --flag / --no-flag;
 'null' turns off a nullable one; lists as 64,64):
@@ -46,8 +58,9 @@ export class UsageError extends Error {
 /** A parsed command line. */
 export type ParsedCommand =
   | { command: 'help' }
-  | { command: 'list-envs'; json: boolean }
+  | { command: 'list-envs'; json: boolean; envModules: string[] }
   | { command: 'plot'; dir: string }
+  | { command: 'export'; dir: string; out: string | null }
   | { command: 'eval'; dir: string; episodes?: number; seed?: number; backend?: PPOConfig['backend'] }
   | { command: 'train'; resume: string | null; out: string | null; preset: PresetName; configFile: string | null; overrides: Partial<PPOConfig>; quiet: boolean };
 
@@ -77,6 +90,11 @@ function parseValue(field: keyof PPOConfig, text: string): unknown {
       const parts = text.split(',');
       if (!parts.every((p) => /^\d+$/.test(p.trim()))) bad('a comma-separated list of integers such as 64,64');
       return parts.map((p) => Number(p.trim()));
+    }
+    case 'stringList': {
+      const parts = text.split(',').map((p) => p.trim());
+      if (parts.some((p) => p === '')) bad('a comma-separated list of non-empty entries such as ./my-envs.mjs,@ppo/envs-mujoco/register');
+      return parts;
     }
     case 'object':
       try {
@@ -108,20 +126,26 @@ export function parseArgs(argv: readonly string[]): ParsedCommand {
   };
   if (command === 'list-envs') {
     let json = false;
-    for (const arg of rest) {
+    let envModules: string[] = [];
+    for (let k = 0; k < rest.length; k++) {
+      const arg = rest[k];
       if (arg === '--json') json = true;
+      else if (arg === '--env-modules') envModules = parseValue('envModules', takeValue(k++, arg)) as string[];
       else throw new UsageError(`unknown argument '${arg}' for list-envs`);
     }
-    return { command: 'list-envs', json };
+    return { command: 'list-envs', json, envModules };
   }
-  if (command === 'plot' || command === 'eval') {
+  if (command === 'plot' || command === 'eval' || command === 'export') {
     let dir: string | undefined;
     let episodes: number | undefined;
     let seed: number | undefined;
     let backend: PPOConfig['backend'] | undefined;
+    let out: string | null = null;
     for (let k = 0; k < rest.length; k++) {
       const arg = rest[k];
-      if (command === 'eval' && arg === '--episodes') {
+      if (command === 'export' && arg === '--out') {
+        out = takeValue(k++, arg);
+      } else if (command === 'eval' && arg === '--episodes') {
         episodes = parseInteger('--episodes', takeValue(k, arg), 1);
         k++;
       } else if (command === 'eval' && arg === '--seed') {
@@ -139,6 +163,7 @@ export function parseArgs(argv: readonly string[]): ParsedCommand {
       }
     }
     if (dir === undefined) throw new UsageError(`${command} needs a run directory`);
+    if (command === 'export') return { command: 'export', dir, out };
     return command === 'plot' ? { command: 'plot', dir } : { command: 'eval', dir, episodes, seed, backend };
   }
   if (command !== 'train') throw new UsageError(`unknown command '${command}'`);
@@ -236,6 +261,7 @@ export async function main(argv: readonly string[], io: CliIo = PROCESS_IO): Pro
         io.stdout(`${USAGE}\n`);
         return 0;
       case 'list-envs': {
+        await importEnvModules(parsed.envModules);
         const specs = listEnvs();
         if (parsed.json) io.stdout(`${JSON.stringify(specs, null, 2)}\n`);
         else {
@@ -255,6 +281,12 @@ export async function main(argv: readonly string[], io: CliIo = PROCESS_IO): Pro
         const result = await evaluateRun(parsed.dir, { episodes: parsed.episodes, seed: parsed.seed, backend: parsed.backend });
         const { returns: _returns, lengths: _lengths, ...summary } = result;
         io.stdout(`${JSON.stringify({ ...summary, meanLength: result.lengths.reduce((a, b) => a + b, 0) / result.lengths.length })}\n`);
+        return 0;
+      }
+      case 'export': {
+        if (!existsSync(parsed.dir)) throw new Error(`run directory '${parsed.dir}' does not exist`);
+        const result = await exportRun(parsed.dir, { out: parsed.out ?? undefined });
+        io.stdout(`exported ${result.checkpoint} (${result.policy.source.globalStep} steps) to ${result.out}\n`);
         return 0;
       }
       case 'train': {

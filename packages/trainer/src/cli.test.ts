@@ -1,19 +1,16 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main, parseArgs, USAGE, UsageError } from './cli-main';
 import { readCheckpoint, RUN_LAYOUT } from './run-files';
+import { captureIo } from './test-cli-io';
 import { runTraining } from './runner';
 
 const root = mkdtempSync(join(tmpdir(), 'ppo-cli-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
-
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { io: { stdout: (t: string) => void out.push(t), stderr: (t: string) => void err.push(t) }, out, err };
-}
 
 describe('parseArgs', () => {
   it('maps kebab-case flags to config fields with typed values', () => {
@@ -28,7 +25,11 @@ describe('parseArgs', () => {
     expect(parseArgs(['train', '--resume', 'runs/a'])).toMatchObject({ command: 'train', resume: 'runs/a' });
     expect(parseArgs(['eval', 'runs/a', '--episodes', '5'])).toEqual({ command: 'eval', dir: 'runs/a', episodes: 5, seed: undefined, backend: undefined });
     expect(parseArgs(['plot', 'runs/a'])).toEqual({ command: 'plot', dir: 'runs/a' });
-    expect(parseArgs(['list-envs'])).toEqual({ command: 'list-envs', json: false });
+    expect(parseArgs(['list-envs'])).toEqual({ command: 'list-envs', json: false, envModules: [] });
+    expect(parseArgs(['train', '--env-modules', './my-envs.mjs, @ppo/envs-mujoco/register'])).toMatchObject({ overrides: { envModules: ['./my-envs.mjs', '@ppo/envs-mujoco/register'] } });
+    expect(parseArgs(['list-envs', '--env-modules', 'a.mjs', '--json'])).toEqual({ command: 'list-envs', json: true, envModules: ['a.mjs'] });
+    expect(parseArgs(['export', 'runs/a'])).toEqual({ command: 'export', dir: 'runs/a', out: null });
+    expect(parseArgs(['export', 'runs/a', '--out', 'site/policy'])).toEqual({ command: 'export', dir: 'runs/a', out: 'site/policy' });
   });
 
   it.each([
@@ -40,6 +41,9 @@ describe('parseArgs', () => {
     [['train', '--resume', 'a', '--seed', '2'], /--resume takes no other settings/],
     [['eval'], /eval needs a run directory/],
     [['eval', 'a', '--episodes', '0'], /--episodes expects an integer >= 1/],
+    [['train', '--env-modules', 'a.mjs,,b.mjs'], /--env-modules expects a comma-separated list of non-empty entries/],
+    [['export'], /export needs a run directory/],
+    [['export', 'a', '--episodes', '2'], /unknown flag '--episodes' for export/],
     [['fly'], /unknown command 'fly'/],
   ])('rejects %j', (argv, message) => {
     expect(() => parseArgs(argv)).toThrow(UsageError);
@@ -50,20 +54,20 @@ describe('parseArgs', () => {
 describe('main', () => {
   it('prints usage and exits 2 on an unknown flag or a bad value, including config range errors', async () => {
     for (const argv of [['train', '--bogus'], ['train', '--gamma', '2'], ['train', '--num-minibatches', '3']]) {
-      const c = capture();
+      const c = captureIo();
       expect(await main(argv, c.io)).toBe(2);
       expect(c.err.join('')).toContain(USAGE);
     }
-    const c = capture();
+    const c = captureIo();
     await main(['train', '--gamma', '2'], c.io);
     expect(c.err.join('')).toContain('config.gamma: expected a finite number >= 0 and <= 1, got 2');
   });
 
   it('lists envs', async () => {
-    const c = capture();
+    const c = captureIo();
     expect(await main(['list-envs'], c.io)).toBe(0);
     expect(c.out.join('')).toMatch(/CartPole-v1\s+max steps\s+500\s+solved at 475/);
-    const j = capture();
+    const j = captureIo();
     await main(['list-envs', '--json'], j.io);
     expect((JSON.parse(j.out.join('')) as { id: string }[]).map((s) => s.id)).toContain('Pendulum-v1');
   });
@@ -72,7 +76,7 @@ describe('main', () => {
     const out = join(root, 'cartpole');
     const configFile = join(root, 'config.json');
     writeFileSync(configFile, JSON.stringify({ numSteps: 32, numMinibatches: 2, updateEpochs: 1 }));
-    const c = capture();
+    const c = captureIo();
     const code = await main(['train', '--env', 'CartPole-v1', '--total-steps', '512', '--seed', '4', '--num-envs', '2', '--backend', 'cpu', '--config', configFile, '--out', out, '--quiet'], c.io);
     expect(c.err.join('')).toBe('');
     expect(code).toBe(0);
@@ -81,15 +85,15 @@ describe('main', () => {
     }
     expect(JSON.parse(readFileSync(join(out, RUN_LAYOUT.config), 'utf8'))).toMatchObject({ numSteps: 32, numEnvs: 2, seed: 4, totalSteps: 512 });
     expect(readCheckpoint(join(out, RUN_LAYOUT.final)).meta.counters.globalStep).toBe(512);
-    const e = capture();
+    const e = captureIo();
     expect(await main(['eval', out, '--episodes', '3'], e.io)).toBe(0);
     const summary = JSON.parse(e.out.join('')) as Record<string, number>;
     expect(summary.episodes).toBe(3);
     for (const k of ['mean', 'std', 'min', 'max', 'meanLength']) expect(Number.isFinite(summary[k])).toBe(true);
-    const p = capture();
+    const p = captureIo();
     expect(await main(['plot', out], p.io)).toBe(0);
     expect(p.out.join('')).toContain(RUN_LAYOUT.plot);
-    const again = capture();
+    const again = captureIo();
     expect(await main(['train', '--env', 'CartPole-v1', '--out', out, '--quiet', '--backend', 'cpu'], again.io)).toBe(1);
     expect(again.err.join('')).toMatch(/already holds a run/);
   });
@@ -111,5 +115,76 @@ describe('main', () => {
     expect(existsSync(join(out, RUN_LAYOUT.final))).toBe(false);
     expect(readCheckpoint(join(out, RUN_LAYOUT.checkpoints, 'update-000003')).meta.counters.update).toBe(3);
     expect(process.listenerCount('SIGTERM')).toBe(0);
+  });
+});
+
+describe('env modules', () => {
+  const packageDir = fileURLToPath(new URL('..', import.meta.url));
+  const moduleUrl = pathToFileURL(join(packageDir, 'src', 'test-env-module.mjs')).href;
+  // Relative to the working directory the tests run in (the package folder).
+  const modulePath = './src/test-env-module.mjs';
+  const tiny = ['--env', 'TestSign-v0', '--total-steps', '128', '--num-envs', '2', '--num-steps', '16', '--num-minibatches', '2', '--update-epochs', '1', '--seed', '3', '--backend', 'cpu', '--quiet'];
+
+  /** The built `ppo` in a fresh process (nothing imported yet) in another working directory. */
+  function runCli(args: string[], cwd: string) {
+    const cli = join(packageDir, 'dist', 'cli.js');
+    if (!existsSync(cli)) throw new Error(`${cli} is missing: build the package first (pnpm build)`);
+    return spawnSync(process.execPath, [cli, ...args], { cwd, encoding: 'utf8', timeout: 120_000 });
+  }
+
+  it('trains on an env registered by a module, stores its URL, and resume and eval import it again from another directory', async () => {
+    const out = join(root, 'sign-sync');
+    const c = captureIo();
+    expect(await main(['train', ...tiny, '--env-modules', modulePath, '--out', out], c.io)).toBe(0);
+    expect(c.err.join('')).toBe('');
+    expect((JSON.parse(readFileSync(join(out, RUN_LAYOUT.config), 'utf8')) as { envModules: string[] }).envModules).toEqual([moduleUrl]);
+    expect(readCheckpoint(join(out, RUN_LAYOUT.final)).meta.config.envModules).toEqual([moduleUrl]);
+
+    const elsewhere = join(root, 'elsewhere');
+    mkdirSync(elsewhere, { recursive: true });
+    const resumed = runCli(['train', '--resume', out, '--quiet'], elsewhere);
+    expect(resumed.status, resumed.stderr).toBe(0);
+    expect(resumed.stdout).toMatch(/done: 128 steps, 4 updates/);
+    const evaluated = runCli(['eval', out, '--episodes', '2'], elsewhere);
+    expect(evaluated.status, evaluated.stderr).toBe(0);
+    expect((JSON.parse(evaluated.stdout) as { episodes: number; meanLength: number })).toMatchObject({ episodes: 2, meanLength: 8 });
+  });
+
+  it('the workers of the async vector env import the modules and give the sync run exactly', async () => {
+    const sync = join(root, 'sign-sync-twin');
+    const async = join(root, 'sign-async');
+    expect(await main(['train', ...tiny, '--env-modules', modulePath, '--out', sync], captureIo().io)).toBe(0);
+    const c = captureIo();
+    expect(await main(['train', ...tiny, '--env-modules', modulePath, '--vector-env', 'async', '--num-workers', '2', '--out', async], c.io)).toBe(0);
+    expect(c.err.join('')).toBe('');
+    const a = readCheckpoint(join(async, RUN_LAYOUT.final));
+    expect(a.meta.counters.globalStep).toBe(128);
+    expect(a.meta.config.vectorEnv).toBe('async');
+    expect(Array.from(a.data)).toEqual(Array.from(readCheckpoint(join(sync, RUN_LAYOUT.final)).data));
+  });
+
+  it('lists the envs a module registers', async () => {
+    const c = captureIo();
+    expect(await main(['list-envs', '--env-modules', modulePath], c.io)).toBe(0);
+    expect(c.out.join('')).toMatch(/TestSign-v0\s+max steps\s+8/);
+  });
+
+  it('names the flag and the entry when a module is missing or throws, and keeps the unknown-env error', async () => {
+    const throwing = join(root, 'throws.mjs');
+    writeFileSync(throwing, "throw new Error('no physics today');\n");
+    const cases: [string[], RegExp][] = [
+      [['--env-modules', './no-such-envs.mjs'], /config\.envModules: --env-modules entry '\.\/no-such-envs\.mjs' cannot be found: .*no-such-envs\.mjs does not exist/],
+      [['--env-modules', 'no-such-package-of-envs/register'], /--env-modules entry 'no-such-package-of-envs\/register' cannot be found: no node_modules\/no-such-package-of-envs in /],
+      [['--env-modules', throwing], /--env-modules entry '.*throws\.mjs' failed to import \(file:.*throws\.mjs\): no physics today/],
+      [['--env-modules', modulePath, '--env', 'TestNope-v0'], /no env registered as "TestNope-v0"; registered ids: .*TestSign-v0/],
+    ];
+    for (const [k, [args, message]] of cases.entries()) {
+      const out = join(root, `bad-module-${k}`);
+      const c = captureIo();
+      expect(await main(['train', ...tiny, ...args, '--out', out], c.io)).toBe(1);
+      expect(c.err.join('')).toMatch(message);
+      // A module that fails leaves no run directory behind.
+      if (k < 3) expect(existsSync(out)).toBe(false);
+    }
   });
 });

@@ -44,6 +44,8 @@ describe('config', () => {
     ['annealLr', { annealLr: 'yes' }, /config\.annealLr: expected a boolean, got "yes"/],
     ['loss', { loss: 'trpo' }, /config\.loss: expected one of 'clip', 'kl', got "trpo"/],
     ['hiddenSizes', { hiddenSizes: [64, 0] }, /config\.hiddenSizes/],
+    ['envModules', { envModules: './my-envs.mjs' }, /config\.envModules: expected an array of non-empty strings, got "\.\/my-envs\.mjs"/],
+    ['envModules', { envModules: ['./my-envs.mjs', ''] }, /config\.envModules: expected an array of non-empty strings/],
     ['numMinibatches', { numMinibatches: 3 }, /config\.numMinibatches: expected a divisor of the batch size numEnvs\*numSteps = 512, got 3/],
     ['totalSteps', { totalSteps: 100 }, /config\.totalSteps: expected at least one batch/],
     ['maxGradNorm', { maxGradNorm: -1 }, /config\.maxGradNorm: expected a finite number > 0 or null/],

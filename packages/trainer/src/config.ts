@@ -16,6 +16,14 @@ export interface PPOConfig {
   env: string;
   /** Options passed to the env factory (`make(id, envOptions)`). */
   envOptions: Record<string, unknown>;
+  /**
+   * Modules that register envs when imported (for example `@ppo/envs-mujoco/register` or
+   * `./my-envs.mjs`). Node only: `runTraining` and the `ppo` command line import them before
+   * making any env, and the async vector env's workers import them too; `PPO.create` itself
+   * ignores them. `runTraining` stores them resolved (absolute `file:` URLs) in the run's
+   * config, so `resume` and evaluation import the same files from any working directory.
+   */
+  envModules: string[];
   /** Environment steps to train for, summed over all envs. */
   totalSteps: number;
   /** Master seed (uint32): env seeds, network init and every generator derive from it. */
@@ -110,6 +118,7 @@ export type PresetName = 'classic' | 'mujoco' | 'atari';
 export const DEFAULT_CONFIG: Readonly<PPOConfig> = Object.freeze({
   env: 'CartPole-v1',
   envOptions: {},
+  envModules: [],
   totalSteps: 500_000,
   seed: 1,
   numEnvs: 4,
@@ -213,12 +222,14 @@ type Kind =
   | { kind: 'enum'; values: readonly string[] }
   | { kind: 'string' }
   | { kind: 'intList' }
+  | { kind: 'stringList' }
   | { kind: 'object' };
 
 /** The type and range of every field; drives validation and the CLI parser. */
 export const CONFIG_SCHEMA: Readonly<Record<keyof PPOConfig, Kind>> = {
   env: { kind: 'string' },
   envOptions: { kind: 'object' },
+  envModules: { kind: 'stringList' },
   totalSteps: { kind: 'int', min: 1 },
   seed: { kind: 'int', min: 0, max: 4294967295 },
   numEnvs: { kind: 'int', min: 1, max: 4096 },
@@ -293,6 +304,9 @@ function checkField(field: string, kind: Kind, value: unknown): void {
       if (!Array.isArray(value) || value.length === 0 || !value.every((v) => Number.isInteger(v) && (v as number) >= 1)) {
         bad('a non-empty array of positive integers');
       }
+      return;
+    case 'stringList':
+      if (!Array.isArray(value) || !value.every((v) => typeof v === 'string' && v.length > 0)) bad('an array of non-empty strings');
       return;
     case 'int': {
       const range = kind.max === undefined ? `>= ${kind.min}` : `in [${kind.min}, ${kind.max}]`;

@@ -36,5 +36,6 @@ export {
 export { EvaluationCallback, type EvaluationCallbackOptions } from './evaluation';
 export { ConsoleLogger, MemoryLogger, METRIC_NAMES, type ConsoleLoggerOptions, type Logger } from './loggers';
 export { CHECKPOINT_VERSION, type ArrayEntry, type Checkpoint, type CheckpointMeta } from './checkpoint';
+export { POLICY_FILE, type ExportedPolicy } from './policy-export';
 export { learningCurveSvg, niceTicks, returnSeries, type PlotOptions, type PlotSeries } from './plot';
 export { wrapVectorEnv, type WrappedVectorEnv } from './environment';

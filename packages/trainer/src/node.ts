@@ -2,10 +2,11 @@
  * @packageDocumentation
  * Node-only parts of `@ppo/trainer`: the run directory (config.json, metrics.jsonl,
  * progress.csv, checkpoints/, final/), JSONL and CSV loggers, atomic checkpoint files,
- * {@link runTraining} with resume and signal handling, evaluation and plots of a run, and the
- * `ppo` command line.
+ * {@link runTraining} with resume and signal handling, evaluation, plots and export of a run,
+ * and the `ppo` command line.
  */
 export { runTraining, evaluateRun, plotRun, type RunResult, type RunTrainingOptions } from './runner';
+export { exportRun, type ExportResult } from './export-run';
 export {
   CsvLogger,
   JsonlLogger,

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { selectBackend, type BackendName } from '@ppo/nets';
 import type { Callback } from './callbacks';
 import { resolveConfig, type PPOConfig, type PresetName } from './config';
+import { importEnvModules, withEnvModules } from './env-modules';
 import { EvaluationCallback } from './evaluation';
 import { ConsoleLogger, type Logger } from './loggers';
 import { learningCurveSvg, returnSeries } from './plot';
@@ -75,6 +76,7 @@ function vectorEnvFactory(config: PPOConfig): PPOOptions['makeVectorEnv'] {
       numEnvs: c.numEnvs,
       numWorkers: c.numWorkers > 0 ? c.numWorkers : Math.min(c.numEnvs, 2),
       makeOptions: c.envOptions,
+      modules: c.envModules,
     });
   };
 }
@@ -85,6 +87,11 @@ function vectorEnvFactory(config: PPOConfig): PPOOptions['makeVectorEnv'] {
  * replays), final/ and the learning-curve plot. A NaN or infinite observation, reward or loss
  * throws after the last good checkpoint is on disk.
  *
+ * `config.envModules` are resolved against the current working directory, stored as absolute
+ * URLs in config.json and the checkpoints, and imported before any env is made (on resume
+ * too); a module that cannot be found or fails to import raises a `ConfigError` before the run
+ * directory is created.
+ *
  * @example
  * ```ts
  * const result = await runTraining({ out: 'runs/cartpole', config: { env: 'CartPole-v1', seed: 1 } });
@@ -94,13 +101,13 @@ export async function runTraining(options: RunTrainingOptions): Promise<RunResul
   const runDir = options.out;
   const started = Date.now();
   let ppo: PPO;
-  const sink = options.resume === true ? null : new RunCheckpointSink(runDir);
   let backend: BackendName;
   if (options.resume === true) {
     const latest = latestCheckpointDir(runDir);
     if (latest === null) throw new Error(`cannot resume ${runDir}: it holds no checkpoint (${RUN_LAYOUT.latest} is missing)`);
-    const checkpoint = readCheckpoint(latest);
+    const checkpoint = withEnvModules(readCheckpoint(latest));
     const config = checkpoint.meta.config;
+    await importEnvModules(config.envModules);
     backend = await selectBackend(config.backend);
     for (const [file, size] of Object.entries(checkpoint.meta.logSizes)) truncateFile(join(runDir, file), size);
     const actionsPath = join(runDir, RUN_LAYOUT.actions);
@@ -108,16 +115,17 @@ export async function runTraining(options: RunTrainingOptions): Promise<RunResul
     const log = existsSync(actionsPath) ? new Uint8Array(readFileSync(actionsPath)) : new Uint8Array(0);
     ppo = await PPO.restore(checkpoint, log, { makeEnv: options.makeEnv, makeVectorEnv: vectorEnvFactory(config) });
   } else {
-    const config = resolveConfig({ preset: options.preset, overrides: options.config });
+    const resolved = resolveConfig({ preset: options.preset, overrides: options.config });
     if (existsSync(join(runDir, RUN_LAYOUT.config))) {
       throw new Error(`${runDir} already holds a run (${RUN_LAYOUT.config} exists); resume it or choose another --out`);
     }
+    const config: PPOConfig = { ...resolved, envModules: await importEnvModules(resolved.envModules) };
     backend = await selectBackend(config.backend);
     mkdirSync(runDir, { recursive: true });
     writeFileAtomic(join(runDir, RUN_LAYOUT.config), `${JSON.stringify(config, null, 2)}\n`);
     ppo = await PPO.create({ config, makeEnv: options.makeEnv, makeVectorEnv: vectorEnvFactory(config) });
   }
-  const checkpoints = sink ?? new RunCheckpointSink(runDir);
+  const checkpoints = new RunCheckpointSink(runDir);
   const loggers: Logger[] = [new JsonlLogger(join(runDir, RUN_LAYOUT.metrics)), new CsvLogger(join(runDir, RUN_LAYOUT.progress))];
   const consoleLogger = options.console === false ? null : new ConsoleLogger({ totalSteps: ppo.config.totalSteps });
   if (consoleLogger !== null) loggers.push(consoleLogger);
@@ -174,9 +182,11 @@ export async function runTraining(options: RunTrainingOptions): Promise<RunResul
 /**
  * Evaluates a run's policy (final/ if present, else the latest checkpoint): the deterministic
  * policy for `episodes` episodes on a fresh env with the checkpoint's frozen normalization.
+ * The run's `envModules` are imported first.
  */
 export async function evaluateRun(runDir: string, options: { episodes?: number; seed?: number; backend?: PPOConfig['backend'] } = {}): Promise<EvaluationResult> {
-  const checkpoint = readCheckpoint(bestAvailableCheckpointDir(runDir));
+  const checkpoint = withEnvModules(readCheckpoint(bestAvailableCheckpointDir(runDir)));
+  await importEnvModules(checkpoint.meta.config.envModules);
   await selectBackend(options.backend ?? checkpoint.meta.config.backend);
   const ppo = await PPO.restore(checkpoint, null);
   try {

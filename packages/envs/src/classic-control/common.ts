@@ -1,5 +1,6 @@
 import { Rng } from '@ppo/buffers';
 import type { Info, ResetOptions, ResetResult, StatefulEnv, StepResult, SvgFrame } from '../env';
+import { EpisodeGuard } from '../episode-guard';
 import { describeValue, type Box, type Space } from '../spaces';
 import type { StepIntoEnv, StepIntoTarget } from '../vector/step-into';
 
@@ -82,11 +83,6 @@ export function scalarBoxAction(owner: string, action: unknown): number {
   return v;
 }
 
-// Episode phases.
-const NEEDS_RESET = 0;
-const RUNNING = 1;
-const DONE = 2;
-
 /** Options every classic-control env accepts. */
 export interface ClassicControlOptions {
   /**
@@ -98,7 +94,7 @@ export interface ClassicControlOptions {
 
 /**
  * What the classic-control tasks share: a seeded generator, the reset/step/terminal protocol
- * (step before reset and step after the end raise), snapshots of the float64 state, and the
+ * of an {@link EpisodeGuard} (step before reset and step after the end raise), snapshots of the float64 state, and the
  * allocation-free `stepInto` path used by vector envs.
  *
  * Subclasses hold their state in plain number fields and implement the transition.
@@ -114,7 +110,7 @@ export abstract class ClassicControlEnv<Act>
   protected abstract readonly stateSize: number;
 
   private generator: Rng | undefined;
-  private phase = NEEDS_RESET;
+  private readonly episode: EpisodeGuard;
   /** Set by {@link ClassicControlEnv.transition}: whether the new state is terminal. */
   protected terminalFlag = false;
 
@@ -125,6 +121,7 @@ export abstract class ClassicControlEnv<Act>
    */
   constructor(name: string, options: ClassicControlOptions | undefined, allowedKeys: readonly string[] = []) {
     this.name = name;
+    this.episode = new EpisodeGuard(name);
     if (options !== undefined && (options === null || typeof options !== 'object')) {
       throw new TypeError(`${name}: options must be an object, got ${describeValue(options)}`);
     }
@@ -168,19 +165,13 @@ export abstract class ClassicControlEnv<Act>
       throw new TypeError(`${this.name}.reset: options.options must be an object, got ${describeValue(resetOptions)}`);
     }
     this.sampleInitialState(resetOptions);
-    this.phase = RUNNING;
+    this.episode.start();
     this.terminalFlag = false;
     return { observation: this.observation(), info: {} };
   }
 
   private beginStep(action: unknown): number {
-    if (this.phase !== RUNNING) {
-      throw new Error(
-        this.phase === NEEDS_RESET
-          ? `${this.name}.step: call reset() before step()`
-          : `${this.name}.step: the episode has ended (terminated); call reset() before stepping again`,
-      );
-    }
+    this.episode.checkStep();
     return this.checkAction(action);
   }
 
@@ -188,7 +179,7 @@ export abstract class ClassicControlEnv<Act>
     const value = this.beginStep(action);
     const reward = this.transition(value);
     const terminated = this.terminalFlag;
-    if (terminated) this.phase = DONE;
+    this.episode.endStep(terminated, false);
     return { observation: this.observation(), reward, terminated, truncated: false, info: {} };
   }
 
@@ -197,7 +188,7 @@ export abstract class ClassicControlEnv<Act>
     const value = this.beginStep(action);
     const reward = this.transition(value);
     const terminated = this.terminalFlag;
-    if (terminated) this.phase = DONE;
+    this.episode.endStep(terminated, false);
     this.writeObservation(target.observations, index * this.observationSpace.flatDim);
     target.rewards[index] = reward;
     target.terminated[index] = terminated ? 1 : 0;
@@ -213,7 +204,7 @@ export abstract class ClassicControlEnv<Act>
   }
 
   getState(): Float64Array {
-    if (this.phase === NEEDS_RESET) throw new Error(`${this.name}.getState: call reset() or setState() first`);
+    this.episode.checkStarted('getState', 'reset() or setState()');
     const out = new Float64Array(this.stateSize);
     this.readState(out);
     return out;
@@ -232,16 +223,19 @@ export abstract class ClassicControlEnv<Act>
       }
     }
     this.writeState(state);
-    this.phase = RUNNING;
+    this.episode.start('setState');
     this.terminalFlag = false;
   }
 
   /** An SVG picture of the current state (Gymnasium's drawing, as vector shapes). */
   render(): SvgFrame {
-    if (this.phase === NEEDS_RESET) throw new Error(`${this.name}.render: call reset() first`);
+    this.episode.checkStarted('render');
     return this.draw();
   }
 
-  /** Nothing to free; kept for the {@link Env} contract. */
+  /**
+   * Nothing to free; kept for the {@link Env} contract. The env stays usable, as Gymnasium's
+   * classic-control envs do (their `close` only shuts the render window).
+   */
   close(): void {}
 }

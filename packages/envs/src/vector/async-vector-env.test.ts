@@ -1,7 +1,9 @@
-import { readdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Rng } from '@ppo/buffers';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { make } from '../registry';
 import { Discrete, spacesEqual } from '../spaces';
 import { AsyncVectorEnv } from './async-vector-env';
@@ -116,6 +118,28 @@ describe('AsyncVectorEnv', () => {
     expect(r.infos[4]).toHaveProperty('start');
   });
 
+  it('imports a package subpath exported for import only, looked up from the working directory', async () => {
+    const project = mkdtempSync(join(tmpdir(), 'ppo-async-modules-'));
+    try {
+      const pkg = join(project, 'node_modules', '@acme', 'walks');
+      mkdirSync(pkg, { recursive: true });
+      writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name: '@acme/walks', exports: { './register': { import: './register.mjs' } } }));
+      writeFileSync(join(pkg, 'register.mjs'), `import ${JSON.stringify(pathToFileURL(TEST_ENVS).href)};\n`);
+      // require.resolve cannot see an import-only subpath; the worker could not resolve the bare name.
+      const cwd = vi.spyOn(process, 'cwd').mockReturnValue(project);
+      let venv: AsyncVectorEnv;
+      try {
+        venv = await create({ envId: 'TestRandomWalk-v0', numEnvs: 2, numWorkers: 1, modules: ['@acme/walks/register'] });
+      } finally {
+        cwd.mockRestore();
+      }
+      const sync = new SyncVectorEnv(Array.from({ length: 2 }, () => () => make('TestRandomWalk-v0')));
+      expect(expectSameRun(sync, venv, 5, 30)).toBeGreaterThan(0);
+    } finally {
+      rmSync(project, { recursive: true, force: true });
+    }
+  });
+
   it('raises an error naming the env index and id when an env throws, and closes cleanly after it', async () => {
     const threads = threadCount();
     const venv = await create({
@@ -198,10 +222,18 @@ describe('AsyncVectorEnv', () => {
     expect(await threadsSettleTo(threads)).toBe(threads);
   });
 
+  it('rejects creation for a module that cannot be resolved, naming it, and starts no worker', async () => {
+    const threads = threadCount();
+    await expect(AsyncVectorEnv.create({ envId: 'CartPole-v1', numEnvs: 2, modules: [TEST_ENVS, 'no-such-package-of-envs/register'] })).rejects.toThrow(
+      /^AsyncVectorEnv\.create: modules\[1\]: module 'no-such-package-of-envs\/register' cannot be found: no node_modules\/no-such-package-of-envs in /,
+    );
+    expect(threadCount()).toBe(threads);
+  });
+
   it('validates its options and actions', async () => {
     await expect(AsyncVectorEnv.create({ envId: 'CartPole-v1', numEnvs: 0 })).rejects.toThrow(/numEnvs must be a positive integer/);
     await expect(AsyncVectorEnv.create({ envId: 'CartPole-v1', numEnvs: 2, numWorkers: 3 })).rejects.toThrow(/numWorkers must be an integer in \[1, numEnvs=2\]/);
-    await expect(AsyncVectorEnv.create({ envId: 'CartPole-v1', numEnvs: 2, modules: [''] })).rejects.toThrow(/modules entries/);
+    await expect(AsyncVectorEnv.create({ envId: 'CartPole-v1', numEnvs: 2, modules: [''] })).rejects.toThrow(/modules\[0\]: module '' is not a specifier/);
     const venv = await create({ envId: 'CartPole-v1', numEnvs: 2, numWorkers: 1 });
     expect(() => venv.step(new Int32Array(2))).toThrow(/call reset\(\) before step\(\)/);
     venv.reset();

@@ -1,9 +1,9 @@
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { Info } from '../env';
+import { ModuleResolutionError, resolveModuleUrl } from '../resolve-module';
 import { describeValue, spaceFromJSON, type Space, type SpaceSpec } from '../spaces';
 import {
   CMD,
@@ -49,8 +49,12 @@ export interface AsyncVectorEnvOptions {
   readonly makeOptions?: Readonly<Record<string, unknown>>;
   /**
    * Modules every worker imports before making its envs, so that envs registered by other
-   * packages exist there: bare package names (resolved from the current working directory),
-   * file paths (relative ones against the current working directory) or `file:` URLs.
+   * packages exist there: package specifiers such as `@ppo/envs-mujoco/register` (looked up
+   * from the current working directory through the package's `exports` with the import
+   * conditions), file paths (relative ones against the current working directory), or
+   * `file:`, `node:` or `data:` URLs. They are resolved with {@link resolveModuleUrl} before
+   * any worker starts; an entry that cannot be resolved makes `create` reject with an error
+   * naming it.
    */
   readonly modules?: readonly string[];
   /**
@@ -89,18 +93,16 @@ function workerLocation(): { script: URL | string; eval: boolean } {
   return { script: new URL('./worker.js', here), eval: false };
 }
 
-/** A `modules` entry as something a worker can `import()` wherever its file lives. */
-function resolveModule(spec: string): string {
-  if (typeof spec !== 'string' || spec.length === 0) {
-    throw new TypeError(`AsyncVectorEnv.create: modules entries must be non-empty strings, got ${describeValue(spec)}`);
-  }
-  if (spec.startsWith('file:') || spec.startsWith('node:') || spec.startsWith('data:')) return spec;
-  if (spec.startsWith('.') || isAbsolute(spec)) return pathToFileURL(resolve(spec)).href;
-  try {
-    return pathToFileURL(createRequire(join(process.cwd(), 'index.js')).resolve(spec)).href;
-  } catch {
-    return spec;
-  }
+/** `modules` resolved from the working directory, with errors that name the option. */
+function resolveModules(modules: readonly string[]): string[] {
+  return modules.map((spec, k) => {
+    try {
+      return resolveModuleUrl(spec);
+    } catch (error) {
+      if (!(error instanceof ModuleResolutionError)) throw error;
+      throw new Error(`AsyncVectorEnv.create: modules[${k}]: ${error.message}`, { cause: error });
+    }
+  });
 }
 
 function rebuildError(e: SerializedError): Error {
@@ -252,7 +254,7 @@ export class AsyncVectorEnv implements VectorEnv {
     }
     const modules = options.modules ?? [];
     if (!Array.isArray(modules)) throw new TypeError(`AsyncVectorEnv.create: modules must be an array of strings, got ${describeValue(modules)}`);
-    const resolvedModules = modules.map(resolveModule);
+    const resolvedModules = resolveModules(modules);
 
     const location = workerLocation();
     const slots: WorkerSlot[] = [];

@@ -1,0 +1,54 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Checkpoint } from './checkpoint';
+import { ConfigError, resolveConfig } from './config';
+import { importEnvModules, withEnvModules } from './env-modules';
+
+const project = mkdtempSync(join(tmpdir(), 'ppo-env-modules-'));
+afterAll(() => rmSync(project, { recursive: true, force: true }));
+const acme = join(project, 'node_modules', '@acme', 'envs');
+mkdirSync(join(acme, 'esm'), { recursive: true });
+mkdirSync(join(project, 'src'));
+writeFileSync(join(acme, 'package.json'), JSON.stringify({ name: '@acme/envs', exports: { './register': { import: './esm/register.mjs' } } }));
+writeFileSync(join(acme, 'esm', 'register.mjs'), 'globalThis.acmeEnvsImported = (globalThis.acmeEnvsImported ?? 0) + 1;\n');
+writeFileSync(join(project, 'src', 'my-envs.mjs'), 'export {};\n');
+writeFileSync(join(project, 'src', 'throws.mjs'), "throw new Error('no physics today');\n");
+
+describe('importEnvModules', () => {
+  // How resolution works in detail is resolveModuleUrl's (from @ppo/envs/node) to test.
+  it('imports the entries resolved from the directory and returns them as URLs that resolve to themselves anywhere', async () => {
+    const imported = (): unknown => (globalThis as { acmeEnvsImported?: number }).acmeEnvsImported;
+    expect(imported()).toBeUndefined();
+    const resolved = await importEnvModules(['@acme/envs/register', './src/my-envs.mjs', 'node:path'], project);
+    expect(resolved).toEqual([pathToFileURL(join(acme, 'esm', 'register.mjs')).href, pathToFileURL(join(project, 'src', 'my-envs.mjs')).href, 'node:path']);
+    expect(imported()).toBe(1);
+    expect(await importEnvModules(resolved, tmpdir())).toEqual(resolved);
+    expect(await importEnvModules([])).toEqual([]);
+  });
+
+  it.each([
+    ['./src/missing.mjs', /config\.envModules: --env-modules entry '\.\/src\/missing\.mjs' cannot be found: .*missing\.mjs does not exist/],
+    ['@acme/physics/register', /--env-modules entry '@acme\/physics\/register' cannot be found: no node_modules\/@acme\/physics in /],
+    ['@acme/envs/internal', /--env-modules entry '@acme\/envs\/internal' is not exported by .*package\.json for import/],
+    ['./src/throws.mjs', /--env-modules entry '\.\/src\/throws\.mjs' failed to import \(file:.*throws\.mjs\): no physics today/],
+  ])('names the entry %s and what went wrong', async (spec, message) => {
+    const error: unknown = await importEnvModules(['./src/my-envs.mjs', spec], project).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).field).toBe('envModules');
+    expect((error as ConfigError).message).toMatch(message);
+  });
+});
+
+describe('withEnvModules', () => {
+  it('gives checkpoints written before the field existed an empty list and leaves others alone', () => {
+    const { envModules: _envModules, ...old } = resolveConfig();
+    const checkpoint = { meta: { config: old }, data: new Float32Array(0) } as unknown as Checkpoint;
+    expect(withEnvModules(checkpoint).meta.config.envModules).toEqual([]);
+    expect(checkpoint.meta.config.envModules).toBeUndefined();
+    const current = { meta: { config: resolveConfig({ overrides: { envModules: ['file:///envs.mjs'] } }) }, data: new Float32Array(0) } as unknown as Checkpoint;
+    expect(withEnvModules(current)).toBe(current);
+  });
+});

@@ -1,0 +1,97 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { Rng } from '@ppo/buffers';
+import { ActorCritic } from '@ppo/nets';
+import { loadWeights, MANIFEST_FILE } from '@ppo/nets/node';
+import { afterAll, describe, expect, it } from 'vitest';
+import { main } from './cli-main';
+import { POLICY_FILE, type ExportedPolicy } from './policy-export';
+import { PPO } from './ppo';
+import { readCheckpoint, RUN_LAYOUT } from './run-files';
+import { captureIo } from './test-cli-io';
+
+const root = mkdtempSync(join(tmpdir(), 'ppo-export-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+const tiny = ['--total-steps', '128', '--num-envs', '2', '--num-steps', '16', '--num-minibatches', '2', '--update-epochs', '1', '--seed', '5', '--backend', 'cpu', '--quiet'];
+
+/** Trains a tiny run, exports it through the CLI and returns the run and export folders. */
+async function trainAndExport(name: string, trainArgs: string[], exportArgs: string[] = []): Promise<{ run: string; exported: string }> {
+  const run = join(root, name);
+  expect(await main(['train', ...tiny, ...trainArgs, '--out', run], captureIo().io)).toBe(0);
+  const c = captureIo();
+  expect(await main(['export', run, ...exportArgs], c.io)).toBe(0);
+  const exported = exportArgs.length > 0 ? exportArgs[1] : join(run, 'export');
+  expect(c.out.join('')).toContain(`exported ${join(run, RUN_LAYOUT.final)} (128 steps) to ${exported}`);
+  return { run, exported };
+}
+
+/** The exported network, rebuilt and loaded as a page would, next to the trainer's own restore of final/. */
+async function compare(run: string, exported: string, observationSize: number): Promise<ExportedPolicy> {
+  const policy = JSON.parse(readFileSync(join(exported, POLICY_FILE), 'utf8')) as ExportedPolicy;
+  expect(existsSync(join(exported, MANIFEST_FILE))).toBe(true);
+  const tensors = tf.memory().numTensors;
+  const network = new ActorCritic({ ...policy.actorCritic, seed: 99 });
+  const restored = await PPO.restore(readCheckpoint(join(run, RUN_LAYOUT.final)), null);
+  try {
+    const count = 16;
+    const observations = Float32Array.from({ length: count * observationSize }, (_, k) => Math.sin(1.7 * k));
+    const trained = restored.actorCritic.act(observations, count, new Rng(7));
+    // A freshly initialised network acts otherwise: the comparison below sees the loaded weights.
+    expect(Array.from(network.predictValues(observations, count))).not.toEqual(Array.from(trained.values));
+    await loadWeights(exported, network);
+    for (const deterministic of [true, false]) {
+      const ours = network.act(observations, count, new Rng(7), { deterministic });
+      const theirs = restored.actorCritic.act(observations, count, new Rng(7), { deterministic });
+      expect(Array.from(ours.actions)).toEqual(Array.from(theirs.actions));
+      expect(Array.from(ours.values)).toEqual(Array.from(theirs.values));
+      expect(Array.from(ours.logProbs)).toEqual(Array.from(theirs.logProbs));
+    }
+  } finally {
+    network.dispose();
+    await restored.close();
+  }
+  expect(tf.memory().numTensors).toBe(tensors);
+  return policy;
+}
+
+describe('ppo export', () => {
+  it('writes weights a fresh ActorCritic loads to act bitwise like the trained policy, with the normalization statistics', async () => {
+    const { run, exported } = await trainAndExport('pendulum', ['--env', 'Pendulum-v1', '--normalize-observation', '--clip-observation', '5', '--clip-action']);
+    const policy = await compare(run, exported, 3);
+    const checkpoint = readCheckpoint(join(run, RUN_LAYOUT.final));
+    expect(policy.observation.normalization).not.toBeNull();
+    expect(policy.observation.normalization).toEqual(checkpoint.meta.normalization.observation);
+    expect(policy).toMatchObject({
+      format: 'ppo-policy',
+      version: 1,
+      env: 'Pendulum-v1',
+      actorCritic: { observationSize: 3, actionSpace: { type: 'box', shape: [1], low: [-2], high: [2] }, hiddenSizes: [64, 64], activation: 'tanh', shared: false },
+      observation: { clip: 5 },
+      clipAction: true,
+      source: { checkpoint: RUN_LAYOUT.final, globalStep: 128, update: 4 },
+    });
+  });
+
+  it('writes to --out, with null statistics for a run without observation normalization', async () => {
+    const target = join(root, 'site', 'policy');
+    const { run, exported } = await trainAndExport('cartpole', ['--env', 'CartPole-v1', '--shared-torso', '--hidden-sizes', '16'], ['--out', target]);
+    expect(exported).toBe(target);
+    expect(existsSync(join(run, 'export'))).toBe(false);
+    const policy = await compare(run, exported, 4);
+    expect(policy.actorCritic).toMatchObject({ actionSpace: { type: 'discrete', n: 2 }, hiddenSizes: [16], shared: true });
+    expect(policy.observation).toEqual({ normalization: null, clip: null });
+  });
+
+  it('fails naming the run directory when it holds no checkpoint', async () => {
+    const empty = join(root, 'empty');
+    mkdirSync(empty);
+    for (const [dir, message] of [[empty, /empty holds no checkpoint/], [join(root, 'missing'), /run directory '.*missing' does not exist/]] as const) {
+      const c = captureIo();
+      expect(await main(['export', dir], c.io)).toBe(1);
+      expect(c.err.join('')).toMatch(message);
+    }
+  });
+});
