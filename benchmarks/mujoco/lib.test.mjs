@@ -127,6 +127,21 @@ describe('report', () => {
     assert.doesNotMatch(resultsMarkdown([run('Hopper-v5', 1, 2500)]), /Variants/);
   });
 
+  it('places its title, sections, run folder and plot links where a page elsewhere asks', () => {
+    const runs = [run('Hopper-v5', 1, 2500), run('Hopper-v5', 1, 2200, { variant: 'no-truncation-bootstrap' })];
+    const md = resultsMarkdown(runs, { headingLevel: 2, runsPath: 'benchmarks/results/mujoco/runs/', plotsPath: '/results/mujoco/plots' });
+    assert.match(md, /^## PPO on MuJoCo/);
+    assert.match(md, /\n### Variants\n/);
+    assert.match(md, /from the run files in `benchmarks\/results\/mujoco\/runs\/`/);
+    assert.match(md, /!\[Hopper-v5\]\(\/results\/mujoco\/plots\/Hopper-v5\.svg\)/);
+    // The defaults are the README's own.
+    const readme = resultsMarkdown(runs);
+    assert.match(readme, /^# PPO on MuJoCo/);
+    assert.match(readme, /\n## Variants\n/);
+    assert.match(readme, /from the run files in `runs\/`/);
+    assert.throws(() => resultsMarkdown(runs, { headingLevel: 6 }), /headingLevel must be an integer from 1 to 5, got 6/);
+  });
+
   it('counts only scored runs and says so when there are none', () => {
     const md = resultsMarkdown([run('Swimmer-v5', 1, null)]);
     assert.match(md, /\| Swimmer-v5 \| 1,000,000 \| 0 \| — \| — \| 108 \| 100 \|/);

@@ -48,8 +48,9 @@ export default defineConfig({
   base: '/ppo/',
   lang: 'en-US',
   lastUpdated: false,
-  // Build-time inputs only: nothing on the site is fetched from another host.
-  srcExclude: ['README.md', 'scripts/**', '.snippets/**', '.screenshots/**'],
+  // Build-time inputs only: nothing on the site is fetched from another host. .generated/ holds
+  // the fragments that benchmarks.md includes, not pages.
+  srcExclude: ['README.md', 'scripts/**', '.snippets/**', '.screenshots/**', '.generated/**'],
   markdown: { lineNumbers: false },
   // The local search index of the API pages is one large chunk; that is expected.
   vite: { build: { chunkSizeWarningLimit: 4000 } },

@@ -1,7 +1,8 @@
-/* global console, process, URL */
+/* global console, document, process, URL */
 // Loads the built site in headless Chromium from a local static server, visits every page of
-// the sidebar, and fails on console errors, page errors, failed requests and broken internal
-// links (missing pages or missing #anchors). Saves a screenshot of the home page.
+// the sidebar, and fails on console errors, page errors, failed requests, images that do not
+// load and broken internal links (missing pages or missing #anchors). Checks that the Benchmarks
+// page shows its generated tables and plots. Saves a screenshot of the home page.
 //
 // The browser is Debian's chromium (docs/scripts/ensure-chromium.sh installs it), driven by
 // playwright-core, which never downloads a browser of its own.
@@ -19,6 +20,13 @@ const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disabl
 // The sidebar has the guide (2), the tutorials (5), the API overview and at least one page per
 // package (7), and the benchmarks: fewer links means the sidebar or the API build broke.
 const MIN_SIDEBAR_PAGES = 15;
+// The Benchmarks page's tables and plots come from fragments generated at build time
+// (scripts/benchmark-pages.mjs); a fragment that failed to be included leaves them out silently.
+// Tables: the reproduction targets, the MuJoCo results and at least one throughput run.
+const BENCHMARKS_PAGE = `${BASE}benchmarks.html`;
+const MIN_BENCHMARKS_TABLES = 3;
+const MIN_BENCHMARKS_IMAGES = 1;
+const IMAGE_TIMEOUT_MS = 15_000;
 
 if (process.env.PPO_SKIP_BROWSER === '1') {
   console.log('docs browser test: skipped (PPO_SKIP_BROWSER=1)');
@@ -111,10 +119,22 @@ try {
     await page.waitForSelector('#app > *', { timeout: 15_000 });
   };
 
+  /**
+   * The images of the current page that did not load (naturalWidth 0: missing, or not an image),
+   * once every image has settled; lazy ones are made eager so that none waits for a scroll.
+   */
+  const brokenImages = async () => {
+    await page.$$eval('img', (images) => images.forEach((img) => (img.loading = 'eager')));
+    // One still loading at the timeout counts as broken below.
+    await page.waitForFunction(() => [...document.images].every((img) => img.complete), null, { timeout: IMAGE_TIMEOUT_MS }).catch(() => undefined);
+    return page.$$eval('img', (images) => images.filter((img) => !img.complete || img.naturalWidth === 0).map((img) => img.getAttribute('src') ?? '(no src)'));
+  };
+
   // The home page, and its screenshot.
   await visit(BASE);
   const heroName = await page.textContent('.VPHero .name');
   if (!heroName?.includes('@ppo')) problems.push(`${BASE}: the hero does not render (got ${JSON.stringify(heroName)})`);
+  for (const src of await brokenImages()) problems.push(`${BASE}: image ${src} does not load`);
   mkdirSync(screenshotDir, { recursive: true });
   const screenshot = join(screenshotDir, 'home.png');
   await page.screenshot({ path: screenshot });
@@ -126,6 +146,7 @@ try {
   if (pages.length < MIN_SIDEBAR_PAGES) problems.push(`the sidebar links ${pages.length} pages, expected at least ${MIN_SIDEBAR_PAGES}`);
 
   let links = 0;
+  let images = 0;
   for (const pathname of pages) {
     if (pageHtml(pathname) === null) {
       problems.push(`sidebar: ${pathname} does not exist`);
@@ -134,6 +155,15 @@ try {
     await visit(pathname);
     const title = await page.textContent('.vp-doc h1').catch(() => null);
     if (!title || title.trim() === '') problems.push(`${pathname}: no page title rendered`);
+    images += await page.$$eval('img', (all) => all.length);
+    for (const src of await brokenImages()) problems.push(`${pathname}: image ${src} does not load`);
+    if (pathname === BENCHMARKS_PAGE) {
+      const tables = await page.$$eval('.vp-doc table', (all) => all.length);
+      const plots = await page.$$eval('.vp-doc img', (all) => all.length);
+      if (tables < MIN_BENCHMARKS_TABLES || plots < MIN_BENCHMARKS_IMAGES) {
+        problems.push(`${pathname}: ${tables} tables and ${plots} images, expected at least ${MIN_BENCHMARKS_TABLES} and ${MIN_BENCHMARKS_IMAGES} (are the generated fragments included?)`);
+      }
+    }
     const hrefs = await page.$$eval('a[href]', (anchors) => anchors.map((a) => a.href));
     for (const href of new Set(hrefs)) {
       const url = new URL(href);
@@ -148,7 +178,8 @@ try {
       }
     }
   }
-  console.log(`docs browser test: visited ${pages.length} sidebar pages, checked ${links} internal links; screenshot ${relative(docsRoot, screenshot)}`);
+  if (!pages.includes(BENCHMARKS_PAGE)) problems.push(`sidebar: no link to ${BENCHMARKS_PAGE}`);
+  console.log(`docs browser test: visited ${pages.length} sidebar pages, checked ${links} internal links and ${images} images; screenshot ${relative(docsRoot, screenshot)}`);
 } finally {
   await browser.close();
   server.close();
@@ -159,4 +190,4 @@ if (problems.length > 0) {
   for (const p of problems) console.error(`  ${p}`);
   process.exit(1);
 }
-console.log('docs browser test: no console errors, no failed requests, no broken links');
+console.log('docs browser test: no console errors, no failed requests, no broken images, no broken links');

@@ -16,7 +16,7 @@ const docsRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 const workDir = join(docsRoot, '.snippets');
 const srcDir = join(workDir, 'src');
 const outDir = join(workDir, 'out');
-const SKIP_DIRS = new Set(['node_modules', 'api', '.vitepress', '.snippets', '.screenshots', 'scripts', 'public']);
+const SKIP_DIRS = new Set(['node_modules', 'api', '.vitepress', '.snippets', '.screenshots', '.generated', 'scripts', 'public']);
 const RUN_TIMEOUT_MS = 120_000;
 
 function markdownFiles(dir) {
