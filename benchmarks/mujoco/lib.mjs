@@ -50,6 +50,10 @@ export const VARIANTS = Object.freeze({
     overrides: { bootstrapTruncated: false },
     about: "GAE ends a time-limit truncation like a termination (no bootstrap from the final observation), as CleanRL's ppo_continuous_action.py does",
   },
+  'raw-rewards': {
+    overrides: { normalizeReward: false, clipReward: null },
+    about: 'rewards reach GAE unscaled (no NormalizeReward, no reward clip), as in the paper-era baselines code that normalized observations only',
+  },
   'gamma-0.9999': {
     overrides: { gamma: 0.9999 },
     about: "discount 0.9999 instead of the paper's 0.99 (RL Baselines3 Zoo tunes Swimmer this way: its return rewards progress over the whole 1,000 steps)",
