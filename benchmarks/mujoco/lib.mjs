@@ -52,11 +52,11 @@ export const VARIANTS = Object.freeze({
   },
   'raw-rewards': {
     overrides: { normalizeReward: false, clipReward: null },
-    about: 'rewards reach GAE unscaled (no NormalizeReward, no reward clip), as in the paper-era baselines code that normalized observations only',
+    about: 'rewards reach GAE unscaled: no NormalizeReward and no reward clip (observations are still normalized)',
   },
   'gamma-0.9999': {
     overrides: { gamma: 0.9999 },
-    about: "discount 0.9999 instead of the paper's 0.99 (RL Baselines3 Zoo tunes Swimmer this way: its return rewards progress over the whole 1,000 steps)",
+    about: "discount 0.9999 instead of the paper's 0.99, the discount RL Baselines3 Zoo's tuned Swimmer settings use (its return rewards progress over the whole 1,000 steps)",
   },
 });
 
