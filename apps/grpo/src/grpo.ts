@@ -10,7 +10,7 @@ import { Rng, TokenBatch, type TokenSequence } from '@ppo/buffers';
 import { type ClipRange, grpoLoss, type GrpoAggregation } from '@ppo/core';
 import { groupRelativeAdvantages, type GroupScale } from '@ppo/gae';
 import { deserializeWeights, serializeWeights, TokenPolicy } from '@ppo/nets';
-import { greedyAccuracy, pretrain, SortTask } from './task';
+import { DEFAULT_SORT_RUN_OPTIONS, greedyAccuracy, pretrain, SortTask, type SortRunOptions } from './task';
 
 /** The algorithm variants, selected with `--variant`. */
 export type Variant = 'grpo' | 'beta0' | 'dr-grpo' | 'dapo';
@@ -28,22 +28,8 @@ export const VARIANTS: Readonly<Record<Variant, { scale: GroupScale; aggregation
 };
 
 /** Options of {@link runGrpo}. */
-export interface GrpoOptions {
+export interface GrpoOptions extends SortRunOptions {
   readonly variant: Variant;
-  readonly seed: number;
-  /** Stop after this many GRPO iterations... */
-  readonly iterations: number;
-  /** ...or after this many minutes of GRPO (whichever first). */
-  readonly minutes: number;
-  /** ...or once greedy accuracy on the held-out prompts reaches this (> 1 never stops). */
-  readonly targetAccuracy: number;
-  /** Digits per prompt. */
-  readonly digits: number;
-  readonly hiddenSize: number;
-  readonly embeddingSize: number;
-  /** Pre-training stops when greedy accuracy reaches this. */
-  readonly pretrainAccuracy: number;
-  readonly pretrainMaxSteps: number;
   /** Prompts per iteration. */
   readonly prompts: number;
   /** Completions per prompt (G). */
@@ -53,32 +39,18 @@ export interface GrpoOptions {
   readonly learningRate: number;
   /** KL weight (default: 0.04, or 0 for the beta0 variant). */
   readonly beta?: number;
-  readonly temperature: number;
-  /** Held-out prompts for greedy accuracy. */
-  readonly evalPrompts: number;
   /** Called with every iteration's metrics (and once for the pre-trained model, iteration 0). */
   readonly onIteration?: (m: IterationMetrics) => void;
 }
 
 /** Defaults of the full run (tuned on 2 CPU cores, wasm backend). */
 export const DEFAULT_GRPO_OPTIONS: GrpoOptions = {
+  ...DEFAULT_SORT_RUN_OPTIONS,
   variant: 'grpo',
-  seed: 1,
-  iterations: 1000,
-  minutes: 10,
-  targetAccuracy: 0.8,
-  digits: 3,
-  hiddenSize: 64,
-  embeddingSize: 32,
-  pretrainAccuracy: 0.3,
-  pretrainMaxSteps: 2000,
   prompts: 16,
   groupSize: 8,
   updatesPerBatch: 2,
   learningRate: 2e-3,
-  // Below 1 so a weak pre-trained model still samples right answers often enough to learn from.
-  temperature: 0.7,
-  evalPrompts: 256,
 };
 
 /** One row of the learning curve. */

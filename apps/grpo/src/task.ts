@@ -8,6 +8,43 @@ import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '@ppo/buffers';
 import type { TokenPolicy } from '@ppo/nets';
 
+/** Run options the GRPO and RLHF-PPO apps share: budget, model size, pre-training, sampling. */
+export interface SortRunOptions {
+  readonly seed: number;
+  /** Stop after this many iterations... */
+  readonly iterations: number;
+  /** ...or after this many minutes of RL (whichever first)... */
+  readonly minutes: number;
+  /** ...or once greedy accuracy on the held-out prompts reaches this (> 1 never stops). */
+  readonly targetAccuracy: number;
+  /** Digits per prompt. */
+  readonly digits: number;
+  readonly hiddenSize: number;
+  readonly embeddingSize: number;
+  /** Pre-training stops when greedy accuracy reaches this. */
+  readonly pretrainAccuracy: number;
+  readonly pretrainMaxSteps: number;
+  readonly temperature: number;
+  /** Held-out prompts for greedy accuracy. */
+  readonly evalPrompts: number;
+}
+
+/** Defaults of {@link SortRunOptions} for the full runs (tuned on 2 CPU cores, wasm backend). */
+export const DEFAULT_SORT_RUN_OPTIONS: SortRunOptions = {
+  seed: 1,
+  iterations: 1000,
+  minutes: 10,
+  targetAccuracy: 0.8,
+  digits: 3,
+  hiddenSize: 64,
+  embeddingSize: 32,
+  pretrainAccuracy: 0.3,
+  pretrainMaxSteps: 2000,
+  // Below 1 so a weak pre-trained model still samples right answers often enough to learn from.
+  temperature: 0.7,
+  evalPrompts: 256,
+};
+
 /** Options of {@link SortTask}. */
 export interface SortTaskOptions {
   /** Digits per prompt (default 3). */

@@ -7,27 +7,14 @@
  * `valueLoss` (@ppo/core) with a value head on the `TokenPolicy` (@ppo/nets).
  */
 import * as tf from '@tensorflow/tfjs';
-import { greedyAccuracy, pretrain, SortTask } from '@ppo/app-grpo/task';
+import { DEFAULT_SORT_RUN_OPTIONS, greedyAccuracy, pretrain, SortTask, type SortRunOptions } from '@ppo/app-grpo/task';
 import { Rng, TokenBatch, type TokenSequence } from '@ppo/buffers';
 import { clippedSurrogate, normalizeAdvantages, valueLoss } from '@ppo/core';
 import { gae } from '@ppo/gae';
 import { deserializeWeights, serializeWeights, TokenPolicy } from '@ppo/nets';
 
 /** Options of {@link runRlhfPpo}. */
-export interface RlhfPpoOptions {
-  readonly seed: number;
-  /** Stop after this many PPO iterations... */
-  readonly iterations: number;
-  /** ...or after this many minutes of PPO (whichever first)... */
-  readonly minutes: number;
-  /** ...or once greedy accuracy on the held-out prompts reaches this (> 1 never stops). */
-  readonly targetAccuracy: number;
-  readonly digits: number;
-  readonly hiddenSize: number;
-  readonly embeddingSize: number;
-  /** Pre-training stops when greedy accuracy reaches this. */
-  readonly pretrainAccuracy: number;
-  readonly pretrainMaxSteps: number;
+export interface RlhfPpoOptions extends SortRunOptions {
   /** Completions sampled per iteration (one per prompt). */
   readonly batchSize: number;
   /** PPO epochs over each batch. */
@@ -41,22 +28,12 @@ export interface RlhfPpoOptions {
   readonly lambda: number;
   readonly clipRange: number;
   readonly valueCoef: number;
-  readonly temperature: number;
-  readonly evalPrompts: number;
   readonly onIteration?: (m: RlhfIterationMetrics) => void;
 }
 
 /** Defaults of the full run. */
 export const DEFAULT_RLHF_OPTIONS: RlhfPpoOptions = {
-  seed: 1,
-  iterations: 1000,
-  minutes: 10,
-  targetAccuracy: 0.8,
-  digits: 3,
-  hiddenSize: 64,
-  embeddingSize: 32,
-  pretrainAccuracy: 0.3,
-  pretrainMaxSteps: 2000,
+  ...DEFAULT_SORT_RUN_OPTIONS,
   batchSize: 128,
   epochs: 2,
   minibatches: 2,
@@ -66,8 +43,6 @@ export const DEFAULT_RLHF_OPTIONS: RlhfPpoOptions = {
   lambda: 0.95,
   clipRange: 0.2,
   valueCoef: 0.5,
-  temperature: 0.7,
-  evalPrompts: 256,
 };
 
 /** One row of the learning curve. */
