@@ -1,44 +1,72 @@
-// The benchmark suite: env stepping, `act`, PPO minibatch updates and end-to-end training on
-// the built packages. Every measurement runs in a fresh child process (job.mjs), `repeats`
-// times; the table shows medians. Writes results/bench-<date>.json.
+/* global console, process */
+// The benchmark suite: env stepping, `act`, PPO minibatch updates, end-to-end training and the
+// resident memory of a long run, on the built packages. Every measurement runs in a fresh child
+// process (job.mjs), several times; the table shows medians and marks the targets
+// (targets.mjs). Writes results/bench-<date>-<backends>[-quick|-smoke].json.
 //
-// Usage: node src/run.mjs [--quick] [--backends cpu,wasm] [--repeats N] [--note "text"]
+// Usage: node src/run.mjs [--quick | --smoke] [--backends cpu,wasm] [--repeats N] [--skip rss,...]
+//                         [--out DIR] [--note "text"]
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runJob } from './child.mjs';
+import { cpuSnapshot, otherCores } from './proc-stat.mjs';
 import { median } from './stats.mjs';
+import { checkRow, PEAK_RSS_LIMIT_MB, THROUGHPUT_TARGETS } from './targets.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
+const jobFile = join(here, 'job.mjs');
+const GROUPS = ['env', 'act', 'update', 'train', 'rss'];
+/** Other processes keeping more than this many cores busy on average mark a run as shared. */
+const SHARED_CORES = 0.25;
+const USAGE = 'expected --quick, --smoke, --backends cpu,wasm, --repeats N, --skip GROUP[,GROUP], --out DIR or --note "text"';
 
 function parseArgs(argv) {
-  const options = { quick: false, backends: ['cpu', 'wasm'], repeats: null, note: '' };
+  const options = { size: 'full', backends: ['cpu', 'wasm'], repeats: null, skip: [], out: join(here, '..', 'results'), note: '' };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     // pnpm passes a literal `--` through when arguments follow `pnpm bench --`.
     if (arg === '--') continue;
-    if (arg === '--quick') options.quick = true;
-    else if (arg === '--backends') options.backends = String(argv[++i]).split(',');
+    if (arg === '--quick' || arg === '--smoke') {
+      if (options.size !== 'full') throw new RangeError(`--quick and --smoke exclude each other, got both`);
+      options.size = arg.slice(2);
+    } else if (arg === '--backends') options.backends = String(argv[++i]).split(',');
     else if (arg === '--repeats') options.repeats = Number(argv[++i]);
+    else if (arg === '--skip') options.skip = String(argv[++i]).split(',');
+    else if (arg === '--out') options.out = resolve(String(argv[++i]));
     else if (arg === '--note') options.note = String(argv[++i]);
-    else throw new RangeError(`unknown argument ${JSON.stringify(arg)}; expected --quick, --backends cpu,wasm, --repeats N or --note "text"`);
+    else throw new RangeError(`unknown argument ${JSON.stringify(arg)}; ${USAGE}`);
   }
   for (const b of options.backends) {
     if (b !== 'cpu' && b !== 'wasm') throw new RangeError(`--backends takes cpu and/or wasm, got ${JSON.stringify(b)}`);
   }
+  for (const g of options.skip) {
+    if (!GROUPS.includes(g)) throw new RangeError(`--skip takes groups among ${GROUPS.join(', ')}, got ${JSON.stringify(g)}`);
+  }
   if (options.repeats !== null && !(Number.isInteger(options.repeats) && options.repeats >= 1)) {
     throw new RangeError(`--repeats must be a positive integer, got ${options.repeats}`);
   }
-  options.repeats ??= options.quick ? 1 : 3;
+  options.backends = [...new Set(options.backends)].sort();
   return options;
 }
 
 const options = parseArgs(process.argv.slice(2));
-const { quick, backends, repeats } = options;
+const { size, backends } = options;
+/**
+ * Runs per measurement: 5 for training (its targets have thin margins), 1 for the long memory
+ * run, 3 otherwise; one each in a --quick or --smoke pass; --repeats overrides them all.
+ */
+const repeats = Object.fromEntries(GROUPS.map((g) => [g, options.repeats ?? (size !== 'full' || g === 'rss' ? 1 : g === 'train' ? 5 : 3)]));
 
-/** The suite: a name for the table, the job, and the figure's unit. */
-const suite = [
+const suiteStart = cpuSnapshot();
+const loadAverageAtStart = loadavg().map((x) => Number(x.toFixed(2)));
+// The backend `selectBackend('auto')` picks here, asked in a child so that this process loads no
+// backend; the targets and the memory run use it.
+const defaultBackend = (await runJob(jobFile, { kind: 'default-backend' })).backendUsed;
+
+/** The suite: a name for the table, and the job. */
+const fullSuite = [
   { group: 'env', name: 'CartPole-v1, SyncVectorEnv x 64', job: { kind: 'env-cartpole-sync64' } },
   { group: 'env', name: 'HalfCheetah-v5, single env', job: { kind: 'env-halfcheetah-single' } },
   { group: 'env', name: 'HalfCheetah-v5, AsyncVectorEnv 2 envs / 2 workers', job: { kind: 'env-halfcheetah-async2' } },
@@ -50,7 +78,10 @@ const suite = [
     { group: 'train', name: 'train CartPole-v1, classic preset', backend, job: { kind: 'train', backend, env: 'CartPole-v1', preset: 'classic' } },
     { group: 'train', name: 'train HalfCheetah-v5, mujoco preset', backend, job: { kind: 'train', backend, env: 'HalfCheetah-v5', preset: 'mujoco' } },
   ]),
-];
+  { group: 'rss', name: 'RSS drift, train CartPole-v1, classic preset', backend: defaultBackend, job: { kind: 'rss', backend: defaultBackend } },
+].filter((entry) => !options.skip.includes(entry.group));
+// A smoke pass only checks that every kind of job runs: the first of each kind.
+const suite = size === 'smoke' ? fullSuite.filter((entry, k) => fullSuite.findIndex((e) => e.job.kind === entry.job.kind) === k) : fullSuite;
 
 const cpuList = cpus();
 const machine = {
@@ -59,51 +90,89 @@ const machine = {
   memoryGb: Math.round(totalmem() / 2 ** 30),
   node: process.version,
   platform: `${process.platform} ${process.arch}`,
-  loadAverageAtStart: loadavg().map((x) => Number(x.toFixed(2))),
+  loadAverageAtStart,
 };
-console.log(`machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB, Node ${machine.node}; backends: ${backends.join(', ')} (default here: wasm)`);
-console.log(`load average at start: ${machine.loadAverageAtStart.join(' ')}${quick ? '; --quick pass' : ''}; medians of ${repeats} run(s)\n`);
+console.log(`machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB, Node ${machine.node}; backends: ${backends.join(', ')} (default here: ${defaultBackend})`);
+console.log(
+  `load average at start: ${loadAverageAtStart.join(' ')}${size === 'full' ? '' : `; --${size} pass`}; medians of ${[...new Set(Object.values(repeats))].join(' or ')} run(s)\n`,
+);
+
+const fmt = (x, digits = 0) => (x === null || !Number.isFinite(x) ? '—' : x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }));
+const medianOf = (runs, key) => (runs.every((x) => typeof x[key] === 'number') ? median(runs.map((x) => x[key])) : null);
 
 const results = [];
 for (const entry of suite) {
+  const before = cpuSnapshot();
   const runs = [];
-  for (let r = 0; r < repeats; r++) runs.push(await runJob(join(here, 'job.mjs'), { ...entry.job, quick }));
-  const perCpu = runs.every((x) => x.perCpuSecond !== undefined) ? median(runs.map((x) => x.perCpuSecond)) : null;
+  for (let r = 0; r < repeats[entry.group]; r++) runs.push(await runJob(jobFile, { ...entry.job, size }));
+  const after = cpuSnapshot();
   const row = {
     group: entry.group,
     name: entry.name,
     backend: entry.backend ?? null,
+    backendUsed: runs[0].backendUsed ?? null,
+    job: entry.job,
     unit: runs[0].unit,
     median: median(runs.map((x) => x.value)),
-    medianPerCpuSecond: perCpu,
+    medianPerCpuSecond: medianOf(runs, 'perCpuSecond'),
+    medianMainThreadBusy: medianOf(runs, 'mainThreadBusy'),
+    medianWithStartup: medianOf(runs, 'withStartup'),
     peakRssMb: median(runs.map((x) => x.maxRssMb)),
+    peakRssMaxMb: Math.max(...runs.map((x) => x.maxRssMb)),
     runs: runs.map((x) => x.value),
+    otherCpuCores: otherCores(before, after),
+    seconds: after.wall - before.wall,
   };
+  if (entry.group === 'rss') row.rssRuns = runs.map(({ steps, rssFirstMb, rssLastMb, rssMaxMb }) => ({ steps, rssFirstMb, rssLastMb, rssMaxMb }));
+  row.checks = checkRow(entry.job, row, defaultBackend);
   results.push(row);
-  const figure = `${row.median.toFixed(row.unit === 'ms/minibatch' ? 2 : 0)} ${row.unit}`;
-  const cpuNote = perCpu === null ? '' : ` (${perCpu.toFixed(0)} per CPU-second)`;
-  console.log(`${`${row.name}${row.backend === null ? '' : ` [${row.backend}]`}`.padEnd(58)} ${figure.padStart(20)}${cpuNote.padEnd(26)} peak RSS ${row.peakRssMb.toFixed(0)} MB`);
+
+  const digits = row.unit === 'ms/minibatch' || row.group === 'rss' ? 2 : 0;
+  const extras = [
+    row.medianPerCpuSecond === null ? null : `${fmt(row.medianPerCpuSecond)} per CPU-s`,
+    row.medianMainThreadBusy === null ? null : `main thread ${fmt(100 * row.medianMainThreadBusy)}% on core`,
+    row.medianWithStartup === null ? null : `${fmt(row.medianWithStartup)} incl. start-up`,
+    row.rssRuns === undefined ? null : `RSS first/last/max ${fmt(row.rssRuns[0].rssFirstMb)}/${fmt(row.rssRuns[0].rssLastMb)}/${fmt(row.rssRuns[0].rssMaxMb)} MB over ${fmt(row.rssRuns[0].steps)} steps`,
+    `others ${fmt(row.otherCpuCores, 2)} cores`,
+  ].filter((x) => x !== null);
+  const checks = row.checks.map((c) => `${c.figure === 'median' ? '' : 'RSS '}${c.relation} ${fmt(c.limit)} ${c.pass ? 'pass' : 'FAIL'}`).join(', ');
+  console.log(
+    `${`${row.name}${row.backend === null ? '' : ` [${row.backendUsed ?? row.backend}]`}`.padEnd(52)} ${`${fmt(row.median, digits)} ${row.unit}`.padStart(22)}  ` +
+      `peak RSS ${fmt(row.peakRssMb)} MB  (${extras.join('; ')})  ${checks}`,
+  );
 }
 
+const suiteEnd = cpuSnapshot();
 machine.loadAverageAtEnd = loadavg().map((x) => Number(x.toFixed(2)));
-// A load average above the core count means other jobs shared the machine during the run.
-const shared = Math.max(...machine.loadAverageAtStart, ...machine.loadAverageAtEnd) > machine.cores;
+const others = otherCores(suiteStart, suiteEnd);
+const shared = others === null ? null : others > SHARED_CORES;
+const failed = results.flatMap((row) => row.checks.filter((c) => !c.pass).map((c) => `${row.name} [${row.backendUsed ?? row.backend ?? '—'}] ${c.figure} ${fmt(c.value)} (target ${c.relation} ${fmt(c.limit)})`));
 const date = new Date().toISOString();
 const report = {
   date,
-  quick,
+  quick: size !== 'full',
+  smoke: size === 'smoke',
   repeats,
+  durationSeconds: suiteEnd.wall - suiteStart.wall,
   machine,
+  defaultBackend,
+  otherCpuCores: others,
+  sharedThresholdCores: SHARED_CORES,
   sharedMachine: shared,
+  targets: { throughput: THROUGHPUT_TARGETS, peakRssLimitMb: PEAK_RSS_LIMIT_MB, failed },
   note:
     options.note ||
     (shared
-      ? 'The machine was shared with other jobs during this run (load average above the core count): wall-clock rates are depressed; the per-CPU-second training rates are the steadier figures.'
+      ? `Other processes kept ${fmt(others, 2)} cores busy on average during this run: wall-clock rates are depressed. Rates per CPU-second vary less with the load.`
       : ''),
   results,
 };
-const outDir = join(here, '..', 'results');
-mkdirSync(outDir, { recursive: true });
-const file = join(outDir, `bench-${date.slice(0, 10)}${quick ? '-quick' : ''}.json`);
+mkdirSync(options.out, { recursive: true });
+const file = join(options.out, `bench-${date.slice(0, 10)}-${backends.join('-')}${size === 'full' ? '' : `-${size}`}.json`);
 writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
-console.log(`\nwrote ${file}`);
+console.log(
+  `\nsuite took ${fmt(report.durationSeconds / 60, 1)} min; other processes used ${fmt(others, 2)} cores on average ` +
+    `(${shared === null ? 'not measurable here' : shared ? `shared machine: above ${SHARED_CORES}` : 'idle machine'}); load average at end ${machine.loadAverageAtEnd.join(' ')}`,
+);
+console.log(failed.length === 0 ? 'targets: all met' : `targets missed:\n  ${failed.join('\n  ')}`);
+console.log(`wrote ${file}`);

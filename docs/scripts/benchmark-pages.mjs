@@ -3,13 +3,14 @@
 // Generates the measured parts of the Benchmarks page from the committed result files, before
 // every build and dev server, so the page cannot drift from them:
 //   .generated/benchmarks/mujoco.md      the MuJoCo reproduction's table (benchmarks/mujoco/lib.mjs)
-//   .generated/benchmarks/throughput.md  the newest run of the throughput suite
+//   .generated/benchmarks/throughput.md  the throughput suite's targets and, per backend, its newest full run
 //   public/results/mujoco/plots/*.svg     the committed learning curves
 // benchmarks.md includes the fragments with `<!--@include: ...-->`; all three are git-ignored.
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readResults, RESULTS_DIR, resultsMarkdown, RUNS_DIR } from '../../benchmarks/mujoco/lib.mjs';
+import { PEAK_RSS_LIMIT_MB, PYTORCH_REFERENCES, THROUGHPUT_TARGETS } from '../../benchmarks/src/targets.mjs';
 import { parseBenchReport, throughputMarkdown } from './throughput-markdown.mjs';
 
 const docsRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -45,7 +46,10 @@ const reports = readdirSync(benchResultsDir)
     const path = join(benchResultsDir, name);
     return { file: fromRoot(path), report: parseBenchReport(path, readFileSync(path, 'utf8')) };
   });
-writeFileSync(join(fragmentsDir, 'throughput.md'), throughputMarkdown(reports));
+writeFileSync(
+  join(fragmentsDir, 'throughput.md'),
+  throughputMarkdown(reports, { targets: { throughput: THROUGHPUT_TARGETS, peakRssLimitMb: PEAK_RSS_LIMIT_MB, pytorch: PYTORCH_REFERENCES } }),
+);
 
 console.log(
   `benchmark pages: ${runs.length} MuJoCo run files, ${plots.length} plots, ${reports.length} throughput result files -> ${relative(docsRoot, fragmentsDir)}/, ${relative(docsRoot, plotsOut)}/`,

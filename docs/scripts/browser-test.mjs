@@ -1,12 +1,13 @@
 /* global console, document, process, URL */
-// Loads the built site in headless Chromium from a local static server, visits every page of
-// the sidebar, and fails on console errors, page errors, failed requests, images that do not
-// load and broken internal links (missing pages or missing #anchors). Checks that the Benchmarks
-// page shows its generated tables and plots. Saves a screenshot of the home page.
+// Loads the built site in headless Chromium from a local static server, visits the home page and
+// every page of the sidebar, and fails on console errors, page errors, failed requests, images
+// that do not load and broken internal links (missing pages or missing #anchors). Checks that the
+// Benchmarks page shows its generated tables and every learning-curve plot, and that the demo
+// page really runs the exported CartPole policy. Saves screenshots of the home and demo pages.
 //
 // The browser is Debian's chromium (docs/scripts/ensure-chromium.sh installs it), driven by
 // playwright-core, which never downloads a browser of its own.
-import { createReadStream, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { dirname, extname, join, normalize, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,16 +18,27 @@ const screenshotDir = join(docsRoot, '.screenshots');
 const BASE = '/ppo/'; // must match `base` in .vitepress/config.mts
 const CHROMIUM = process.env.PPO_CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'];
-// The sidebar has the guide (2), the tutorials (5), the API overview and at least one page per
-// package (7), and the benchmarks: fewer links means the sidebar or the API build broke.
-const MIN_SIDEBAR_PAGES = 15;
+// The sidebar has the guide (2), the tutorials (5) and the demo, the API overview and at least
+// one page per package (7), and the benchmarks: fewer links means the sidebar or the API build
+// broke.
+const MIN_SIDEBAR_PAGES = 16;
 // The Benchmarks page's tables and plots come from fragments generated at build time
 // (scripts/benchmark-pages.mjs); a fragment that failed to be included leaves them out silently.
 // Tables: the reproduction targets, the MuJoCo results and at least one throughput run.
 const BENCHMARKS_PAGE = `${BASE}benchmarks.html`;
 const MIN_BENCHMARKS_TABLES = 3;
-const MIN_BENCHMARKS_IMAGES = 1;
+// One learning-curve plot per committed plot file.
+const PLOTS_DIR = join(docsRoot, '..', 'benchmarks', 'results', 'mujoco', 'plots');
+const MIN_BENCHMARKS_IMAGES = existsSync(PLOTS_DIR) ? readdirSync(PLOTS_DIR).filter((name) => name.endsWith('.svg')).length : 0;
 const IMAGE_TIMEOUT_MS = 15_000;
+// The demo plays episode 1 (seed 0) of the committed CartPole-v1 policy (docs/demo/cartpole.md)
+// on the wasm backend. Measured with the same deterministic actions in Node on wasm and cpu:
+// returns 294 to 500 over seeds 0-19, 294 for seed 0; far below means the page is broken.
+const DEMO_PAGE = `${BASE}demo/cartpole.html`;
+const DEMO_MIN_RETURN = 200;
+const DEMO_BACKEND = 'wasm';
+// An episode of at most 500 steps at one step per animation frame, plus loading the policy.
+const DEMO_TIMEOUT_MS = 60_000;
 
 if (process.env.PPO_SKIP_BROWSER === '1') {
   console.log('docs browser test: skipped (PPO_SKIP_BROWSER=1)');
@@ -51,6 +63,8 @@ const TYPES = {
   '.png': 'image/png',
   '.woff2': 'font/woff2',
   '.ico': 'image/x-icon',
+  '.wasm': 'application/wasm',
+  '.bin': 'application/octet-stream',
   '.txt': 'text/plain; charset=utf-8',
 };
 
@@ -130,8 +144,27 @@ try {
     return page.$$eval('img', (images) => images.filter((img) => !img.complete || img.naturalWidth === 0).map((img) => img.getAttribute('src') ?? '(no src)'));
   };
 
-  // The home page, and its screenshot.
+  let links = 0;
+  /** Checks every internal link of the current page: the page exists, and so does its #anchor. */
+  const checkLinks = async (pathname) => {
+    const hrefs = await page.$$eval('a[href]', (anchors) => anchors.map((a) => a.href));
+    for (const href of new Set(hrefs)) {
+      const url = new URL(href);
+      if (url.origin !== origin) continue;
+      links++;
+      const html = pageHtml(url.pathname);
+      if (html === null) {
+        problems.push(`${pathname}: broken link to ${url.pathname}`);
+      } else if (url.hash.length > 1 && html !== '') {
+        const id = decodeURIComponent(url.hash.slice(1));
+        if (!html.includes(`id="${id}"`)) problems.push(`${pathname}: link to ${url.pathname}${url.hash}, but that page has no such anchor`);
+      }
+    }
+  };
+
+  // The home page, its links and its screenshot.
   await visit(BASE);
+  await checkLinks(BASE);
   const heroName = await page.textContent('.VPHero .name');
   if (!heroName?.includes('@ppo')) problems.push(`${BASE}: the hero does not render (got ${JSON.stringify(heroName)})`);
   for (const src of await brokenImages()) problems.push(`${BASE}: image ${src} does not load`);
@@ -145,7 +178,6 @@ try {
   const pages = [...new Set(sidebar.map((href) => new URL(href).pathname))];
   if (pages.length < MIN_SIDEBAR_PAGES) problems.push(`the sidebar links ${pages.length} pages, expected at least ${MIN_SIDEBAR_PAGES}`);
 
-  let links = 0;
   let images = 0;
   for (const pathname of pages) {
     if (pageHtml(pathname) === null) {
@@ -164,22 +196,38 @@ try {
         problems.push(`${pathname}: ${tables} tables and ${plots} images, expected at least ${MIN_BENCHMARKS_TABLES} and ${MIN_BENCHMARKS_IMAGES} (are the generated fragments included?)`);
       }
     }
-    const hrefs = await page.$$eval('a[href]', (anchors) => anchors.map((a) => a.href));
-    for (const href of new Set(hrefs)) {
-      const url = new URL(href);
-      if (url.origin !== origin) continue;
-      links++;
-      const html = pageHtml(url.pathname);
-      if (html === null) {
-        problems.push(`${pathname}: broken link to ${url.pathname}`);
-      } else if (url.hash.length > 1 && html !== '') {
-        const id = decodeURIComponent(url.hash.slice(1));
-        if (!html.includes(`id="${id}"`)) problems.push(`${pathname}: link to ${url.pathname}${url.hash}, but that page has no such anchor`);
-      }
-    }
+    await checkLinks(pathname);
   }
   if (!pages.includes(BENCHMARKS_PAGE)) problems.push(`sidebar: no link to ${BENCHMARKS_PAGE}`);
-  console.log(`docs browser test: visited ${pages.length} sidebar pages, checked ${links} internal links and ${images} images; screenshot ${relative(docsRoot, screenshot)}`);
+  if (!pages.includes(DEMO_PAGE)) problems.push(`sidebar: no link to ${DEMO_PAGE}`);
+  console.log(`docs browser test: visited the home page and ${pages.length} sidebar pages, checked ${links} internal links and ${images} images; screenshot ${relative(docsRoot, screenshot)}`);
+
+  // The demo: a frame of the env is drawn, and the first episode ends with a good return.
+  await visit(DEMO_PAGE);
+  const demo = await page
+    .waitForFunction(
+      () => {
+        const root = document.querySelector('.cartpole-demo');
+        const returned = root?.getAttribute('data-episode-return');
+        return returned === null || returned === undefined ? null : { returned: Number(returned), backend: root.getAttribute('data-backend'), svg: root.querySelectorAll('.frame svg').length };
+      },
+      null,
+      { timeout: DEMO_TIMEOUT_MS },
+    )
+    .then((handle) => handle.jsonValue())
+    .catch(async (error) => {
+      const status = await page.textContent('.cartpole-demo .status').catch(() => null);
+      problems.push(`${DEMO_PAGE}: no episode finished within ${DEMO_TIMEOUT_MS / 1000} s (status ${JSON.stringify(status)}; ${error.message.split('\n')[0]})`);
+      return null;
+    });
+  if (demo !== null) {
+    if (demo.svg !== 1) problems.push(`${DEMO_PAGE}: expected one SVG frame of the env, found ${demo.svg}`);
+    if (demo.backend !== DEMO_BACKEND) problems.push(`${DEMO_PAGE}: ran on ${JSON.stringify(demo.backend)}, expected ${DEMO_BACKEND}`);
+    if (!(demo.returned > DEMO_MIN_RETURN)) problems.push(`${DEMO_PAGE}: the episode's return is ${demo.returned}, expected more than ${DEMO_MIN_RETURN}`);
+    const demoShot = join(screenshotDir, 'demo.png');
+    await page.screenshot({ path: demoShot });
+    console.log(`docs browser test: the demo played an episode with return ${demo.returned} on ${demo.backend}; screenshot ${relative(docsRoot, demoShot)}`);
+  }
 } finally {
   await browser.close();
   server.close();

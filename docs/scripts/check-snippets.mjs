@@ -1,20 +1,27 @@
 /* global console, process */
-// Extracts every ```ts block of the guide, the tutorials and the other hand-written pages,
-// type-checks them against the workspace packages, and runs the blocks marked runnable, so
-// the documentation fails the tests as soon as an API it shows changes.
+// Extracts every TypeScript block (```ts, ```tsx, ~~~ts, ```ts{1} ...) of the guide, the
+// tutorials and the other hand-written pages, type-checks them against the workspace packages,
+// and runs the blocks marked runnable, so the documentation fails the tests as soon as an API it
+// shows changes. Every `ppo ...` or `npx ppo ...` line of a shell block is parsed with the CLI's
+// own parser, so a renamed or removed flag fails too.
 //
 // Markers, on the line before a block:
 //   <!-- runnable -->  the block (with any blocks that continue it) is compiled and run;
 //   <!-- continue -->  the block is appended to the previous block of the same page.
+// A block may import a module of docs/demo/ (the demo page's code, which pages include with
+// `<<<`) as `./name.js`: the module is copied next to the extracted blocks.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs, UsageError } from '@ppo/trainer/node';
+import { extractBlocks, ppoArguments, shellCommands } from './snippets.mjs';
 
 const docsRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 const workDir = join(docsRoot, '.snippets');
 const srcDir = join(workDir, 'src');
+const demoDir = join(docsRoot, 'demo');
 const outDir = join(workDir, 'out');
 const SKIP_DIRS = new Set(['node_modules', 'api', '.vitepress', '.snippets', '.screenshots', '.generated', 'scripts', 'public']);
 const RUN_TIMEOUT_MS = 120_000;
@@ -30,37 +37,6 @@ function markdownFiles(dir) {
     }
   }
   return files;
-}
-
-/** Groups of blocks per page: `{ page, runnable, segments: [{ line, code }] }`. */
-function extract(file) {
-  const page = relative(docsRoot, file).replace(/\\/g, '/');
-  const lines = readFileSync(file, 'utf8').split('\n');
-  const groups = [];
-  let marker = '';
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i];
-    const fence = /^(\s*)(`{3,})\s*(\S*)/.exec(line);
-    if (fence === null) {
-      if (line.trim() !== '') marker = line.trim();
-      continue;
-    }
-    const [, indent, ticks, lang] = fence;
-    const end = lines.findIndex((l, j) => j > i && l.startsWith(`${indent}${ticks}`) && l.trim() === ticks);
-    if (end === -1) throw new Error(`${page}:${i + 1}: unclosed code fence`);
-    if (lang === 'ts' || lang === 'typescript') {
-      const segment = { line: i + 2, code: lines.slice(i + 1, end).join('\n') };
-      if (marker === '<!-- continue -->') {
-        if (groups.length === 0) throw new Error(`${page}:${i + 1}: a continued block needs a block before it`);
-        groups[groups.length - 1].segments.push(segment);
-      } else {
-        groups.push({ page, runnable: marker === '<!-- runnable -->', segments: [segment] });
-      }
-    }
-    marker = '';
-    i = end;
-  }
-  return groups;
 }
 
 /**
@@ -87,15 +63,58 @@ function writeGroup(group, name) {
       }
     });
   }
+  for (const line of imports) {
+    for (const [, module] of line.matchAll(/from\s+'\.\/([\w-]+)\.js'/g)) {
+      const source = join(demoDir, `${module}.ts`);
+      if (!existsSync(source)) throw new Error(`${group.page}: imports ./${module}.js, but docs/demo/${module}.ts does not exist`);
+      copyFileSync(source, join(srcDir, `${module}.ts`));
+    }
+  }
   const header = `// Extracted from ${group.page}; do not edit.`;
-  writeFileSync(join(srcDir, `${name}.ts`), [header, ...imports, ...body, 'export {};', ''].join('\n'));
+  const extension = group.segments.some((segment) => segment.lang === 'tsx') ? 'tsx' : 'ts';
+  writeFileSync(join(srcDir, `${name}.${extension}`), [header, ...imports, ...body, 'export {};', ''].join('\n'));
   return [null, ...importMap, ...map];
+}
+
+/**
+ * Parses every `ppo` command line of the shell blocks with the CLI's parser; returns the
+ * number of lines checked and the messages of those it rejects.
+ */
+function checkShellBlocks(blocks) {
+  const problems = [];
+  let checked = 0;
+  for (const block of blocks) {
+    for (const { line, words } of shellCommands(block)) {
+      // `pnpm bench:mujoco` parses its flags at the top level of benchmarks/mujoco/bench.mjs,
+      // which exports no parser to call; those lines are not checked.
+      const args = ppoArguments(words);
+      if (args === null) continue;
+      checked++;
+      try {
+        parseArgs(args);
+      } catch (error) {
+        if (!(error instanceof UsageError)) throw error;
+        problems.push(`${block.page}:${line}: ${words.join(' ')}\n    ${error.message}`);
+      }
+    }
+  }
+  return { checked, problems };
 }
 
 rmSync(workDir, { recursive: true, force: true });
 mkdirSync(srcDir, { recursive: true });
-const groups = markdownFiles(docsRoot).flatMap(extract);
+const pages = markdownFiles(docsRoot).map((file) => extractBlocks(readFileSync(file, 'utf8'), relative(docsRoot, file).replace(/\\/g, '/')));
+const groups = pages.flatMap((page) => page.groups);
 if (groups.length === 0) throw new Error('no ```ts blocks found: the extractor is broken');
+
+const shell = checkShellBlocks(pages.flatMap((page) => page.shell));
+if (shell.checked === 0) throw new Error('no `ppo` command lines found in ```sh blocks: the extractor is broken');
+if (shell.problems.length > 0) {
+  for (const problem of shell.problems) console.error(problem);
+  console.error(`docs snippets: ${shell.problems.length} of ${shell.checked} ppo command lines are rejected by the CLI's parser`);
+  process.exit(1);
+}
+console.log(`docs snippets: ${shell.checked} ppo command lines parse`);
 const lineMaps = new Map();
 groups.forEach((group, k) => {
   group.name = `${group.page.replace(/\.md$/, '').replace(/[^A-Za-z0-9]+/g, '-')}-${k + 1}`;
@@ -106,7 +125,7 @@ writeFileSync(
   `${JSON.stringify(
     {
       extends: '../../tsconfig.base.json',
-      compilerOptions: { types: ['node'], noEmit: false, outDir: 'out', rootDir: 'src', declaration: false, sourceMap: false },
+      compilerOptions: { types: ['node'], noEmit: false, outDir: 'out', rootDir: 'src', declaration: false, sourceMap: false, jsx: 'preserve' },
       include: ['src'],
     },
     null,
@@ -120,7 +139,7 @@ const tsc = require.resolve('typescript/bin/tsc');
 const compiled = spawnSync(process.execPath, [tsc, '-p', join(workDir, 'tsconfig.json'), '--pretty', 'false'], { encoding: 'utf8' });
 if (compiled.status !== 0) {
   // Point each error at the Markdown line it comes from.
-  const report = `${compiled.stdout}${compiled.stderr}`.replace(/(?:[^\s(]*\/)?src\/([\w-]+)\.ts\((\d+),(\d+)\)/g, (whole, name, line, col) => {
+  const report = `${compiled.stdout}${compiled.stderr}`.replace(/(?:[^\s(]*\/)?src\/([\w-]+)\.tsx?\((\d+),(\d+)\)/g, (whole, name, line, col) => {
     const source = lineMaps.get(name)?.[Number(line) - 1];
     return source ? `${source.page}:${source.line}:${col}` : whole;
   });

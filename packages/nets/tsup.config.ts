@@ -7,4 +7,8 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   target: 'es2022',
+  esbuildOptions(options, context) {
+    // The node entry reads import.meta.url and falls back to __filename where it is empty.
+    if (context.format === 'cjs') options.logOverride = { ...options.logOverride, 'empty-import-meta': 'silent' };
+  },
 });

@@ -33,6 +33,7 @@ describe('trainA2C (smoke)', () => {
     const last = result.returns.slice(-20);
     expect(result.meanReturn).toBeCloseTo(last.reduce((a, b) => a + b, 0) / last.length, 10);
     expect(result.solved).toBe(false);
+    expect(result.stepsToSolve).toBeNull();
     result.policy.dispose();
     expect(tf.memory().numTensors).toBe(before);
   });
@@ -50,6 +51,19 @@ describe('trainA2C (smoke)', () => {
     const moved = [...wa].some(([name, w]) => w.some((x, j) => Math.abs(x - fresh.policy.getWeights().get(name)![j]) > 1e-6));
     expect(moved).toBe(true);
     for (const r of [a, b, fresh]) r.policy.dispose();
+  });
+
+  it('stops at the first update whose recent mean return reaches solvedAt and reports its step', () => {
+    const seen: A2CProgress[] = [];
+    // A uniform policy averages about 22 steps per CartPole episode: a mean of 15 over 3 comes soon.
+    const result = trainA2C({ totalSteps: 20_000, seed: 2, solvedAt: 15, window: 3, onUpdate: (p) => seen.push(p) });
+    expect(result.solved).toBe(true);
+    expect(result.stepsToSolve).toBe(result.step);
+    expect(result.step).toBeLessThan(20_000);
+    expect(seen.at(-1)!.meanReturn).toBeGreaterThanOrEqual(15);
+    // No earlier update had 3 episodes with a mean of 15 or more.
+    for (const p of seen.slice(0, -1)) expect(p.episodes < 3 || p.meanReturn < 15).toBe(true);
+    result.policy.dispose();
   });
 
   it('rejects a bad step budget', () => {

@@ -1,7 +1,10 @@
 /**
  * A2C (synchronous advantage actor-critic, Mnih et al. 2016) composed from the building blocks:
  * short rollouts from vectorized envs, n-step returns by GAE, one gradient step per rollout.
- * Defaults are Stable-Baselines3's A2C (RMSprop 7e-4, 8 envs x 5 steps, lambda 1).
+ * Defaults are Stable-Baselines3's A2C (`stable_baselines3/a2c/a2c.py`: PyTorch RMSprop lr 7e-4,
+ * alpha 0.99, eps 1e-5; 5 steps; lambda 1; vf_coef 0.5; ent_coef 0; max_grad_norm 0.5; no
+ * advantage normalisation) with RL Zoo's CartPole-v1 settings (`hyperparams/a2c.yml`: 8 envs,
+ * ent_coef 0).
  */
 import * as tf from '@tensorflow/tfjs';
 import { RolloutBuffer, Rng } from '@ppo/buffers';
@@ -9,6 +12,7 @@ import { entropyBonus, policyGradientLoss, valueLoss } from '@ppo/core';
 import { make, SyncVectorEnv, VectorRecordEpisodeStatistics } from '@ppo/envs';
 import { gae } from '@ppo/gae';
 import { ActorCritic, type ActionSpaceSpec } from '@ppo/nets';
+import { TorchRmsprop } from './rmsprop';
 
 /** Settings of {@link trainA2C}; everything but `totalSteps` has a default. */
 export interface A2COptions {
@@ -18,6 +22,8 @@ export interface A2COptions {
   /** Weight of core's valueLoss (0.5 * MSE), so 1 equals SB3's vf_coef 0.5 on the plain MSE. */
   vfCoef?: number;
   entCoef?: number; maxGradNorm?: number;
+  /** RMSprop smoothing constant and epsilon (PyTorch's form, see {@link TorchRmsprop}). */
+  rmspropAlpha?: number; rmspropEps?: number;
   /** Stop once the mean return of the last `window` episodes reaches this. */
   solvedAt?: number; window?: number;
   onUpdate?: (progress: A2CProgress) => void;
@@ -30,12 +36,19 @@ export interface A2CProgress {
 }
 
 /** The final progress plus the trained policy, which the caller owns and must `dispose()`. */
-export interface A2CResult extends A2CProgress { solved: boolean; returns: number[]; policy: ActorCritic }
+export interface A2CResult extends A2CProgress {
+  solved: boolean;
+  /** Env steps until the mean of the last `window` returns first reached `solvedAt` (null if never). */
+  stepsToSolve: number | null;
+  returns: number[];
+  policy: ActorCritic;
+}
 
 /** Trains A2C until solved or `totalSteps` env steps (rounded up to whole rollouts). */
 export function trainA2C(options: A2COptions): A2CResult {
   const { totalSteps, seed = 1, envId = 'CartPole-v1', numEnvs = 8, numSteps = 5, learningRate = 7e-4,
-    gamma = 0.99, gaeLambda = 1, vfCoef = 1, entCoef = 0, maxGradNorm = 0.5, solvedAt = 475, window = 20 } = options;
+    gamma = 0.99, gaeLambda = 1, vfCoef = 1, entCoef = 0, maxGradNorm = 0.5, rmspropAlpha = 0.99, rmspropEps = 1e-5,
+    solvedAt = 475, window = 20 } = options;
   if (!Number.isInteger(totalSteps) || totalSteps < 1) {
     throw new RangeError(`trainA2C: totalSteps must be a positive integer, got ${totalSteps}`);
   }
@@ -44,8 +57,7 @@ export function trainA2C(options: A2COptions): A2CResult {
   const D = venv.observationSize;
   const rng = new Rng(seed);
   const policy = new ActorCritic({ observationSize: D, actionSpace: venv.singleActionSpace.toJSON() as ActionSpaceSpec, seed });
-  // SB3's RMSprop: decay 0.99, eps 1e-5.
-  const optimizer = tf.train.rmsprop(learningRate, 0.99, 0, 1e-5);
+  const optimizer = new TorchRmsprop(learningRate, rmspropAlpha, rmspropEps);
   const buffer = new RolloutBuffer({ numSteps, numEnvs, observationSize: D, actionSize: policy.actionSize, actionType: policy.actionType });
   const returns: number[] = [];
   const obs = venv.reset({ seed }).observations.slice();
@@ -79,7 +91,7 @@ export function trainA2C(options: A2COptions): A2CResult {
   }
   optimizer.dispose();
   void venv.close();
-  return { ...progress, solved, returns, policy };
+  return { ...progress, solved, stepsToSolve: solved ? progress.step : null, returns, policy };
 
   /** One gradient step on the whole rollout, the global gradient norm clipped to maxGradNorm. */
   function update(): Pick<A2CProgress, 'loss' | 'policyLoss' | 'valueLoss' | 'entropy'> {
@@ -101,7 +113,7 @@ export function trainA2C(options: A2COptions): A2CResult {
       const list = Object.values(grads);
       const norm = tf.sqrt(tf.addN(list.map((g) => tf.sum(tf.square(g)))));
       const scale = tf.minimum(1, tf.div(maxGradNorm, tf.add(norm, 1e-6)));
-      optimizer.applyGradients(Object.fromEntries(Object.entries(grads).map(([k, g]) => [k, tf.mul(g, scale)])));
+      optimizer.applyGradients(policy.trainableVariables, Object.fromEntries(Object.entries(grads).map(([k, g]) => [k, tf.mul(g, scale)])));
       return terms!;
     });
     const [loss, policyLoss, vLoss, entropy] = stats.dataSync();

@@ -1,6 +1,7 @@
 /**
  * Trains A2C on CartPole-v1 and prints progress: `pnpm start [--steps N] [--seed S] [--backend cpu|wasm|auto]`.
- * Stops when the mean return of the last 20 episodes reaches 475, or after `--steps` env steps.
+ * Stops when the mean return of the last 20 episodes reaches 475, or after `--steps` env steps;
+ * the last line, `result {...}`, is one JSON object with the steps that took (`stepsToSolve`).
  */
 import { parseArgs } from 'node:util';
 import { selectBackend, type BackendRequest } from '@ppo/nets';
@@ -9,12 +10,17 @@ import { trainA2C } from './a2c';
 const { values } = parseArgs({
   options: { steps: { type: 'string', default: '1000000' }, seed: { type: 'string', default: '1' }, backend: { type: 'string', default: 'auto' } },
 });
-const steps = Number(values.steps);
-const seed = Number(values.seed);
-if (!Number.isInteger(steps) || steps < 1) throw new RangeError(`--steps must be a positive integer, got ${values.steps}`);
-if (!Number.isInteger(seed) || seed < 0) throw new RangeError(`--seed must be a non-negative integer, got ${values.seed}`);
+/** `--name` as a decimal integer in [min, max]. */
+function integerFlag(name: string, text: string, min: number, max: number): number {
+  const x = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isSafeInteger(x) || x < min || x > max) throw new RangeError(`--${name} must be an integer in [${min}, ${max}], got ${JSON.stringify(text)}`);
+  return x;
+}
+const steps = integerFlag('steps', values.steps, 1, 1e9);
+// The env and network generators take seeds in [0, 2^32).
+const seed = integerFlag('seed', values.seed, 0, 2 ** 32 - 1);
 if (!['auto', 'wasm', 'cpu', 'tensorflow'].includes(values.backend)) {
-  throw new RangeError(`--backend must be auto, tensorflow, wasm or cpu, got ${values.backend}`);
+  throw new RangeError(`--backend must be auto, tensorflow, wasm or cpu, got ${JSON.stringify(values.backend)}`);
 }
 
 const backend = await selectBackend(values.backend as BackendRequest);
@@ -33,4 +39,5 @@ const result = trainA2C({
 });
 const seconds = (performance.now() - start) / 1000;
 console.log(`${result.solved ? 'Solved' : 'Not solved'} after ${result.step.toLocaleString('en-US')} steps (${result.episodes} episodes) in ${seconds.toFixed(1)} s: mean return of the last 20 episodes ${result.meanReturn.toFixed(1)}.`);
+console.log(`result ${JSON.stringify({ seed, backend, stepsToSolve: result.stepsToSolve, steps: result.step, episodes: result.episodes, meanReturn: result.meanReturn, seconds: Number(seconds.toFixed(1)) })}`);
 result.policy.dispose();

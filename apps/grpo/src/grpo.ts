@@ -7,7 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { Rng, TokenBatch, type TokenSequence } from '@ppo/buffers';
-import { type ClipRange, grpoLoss, type GrpoAggregation } from '@ppo/core';
+import { type ClipRange, grpoLoss, type GrpoAggregation, type GrpoLossResult } from '@ppo/core';
 import { groupRelativeAdvantages, type GroupScale } from '@ppo/gae';
 import { deserializeWeights, serializeWeights, TokenPolicy } from '@ppo/nets';
 import { DEFAULT_SORT_RUN_OPTIONS, greedyAccuracy, pretrain, SortTask, type SortRunOptions } from './task';
@@ -26,6 +26,47 @@ export const VARIANTS: Readonly<Record<Variant, { scale: GroupScale; aggregation
   // DAPO: clip-higher (eps_high 0.28) and the token-mean over the whole batch.
   dapo: { scale: 'group', aggregation: 'token-mean', clipRange: { low: 0.2, high: 0.28 } },
 };
+
+/** The KL weight of a run: `beta` when given, else the variant's own (0 for beta0), else 0.04. */
+export function variantBeta(variant: Variant, beta?: number): number {
+  return beta ?? VARIANTS[variant].beta ?? 0.04;
+}
+
+/** Advantages of B = `rewards.length` completions in contiguous groups of `groupSize`, scaled as `variant` says. */
+export function variantAdvantages(variant: Variant, rewards: Float32Array, groupSize: number): Float32Array {
+  return groupRelativeAdvantages(rewards, groupSize, { scale: VARIANTS[variant].scale });
+}
+
+/** Inputs of {@link variantLoss}: token tensors are [B, L] as in `grpoLoss` of @ppo/core. */
+export interface VariantLossInput {
+  readonly logProbs: tf.Tensor;
+  readonly oldLogProbs: tf.Tensor;
+  /** Required when the KL weight is above 0. */
+  readonly refLogProbs?: tf.Tensor;
+  /** [B], from {@link variantAdvantages}. */
+  readonly advantages: tf.Tensor;
+  readonly mask: tf.Tensor;
+  /** Completion slots, the constant normaliser's length of Dr. GRPO. */
+  readonly maxNewTokens: number;
+  /** KL weight; default {@link variantBeta}. */
+  readonly beta?: number;
+}
+
+/** `grpoLoss` with the clip range, aggregation and KL weight of `variant`; the caller disposes the result. */
+export function variantLoss(variant: Variant, input: VariantLossInput): GrpoLossResult {
+  const v = VARIANTS[variant];
+  return grpoLoss({
+    logProbs: input.logProbs,
+    oldLogProbs: input.oldLogProbs,
+    refLogProbs: input.refLogProbs,
+    advantages: input.advantages,
+    mask: input.mask,
+    clipRange: v.clipRange,
+    beta: variantBeta(variant, input.beta),
+    aggregation: v.aggregation,
+    ...(v.aggregation === 'fixed-length' ? { maxLength: input.maxNewTokens } : {}),
+  });
+}
 
 /** Options of {@link runGrpo}. */
 export interface GrpoOptions extends SortRunOptions {
@@ -82,8 +123,7 @@ export interface GrpoResult {
 export function runGrpo(partial: Partial<GrpoOptions> = {}): GrpoResult {
   const o: GrpoOptions = { ...DEFAULT_GRPO_OPTIONS, ...partial };
   if (!(o.variant in VARIANTS)) throw new RangeError(`variant must be one of ${Object.keys(VARIANTS).join(', ')}, got ${String(o.variant)}`);
-  const v = VARIANTS[o.variant];
-  const beta = o.beta ?? v.beta ?? 0.04;
+  const beta = variantBeta(o.variant, o.beta);
   const task = new SortTask({ digits: o.digits });
   const rng = new Rng(o.seed);
   const evalPrompts = task.samplePrompts(new Rng(o.seed + 7919), o.evalPrompts);
@@ -97,10 +137,10 @@ export function runGrpo(partial: Partial<GrpoOptions> = {}): GrpoResult {
       rng: rng.fork(),
       evalPrompts,
       targetAccuracy: o.pretrainAccuracy,
+      maxAccuracy: o.maxStartAccuracy,
       maxSteps: o.pretrainMaxSteps,
       batchSize: 64,
       learningRate: 3e-3,
-      checkEvery: 5,
     });
     const pretrainSeconds = (performance.now() - pretrainStart) / 1000;
     if (beta > 0) {
@@ -126,7 +166,7 @@ export function runGrpo(partial: Partial<GrpoOptions> = {}): GrpoResult {
       for (let i = 0; i < count; i++) prompts.set(unique.subarray(Math.floor(i / g) * p, (Math.floor(i / g) + 1) * p), i * p);
       const sample = policy.generate({ prompts, count, promptLength: p, maxNewTokens: t, rng, temperature: o.temperature, eosTokenId: task.eosTokenId });
       const rewards = task.rewards(prompts, sample.completions, sample.completionLengths, t);
-      const advantages = groupRelativeAdvantages(rewards, g, { scale: v.scale });
+      const advantages = variantAdvantages(o.variant, rewards, g);
       let refScores: Float32Array | null = null;
       if (reference !== null) {
         const full = new Int32Array(count * length).fill(task.eosTokenId);
@@ -161,17 +201,7 @@ export function runGrpo(partial: Partial<GrpoOptions> = {}): GrpoResult {
           optimizer.minimize(
             () => {
               const { logProbs } = policy.tokenLogProbs(tokens, { temperature: o.temperature });
-              const out = grpoLoss({
-                logProbs,
-                oldLogProbs,
-                refLogProbs,
-                advantages: adv,
-                mask,
-                clipRange: v.clipRange,
-                beta,
-                aggregation: v.aggregation,
-                ...(v.aggregation === 'fixed-length' ? { maxLength: t } : {}),
-              });
+              const out = variantLoss(o.variant, { logProbs, oldLogProbs, refLogProbs, advantages: adv, mask, maxNewTokens: t, beta });
               if (u === o.updatesPerBatch - 1) {
                 clipFraction = out.clipFraction.dataSync()[0];
                 if (out.kl !== undefined) kl = out.kl.dataSync()[0];

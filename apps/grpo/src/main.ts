@@ -9,6 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { selectBackend } from '@ppo/nets';
+import { integerFlag, MAX_SEED, numberFlag } from './flags';
 import { runGrpo, VARIANTS, type Variant } from './grpo';
 import { lineChartSvg } from './plot';
 
@@ -22,14 +23,12 @@ const { values } = parseArgs({
     out: { type: 'string' },
   },
 });
-const number = (name: string, text: string): number => {
-  const x = Number(text);
-  if (!Number.isFinite(x) || x < 0) throw new RangeError(`--${name} must be a non-negative number, got ${text}`);
-  return x;
-};
 const variant = values.variant as Variant;
 if (!(variant in VARIANTS)) throw new RangeError(`--variant must be one of ${Object.keys(VARIANTS).join(', ')}, got ${variant}`);
-const seed = number('seed', values.seed);
+const seed = integerFlag('seed', values.seed, 0, MAX_SEED);
+const iterations = integerFlag('iterations', values.iterations, 1, 1_000_000);
+const minutes = numberFlag('minutes', values.minutes, 0);
+const targetAccuracy = numberFlag('target', values.target, 0);
 const out = resolve(values.out ?? join('runs', `grpo-${variant}-seed${seed}`));
 
 const backend = await selectBackend('auto');
@@ -38,9 +37,9 @@ const wall = performance.now();
 const result = runGrpo({
   variant,
   seed,
-  minutes: number('minutes', values.minutes),
-  iterations: number('iterations', values.iterations),
-  targetAccuracy: number('target', values.target),
+  minutes,
+  iterations,
+  targetAccuracy,
   onIteration: (m) => {
     if (m.iteration === 0) console.log(`pre-trained: greedy accuracy ${(100 * m.accuracy).toFixed(1)}%`);
     else console.log(`iter ${String(m.iteration).padStart(4)}  ${m.seconds.toFixed(1).padStart(6)} s  reward ${m.reward.toFixed(3)}  accuracy ${(100 * m.accuracy).toFixed(1).padStart(5)}%  kl ${m.kl.toFixed(4)}  clipfrac ${m.clipFraction.toFixed(3)}`);

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { extractExample, extractInstallPackages, importedModules, packageOf, toRunnable } from './readme-example';
+import { EXAMPLE_END_MARKER, extractExample, extractInstallPackages, importedModules, packageOf, toRunnable } from './readme-example';
 
 interface Manifest {
   name: string;
@@ -31,15 +31,18 @@ const packages = readdirSync(packagesDir)
 const byName = new Map(packages.map((p) => [p.manifest.name, p]));
 
 // The child processes must see neither the workspace's package-manager settings nor its loader
-// options: they stand for a user's project.
+// options: they stand for a user's project. Where packages come from is the exception: a registry
+// or cache configured through the environment (a mirror, an offline cache) must still be used.
 const cleanEnv = Object.fromEntries(
-  Object.entries(process.env).filter(([key]) => !/^(npm_|pnpm_|NODE_OPTIONS$|NODE_PATH$|VITEST)/i.test(key)),
+  Object.entries(process.env).filter(
+    ([key]) => /^npm_config_(registry|cache)$/i.test(key) || !/^(npm_|pnpm_|NODE_OPTIONS$|NODE_PATH$|VITEST)/i.test(key),
+  ),
 );
 
 // Asynchronous, so that the test worker stays responsive to the runner while children work.
-function run(command: string, args: string[], cwd: string, what: string, timeout = 240_000): Promise<string> {
+function run(command: string, args: string[], cwd: string, what: string, timeout = 240_000, env: NodeJS.ProcessEnv = cleanEnv): Promise<string> {
   return new Promise((resolvePromise, reject) => {
-    execFile(command, args, { cwd, env: cleanEnv, encoding: 'utf8', timeout, maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
+    execFile(command, args, { cwd, env, encoding: 'utf8', timeout, maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
       if (error) {
         const output = `${stdout}\n${stderr}`.trim().split('\n').slice(-40).join('\n');
         const reason = error.killed ? `killed after ${timeout} ms` : `exit code ${String(error.code)}`;
@@ -104,6 +107,8 @@ describe.each(packages.map((p) => p.manifest.name))('%s', (name) => {
   const { dir, manifest } = byName.get(name)!;
   const readme = readFileSync(join(dir, 'README.md'), 'utf8');
   let project = '';
+  // What the README example printed, per module format.
+  const printed = new Map<'esm' | 'cjs', string>();
   // Projects with tfjs take about 300 MB each: drop each one when its package is done.
   afterAll(() => {
     if (project) rmSync(project, { recursive: true, force: true });
@@ -153,7 +158,25 @@ describe.each(packages.map((p) => p.manifest.name))('%s', (name) => {
 
       const file = `example.${mode === 'esm' ? 'mjs' : 'cjs'}`;
       writeFileSync(join(project, file), toRunnable(code, mode, name));
-      await run(process.execPath, [file], project, `${name} (${mode.toUpperCase()}): README example`);
+      const stdout = await run(process.execPath, [file], project, `${name} (${mode.toUpperCase()}): README example`);
+      expect(stdout.trimEnd().split('\n').at(-1), `${name} (${mode.toUpperCase()}): the README example did not run to its end`).toBe(EXAMPLE_END_MARKER);
+      printed.set(mode, stdout);
     });
+  });
+
+  it('prints the same output from its README example as ESM and as CommonJS', () => {
+    expect(printed.size, `${name}: a README example run failed, see above`).toBe(2);
+    expect(printed.get('cjs')).toBe(printed.get('esm'));
+  });
+});
+
+describe('pnpm -r publish --dry-run', () => {
+  it('succeeds from the workspace root and would publish every public package', async () => {
+    // The publish half of the root script publish-dry-run; its build half is this check's precondition.
+    const [command, ...prefix] = pnpm as [string, ...string[]];
+    const workspaceRoot = resolve(packagesDir, '..');
+    const out = await run(command, [...prefix, '-r', 'publish', '--dry-run', '--no-git-checks'], workspaceRoot, 'pnpm -r publish --dry-run', 240_000, process.env);
+    const listed = [...out.matchAll(/^\+ (@ppo\/[\w-]+)@(\S+)$/gm)].map((m) => `${m[1]}@${m[2]}`).sort();
+    expect(listed).toEqual(packages.map((p) => `${p.manifest.name}@${p.manifest.version}`).sort());
   });
 });

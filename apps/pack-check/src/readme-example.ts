@@ -47,12 +47,14 @@ export function extractInstallPackages(readme: string, packageName: string): str
     .map((spec) => spec.replace(/^(@?[^@]+)@.*$/, '$1'));
 }
 
-/** Names of the modules a piece of ES module code imports (static `import` statements). */
+/**
+ * Names of the modules a piece of ES module code imports: static `import` statements and
+ * dynamic `import('...')` calls with a string literal, in order of first appearance.
+ */
 export function importedModules(code: string): string[] {
   const names = new Set<string>();
-  for (const match of code.matchAll(/^\s*import\s+(?:[^'"]*?\s+from\s+)?['"]([^'"]+)['"]/gm)) {
-    names.add(match[1]);
-  }
+  const pattern = /^\s*import\s+(?:[^'"]*?\s+from\s+)?['"]([^'"]+)['"]|\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)/gm;
+  for (const match of code.matchAll(pattern)) names.add(match[1] ?? match[2]);
   return [...names];
 }
 
@@ -97,14 +99,23 @@ function importToRequire(statement: string, packageName: string): string {
 }
 
 /**
+ * The line a runnable example prints after the README code has run to its end. Node exits with
+ * code 0 when the event loop empties while an awaited promise is still pending, so the exit code
+ * alone does not show that the example finished.
+ */
+export const EXAMPLE_END_MARKER = 'pack-check: the README example ran to its end';
+
+/**
  * Turns a README example (TypeScript or JavaScript, ES module syntax, top-level await allowed)
- * into a runnable `.mjs` or `.cjs` file. Types are stripped with esbuild; for CommonJS the
- * static imports become `require` calls and the rest runs inside an async function (CommonJS
- * has no top-level await), whose rejection sets a non-zero exit code.
+ * into a runnable `.mjs` or `.cjs` file that prints {@link EXAMPLE_END_MARKER} last. Types are
+ * stripped with esbuild; for CommonJS the static imports become `require` calls and the rest
+ * runs inside an async function (CommonJS has no top-level await), whose rejection sets a
+ * non-zero exit code. Dynamic `import()` calls stay as they are: CommonJS has them too.
  */
 export function toRunnable(code: string, mode: 'esm' | 'cjs', packageName: string): string {
   const js = stripTypes(code, packageName);
-  if (mode === 'esm') return js;
+  const end = `console.log(${JSON.stringify(EXAMPLE_END_MARKER)});`;
+  if (mode === 'esm') return `${js}${end}\n`;
   const lines = js.split('\n');
   const requires: string[] = [];
   const body: string[] = [];
@@ -117,6 +128,7 @@ export function toRunnable(code: string, mode: 'esm' | 'cjs', packageName: strin
     ...requires,
     '(async () => {',
     ...body,
+    `  ${end}`,
     '})().catch((error) => {',
     '  console.error(error);',
     '  process.exitCode = 1;',

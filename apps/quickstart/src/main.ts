@@ -1,7 +1,8 @@
 /**
  * Quickstart: trains PPO (the CleanRL `ppo.py` settings) on CartPole-v1, shows progress, stops
  * as soon as the mean return of the last 20 episodes reaches 475 (or at 500k steps), and says
- * where the learning curve is.
+ * where the learning curve is. `--total-steps N` sets another budget (a quick look, or a
+ * smoke test).
  */
 import { join, resolve } from 'node:path';
 import { StopOnReward } from '@ppo/trainer';
@@ -9,7 +10,20 @@ import { runTraining } from '@ppo/trainer/node';
 
 const SOLVED_AT = 475;
 const WINDOW = 20;
-const MAX_STEPS = 500_000;
+
+function parseMaxSteps(argv: readonly string[]): number {
+  // pnpm passes a `--` separator through to the script.
+  const args = argv.filter((arg) => arg !== '--');
+  if (args.length === 0) return 500_000;
+  const [flag, value] = args;
+  if (flag !== '--total-steps' || args.length !== 2 || !/^\d+$/.test(value) || Number(value) < 1) {
+    console.error(`usage: main.js [--total-steps N] (N a positive integer, default 500000); got ${args.join(' ')}`);
+    process.exit(2);
+  }
+  return Number(value);
+}
+
+const MAX_STEPS = parseMaxSteps(process.argv.slice(2));
 
 const stamp = new Date().toISOString().replace(/[:.]/g, '-');
 const out = resolve(join('runs', `cartpole-${stamp}`));

@@ -8,6 +8,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { integerFlag, MAX_SEED, numberFlag } from '@ppo/app-grpo/flags';
 import { lineChartSvg } from '@ppo/app-grpo/plot';
 import { selectBackend } from '@ppo/nets';
 import { runRlhfPpo } from './rlhf-ppo';
@@ -22,12 +23,11 @@ const { values } = parseArgs({
     out: { type: 'string' },
   },
 });
-const number = (name: string, text: string): number => {
-  const x = Number(text);
-  if (!Number.isFinite(x) || x < 0) throw new RangeError(`--${name} must be a non-negative number, got ${text}`);
-  return x;
-};
-const seed = number('seed', values.seed);
+const seed = integerFlag('seed', values.seed, 0, MAX_SEED);
+const iterations = integerFlag('iterations', values.iterations, 1, 1_000_000);
+const minutes = numberFlag('minutes', values.minutes, 0);
+const targetAccuracy = numberFlag('target', values.target, 0);
+const beta = numberFlag('beta', values.beta, 0);
 const out = resolve(values.out ?? join('runs', `rlhf-ppo-seed${seed}`));
 
 const backend = await selectBackend('auto');
@@ -35,10 +35,10 @@ console.log(`Token-level PPO (KL in the reward) on sorting 3 digits, seed ${seed
 const wall = performance.now();
 const result = runRlhfPpo({
   seed,
-  minutes: number('minutes', values.minutes),
-  iterations: number('iterations', values.iterations),
-  targetAccuracy: number('target', values.target),
-  beta: number('beta', values.beta),
+  minutes,
+  iterations,
+  targetAccuracy,
+  beta,
   onIteration: (m) => {
     if (m.iteration === 0) console.log(`pre-trained: greedy accuracy ${(100 * m.accuracy).toFixed(1)}%`);
     else console.log(`iter ${String(m.iteration).padStart(4)}  ${m.seconds.toFixed(1).padStart(6)} s  reward ${m.reward.toFixed(3)}  accuracy ${(100 * m.accuracy).toFixed(1).padStart(5)}%  kl ${m.kl.toFixed(4)}  value_loss ${m.valueLoss.toFixed(4)}  clipfrac ${m.clipFraction.toFixed(3)}`);

@@ -159,10 +159,10 @@ export function runRlhfPpo(partial: Partial<RlhfPpoOptions> = {}): RlhfPpoResult
       rng: rng.fork(),
       evalPrompts,
       targetAccuracy: o.pretrainAccuracy,
+      maxAccuracy: o.maxStartAccuracy,
       maxSteps: o.pretrainMaxSteps,
       batchSize: 64,
       learningRate: 3e-3,
-      checkEvery: 5,
     });
     const pretrainSeconds = (performance.now() - pretrainStart) / 1000;
     deserializeWeights(serializeWeights(policy), reference);

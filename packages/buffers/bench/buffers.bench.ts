@@ -20,6 +20,8 @@ function fullBuffer(numSteps: number, numEnvs: number, observationSize: number, 
   const buffer = new RolloutBuffer({ numSteps, numEnvs, observationSize, actionSize, actionType: 'float32' });
   const step = stepFor(rng, numEnvs, observationSize, actionSize);
   while (!buffer.isFull) buffer.add(step);
+  rng.fillNormal(buffer.advantages);
+  rng.fillNormal(buffer.returns);
   return buffer;
 }
 

@@ -218,7 +218,7 @@ describe('next values', () => {
     expect(() => new RolloutBuffer({ ...SHAPE, actionType: 'int32' }).setNextValues(0, [1, 2, 3, 4])).toThrow(/empty/);
   });
 
-  it('bootstrapNextValues matches a naive per-env loop and keeps truncated entries', () => {
+  it('bootstrapNextValues matches a naive per-env loop and keeps truncated, non-terminated entries', () => {
     for (const steps of [1, 4, SHAPE.numSteps]) {
       const { buffer } = filled(SHAPE, 'float32', steps, 10 + steps);
       const n = SHAPE.numEnvs;
@@ -229,7 +229,8 @@ describe('next values', () => {
       for (let i = 0; i < n; i++) {
         for (let t = 0; t < steps; t++) {
           const k = t * n + i;
-          const expected = buffer.truncated[k] === 1 ? (i + 1) * 100 + t : t + 1 < steps ? buffer.values[(t + 1) * n + i] : last[i];
+          const keep = buffer.truncated[k] === 1 && buffer.terminated[k] === 0;
+          const expected = keep ? (i + 1) * 100 + t : t + 1 < steps ? buffer.values[(t + 1) * n + i] : last[i];
           expect(buffer.nextValues[k]).toBe(Math.fround(expected));
         }
       }
@@ -237,6 +238,44 @@ describe('next values', () => {
     const { buffer } = filled(SHAPE, 'float32', 2);
     expect(() => buffer.bootstrapNextValues([1, 2])).toThrow(/lastValues must have length numEnvs = 4/);
     expect(() => buffer.bootstrapNextValues([1, 2, 3, Number.POSITIVE_INFINITY])).toThrow(/lastValues\[3\]/);
+  });
+
+  it('bootstrapNextValues refuses a truncated step whose next value is left from the previous rollout', () => {
+    const n = 2;
+    const buffer = new RolloutBuffer({ numSteps: 3, numEnvs: n, observationSize: 1, actionSize: 1, actionType: 'float32' });
+    const step = (truncated: number[], terminated = [0, 0]): RolloutStep => ({
+      observations: [0, 0],
+      actions: [0, 0],
+      logProbs: [0, 0],
+      values: [1, 2],
+      rewards: [0, 0],
+      terminated,
+      truncated,
+    });
+    const rollout = (): void => {
+      buffer.add(step([0, 0]));
+      buffer.add(step([0, 1]));
+      buffer.add(step([1, 1], [1, 0]));
+    };
+    rollout();
+    buffer.setNextValues(1, [7, 8]);
+    buffer.setNextValues(2, [0, 9]);
+    buffer.bootstrapNextValues([5, 6]);
+    // Step 2 env 0 also terminated: it gets a (GAE-ignored) value without setNextValues.
+    expect(Array.from(buffer.nextValues)).toEqual([1, 2, 1, 8, 5, 9]);
+
+    buffer.reset();
+    expect(buffer.nextValues.every(Number.isNaN)).toBe(true);
+    rollout();
+    buffer.setNextValues(2, [0, 9]);
+    expect(() => buffer.bootstrapNextValues([5, 6])).toThrow(
+      /step 1, env 1 was truncated but its next value was not set since the last reset\(\); call setNextValues\(1, values\)/,
+    );
+    // Rejected before anything was written.
+    expect(Number.isNaN(buffer.nextValues[0])).toBe(true);
+    buffer.nextValues[3] = 8; // a direct write counts as set
+    buffer.bootstrapNextValues([5, 6]);
+    expect(Array.from(buffer.nextValues)).toEqual([1, 2, 1, 8, 5, 9]);
   });
 });
 
@@ -439,6 +478,29 @@ describe('minibatch errors', () => {
     const { buffer: full } = filled(SHAPE, 'float32');
     full.reset();
     expect(() => full.minibatches({ numMinibatches: 1, rng: new Rng(1) })).toThrow(/the buffer is empty/);
+  });
+
+  it('refuses to sample before advantages and returns are written for every stored step', () => {
+    const { buffer } = filled({ ...SHAPE, numSteps: 3 }, 'float32', 2);
+    const fresh = new RolloutBuffer({ ...SHAPE, actionType: 'float32' });
+    fresh.add(randomStep(new Rng(2), SHAPE, 'float32'));
+    expect(() => fresh.minibatches({ minibatchSize: 2, rng: new Rng(1) })).toThrow(
+      /advantages of step 0, env 0 is NaN \(not written since the last reset\(\) or add\(\)\)/,
+    );
+    collectEpoch(buffer.minibatches({ minibatchSize: 2, rng: new Rng(1) }));
+    // A step added after the advantages were computed has none.
+    buffer.add(randomStep(new Rng(3), SHAPE, 'float32'));
+    buffer.advantages.fill(0.5, 0, 12);
+    expect(() => buffer.minibatches({ minibatchSize: 2, rng: new Rng(1) })).toThrow(/returns of step 2, env 0 is NaN/);
+    buffer.returns.fill(0.5, 0, 11);
+    expect(() => buffer.minibatches({ minibatchSize: 2, rng: new Rng(1) })).toThrow(/returns of step 2, env 3 is NaN/);
+    buffer.returns[11] = 0.5;
+    expect(collectEpoch(buffer.minibatches({ minibatchSize: 4, rng: new Rng(1) })).sizes).toEqual([4, 4, 4]);
+    // reset() makes the previous rollout's advantages and returns unusable.
+    buffer.reset();
+    buffer.add(randomStep(new Rng(4), SHAPE, 'float32'));
+    expect(buffer.advantages.every(Number.isNaN) && buffer.returns.every(Number.isNaN)).toBe(true);
+    expect(() => buffer.minibatches({ numMinibatches: 1, rng: new Rng(1) })).toThrow(/advantages of step 0, env 0 is NaN/);
   });
 
   it('refuses a minibatch larger than the stored transitions', () => {

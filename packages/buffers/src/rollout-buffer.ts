@@ -158,6 +158,13 @@ interface MutableMinibatch<A extends ActionType> extends Minibatch<A> {
  * the value of the episode's final observation (set it with {@link RolloutBuffer.setNextValues});
  * elsewhere the next step's value ({@link RolloutBuffer.bootstrapNextValues} fills those).
  *
+ * `nextValues`, `advantages` and `returns` hold NaN for a step until written after the step
+ * was added (and everywhere after construction or {@link RolloutBuffer.reset}), so nothing
+ * from a previous rollout is used by mistake:
+ * {@link RolloutBuffer.bootstrapNextValues} rejects a truncated step whose next value was not
+ * set, `gae()` from `@ppo/gae` rejects a NaN input, and {@link RolloutBuffer.minibatches}
+ * rejects a stored step without an advantage or return.
+ *
  * @example
  * ```ts
  * const buffer = new RolloutBuffer({ numSteps: 128, numEnvs: 4, observationSize: 4, actionSize: 1, actionType: 'int32' });
@@ -190,7 +197,7 @@ export class RolloutBuffer<A extends ActionType = ActionType> {
   readonly logProbs: Float32Array;
   /** T*N value estimates. */
   readonly values: Float32Array;
-  /** T*N values of the observation after each step (see the class notes). */
+  /** T*N values of the observation after each step (see the class notes); NaN until written. */
   readonly nextValues: Float32Array;
   /** T*N rewards. */
   readonly rewards: Float32Array;
@@ -198,19 +205,31 @@ export class RolloutBuffer<A extends ActionType = ActionType> {
   readonly terminated: Uint8Array;
   /** T*N truncated flags (0 or 1). */
   readonly truncated: Uint8Array;
-  /** T*N advantages, written by the caller. */
+  /** T*N advantages, written by the caller; NaN until written. */
   readonly advantages: Float32Array;
-  /** T*N returns, written by the caller. */
+  /** T*N returns, written by the caller; NaN until written. */
   readonly returns: Float32Array;
 
   private steps = 0;
   private version = 0;
+  // The version at which advantages and returns were last found complete, so the check runs
+  // once per rollout rather than once per epoch.
+  private targetsCheckedAt = -1;
   private order: Int32Array;
   private storage: GatherStorage<A> | null = null;
   private epochs = 0;
   // Cached minibatch views by mode and (rows, sequences), so steady-state epochs reuse them.
   private readonly views = { shuffle: new Map<number, MutableMinibatch<A>>(), sequential: new Map<number, MutableMinibatch<A>>() };
 
+  /**
+   * Allocates every array for `numSteps * numEnvs` transitions up front; nothing is allocated
+   * while adding steps.
+   *
+   * @param options - The shape (`numSteps`, `numEnvs`, `observationSize`, `actionSize`) and the
+   *   `actionType` of the stored actions.
+   * @throws TypeError when `options` is not an object; RangeError naming the option when a size
+   *   is not a positive integer or `actionType` is neither `'float32'` nor `'int32'`.
+   */
   constructor(options: RolloutBufferOptions<A>) {
     const where = 'RolloutBuffer';
     if (options === null || typeof options !== 'object') {
@@ -238,6 +257,7 @@ export class RolloutBuffer<A extends ActionType = ActionType> {
     this.advantages = new Float32Array(n);
     this.returns = new Float32Array(n);
     this.order = new Int32Array(0);
+    this.markUnwritten();
   }
 
   /** Steps added since the last reset, in [0, numSteps]. */
@@ -261,18 +281,27 @@ export class RolloutBuffer<A extends ActionType = ActionType> {
   }
 
   /**
-   * Empties the buffer for the next rollout. Stored values are left in place (they are
-   * overwritten by later adds); only the step count returns to 0.
+   * Empties the buffer for the next rollout: the step count returns to 0, and `nextValues`,
+   * `advantages` and `returns` are set to NaN (unwritten) so that values from the previous
+   * rollout cannot be used by mistake. Other stored arrays are overwritten by later adds.
    */
   reset(): void {
     this.steps = 0;
     this.version++;
+    this.markUnwritten();
+  }
+
+  private markUnwritten(): void {
+    this.nextValues.fill(Number.NaN);
+    this.advantages.fill(Number.NaN);
+    this.returns.fill(Number.NaN);
   }
 
   /**
    * Copies one step of all envs into the buffer. Every input is checked (length, finite
    * values, integer actions for `'int32'`, 0/1 flags) before anything is written, so a
-   * rejected step leaves the buffer unchanged.
+   * rejected step leaves the buffer unchanged. The step's `nextValues`, `advantages` and
+   * `returns` become NaN until written.
    *
    * @throws RangeError when the buffer is full or an input has the wrong length or values.
    */
@@ -310,13 +339,21 @@ export class RolloutBuffer<A extends ActionType = ActionType> {
     copyInto(this.rewards, base, rewards);
     copyInto(this.terminated, base, terminated);
     copyInto(this.truncated, base, truncated);
+    // The new step has no next value, advantage or return yet, whatever the arrays held.
+    this.nextValues.fill(Number.NaN, base, base + n);
+    this.advantages.fill(Number.NaN, base, base + n);
+    this.returns.fill(Number.NaN, base, base + n);
     this.steps++;
     this.version++;
   }
 
   /**
    * Writes `values` (numEnvs entries) into `nextValues` for a stored step, for instance the
-   * values of the final observations of truncated episodes.
+   * values of the final observations of truncated episodes. Call it for every truncated step
+   * before {@link RolloutBuffer.bootstrapNextValues}.
+   *
+   * @throws RangeError when the buffer is empty, `step` is not a stored step, or `values` has
+   *   the wrong length or a non-finite entry.
    */
   setNextValues(step: number, values: ArrayLike<number>): void {
     const where = 'RolloutBuffer.setNextValues';
@@ -328,10 +365,15 @@ export class RolloutBuffer<A extends ActionType = ActionType> {
   }
 
   /**
-   * Fills `nextValues` for every stored non-truncated step from the value of the step after it
-   * (`lastValues`, numEnvs entries, for the last stored step). Truncated steps are skipped:
-   * their next value is the final observation's, written by {@link RolloutBuffer.setNextValues}
-   * before or after this call. Terminated steps get a value too, which GAE ignores.
+   * Fills `nextValues` for every stored step from the value of the step after it
+   * (`lastValues`, numEnvs entries, for the last stored step), except on truncated steps that
+   * did not also terminate: their next value is the final observation's, which must have been
+   * written since the last reset (by {@link RolloutBuffer.setNextValues} or directly). Terminated
+   * steps get a value too, which GAE ignores.
+   *
+   * @throws RangeError when the buffer is empty or `lastValues` has the wrong length or a
+   *   non-finite entry; Error naming the step and env when a truncated step's next value was
+   *   not written since the last reset (nothing is written then).
    */
   bootstrapNextValues(lastValues: ArrayLike<number>): void {
     const where = 'RolloutBuffer.bootstrapNextValues';
@@ -341,7 +383,16 @@ export class RolloutBuffer<A extends ActionType = ActionType> {
     const n = this.numEnvs;
     const stored = this.steps * n;
     for (let k = 0; k < stored; k++) {
-      if (this.truncated[k] === 1) continue;
+      if (this.truncated[k] === 1 && this.terminated[k] === 0 && Number.isNaN(this.nextValues[k])) {
+        const t = Math.floor(k / n);
+        throw new Error(
+          `${where}: step ${t}, env ${k % n} was truncated but its next value was not set since the last reset(); ` +
+            `call setNextValues(${t}, values) with the values of the episodes' final observations first`,
+        );
+      }
+    }
+    for (let k = 0; k < stored; k++) {
+      if (this.truncated[k] === 1 && this.terminated[k] === 0) continue;
       this.nextValues[k] = k + n < stored ? this.values[k + n] : last[k - (stored - n)];
     }
   }
@@ -352,14 +403,23 @@ export class RolloutBuffer<A extends ActionType = ActionType> {
    * appears exactly once per epoch (except rows skipped by `dropLast`); in `'sequential'` mode
    * every env column does. The yielded {@link Minibatch} objects and their arrays are reused
    * across calls of the same size, so steady-state iteration allocates no arrays; a minibatch
-   * is valid until the iteration advances. Adding to or resetting the buffer during an epoch
-   * makes the iteration throw.
+   * is valid until the iteration advances. The yielded object itself is reused: every
+   * minibatch of one size is the same object, refilled in place, so
+   * `Array.from(buffer.minibatches(options))` gives references to one object (two when the
+   * last minibatch is smaller) holding the last rows gathered. Use each minibatch inside the
+   * loop, or copy its arrays. Adding to or resetting the buffer during an epoch makes the
+   * iteration throw.
+   *
+   * Every stored step must have its advantage and return written since the last
+   * {@link RolloutBuffer.reset} or {@link RolloutBuffer.add}; the check runs once per rollout,
+   * not per minibatch.
    *
    * @throws RangeError for an empty buffer, a minibatch larger than the stored data, or bad
-   * options.
+   * options; Error naming the step and env when an advantage or return is unwritten (NaN).
    */
   minibatches(options: MinibatchOptions): IterableIterator<Minibatch<A>> {
     const plan = this.plan(options);
+    this.checkTargetsWritten();
     if (this.order.length < plan.units) this.order = new Int32Array(plan.units);
     // Fisher-Yates over the first `units` entries, from the identity, so an epoch depends only
     // on the generator's state.
@@ -389,6 +449,26 @@ export class RolloutBuffer<A extends ActionType = ActionType> {
       [Symbol.iterator]: () => iterator,
     };
     return iterator;
+  }
+
+  /** Throws unless every stored step has an advantage and a return (see the class notes). */
+  private checkTargetsWritten(): void {
+    if (this.targetsCheckedAt === this.version) return;
+    const n = this.numEnvs;
+    const stored = this.steps * n;
+    for (const name of ['advantages', 'returns'] as const) {
+      const array = this[name];
+      for (let k = 0; k < stored; k++) {
+        if (Number.isNaN(array[k])) {
+          throw new Error(
+            `${WHERE_MB}: ${name} of step ${Math.floor(k / n)}, env ${k % n} is NaN (not written since the last ` +
+              'reset() or add()); compute advantages and returns for every stored step (for example with gae() ' +
+              'from @ppo/gae) before sampling minibatches',
+          );
+        }
+      }
+    }
+    this.targetsCheckedAt = this.version;
   }
 
   /** Gathers minibatch `index` of `plan` into reused storage. */

@@ -41,7 +41,12 @@ export interface GrpoLossArgs {
   readonly beta: number;
   /** Token averaging; default `'sequence-mean'`. */
   readonly aggregation?: GrpoAggregation;
-  /** The constant divisor's length for `'fixed-length'` (default L); only allowed with it. */
+  /**
+   * The constant divisor's length for `'fixed-length'` (default L); only allowed with it. Use
+   * the generation budget, the most completion tokens a row can keep. It may be below L when
+   * the [B, L] tensors also hold (masked) prompt tokens; it should not be below any row's kept
+   * token count, which is not checked (that would need the mask's values).
+   */
   readonly maxLength?: number;
 }
 

@@ -122,6 +122,12 @@ export class AdaptiveKlController {
   #target: number;
   #beta: number;
 
+  /**
+   * @param options - `target`, the KL aimed at, and `initialBeta`, the coefficient before the
+   *   first update; both finite and > 0.
+   * @throws TypeError when `options` is not an object; RangeError naming `target` or
+   *   `initialBeta` when it is not a finite number > 0.
+   */
   constructor(options: AdaptiveKlControllerOptions) {
     if (typeof options !== 'object' || options === null) {
       throw new TypeError('AdaptiveKlController: options must be an object { target, initialBeta }');

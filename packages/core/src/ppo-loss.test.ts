@@ -112,20 +112,31 @@ describe.each(BACKENDS)('ppoLoss on %s', (backend) => {
     tf.dispose([logits, values, ...Object.values(data)]);
   });
 
-  it('validates its coefficients', () => {
+  it('validates its own arguments and names them', () => {
     const x = tf.tensor1d([-1, -2]);
     const base = { logProbs: x, oldLogProbs: x, advantages: x, values: x, returns: x, entropy: x, clipRange: 0.2 };
     expect(() => ppoLoss({ ...base, vfCoef: -1 })).toThrow(/ppoLoss: vfCoef must be >= 0, got -1/);
     expect(() => ppoLoss({ ...base, entCoef: Number.NaN })).toThrow(/ppoLoss: entCoef must be a finite number, got NaN/);
-    expect(() => ppoLoss({ ...base, normalizeAdvantages: 1 as unknown as boolean })).toThrow(/normalizeAdvantages must be a boolean/);
-    expect(() => ppoLoss({ ...base, clipRangeVf: 0.2 })).toThrow(/valueLoss: oldValues is required/);
+    expect(() => ppoLoss({ ...base, normalizeAdvantages: 1 as unknown as boolean })).toThrow(/ppoLoss: normalizeAdvantages must be a boolean/);
+    expect(() => ppoLoss({ ...base, clipRangeVf: 0.2 })).toThrow(/ppoLoss: oldValues is required when clipRangeVf is set \(got clipRangeVf 0.2\)/);
+    expect(() => ppoLoss({ ...base, oldValues: x, clipRangeVf: -1 })).toThrow(/ppoLoss: clipRangeVf must be > 0, got -1/);
+    expect(() => ppoLoss({ ...base, clipRange: 0 })).toThrow(/ppoLoss: clipRange must be > 0, got 0/);
+    expect(() => ppoLoss({ ...base, clipRange: { low: 1.5, high: 0.2 } })).toThrow(/ppoLoss: clipRange.low must be in \(0, 1\], got 1.5/);
+    expect(() => ppoLoss({ ...base, values: [1, 2] as unknown as tf.Tensor })).toThrow(/ppoLoss: values must be a tf.Tensor, got an array/);
     const before = tf.memory().numTensors;
     const y = tf.tensor1d([1, 2, 3]);
-    expect(() => ppoLoss({ ...base, entropy: y })).toThrow(/ppoLoss: entropy must have the shape of ppoLoss: logProbs \[2\], got \[3\]/);
-    expect(() => ppoLoss({ ...base, returns: y })).toThrow(/valueLoss: returns must have the shape/);
-    expect(() => ppoLoss({ ...base, mask: y })).toThrow(/mask must have the shape/);
+    const ints = tf.tensor1d([1, 2], 'int32');
+    for (const name of ['oldLogProbs', 'advantages', 'values', 'returns', 'entropy', 'oldValues'] as const) {
+      expect(() => ppoLoss({ ...base, [name]: y })).toThrow(
+        new RegExp(`^ppoLoss: ${name} must have the shape of ppoLoss: logProbs \\[2\\], got \\[3\\]$`),
+      );
+      expect(() => ppoLoss({ ...base, [name]: ints })).toThrow(new RegExp(`^ppoLoss: ${name} must have dtype 'float32', got 'int32'$`));
+    }
+    expect(() => ppoLoss({ ...base, mask: y })).toThrow(/^ppoLoss: mask must have the shape of ppoLoss: logProbs/);
+    expect(() => ppoLoss({ ...base, normalizeAdvantages: true, mask: y })).toThrow(/^ppoLoss: mask/);
+    ints.dispose();
     y.dispose();
-    // A throw inside the combined loss leaves nothing behind.
+    // Every argument is rejected before anything is computed, so nothing is left behind.
     expect(tf.memory().numTensors).toBe(before);
     x.dispose();
   });

@@ -2,7 +2,15 @@ import * as tf from '@tensorflow/tfjs';
 import { tidyObject } from './reduce';
 import { normalizeAdvantages } from './advantages';
 import { clippedSurrogate } from './surrogate';
-import { type ClipRange, assertFloatTensor, assertNonNegative, assertSameShape } from './validate';
+import {
+  type ClipRange,
+  assertFloatTensor,
+  assertMask,
+  assertNonNegative,
+  assertPositive,
+  assertSameShape,
+  parseClipRange,
+} from './validate';
 import { entropyBonus, valueLoss } from './value';
 
 /** Inputs of {@link ppoLoss}. All tensors float32 with one shape (e.g. [minibatch]), checked. */
@@ -67,6 +75,10 @@ export interface PpoLossResult {
  *
  * @returns `{ loss, terms }`; seven scalar tensors that the caller must dispose (inside
  * `optimizer.minimize` keep only what you return).
+ * @throws TypeError / RangeError naming the `ppoLoss` argument, before any computation: a
+ * non-tensor or non-float32 or empty tensor, a tensor (or `mask`) whose shape differs from
+ * `logProbs`, `clipRange` or `clipRangeVf` out of range, `clipRangeVf` without `oldValues`, a
+ * negative or non-finite `vfCoef` or `entCoef`, a non-boolean `normalizeAdvantages`.
  * @example
  * ```ts
  * const { loss, terms } = ppoLoss({
@@ -76,18 +88,30 @@ export interface PpoLossResult {
  * ```
  */
 export function ppoLoss(args: PpoLossArgs): PpoLossResult {
+  const fn = 'ppoLoss';
   const vfCoef = args.vfCoef ?? 0.5;
   const entCoef = args.entCoef ?? 0;
-  assertNonNegative('ppoLoss: vfCoef', vfCoef);
-  assertNonNegative('ppoLoss: entCoef', entCoef);
-  // One row per sample: the value and entropy terms describe the same samples as the policy term.
-  assertFloatTensor('ppoLoss: logProbs', args.logProbs);
-  assertFloatTensor('ppoLoss: values', args.values);
-  assertFloatTensor('ppoLoss: entropy', args.entropy);
-  assertSameShape('ppoLoss: logProbs', args.logProbs, 'ppoLoss: values', args.values);
-  assertSameShape('ppoLoss: logProbs', args.logProbs, 'ppoLoss: entropy', args.entropy);
+  assertNonNegative(`${fn}: vfCoef`, vfCoef);
+  assertNonNegative(`${fn}: entCoef`, entCoef);
+  // Checked here, not left to the inner losses, so errors name ppoLoss's own arguments. One
+  // row per sample: every term describes the same samples as the policy term.
+  assertFloatTensor(`${fn}: logProbs`, args.logProbs);
+  for (const name of ['oldLogProbs', 'advantages', 'values', 'returns', 'entropy', 'oldValues'] as const) {
+    const tensor = args[name];
+    if (name === 'oldValues' && tensor === undefined) continue;
+    assertFloatTensor(`${fn}: ${name}`, tensor);
+    assertSameShape(`${fn}: logProbs`, args.logProbs, `${fn}: ${name}`, tensor);
+  }
+  if (args.mask !== undefined) assertMask(`${fn}: mask`, args.mask, `${fn}: logProbs`, args.logProbs);
+  parseClipRange(`${fn}: clipRange`, args.clipRange);
+  if (args.clipRangeVf !== undefined) {
+    assertPositive(`${fn}: clipRangeVf`, args.clipRangeVf);
+    if (args.oldValues === undefined) {
+      throw new TypeError(`${fn}: oldValues is required when clipRangeVf is set (got clipRangeVf ${args.clipRangeVf})`);
+    }
+  }
   if (args.normalizeAdvantages !== undefined && typeof args.normalizeAdvantages !== 'boolean') {
-    throw new TypeError(`ppoLoss: normalizeAdvantages must be a boolean, got ${typeof args.normalizeAdvantages}`);
+    throw new TypeError(`${fn}: normalizeAdvantages must be a boolean, got ${typeof args.normalizeAdvantages}`);
   }
   return tidyObject(() => {
     const advantages =

@@ -84,7 +84,9 @@ export interface ClippedSurrogateResult {
  *
  * @returns scalar tensors the caller must dispose (or create inside an enclosing `tf.tidy`).
  * @throws TypeError / RangeError naming the argument: non-tensors, non-float32 dtypes, shape
- * mismatches, empty tensors, clipRange not in (0, 1] (low) or not > 0 (high), NaN.
+ * mismatches, empty tensors, a mask of another dtype than bool/float32/int32, and a
+ * `clipRange` (or its `low` or `high`) that is NaN, infinite, <= 0 or, for the lower side,
+ * above 1. Tensor contents are not checked: a NaN or infinite element gives NaN results.
  * @example
  * ```ts
  * const { loss, clipFraction } = clippedSurrogate({ logProbs, oldLogProbs, advantages, clipRange: 0.2 });

@@ -203,6 +203,7 @@ export abstract class MujocoEnv implements StatefulEnv<Float32Array, Float32Arra
     return s;
   }
 
+  /** Starts an episode from the model's initial pose plus the task's reset noise (reseeded by `seed`). */
   reset(options: ResetOptions = {}): ResetResult<Float32Array> {
     if (options === null || typeof options !== 'object') {
       throw new TypeError(`${this.name}.reset: options must be an object { seed?, options? }, got ${describeValue(options)}`);

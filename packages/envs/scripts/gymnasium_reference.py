@@ -1,9 +1,10 @@
 """Reference trajectories of Gymnasium's classic-control tasks, for @ppo/envs' tests.
 
 Re-implements the step functions of gymnasium/envs/classic_control/*.py (Gymnasium 1.x) in
-float64 Python with numpy, from the published equations, and writes fixed-action trajectories
-from set states to src/classic-control/reference-trajectories.json. The TypeScript tests replay
-the same states and actions and compare.
+Python with numpy, from the published equations (float64 throughout, except that
+MountainCarContinuous-v0 keeps Gymnasium's float32 state and NumPy 2's arithmetic on it), and
+writes fixed-action trajectories from set states to src/classic-control/reference-trajectories.json.
+The TypeScript tests replay the same states and actions and compare.
 
 Run from packages/envs:  python3 scripts/gymnasium_reference.py
 """
@@ -119,9 +120,14 @@ def mountain_car_step(state, action):
 
 
 # --- MountainCarContinuous-v0 ------------------------------------------------------------
+# Unlike the others, this step keeps Gymnasium's numpy types, because they decide the arithmetic:
+# the state is a float64 array as reset leaves it and a float32 array after every step, and the
+# action a float32 array. Under NumPy 2 (NEP 50) a float32 meeting a Python float stays float32,
+# so from the second step on the updates and comparisons run in float32. Needs NumPy >= 2.
 def continuous_mountain_car_step(state, action):
-    position, velocity = state
-    force = min(max(action, -1.0), 1.0)
+    position, velocity = state[0], state[1]
+    a = np.array([action], dtype=np.float32)[0]
+    force = min(max(a, -1.0), 1.0)
     velocity += force * 0.0015 - 0.0025 * math.cos(3 * position)
     if velocity > 0.07:
         velocity = 0.07
@@ -133,12 +139,11 @@ def continuous_mountain_car_step(state, action):
     if position < -1.2:
         position = -1.2
     if position == -1.2 and velocity < 0:
-        velocity = 0.0
+        velocity = 0
     terminated = bool(position >= 0.45 and velocity >= 0)
     reward = 100.0 if terminated else 0.0
-    reward -= math.pow(action, 2) * 0.1
-    # Gymnasium stores the state as float32 after a step.
-    return [f32(position), f32(velocity)], reward, terminated
+    reward -= math.pow(a, 2) * 0.1
+    return np.array([position, velocity], dtype=np.float32), reward, terminated
 
 
 # --- Pendulum-v1 -------------------------------------------------------------------------
@@ -167,7 +172,7 @@ def run(step, obs, state, policy, max_steps):
         a = policy(state)
         state, r, term = step(state, a)
         actions.append(a)
-        states.append(list(state))
+        states.append([float(v) for v in state])
         observations.append(obs(state))
         rewards.append(r)
         terms.append(term)
@@ -177,12 +182,18 @@ def run(step, obs, state, policy, max_steps):
 
 
 def case(env_id, name, initial, step, obs, policy, max_steps):
-    out = run(step, obs, list(initial), policy, max_steps)
+    start = list(initial)
+    if env_id == "MountainCarContinuous-v0":
+        # As the env's setState: float32 values continue a stepped episode, others start as reset.
+        start = np.array(initial, dtype=np.float32 if all(f32(v) == v for v in initial) else np.float64)
+    out = run(step, obs, start, policy, max_steps)
     out.update({"env": env_id, "name": name, "initial": list(initial)})
     return out
 
 
 def main():
+    if int(np.__version__.split(".")[0]) < 2:
+        raise SystemExit("MountainCarContinuous-v0's reference needs NumPy 2's float32 arithmetic (NEP 50)")
     rng = np.random.default_rng(20240601)
     cases = []
     identity = lambda s: [f32(v) for v in s]
@@ -225,6 +236,9 @@ def main():
                       lambda s: f32(1.3) if s[1] >= 0 else f32(-1.3), 999))
     cases.append(case("MountainCarContinuous-v0", "left-wall", [-1.19, -0.05], continuous_mountain_car_step,
                       identity, lambda s: f32(-0.5), 5))
+    # A float32 state near the top speed and the goal: the clip and goal tests in float32.
+    cases.append(case("MountainCarContinuous-v0", "goal", [f32(0.3), f32(0.0695)], continuous_mountain_car_step,
+                      identity, lambda s: f32(0.9), 10))
 
     for k in range(2):
         init = [float(rng.uniform(-np.pi, np.pi)), float(rng.uniform(-1, 1))]

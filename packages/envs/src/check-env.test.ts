@@ -41,7 +41,9 @@ describe('checkEnv', () => {
 
   it.each([
     ['a non-boolean flag', { step: () => ({ observation: new Float32Array(2), reward: 0, terminated: 0, truncated: false, info: {} }) }, /step 0: terminated must be a boolean, got 0/],
-    ['a NaN reward', { step: () => ({ observation: new Float32Array(2), reward: Number.NaN, terminated: false, truncated: false, info: {} }) }, /reward must be a number \(not NaN\)/],
+    ['a NaN reward', { step: () => ({ observation: new Float32Array(2), reward: Number.NaN, terminated: false, truncated: false, info: {} }) }, /step 0: reward must be a finite number, got NaN/],
+    ['an infinite reward', { step: () => ({ observation: new Float32Array(2), reward: -Infinity, terminated: false, truncated: false, info: {} }) }, /step 0: reward must be a finite number, got -Infinity/],
+    ['an infinite observation in a bounded Box', { reset: () => ({ observation: new Float32Array([0, Infinity]), info: {} }) }, /reset\(\{ seed: 0 \}\): observation\[1\] must be finite \(the space bounds it to \[-100, 100\]\), got Infinity/],
     ['an observation outside the space', { step: () => ({ observation: new Float32Array([1000, 0]), reward: 0, terminated: false, truncated: false, info: {} }) }, /observation Float32Array\[1000, 0\] is not inside observationSpace/],
     ['a Float64Array observation', { reset: () => ({ observation: new Float64Array(2), info: {} }) }, /a Box observation must be a Float32Array/],
     ['a missing info', { reset: () => ({ observation: new Float32Array(2) }) as never }, /reset\(\) must return \{ observation, info \}/],
@@ -59,6 +61,13 @@ describe('checkEnv', () => {
     expect(error).toBeInstanceOf(EnvCheckError);
     expect((error as Error).message).toMatch(/^checkEnv\(Toy-v0\): /);
     expect((error as Error).message).toMatch(message);
+  });
+
+  it('allows ±Infinity in the entries the observation space leaves unbounded', () => {
+    const observationSpace = new Box({ low: [-100, -Infinity], high: [100, Infinity] });
+    expect(() => checkEnv(toy({ observationSpace, noise: () => -Infinity }))).not.toThrow();
+    const step = (): ReturnType<Env<unknown, unknown>['step']> => ({ observation: new Float32Array([Infinity, 0]), reward: 0, terminated: false, truncated: false, info: {} });
+    expect(() => checkEnv(toy({ observationSpace, step }))).toThrow(/step 0: observation\[0\] must be finite \(the space bounds it to \[-100, 100\]\), got Infinity/);
   });
 
   it('rejects an env whose trajectory does not follow its seed', () => {

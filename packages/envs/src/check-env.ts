@@ -83,8 +83,15 @@ function checkInfo(env: string, where: string, info: unknown): void {
 }
 
 function checkObservation(env: string, where: string, space: Space<unknown>, observation: unknown): void {
-  if (space instanceof Box && !(observation instanceof Float32Array)) {
-    fail(env, `${where}: a Box observation must be a Float32Array, got ${describeValue(observation)}`);
+  if (space instanceof Box) {
+    if (!(observation instanceof Float32Array)) fail(env, `${where}: a Box observation must be a Float32Array, got ${describeValue(observation)}`);
+    for (let k = 0; k < observation.length && k < space.flatDim; k++) {
+      // An entry with finite bounds must be a finite number; unbounded entries may hold ±Infinity.
+      const bounded = Number.isFinite(space.low[k]) && Number.isFinite(space.high[k]);
+      if (bounded && !Number.isFinite(observation[k])) {
+        fail(env, `${where}: observation[${k}] must be finite (the space bounds it to [${space.low[k]}, ${space.high[k]}]), got ${observation[k]}`);
+      }
+    }
   }
   if (!space.contains(observation)) {
     fail(env, `${where}: observation ${describeValue(observation)} is not inside observationSpace ${JSON.stringify(space.toJSON())}`);
@@ -108,7 +115,7 @@ function checkStep(env: string, where: string, space: Space<unknown>, result: un
   }
   const r = result as StepResult<unknown>;
   checkObservation(env, where, space, r.observation);
-  if (typeof r.reward !== 'number' || Number.isNaN(r.reward)) fail(env, `${where}: reward must be a number (not NaN), got ${describeValue(r.reward)}`);
+  if (typeof r.reward !== 'number' || !Number.isFinite(r.reward)) fail(env, `${where}: reward must be a finite number, got ${describeValue(r.reward)}`);
   if (typeof r.terminated !== 'boolean') fail(env, `${where}: terminated must be a boolean, got ${describeValue(r.terminated)}`);
   if (typeof r.truncated !== 'boolean') fail(env, `${where}: truncated must be a boolean, got ${describeValue(r.truncated)}`);
   checkInfo(env, where, r.info);
@@ -169,8 +176,8 @@ function checkFrame(name: string, frame: unknown): void {
  * Validates an env against the {@link Env} contract and throws an {@link EnvCheckError} naming
  * the first problem. Checks: both spaces are Spaces whose samples they contain, that flatten to
  * `flatDim` floats and back, and whose JSON description round-trips; Box dtypes; `reset` and
- * `step` result shapes, observations inside the observation space (Float32Array for a Box),
- * numeric rewards, boolean `terminated`/`truncated`, plain-object infos; that the same seed and
+ * `step` result shapes, observations inside the observation space (Float32Array for a Box,
+ * finite in every entry the space bounds), finite rewards, boolean `terminated`/`truncated`, plain-object infos; that the same seed and
  * actions give the same trajectory; and, when present, the `render` frame. Resets and steps the
  * env (leave it to be reset afterwards). Warnings cover what is legal but unusual: a seed that
  * does not change the first observation, stepping past an episode's end without an error, a

@@ -56,12 +56,24 @@ export type RenderFrame = RgbFrame | SvgFrame;
 export interface Env<Obs = Float32Array, Act = number | Float32Array> {
   /** The registry id when made by `make`, otherwise undefined. */
   readonly id?: string;
+  /** The space every observation lies in. */
   readonly observationSpace: Space<Obs>;
+  /** The space `step` takes its action from. */
   readonly actionSpace: Space<Act>;
+  /**
+   * Starts an episode. A `seed` reseeds the env's generator (the same seed gives the same
+   * episode); without one the generator continues.
+   */
   reset(options?: ResetOptions): ResetResult<Obs>;
+  /**
+   * Advances the episode by one action. Throws on an action outside the action space (envs
+   * that clip continuous actions, as Gymnasium's do, clip instead) and on a step after the
+   * episode ended without `reset`.
+   */
   step(action: Act): StepResult<Obs>;
   /** Frees what the env holds; calling it twice is harmless. */
   close(): void;
+  /** The current frame: an RGB image with its shape, or an SVG string. */
   render?(): RenderFrame;
 }
 

@@ -11,16 +11,18 @@ describe('registry', () => {
     const specs = listEnvs().filter((s) => !s.id.startsWith('Test'));
     expect(specs).toEqual([
       { id: 'Acrobot-v1', maxEpisodeSteps: 500, rewardThreshold: -100 },
+      { id: 'CartPole-v0', maxEpisodeSteps: 200, rewardThreshold: 195 },
       { id: 'CartPole-v1', maxEpisodeSteps: 500, rewardThreshold: 475 },
       { id: 'MountainCar-v0', maxEpisodeSteps: 200, rewardThreshold: -110 },
       { id: 'MountainCarContinuous-v0', maxEpisodeSteps: 999, rewardThreshold: 90 },
       { id: 'Pendulum-v1', maxEpisodeSteps: 200, rewardThreshold: undefined },
     ]);
     expect(envSpec('CartPole-v1').maxEpisodeSteps).toBe(500);
-    expect(isRegistered('CartPole-v0')).toBe(false);
+    expect(isRegistered('CartPole-v2')).toBe(false);
   });
 
   it.each([
+    ['CartPole-v0', 200, [0, 0, 0, 0], 0],
     ['CartPole-v1', 500, [0, 0, 0, 0], 0],
     ['Acrobot-v1', 500, [0, 0, 0, 0], 1],
     ['MountainCar-v0', 200, [-0.5, 0], 1],
@@ -58,7 +60,7 @@ describe('registry', () => {
   });
 
   it('raises for unknown ids, listing the registered ones', () => {
-    expect(() => make('CartPole-v0')).toThrow(/no env registered as "CartPole-v0"; registered ids: .*CartPole-v1/);
+    expect(() => make('CartPole-v2')).toThrow(/no env registered as "CartPole-v2"; registered ids: .*CartPole-v0, CartPole-v1/);
   });
 
   it('registers custom envs and refuses duplicates unless overriding', () => {

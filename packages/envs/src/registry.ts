@@ -154,6 +154,8 @@ export function make<Obs = Float32Array, Act = number | Float32Array>(id: string
   return env;
 }
 
+// CartPole-v0 is the same task with Gymnasium's older, shorter limit.
+register('CartPole-v0', (o) => new CartPoleEnv(o), { maxEpisodeSteps: 200, rewardThreshold: 195 });
 register('CartPole-v1', (o) => new CartPoleEnv(o), { maxEpisodeSteps: 500, rewardThreshold: 475 });
 register('Acrobot-v1', (o) => new AcrobotEnv(o), { maxEpisodeSteps: 500, rewardThreshold: -100 });
 register('MountainCar-v0', (o) => new MountainCarEnv(o), { maxEpisodeSteps: 200, rewardThreshold: -110 });

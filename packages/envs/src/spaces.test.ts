@@ -71,6 +71,18 @@ describe('Box', () => {
     roundTrip(box, new Rng(3));
   });
 
+  it('holds float64 boxes\' bounds as float32, so the float32 values at a bound are members', () => {
+    const box = new Box({ low: -0.1, high: [0.1, 1e-40], dtype: 'float64' });
+    expect(box.low).toBeInstanceOf(Float32Array);
+    expect(Array.from(box.high)).toEqual([Math.fround(0.1), Math.fround(1e-40)]);
+    expect(box.contains(new Float32Array([0.1, 0]))).toBe(true);
+    expect(box.contains(new Float32Array([-0.1, Math.fround(1e-40)]))).toBe(true);
+    expect(box.contains(new Float32Array([0.1000001, 0]))).toBe(false);
+    const rng = new Rng(5);
+    for (let k = 0; k < 200; k++) expect(box.contains(box.sample(rng))).toBe(true);
+    expect(box.toJSON()).toMatchObject({ low: [Math.fround(-0.1), Math.fround(-0.1)], high: [Math.fround(0.1), Math.fround(1e-40)] });
+  });
+
   it('validates its options', () => {
     expect(() => new Box({ low: 1, high: 0, shape: [1] })).toThrow(/low\[0\]=1 must be <= high\[0\]=0/);
     expect(() => new Box({ low: 0, high: 1 })).toThrow(/shape is required/);

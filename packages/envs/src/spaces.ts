@@ -108,6 +108,13 @@ export interface BoxOptions {
    * The precision the values stand for. Values always cross the API as `Float32Array`
    * (typed arrays are the package boundary); `'float64'` records that the producer computes
    * them in double precision. Defaults to `'float32'`.
+   *
+   * The bounds are stored as float32 for both dtypes, deliberately: the values they bound are
+   * float32, so a bound such as 0.1 is held as the nearest float32 (0.10000000149011612), and
+   * `contains`, `sample` and the clipping wrappers then agree with every float32 value that
+   * can cross the boundary. (Float64 bounds would make `contains` reject the float32 nearest
+   * to a bound, and `ClipAction` produce actions just outside it.) `toJSON` reports the stored
+   * bounds.
    */
   readonly dtype?: 'float32' | 'float64';
 }
@@ -129,9 +136,9 @@ export interface BoxOptions {
 export class Box implements Space<Float32Array> {
   readonly shape: readonly number[];
   readonly flatDim: number;
-  /** Lower bounds, one per entry (row-major). Do not modify. */
+  /** Lower bounds, one per entry (row-major), as float32 for either dtype (see {@link BoxOptions.dtype}). Do not modify. */
   readonly low: Float32Array;
-  /** Upper bounds, one per entry (row-major). Do not modify. */
+  /** Upper bounds, one per entry (row-major), as float32 for either dtype. Do not modify. */
   readonly high: Float32Array;
   readonly dtype: 'float32' | 'float64';
 

@@ -168,7 +168,8 @@ function returnsDestination(input: RolloutInput & { out?: ReturnsOutput }, n: nu
  *
  * A truncated step bootstraps from the value of the episode's final observation; a terminated
  * one does not. Runs in one backward pass; with `out` it allocates nothing but the small
- * result object. Arithmetic is float64; results are stored as float32.
+ * result object. Arithmetic is float64, including the advantage carried from step to step, so
+ * each result is rounded to float32 once, when stored.
  *
  * @param input - The rollout, `values`, `lambda` and an optional destination `out`.
  * @returns `{ advantages, returns }`, each a Float32Array of length `numSteps * numEnvs`
@@ -246,6 +247,19 @@ export function gae(input: GaeInput): GaeResult {
 }
 
 /**
+ * Float64 carries of the backward passes, one per env: the value of step `k + numEnvs` that
+ * step k builds on. Reading it back from the float32 output instead would round it every step
+ * and accumulate that error over the episode. Cached by size so a call with `out` allocates
+ * nothing; the kernels never call out, so one buffer serves every call.
+ */
+let carryCache = new Float64Array(0);
+
+function carryBuffer(numEnvs: number): Float64Array {
+  if (carryCache.length < numEnvs) carryCache = new Float64Array(numEnvs);
+  return carryCache;
+}
+
+/**
  * The GAE backward pass. Kept separate and monomorphic in shape so the JIT sees plain indexed
  * loops over typed arrays; flags enter as 0/1 multipliers because a branch on random episode
  * ends mispredicts.
@@ -274,34 +288,36 @@ function gaeKernel(
   // A local copy: module bindings can compile to property loads (e.g. under a test runner's
   // module transform), which would sit in the hot loop.
   const max = FLOAT32_MAX;
-  const lastRow = n - numEnvs;
+  const carry = carryBuffer(numEnvs);
   let flagBits = 0;
   let inRange = true;
+  let k = n - 1;
   // Last step of the rollout: nothing follows, the bootstrap is entirely in nextValues.
-  for (let k = n - 1; k >= lastRow; k--) {
+  for (let i = numEnvs - 1; i >= 0; i--, k--) {
     const v = values[k];
     const te = terminated[k];
     flagBits |= te | truncated[k];
     const a = rewards[k] + gamma * (1 - te) * nextValues[k] - v;
     const ret = a + v;
     if (!(Math.abs(a) <= max && Math.abs(ret) <= max)) inRange = false;
+    carry[i] = a;
     advantages[k] = a;
     returns[k] = ret;
   }
-  for (let k = lastRow - 1; k >= 0; k--) {
-    const v = values[k];
-    const te = terminated[k];
-    const done = te | truncated[k];
-    flagBits |= done;
-    const a =
-      rewards[k] +
-      gamma * (1 - te) * nextValues[k] -
-      v +
-      gammaLambda * (1 - done) * advantages[k + numEnvs];
-    const ret = a + v;
-    if (!(Math.abs(a) <= max && Math.abs(ret) <= max)) inRange = false;
-    advantages[k] = a;
-    returns[k] = ret;
+  while (k >= 0) {
+    for (let i = numEnvs - 1; i >= 0; i--, k--) {
+      const v = values[k];
+      const te = terminated[k];
+      const done = te | truncated[k];
+      flagBits |= done;
+      const a =
+        rewards[k] + gamma * (1 - te) * nextValues[k] - v + gammaLambda * (1 - done) * carry[i];
+      const ret = a + v;
+      if (!(Math.abs(a) <= max && Math.abs(ret) <= max)) inRange = false;
+      carry[i] = a;
+      advantages[k] = a;
+      returns[k] = ret;
+    }
   }
   return inRange && flagBits <= 1;
 }
@@ -310,8 +326,9 @@ function gaeKernel(
  * The lambda-return backward pass shared by {@link tdLambdaReturns} and
  * {@link discountedReturns} (lambda = 1). For a step that continues the episode the target is
  * `r + gamma * ((1 - lambda) * V(s') + lambda * G')`; written as
- * `V(s') * (1 - c * lambda) + c * lambda * G'` with `c = 1 - done` it needs no branch, and at
+ * `V(s') * (1 - c) + c * G'` with `c = (1 - done) * lambda` it needs no branch, and at
  * lambda = 1 the bootstrap weight is exactly 0, so Monte-Carlo returns carry no rounding from it.
+ * `G'` is carried in float64 as in {@link gaeKernel}.
  */
 function lambdaReturnKernel(
   rewards: FloatArray,
@@ -328,27 +345,30 @@ function lambdaReturnKernel(
   // A local copy: module bindings can compile to property loads (e.g. under a test runner's
   // module transform), which would sit in the hot loop.
   const max = FLOAT32_MAX;
-  const lastRow = n - numEnvs;
+  const carry = carryBuffer(numEnvs);
   let flagBits = 0;
   let inRange = true;
-  for (let k = n - 1; k >= lastRow; k--) {
+  let k = n - 1;
+  for (let i = numEnvs - 1; i >= 0; i--, k--) {
     const te = terminated[k];
     flagBits |= te | truncated[k];
     // nextValues * (1 - te) rather than a select, so a non-finite entry surfaces (0 * Inf).
     const g = rewards[k] + gamma * (1 - te) * nextValues[k];
     if (!(Math.abs(g) <= max)) inRange = false;
+    carry[i] = g;
     returns[k] = g;
   }
-  for (let k = lastRow - 1; k >= 0; k--) {
-    const te = terminated[k];
-    const done = te | truncated[k];
-    flagBits |= done;
-    const carry = (1 - done) * lambda;
-    const g =
-      rewards[k] +
-      gamma * (1 - te) * (nextValues[k] * (1 - carry) + carry * returns[k + numEnvs]);
-    if (!(Math.abs(g) <= max)) inRange = false;
-    returns[k] = g;
+  while (k >= 0) {
+    for (let i = numEnvs - 1; i >= 0; i--, k--) {
+      const te = terminated[k];
+      const done = te | truncated[k];
+      flagBits |= done;
+      const c = (1 - done) * lambda;
+      const g = rewards[k] + gamma * (1 - te) * (nextValues[k] * (1 - c) + c * carry[i]);
+      if (!(Math.abs(g) <= max)) inRange = false;
+      carry[i] = g;
+      returns[k] = g;
+    }
   }
   return inRange && flagBits <= 1;
 }
@@ -358,7 +378,8 @@ function lambdaReturnKernel(
  * from `nextValues` where the episode was truncated or the rollout ends, and from 0 where it
  * terminated: the Monte-Carlo targets (REINFORCE, or GAE with lambda = 1 plus values).
  *
- * Accepts the same input object as {@link gae}; `values` and `lambda` are not used.
+ * Accepts the same input object as {@link gae}; `values` and `lambda` are not used. Arithmetic
+ * is float64 and each result is rounded to float32 once, as in {@link gae}.
  *
  * @param input - The rollout and an optional destination `out.returns`.
  * @returns `{ returns }`, a Float32Array of length `numSteps * numEnvs`.
@@ -403,7 +424,8 @@ export function discountedReturns(input: DiscountedReturnsInput): ReturnsResult 
  * that continues an episode (the usual case), this equals `gae(...).returns`; it needs only
  * the values of next observations.
  *
- * Accepts the same input object as {@link gae}; `values` is not used.
+ * Accepts the same input object as {@link gae}; `values` is not used. Arithmetic is float64
+ * and each result is rounded to float32 once, as in {@link gae}.
  *
  * @param input - The rollout, `lambda` and an optional destination `out.returns`.
  * @returns `{ returns }`, a Float32Array of length `numSteps * numEnvs`.

@@ -117,39 +117,29 @@ export function referenceLambdaReturn(r: Rollout, gamma: number, lambda: number)
 }
 
 /**
- * Error budget of a backward recursion that stores each step in float32 and carries it to the
- * previous step with weight `decay` inside an episode, compared with a float64 reference:
+ * Error budget of a backward recursion that carries float64 from step to step and rounds each
+ * result to float32 once, when stored, compared with a float64 reference; `decay` is the
+ * weight with which a step reaches the previous one inside an episode:
  *
- * - the float32 rounding of every later stored step (at most 2^-24 of its magnitude) reaches
- *   step k scaled by `decay^l`: `2^-24 * sum_l decay^l |ref_{k+l}|`, taken four times over;
- * - both sides round in float64 too (the reference sums in a different order), by at most a
- *   few units of 2^-53 of the magnitudes summed: `numSteps * 2^-50 * sum_l decay^l |inputs|`;
- * - float32 subnormals have an absolute spacing of 2^-149; 2^-120 covers them.
- *
- * `extra` adds a magnitude rounded once more at step k (e.g. the returns `A + V`).
+ * - the one float32 rounding of step k: at most 2^-24 of its magnitude (of the computed value,
+ *   which is within the float64 term below of the reference's);
+ * - both sides round in float64 (the reference sums in a different order), by at most a few
+ *   units of 2^-53 of the magnitudes summed: `numSteps * 2^-50 * sum_l decay^l |inputs|`;
+ * - float32 subnormals have an absolute spacing of 2^-149.
  */
-export function float32Budget(
-  r: Rollout,
-  ref: ArrayLike<number>,
-  decay: number,
-  extra?: ArrayLike<number>,
-): Float64Array {
+export function float32Budget(r: Rollout, ref: ArrayLike<number>, decay: number): Float64Array {
   const N = r.numEnvs;
   const n = r.rewards.length;
-  const stored = new Float64Array(n);
   const inputs = new Float64Array(n);
   for (let k = n - 1; k >= 0; k--) {
     const done = r.terminated[k] === 1 || r.truncated[k] === 1 || k + N >= n;
     const magnitude = Math.abs(r.rewards[k]) + Math.abs(r.values[k]) + Math.abs(r.nextValues[k]);
-    stored[k] = Math.abs(ref[k]) + (done ? 0 : decay * stored[k + N]);
     inputs[k] = magnitude + (done ? 0 : decay * inputs[k + N]);
   }
   const tol = new Float64Array(n);
   for (let k = 0; k < n; k++) {
-    tol[k] =
-      4 * 2 ** -24 * (stored[k] + (extra ? Math.abs(extra[k]) : 0)) +
-      r.numSteps * 2 ** -50 * inputs[k] +
-      2 ** -120;
+    const float64 = r.numSteps * 2 ** -50 * inputs[k];
+    tol[k] = 2 ** -24 * (Math.abs(ref[k]) + float64) + float64 + 2 ** -149;
   }
   return tol;
 }

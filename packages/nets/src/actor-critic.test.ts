@@ -1,6 +1,6 @@
 import { Rng } from '@ppo/buffers';
 import * as tf from '@tensorflow/tfjs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ActorCritic, type ActionSpaceSpec } from './actor-critic';
 import { layersTorso } from './torso';
 import { BACKENDS, useBackend, values } from './test-helpers';
@@ -214,24 +214,53 @@ describe.each(BACKENDS)('ActorCritic on %s', (backend) => {
     }
   });
 
-  it('tanh-gaussian actions stay in the bounds and score consistently', () => {
-    const policy = new ActorCritic({ observationSize: 3, actionSpace: { type: 'box', shape: [2], low: [-2, 0], high: [2, 5] }, continuous: 'tanh-gaussian', seed: 1, logStdInit: 1 });
-    try {
-      const rng = new Rng(4);
-      const obs = observations(rng, 64, 3);
-      const out = policy.act(obs, 64, rng);
-      for (let i = 0; i < 64; i++) {
-        expect(out.actions[2 * i]).toBeGreaterThanOrEqual(-2);
-        expect(out.actions[2 * i]).toBeLessThanOrEqual(2);
-        expect(out.actions[2 * i + 1]).toBeGreaterThanOrEqual(0);
-        expect(out.actions[2 * i + 1]).toBeLessThanOrEqual(5);
+  it('act downloads once per call, whatever the head, masked or not', () => {
+    const cases: [ActionSpaceSpec, 'gaussian' | 'tanh-gaussian', boolean][] = [
+      ...SPACES.map(([, space]): [ActionSpaceSpec, 'gaussian', boolean] => [space, 'gaussian', false]),
+      [{ type: 'box', shape: [2], low: [-1, -1], high: [1, 1] }, 'tanh-gaussian', false],
+      [{ type: 'discrete', n: 3 }, 'gaussian', true],
+    ];
+    for (const [actionSpace, continuous, masked] of cases) {
+      const policy = new ActorCritic({ observationSize: 6, actionSpace, continuous, seed: 3 });
+      // Every download of tensor data, from any tensor, goes through the engine's readSync.
+      const reads = vi.spyOn(tf.engine(), 'readSync');
+      try {
+        const rng = new Rng(1);
+        const actionMask = masked ? Uint8Array.of(1, 0, 1, 0, 1, 1) : undefined;
+        for (const deterministic of [false, true]) policy.act(observations(rng, 2, 6), 2, rng, { deterministic, actionMask });
+        expect(reads, `${actionSpace.type} ${continuous}${masked ? ' masked' : ''}`).toHaveBeenCalledTimes(2);
+      } finally {
+        reads.mockRestore();
+        policy.dispose();
       }
-      tf.tidy(() => {
-        const lp = values(policy.evaluate(tf.tensor2d(obs, [64, 3]), tf.tensor2d(out.actions, [64, 2])).logProbs);
-        // Re-scoring through atanh is accurate except within float32 rounding of the bounds.
-        const close = lp.filter((v, i) => Math.abs(v - out.logProbs[i]) < 1e-2).length;
-        expect(close).toBeGreaterThan(58);
-      });
+    }
+  });
+
+  it('tanh-gaussian actions stay in the bounds and act scores them exactly as evaluate does, saturated ones too', () => {
+    const low = [-2, 0];
+    const high = [2, 5];
+    // std e^2: about a third of the pre-squash samples lie beyond atanh(1 - 1e-6).
+    const policy = new ActorCritic({ observationSize: 3, actionSpace: { type: 'box', shape: [2], low, high }, continuous: 'tanh-gaussian', seed: 1, logStdInit: 2 });
+    try {
+      for (const deterministic of [false, true]) {
+        const rng = new Rng(4);
+        const obs = observations(rng, 64, 3);
+        const out = policy.act(obs, 64, rng, { deterministic });
+        let saturated = 0;
+        for (let i = 0; i < 64; i++) {
+          for (let j = 0; j < 2; j++) {
+            const a = out.actions[2 * i + j];
+            expect(a).toBeGreaterThanOrEqual(low[j]);
+            expect(a).toBeLessThanOrEqual(high[j]);
+            if (Math.abs((2 * a - low[j] - high[j]) / (high[j] - low[j])) > 1 - 1e-6) saturated++;
+          }
+        }
+        if (!deterministic) expect(saturated).toBeGreaterThan(10);
+        tf.tidy(() => {
+          const lp = values(policy.evaluate(tf.tensor2d(obs, [64, 3]), tf.tensor2d(out.actions, [64, 2])).logProbs);
+          lp.forEach((v, i) => expect(Math.abs(v - out.logProbs[i]), `row ${i}`).toBeLessThanOrEqual(1e-5 * Math.max(1, Math.abs(v))));
+        });
+      }
       expect(() => new ActorCritic({ observationSize: 3, actionSpace: { type: 'box', shape: [1], low: [null], high: [1] }, continuous: 'tanh-gaussian', seed: 1 })).toThrow(/needs finite bounds/);
     } finally {
       policy.dispose();
@@ -256,6 +285,17 @@ describe.each(BACKENDS)('ActorCritic on %s', (backend) => {
     expect(() => policy.act(Float32Array.of(0, 1, Number.NaN, 0), 2, new Rng(1))).toThrow(/observations\[2\] is NaN \(row 1\)/);
     expect(() => policy.act(new Float32Array(4), 2, undefined as unknown as Rng)).toThrow(/rng must be a RandomSource/);
     expect(() => tf.tidy(() => policy.evaluate(tf.zeros([2, 3]), tf.zeros([2])))).toThrow(/observations must be a tensor \[batch, 2\]/);
+    const offset = new ActorCritic({ observationSize: 2, actionSpace: { type: 'discrete', n: 3, start: -1 }, seed: 1 });
+    const obs2 = (): tf.Tensor2D => tf.zeros([2, 2]);
+    // In the space's own values: start -1, so [-1, 1].
+    expect(() => tf.tidy(() => offset.evaluate(obs2(), tf.tensor1d([-1, 2], 'int32')))).toThrow(/ActorCritic.evaluate: actions\[1\] = 2, expected an integer in \[-1, 1\]/);
+    expect(() => tf.tidy(() => offset.evaluate(obs2(), tf.tensor1d([-2, 0], 'int32')))).toThrow(/actions\[0\] = -2, expected an integer in \[-1, 1\]/);
+    expect(tf.tidy(() => values(offset.evaluate(obs2(), tf.tensor1d([-1, 1], 'int32')).logProbs)).every(Number.isFinite)).toBe(true);
+    expect(() => tf.tidy(() => offset.evaluate(obs2(), tf.tensor1d([0, 0], 'int32'), { actionMask: tf.tensor2d([[1, 1, 0], [0, 0, 0]], [2, 3], 'bool') }))).toThrow(/mask row 1 allows no action/);
+    offset.dispose();
+    const multi = new ActorCritic({ observationSize: 2, actionSpace: { type: 'multi-discrete', nvec: [2, 3] }, seed: 1 });
+    expect(() => tf.tidy(() => multi.evaluate(obs2(), tf.tensor2d([[1, 3], [0, 0]], [2, 2], 'int32')))).toThrow(/ActorCritic.evaluate: actions\[0, 1\] = 3, expected an integer in \[0, 2\]/);
+    multi.dispose();
     policy.dispose();
     expect(() => policy.act(new Float32Array(4), 2, new Rng(1))).toThrow(/disposed/);
   });

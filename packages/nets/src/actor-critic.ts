@@ -6,13 +6,16 @@ import {
   DiagGaussian,
   MultiCategorical,
   TanhGaussian,
+  checkCategoryIndices,
+  checkMaskData,
+  markMaskChecked,
   sampleCategoricalOnHost,
   sampleDiagGaussianOnHost,
   type Distribution,
 } from './distributions';
 import { PPO_GAINS } from './init';
 import { Mlp, type Activation } from './mlp';
-import { seededSource, type RandomSource } from './random';
+import { Rng, type RandomSource } from '@ppo/buffers';
 import { checkPositiveInt, layersTorso, makeVariable, uniqueScope, type Torso } from './torso';
 import { readNamedWeights, writeNamedWeights } from './weights';
 
@@ -35,6 +38,10 @@ export type ActionSpaceSpec =
 export interface ActorCriticOptions {
   /** Flat observation size D. */
   readonly observationSize: number;
+  /**
+   * The space actions come from (the JSON form of an `@ppo/envs` space): it picks the
+   * distribution of the policy head (see {@link ActorCritic}) and fixes `actionSize`.
+   */
   readonly actionSpace: ActionSpaceSpec;
   /** Hidden widths of the MLP torsos (default [64, 64]). */
   readonly hiddenSizes?: readonly number[];
@@ -215,7 +222,7 @@ export class ActorCritic {
         }
       }
     }
-    const rng = options.rng ?? seededSource(options.seed ?? (() => {
+    const rng = options.rng ?? new Rng(options.seed ?? (() => {
       throw new RangeError('ActorCritic needs a seed (an integer in [0, 2^32)) or an rng');
     })());
     const isInstance = typeof torso === 'object';
@@ -347,18 +354,15 @@ export class ActorCritic {
     const data = tf.tidy(() => {
       const obs = tf.tensor2d(observations, [count, this.observationSize]);
       const mask = maskTensorData === undefined ? undefined : tf.tensor2d(maskTensorData, [count, s.headSize], 'bool');
+      if (mask !== undefined) markMaskChecked(mask);
       const { distribution, values } = this.forward(obs, mask);
-      let actions: tf.Tensor;
-      let logProbs: tf.Tensor1D;
-      if (distribution instanceof TanhGaussian) {
-        // Score the pre-squash sample: inverting tanh near the bounds loses precision.
-        const u = options.deterministic === true ? distribution.base.mean : distribution.base.sample(rng);
-        actions = distribution.squash(u);
-        logProbs = distribution.logProbFromPreSquash(u);
-      } else {
-        actions = options.deterministic === true ? distribution.mode() : distribution.sample(rng);
-        logProbs = distribution.logProb(actions);
-      }
+      const actions = options.deterministic === true ? distribution.mode() : distribution.sample(rng);
+      // Scored from the returned actions exactly as evaluate scores them, so the first PPO
+      // ratio is 1 even for a tanh-gaussian sample that float32 rounds onto a bound. Sampled
+      // categories need no range check (which would download them).
+      const logProbs = distribution instanceof Categorical || distribution instanceof MultiCategorical
+        ? distribution.logProbOfIndices(actions)
+        : distribution.logProb(actions);
       const actionColumns = tf.reshape(actions.dtype === 'float32' ? actions : tf.cast(actions, 'float32'), [count, size]);
       const packed = tf.concat([actionColumns, tf.reshape(logProbs, [count, 1]), tf.reshape(values, [count, 1])], 1);
       return packed.dataSync() as Float32Array;
@@ -379,10 +383,10 @@ export class ActorCritic {
 
   /**
    * {@link ActorCritic.act} for the common heads (an unmasked categorical, a Gaussian with a
-   * free log-std): the networks run as tensors and their outputs come down in one download
-   * (plus a read of the log-std variable for a Gaussian); sampling and log-probabilities run on
-   * the host. At acting batch sizes the dozen small
-   * tensor ops of sampling cost more than the networks (measured: about a third of `act`).
+   * free log-std): the networks run as tensors and their outputs (and a Gaussian's log-std)
+   * come down in one download; sampling and log-probabilities run on the host. At acting batch
+   * sizes the dozen small tensor ops of sampling cost more than the networks (measured: about a
+   * third of `act`).
    */
   private actOnHost(observations: Float32Array, count: number, rng: RandomSource, deterministic: boolean): ActResult {
     const s = this.space;
@@ -391,7 +395,10 @@ export class ActorCritic {
       const obs = tf.tensor2d(observations, [count, this.observationSize]);
       const actorFeatures = this.actorTorso.apply(obs);
       const criticFeatures = this.shared ? actorFeatures : this.criticTorso.apply(obs);
-      return tf.concat([this.policyHead.apply(actorFeatures), this.valueHead.apply(criticFeatures)], 1).dataSync() as Float32Array;
+      const outputs = tf.concat([this.policyHead.apply(actorFeatures), this.valueHead.apply(criticFeatures)], 1);
+      // The log-std rides along after the rows: one download per call.
+      const all = this.logStd === null ? outputs : tf.concat([tf.reshape(outputs, [-1]), this.logStd]);
+      return all.dataSync() as Float32Array;
     });
     const width = head + 1;
     const logProbs = new Float32Array(count);
@@ -404,7 +411,7 @@ export class ActorCritic {
       return { actions, logProbs, values };
     }
     const actions = new Float32Array(count * head);
-    const logStd = (this.logStd as tf.Variable).dataSync() as Float32Array;
+    const logStd = data.subarray(count * width);
     sampleDiagGaussianOnHost(data, count, head, width, 0, logStd, rng, deterministic, actions, logProbs);
     return { actions, logProbs, values };
   }
@@ -423,12 +430,23 @@ export class ActorCritic {
   /**
    * Log-probabilities of `actions`, entropies and values for the loss. Observations [B, D];
    * actions int32 or float32: [B] or [B, 1] for discrete (with the space's `start` offset),
-   * [B, actionSize] otherwise. Creates tensors in the caller's scope.
+   * [B, actionSize] otherwise. Creates tensors in the caller's scope. Discrete and
+   * multi-discrete actions are read once to check they are in the space (an index outside it
+   * would score log-probability 0); a mask row that allows nothing is an error too.
    */
   evaluate(observations: tf.Tensor2D, actions: tf.Tensor, options: { actionMask?: tf.Tensor2D } = {}): EvaluateResult {
     const { distribution, values } = this.forward(observations, options.actionMask);
-    const a = this.space.start !== 0 ? tf.sub(actions, tf.scalar(this.space.start, actions.dtype)) : actions;
-    return { logProbs: distribution.logProb(a), entropy: distribution.entropy(), values };
+    const s = this.space;
+    const a = s.start !== 0 ? tf.sub(actions, tf.scalar(s.start, actions.dtype)) : actions;
+    let logProbs: tf.Tensor1D;
+    if (distribution instanceof Categorical || distribution instanceof MultiCategorical) {
+      logProbs = distribution.logProbOfIndices(a);
+      // Checked here rather than by the distribution, so the message shows the space's own values.
+      checkCategoryIndices(actions, s.nvec, s.start, 'ActorCritic.evaluate');
+    } else {
+      logProbs = distribution.logProb(a);
+    }
+    return { logProbs, entropy: distribution.entropy(), values };
   }
 
   /** Copies of all weights under their local names. */
@@ -488,15 +506,7 @@ export class ActorCritic {
     if (!(mask instanceof Uint8Array) || mask.length !== count * s.headSize) {
       throw new RangeError(`actionMask must be a Uint8Array of count * ${s.headSize} = ${count * s.headSize} bytes, got ${mask instanceof Uint8Array ? mask.length : String(mask)}`);
     }
-    for (let i = 0; i < count; i++) {
-      let offset = i * s.headSize;
-      for (const [c, n] of s.nvec.entries()) {
-        let any = false;
-        for (let k = 0; k < n && !any; k++) any = mask[offset + k] !== 0;
-        if (!any) throw new RangeError(`actionMask row ${i} allows no action${s.nvec.length > 1 ? ` in component ${c}` : ''}`);
-        offset += n;
-      }
-    }
+    checkMaskData(mask, count, s.nvec, 'actionMask');
     return mask;
   }
 }

@@ -23,9 +23,8 @@ describe('selectBackend', () => {
     expect(tf.getBackend()).toBe('cpu');
     expect(await selectBackend('wasm')).toBe('wasm');
     expect(tf.getBackend()).toBe('wasm');
-    // Gradients are registered whichever backend runs.
-    const g = tf.tidy(() => tf.grad((x: tf.Tensor) => tf.sum(tf.tanh(x)))(tf.zeros([2])).dataSync());
-    expect(Array.from(g)).toEqual([1, 1]);
+    // That gradients come with @ppo/nets whatever else a program imports is tested on the
+    // built package in a fresh process (dist.test.ts): this file imports @tensorflow/tfjs.
   });
 
   it("'tensorflow' without @tensorflow/tfjs-node says how to install it", async () => {

@@ -26,7 +26,12 @@ const INSTALL_HINTS: Readonly<Record<Exclude<BackendName, 'cpu'>, string>> = {
   wasm: "install it with 'npm install @tensorflow/tfjs-backend-wasm', or ask for 'cpu'",
 };
 
-async function defaultLoad(packageName: string): Promise<unknown> {
+/**
+ * The default `load`: a dynamic `import()`.
+ *
+ * @internal
+ */
+export async function importPackage(packageName: string): Promise<unknown> {
   return import(packageName);
 }
 
@@ -55,13 +60,17 @@ async function tryBackend(name: BackendName, load: (packageName: string) => Prom
  * package is missing raises an error that says how to install it. Gradients come with the
  * `@tensorflow/tfjs` umbrella package, so they are registered whichever backend runs.
  *
+ * In Node, use `selectBackend` of `@ppo/nets/node` instead: it also tells the wasm backend
+ * where its binaries are installed, which this browser-safe entry point cannot look up (it
+ * works here too as long as the wasm package is not bundled into another file).
+ *
  * @example
  * ```ts
  * const backend = await selectBackend('auto'); // 'tensorflow', 'wasm' or 'cpu'
  * ```
  */
 export async function selectBackend(request: BackendRequest = 'auto', options: SelectBackendOptions = {}): Promise<BackendName> {
-  const load = options.load ?? defaultLoad;
+  const load = options.load ?? importPackage;
   if (request === 'auto') {
     for (const name of ['tensorflow', 'wasm', 'cpu'] as const) {
       if ((await tryBackend(name, load)) === null) return name;

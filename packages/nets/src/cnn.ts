@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { orthogonal, PPO_GAINS } from './init';
-import { seededSource, type RandomSource } from './random';
+import { Rng, type RandomSource } from '@ppo/buffers';
 import { checkPositiveInt, makeVariable, uniqueScope, type Torso } from './torso';
 
 /** Options of {@link natureCnn}. */
@@ -67,7 +67,7 @@ export class NatureCnn implements Torso {
     this.inputShape = [height, width, channels];
     this.inputSize = height * width * channels;
     this.inputScale = inputScale;
-    const rng = options.rng ?? seededSource(options.seed ?? 0);
+    const rng = options.rng ?? new Rng(options.seed ?? 0);
     const scope = uniqueScope(name);
     const variables: Record<string, tf.Variable> = {};
     // Check every layer's output size before creating any variable, so a failure leaks nothing.

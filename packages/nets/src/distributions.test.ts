@@ -113,6 +113,13 @@ describe.each(BACKENDS)('distributions on %s', (backend) => {
         expect(() => d.logProb(tf.zeros([4], 'int32'))).toThrow(/actions must have shape \[3\]/);
         expect(() => new Categorical(tf.zeros([3, 2]), { mask: tf.ones([3, 3]) })).toThrow(/mask must have shape \[3, 2\]/);
         expect(() => d.kl(new Bernoulli(tf.zeros([3, 1])))).toThrow(/other must be a Categorical/);
+        // oneHot of an index outside [0, n) is all zeros: it would score log-probability 0.
+        expect(() => d.logProb(tf.tensor1d([0, 2, 1], 'int32'))).toThrow(/Categorical.logProb: actions\[1\] = 2, expected an integer in \[0, 1\]/);
+        expect(() => d.logProb(tf.tensor1d([0, 1, -1], 'int32'))).toThrow(/actions\[2\] = -1, expected an integer in \[0, 1\]/);
+        expect(() => d.logProb(tf.tensor1d([0, 0.5, 1]))).toThrow(/actions\[1\] = 0.5, expected an integer/);
+        expect(values(d.logProb(tf.tensor2d([[0], [1], [1]])))).toHaveLength(3);
+        expect(() => new Categorical(tf.zeros([3, 2]), { mask: tf.tensor2d([[1, 0], [0, 0], [0, 1]]) })).toThrow(/mask row 1 allows no action/);
+        expect(() => new Categorical(tf.zeros([1, 2]), { mask: tf.tensor2d([[false, false]], [1, 2], 'bool') })).toThrow(/mask row 0 allows no action/);
       });
     });
   });
@@ -152,10 +159,13 @@ describe.each(BACKENDS)('distributions on %s', (backend) => {
       });
     });
 
-    it('validates nvec against the logits', () => {
+    it('validates nvec, actions and masks, naming the offending row', () => {
       tf.tidy(() => {
         expect(() => new MultiCategorical(tf.zeros([2, 4]), [3, 2])).toThrow(/logits must have 5 columns/);
         expect(() => new MultiCategorical(tf.zeros([2, 4]), [])).toThrow(/nvec must be a non-empty array/);
+        const d = new MultiCategorical(tf.zeros([2, 5]), [3, 2]);
+        expect(() => d.logProb(tf.tensor2d([[2, 1], [1, 2]], [2, 2], 'int32'))).toThrow(/MultiCategorical.logProb: actions\[1, 1\] = 2, expected an integer in \[0, 1\]/);
+        expect(() => new MultiCategorical(tf.zeros([2, 5]), [3, 2], { mask: tf.tensor2d([[1, 0, 0, 1, 1], [0, 1, 0, 0, 0]]) })).toThrow(/mask row 1 allows no action in component 1/);
       });
     });
   });
@@ -308,7 +318,7 @@ describe.each(BACKENDS)('distributions on %s', (backend) => {
         const q = new TanhGaussian(tiled([0, 0]), tf.tensor1d([0, 0]), { low, high });
         expect(values(d.kl(q))[0]).toBeCloseTo(values(d.base.kl(q.base))[0], 6);
         const other = new TanhGaussian(tiled([0, 0]), tf.tensor1d([0, 0]));
-        expect(() => d.kl(other)).toThrow(/different bounds/);
+        expect(() => d.kl(other)).toThrow(/kl: other has bounds \[-1, 1\] at component 0, expected \[-2, 2\]/);
       });
     });
 

@@ -69,6 +69,63 @@ function checkActions2d(actions: tf.Tensor, batch: number, size: number, name: s
   return actions as tf.Tensor2D;
 }
 
+/**
+ * Throws unless every action is an integer category index: `actions` holds rows of
+ * `nvec.length` values, component c in [start, start + nvec[c]). Reads the actions (one
+ * download): an index out of range would otherwise score log-probability 0 through `oneHot`.
+ *
+ * @internal
+ */
+export function checkCategoryIndices(actions: tf.Tensor, nvec: readonly number[], start: number, name: string): void {
+  const data = actions.dataSync();
+  const k = nvec.length;
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i];
+    const n = nvec[i % k];
+    if (!Number.isInteger(v) || v < start || v >= start + n) {
+      const at = k === 1 ? `[${i}]` : `[${Math.floor(i / k)}, ${i % k}]`;
+      throw new RangeError(`${name}: actions${at} = ${v}, expected an integer in [${start}, ${start + n - 1}]`);
+    }
+  }
+}
+
+/** Masks whose rows are known to allow an action (checked on the host before upload). */
+const checkedMasks = new WeakSet<tf.Tensor>();
+
+/**
+ * Marks a mask tensor as checked (every row allows an action), so building a distribution
+ * from it does not download it again. For callers that validated the mask's data themselves.
+ *
+ * @internal
+ */
+export function markMaskChecked(mask: tf.Tensor): void {
+  checkedMasks.add(mask);
+}
+
+/**
+ * Throws, naming the row (and component), when a row-major [rows, sum(nvec)] mask (nonzero
+ * meaning allowed) allows no action in some row.
+ *
+ * @internal
+ */
+export function checkMaskData(data: ArrayLike<number>, rows: number, nvec: readonly number[], name: string): void {
+  const width = nvec.reduce((t, n) => t + n, 0);
+  for (let i = 0; i < rows; i++) {
+    let offset = i * width;
+    for (const [c, n] of nvec.entries()) {
+      let any = false;
+      for (let k = 0; k < n && !any; k++) any = data[offset + k] !== 0;
+      if (!any) throw new RangeError(`${name} row ${i} allows no action${nvec.length > 1 ? ` in component ${c}` : ''}`);
+      offset += n;
+    }
+  }
+}
+
+/** {@link checkMaskData} of a mask tensor, unless it is marked as checked (one download). */
+function checkMaskRows(mask: tf.Tensor2D, nvec: readonly number[]): void {
+  if (!checkedMasks.has(mask)) checkMaskData(mask.dataSync(), mask.shape[0], nvec, 'mask');
+}
+
 /** Standard Gumbel noise, one draw per element in order (the noise of {@link Categorical.sample}). */
 function gumbelNoise(rng: RandomSource, count: number): Float32Array {
   const out = new Float32Array(count);
@@ -204,6 +261,7 @@ export class Categorical implements Distribution {
           `mask must have shape [${this.batchSize}, ${this.numCategories}], got ${mask instanceof tf.Tensor ? `[${mask.shape.join(', ')}]` : String(mask)}`,
         );
       }
+      checkMaskRows(mask, [this.numCategories]);
       const allowed = mask.dtype === 'bool' ? mask : tf.notEqual(mask, 0);
       this.logits = tf.where(allowed, logits, tf.fill(logits.shape, MASKED_LOGIT));
     }
@@ -225,7 +283,21 @@ export class Categorical implements Distribution {
     return tf.argMax(tf.add(this.logits, tf.tensor2d(gumbel, this.logits.shape)), 1);
   }
 
+  /** Log-probabilities [B] of int32 (or integral float) actions [B] or [B, 1], each in [0, n). */
   logProb(actions: tf.Tensor): tf.Tensor1D {
+    const a = integerActions(actions, this.batchSize, 'Categorical.logProb');
+    // On the actions as given, so that a fraction is reported rather than truncated.
+    checkCategoryIndices(actions, [this.numCategories], 0, 'Categorical.logProb');
+    return this.logProbOfIndices(a);
+  }
+
+  /**
+   * {@link Categorical.logProb} without the range check (no download), for actions known to
+   * lie in [0, n): sampled ones, or ones the caller checked.
+   *
+   * @internal
+   */
+  logProbOfIndices(actions: tf.Tensor): tf.Tensor1D {
     const a = integerActions(actions, this.batchSize, 'Categorical.logProb');
     // tf.oneHot needs depth >= 2; with one category every log-probability is 0.
     if (this.numCategories === 1) return tf.mul(tf.cast(a, 'float32'), 0);
@@ -267,7 +339,7 @@ export class MultiCategorical implements Distribution {
   /** One {@link Categorical} per component. */
   readonly components: readonly Categorical[];
 
-  /** @param mask optional [B, sum(nvec)] mask, laid out like the logits. */
+  /** @param options `mask` (optional) is [B, sum(nvec)], laid out like the logits. */
   constructor(logits: tf.Tensor2D, nvec: readonly number[], options: CategoricalOptions = {}) {
     checkRank2('logits', logits);
     if (!isArray(nvec) || nvec.length === 0 || !nvec.every((n) => Number.isInteger(n) && n >= 1)) {
@@ -285,7 +357,9 @@ export class MultiCategorical implements Distribution {
       if (!(mask instanceof tf.Tensor) || mask.rank !== 2 || mask.shape[0] !== this.batchSize || mask.shape[1] !== total) {
         throw new RangeError(`mask must have shape [${this.batchSize}, ${total}], got ${mask instanceof tf.Tensor ? `[${mask.shape.join(', ')}]` : String(mask)}`);
       }
+      checkMaskRows(mask, nvec);
       masks = nvec.length === 1 ? [mask] : tf.split(mask, [...nvec], 1);
+      for (const m of masks) markMaskChecked(m);
     }
     this.components = parts.map((part, i) => new Categorical(part, masks ? { mask: masks[i] } : {}));
   }
@@ -294,10 +368,23 @@ export class MultiCategorical implements Distribution {
     return tf.stack(this.components.map((c) => c.sample(rng)), 1) as tf.Tensor2D;
   }
 
+  /** Log-probabilities [B] of actions [B, nvec.length], component c in [0, nvec[c]). */
   logProb(actions: tf.Tensor): tf.Tensor1D {
     const a = checkActions2d(actions, this.batchSize, this.actionSize, 'MultiCategorical.logProb');
+    checkCategoryIndices(a, this.nvec, 0, 'MultiCategorical.logProb');
+    return this.logProbOfIndices(a);
+  }
+
+  /**
+   * {@link MultiCategorical.logProb} without the range check (no download), for actions known
+   * to be in range.
+   *
+   * @internal
+   */
+  logProbOfIndices(actions: tf.Tensor): tf.Tensor1D {
+    const a = checkActions2d(actions, this.batchSize, this.actionSize, 'MultiCategorical.logProb');
     const cols = this.actionSize === 1 ? [a] : tf.split(a, this.actionSize, 1);
-    return sumAll(this.components.map((c, i) => c.logProb(cols[i])));
+    return sumAll(this.components.map((c, i) => c.logProbOfIndices(integerActions(cols[i], this.batchSize, 'MultiCategorical.logProb'))));
   }
 
   entropy(): tf.Tensor1D {
@@ -547,6 +634,8 @@ export class TanhGaussian implements Distribution {
   readonly actionDtype = 'float32' as const;
   /** The Gaussian before squashing. */
   readonly base: DiagGaussian;
+  private readonly low: Float64Array;
+  private readonly high: Float64Array;
   private readonly center: Float32Array;
   private readonly halfRange: Float32Array;
   private readonly logHalfRangeSum: number;
@@ -560,6 +649,8 @@ export class TanhGaussian implements Distribution {
     const high = options.high ?? new Float32Array(size).fill(1);
     if (low.length !== size) throw new RangeError(`low must have length ${size}, got ${low.length}`);
     if (high.length !== size) throw new RangeError(`high must have length ${size}, got ${high.length}`);
+    this.low = Float64Array.from(low);
+    this.high = Float64Array.from(high);
     this.center = new Float32Array(size);
     this.halfRange = new Float32Array(size);
     let logSum = 0;
@@ -590,7 +681,12 @@ export class TanhGaussian implements Distribution {
     return tf.sub(tf.sub(this.base.logProb(u), tf.sum(logTanhJacobian(u), 1)), this.logHalfRangeSum);
   }
 
-  /** Log density of the action `squash(u)` given the pre-squash value u [B, A]; exact near the bounds. */
+  /**
+   * Log density of the action `squash(u)` given the pre-squash value u [B, A], exact near the
+   * bounds. Not what {@link TanhGaussian.logProb} gives for `squash(u)` once float32 rounds the
+   * action onto a bound (|u| above about 7): score stored actions with `logProb` so that old
+   * and new log-probabilities of a PPO update agree.
+   */
   logProbFromPreSquash(u: tf.Tensor2D): tf.Tensor1D {
     const x = checkActions2d(u, this.batchSize, this.actionSize, 'TanhGaussian.logProbFromPreSquash');
     return tf.sub(tf.sub(this.base.logProb(x), tf.sum(logTanhJacobian(x), 1)), this.logHalfRangeSum);
@@ -606,6 +702,11 @@ export class TanhGaussian implements Distribution {
     return tf.add(tf.add(this.base.entropy(), tf.sum(expected, 1)), this.logHalfRangeSum);
   }
 
+  /**
+   * `squash(mean)`: the image of the Gaussian's mode, used as the deterministic action. Not the
+   * mode of the squashed density: the change of variables moves that towards the bounds (for
+   * a wide base Gaussian the density peaks at the bounds).
+   */
   mode(): tf.Tensor2D {
     return this.squash(this.base.mean);
   }
@@ -614,7 +715,7 @@ export class TanhGaussian implements Distribution {
     const q = checkSameKind(this, other, TanhGaussian);
     for (let i = 0; i < this.actionSize; i++) {
       if (q.center[i] !== this.center[i] || q.halfRange[i] !== this.halfRange[i]) {
-        throw new RangeError(`kl: other has different bounds at component ${i}`);
+        throw new RangeError(`kl: other has bounds [${q.low[i]}, ${q.high[i]}] at component ${i}, expected [${this.low[i]}, ${this.high[i]}]`);
       }
     }
     return gaussianKl(this.base, q.base);

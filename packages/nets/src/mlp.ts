@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { orthogonal, PPO_GAINS } from './init';
-import { seededSource, type RandomSource } from './random';
+import { Rng, type RandomSource } from '@ppo/buffers';
 import { checkPositiveInt, isArray, makeVariable, uniqueScope, type Torso } from './torso';
 
 /** Hidden-layer nonlinearity of an {@link Mlp}. */
@@ -31,6 +31,10 @@ export interface MlpOptions {
    * layer (after its activation).
    */
   readonly outputSize?: number;
+  /**
+   * Initialisation: the generator (or seed, default 0) of the orthogonal kernels and their
+   * gains (default sqrt(2) for hidden layers, 1 for the output layer); biases start at 0.
+   */
   readonly init?: MlpInit;
   /** Prefix of the tfjs variable names (made process-unique), default 'mlp'. */
   readonly name?: string;
@@ -95,7 +99,7 @@ export class Mlp implements Torso {
     if (activation !== 'tanh' && activation !== 'relu') throw new RangeError(`activation must be 'tanh' or 'relu', got ${String(activation)}`);
     const hiddenGain = init.hiddenGain ?? PPO_GAINS.hidden;
     const outputGain = init.outputGain ?? PPO_GAINS.value;
-    const rng = init.rng ?? seededSource(init.seed ?? 0);
+    const rng = init.rng ?? new Rng(init.seed ?? 0);
     const scope = uniqueScope(name);
     this.activation = activation;
     this.inputSize = inputSize;

@@ -1,11 +1,69 @@
 /**
  * @packageDocumentation
- * Node-only parts of `@ppo/nets`: saving and loading weights to and from a directory.
+ * Node-only parts of `@ppo/nets`: backend selection that finds the wasm binaries on disk, and
+ * saving and loading weights to and from a directory.
  */
+import * as tf from '@tensorflow/tfjs';
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join, sep } from 'node:path';
+import { importPackage, selectBackend as selectAnyBackend, type BackendName, type BackendRequest, type SelectBackendOptions } from './backend';
 import { assignVariables, encodeVariables, makeManifest, parseManifest, type WeightsManifest, type WeightsTarget } from './weights';
+
+const WASM_PACKAGE = '@tensorflow/tfjs-backend-wasm';
+
+/**
+ * This module's location: its URL as an ES module, its path as CommonJS (our CommonJS build,
+ * or a bundler's), where `import.meta` is an empty object.
+ */
+function thisFile(): string {
+  const url = (import.meta as { url?: string }).url;
+  return url !== undefined && url !== '' ? url : __filename;
+}
+
+/** Loads the wasm backend package with `load` and points it at its binaries. */
+async function loadWasmPointedAtDist(load: (packageName: string) => Promise<unknown>): Promise<unknown> {
+  const loaded = await load(WASM_PACKAGE);
+  // An ES module namespace of the CommonJS package may hold the exports under `default`.
+  const module = loaded as { setWasmPaths?: unknown; default?: { setWasmPaths?: unknown } } | null;
+  const setWasmPaths = module?.setWasmPaths ?? module?.default?.setWasmPaths;
+  if (typeof setWasmPaths !== 'function') throw new TypeError(`${WASM_PACKAGE} did not provide setWasmPaths`);
+  // Resolved from this file, like the import: the package's main file lies in dist/ next to
+  // the .wasm files. The wasm loader otherwise looks next to its own script, which is wrong
+  // once that script is bundled into another file.
+  const dist = dirname(createRequire(thisFile()).resolve(WASM_PACKAGE)) + sep;
+  (setWasmPaths as (prefix: string) => void)(dist);
+  return loaded;
+}
+
+/**
+ * `selectBackend` of `@ppo/nets` for Node: before the wasm backend starts, it points it
+ * at the `.wasm` files in the installed package's `dist/` (`setWasmPaths`), so wasm works from
+ * the ES module and CommonJS builds alike and when your program is bundled.
+ *
+ * A bundle that contains `@tensorflow/tfjs-backend-wasm` holds its own copy of the package:
+ * pass a `load` that returns that copy, so that it is the one pointed at the binaries.
+ *
+ * @example
+ * ```ts
+ * import { selectBackend } from '@ppo/nets/node';
+ * await selectBackend('wasm');
+ * // In a bundle that imports the wasm backend itself:
+ * import * as wasm from '@tensorflow/tfjs-backend-wasm';
+ * await selectBackend('wasm', { load: async (name) => (name === '@tensorflow/tfjs-backend-wasm' ? wasm : import(name)) });
+ * ```
+ */
+export async function selectBackend(request: BackendRequest = 'auto', options: SelectBackendOptions = {}): Promise<BackendName> {
+  const load = options.load ?? importPackage;
+  const nodeLoad = (name: string): Promise<unknown> => (name === WASM_PACKAGE ? loadWasmPointedAtDist(load) : load(name));
+  if ((request === 'wasm' || request === 'auto') && tf.findBackendFactory('wasm') !== null) {
+    // Registered already (imported by the program), so the selection below will not load it:
+    // point it at its binaries here. A failure is reported by selecting wasm, if it then fails.
+    await nodeLoad(WASM_PACKAGE).catch(() => undefined);
+  }
+  return selectAnyBackend(request, { ...options, load: nodeLoad });
+}
 
 /** Name of the manifest file that {@link saveWeights} writes. */
 export const MANIFEST_FILE = 'weights.json';
@@ -87,4 +145,5 @@ export async function loadWeights(dir: string, target: WeightsTarget): Promise<v
   assignVariables(target, manifest.weightsManifest.flatMap((g) => g.weights), data, join(dir, MANIFEST_FILE));
 }
 
+export type { BackendName, BackendRequest, SelectBackendOptions } from './backend';
 export type { WeightsManifest, WeightSpec, WeightsTarget } from './weights';

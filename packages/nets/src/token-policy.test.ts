@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '@ppo/buffers';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { BACKENDS, logSoftmax, meanAndSe, useBackend } from './test-helpers';
 import { TokenPolicy } from './token-policy';
 import { deserializeWeights, serializeWeights } from './weights';
@@ -199,6 +199,32 @@ describe.each(BACKENDS)('TokenPolicy on %s', (backend) => {
     policy.dispose();
   });
 
+  it('reads the ids of a token tensor once, not at every optimizer step; scoreSequences downloads once', () => {
+    const policy = makePolicy(4, true);
+    const wide = new TokenPolicy({ vocabSize: 12, embeddingSize: 3, hiddenSize: 4, seed: 1 });
+    const seqs = tf.tensor2d(randomSequences(new Rng(5), 4, 5), [4, 5], 'int32');
+    const optimizer = tf.train.sgd(0.01);
+    const reads = vi.spyOn(tf.engine(), 'readSync');
+    try {
+      for (let i = 0; i < 3; i++) optimizer.minimize(() => tf.neg(tf.mean<tf.Scalar>(policy.tokenLogProbs(seqs).logProbs)), false, policy.trainableVariables);
+      expect(reads).toHaveBeenCalledTimes(1);
+      reads.mockClear();
+      policy.scoreSequences(randomSequences(new Rng(6), 2, 5), 2, 5);
+      expect(reads).toHaveBeenCalledTimes(1);
+      // An id checked against a larger vocabulary is checked again against a smaller one.
+      const big = tf.tensor2d([[1, 9]], [1, 2], 'int32');
+      tf.dispose(tf.tidy(() => wide.tokenLogProbs(big).logProbs));
+      expect(() => tf.tidy(() => policy.tokenLogProbs(big).logProbs)).toThrow(/TokenPolicy.tokenLogProbs: tokens must be ids in \[0, 7\), got 9 at flat index 1/);
+      big.dispose();
+    } finally {
+      reads.mockRestore();
+      optimizer.dispose();
+      seqs.dispose();
+      policy.dispose();
+      wide.dispose();
+    }
+  });
+
   it('validates its arguments, naming them', () => {
     expect(() => new TokenPolicy({ vocabSize: 1 })).toThrow(/vocabSize must be at least 2, got 1/);
     expect(() => new TokenPolicy({ vocabSize: 4, hiddenSize: 0 })).toThrow(/hiddenSize must be a positive integer, got 0/);
@@ -210,6 +236,7 @@ describe.each(BACKENDS)('TokenPolicy on %s', (backend) => {
     expect(() => policy.generate({ prompts: new Int32Array([1]), count: 1, promptLength: 1, maxNewTokens: 2, rng, eosTokenId: 7 })).toThrow(/eosTokenId must be an id in \[0, 7\), got 7/);
     expect(() => policy.generate({ prompts: new Int32Array([1]), count: 1, promptLength: 1, maxNewTokens: 2 })).toThrow(/rng must be a RandomSource when sampling \(greedy false\), got undefined/);
     expect(() => policy.scoreSequences(new Int32Array([1, 8]), 1, 2)).toThrow(/tokens must be ids in \[0, 7\), got 8 at flat index 1/);
+    expect(() => tf.tidy(() => policy.tokenLogProbs(tf.tensor2d([[1, -1]], [1, 2], 'int32')).logProbs)).toThrow(/TokenPolicy.tokenLogProbs: tokens must be ids in \[0, 7\), got -1 at flat index 1/);
     expect(() => tf.tidy(() => policy.tokenLogProbs(tf.tensor2d([[1, 2]], [1, 2], 'float32')).logProbs)).toThrow(/tokens must have dtype int32, got float32/);
     expect(() =>
       tf.tidy(() => policy.tokenLogProbs(tf.tensor2d([[1, 2]], [1, 2], 'int32'), { mask: tf.ones([1, 3]) }).logProbs),

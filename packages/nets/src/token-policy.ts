@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { orthogonal, PPO_GAINS } from './init';
-import { openUniform, seededSource, type RandomSource } from './random';
+import { Rng, type RandomSource } from '@ppo/buffers';
+import { openUniform } from './random';
 import { checkPositiveInt, makeVariable, uniqueScope } from './torso';
 
 /** Options of {@link TokenPolicy}. */
@@ -79,6 +80,13 @@ interface StepOutput {
   readonly value: tf.Tensor1D | null;
 }
 
+/**
+ * Largest id of each token tensor whose ids were read and found in [0, largest]. Tensors are
+ * immutable, so a tensor scored again (every optimizer step over one batch) is not downloaded
+ * again; a tensor built from an already checked array is entered without a download.
+ */
+const checkedTokenMax = new WeakMap<tf.Tensor, number>();
+
 function checkTemperature(temperature: number): void {
   if (typeof temperature !== 'number' || !Number.isFinite(temperature) || temperature <= 0) {
     throw new RangeError(`temperature must be a finite number > 0, got ${String(temperature)}`);
@@ -133,7 +141,7 @@ export class TokenPolicy {
     checkPositiveInt('embeddingSize', embeddingSize);
     checkPositiveInt('hiddenSize', hiddenSize);
     if (typeof valueHead !== 'boolean') throw new TypeError(`valueHead must be a boolean, got ${String(valueHead)}`);
-    const rng = seededSource(seed);
+    const rng = new Rng(seed);
     const scope = uniqueScope(name);
     this.vocabSize = vocabSize;
     this.embeddingSize = embeddingSize;
@@ -252,7 +260,9 @@ export class TokenPolicy {
    * inside `tf.tidy` or `optimizer.minimize`. Summing `logProbs` over a sequence's completion
    * positions gives the log-likelihood of the completion given its prompt.
    *
-   * @param tokens - int32 [B, L], ids in [0, V), right-padded.
+   * @param tokens - int32 [B, L], ids in [0, V), right-padded. The ids are read to check them
+   *   the first time a tensor is scored, not again when the same tensor is scored later (as in
+   *   every optimizer step over one batch).
    * @throws TypeError / RangeError naming the argument: wrong rank or dtype, an id outside
    *   [0, V), a mask of another shape, a bad temperature.
    */
@@ -266,11 +276,9 @@ export class TokenPolicy {
         throw new RangeError(`TokenPolicy.tokenLogProbs: mask must be a tensor of shape [${tokens.shape.join(', ')}], got ${mask instanceof tf.Tensor ? `[${mask.shape.join(', ')}]` : String(mask)}`);
       }
     }
-    const ids = tokens.dataSync();
-    for (let k = 0; k < ids.length; k++) {
-      if (ids[k] < 0 || ids[k] >= this.vocabSize) {
-        throw new RangeError(`TokenPolicy.tokenLogProbs: tokens must be ids in [0, ${this.vocabSize}), got ${ids[k]} at flat index ${k}`);
-      }
+    const checkedMax = checkedTokenMax.get(tokens);
+    if (checkedMax === undefined || checkedMax >= this.vocabSize) {
+      checkedTokenMax.set(tokens, this.checkIds(tokens.dataSync(), 'TokenPolicy.tokenLogProbs: tokens'));
     }
     const [b, l] = tokens.shape;
     if (l < 2) throw new RangeError(`TokenPolicy.tokenLogProbs: tokens need L >= 2 positions (the first token is only context), got shape [${b}, ${l}]`);
@@ -294,7 +302,8 @@ export class TokenPolicy {
   }
 
   /**
-   * Typed-array convenience around {@link tokenLogProbs}: one tidy and one download.
+   * Typed-array convenience around {@link tokenLogProbs}: one tidy and one download (the ids
+   * are checked on the host).
    *
    * @param tokens - `count * length` ids, row-major.
    * @returns `{ logProbs, values }`, each `count * length` (values null without a value head).
@@ -305,17 +314,27 @@ export class TokenPolicy {
     if (!(tokens instanceof Int32Array) || tokens.length !== count * length) {
       throw new RangeError(`tokens must be an Int32Array of count * length = ${count * length} ids, got ${tokens instanceof Int32Array ? `length ${tokens.length}` : String(tokens)}`);
     }
-    const [lp, vals] = tf.tidy(() => {
+    const max = this.checkIds(tokens, 'TokenPolicy.scoreSequences: tokens');
+    const data = tf.tidy(() => {
       const t = tf.tensor2d(tokens, [count, length], 'int32');
+      checkedTokenMax.set(t, max);
       const out = this.tokenLogProbs(t, options);
-      return out.values === null ? [out.logProbs] : [out.logProbs, out.values];
+      return (out.values === null ? out.logProbs : tf.concat([out.logProbs, out.values], 0)).dataSync() as Float32Array;
     });
-    try {
-      return { logProbs: lp.dataSync() as Float32Array, values: vals === undefined ? null : (vals.dataSync() as Float32Array) };
-    } finally {
-      lp.dispose();
-      vals?.dispose();
+    const size = count * length;
+    return { logProbs: data.slice(0, size), values: this.hasValueHead ? data.slice(size) : null };
+  }
+
+  /** Throws unless every id is in [0, V); returns the largest. */
+  private checkIds(ids: ArrayLike<number>, what: string): number {
+    let max = 0;
+    for (let k = 0; k < ids.length; k++) {
+      if (!(ids[k] >= 0 && ids[k] < this.vocabSize)) {
+        throw new RangeError(`${what} must be ids in [0, ${this.vocabSize}), got ${ids[k]} at flat index ${k}`);
+      }
+      if (ids[k] > max) max = ids[k];
     }
+    return max;
   }
 
   /**

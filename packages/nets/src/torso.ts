@@ -98,7 +98,10 @@ class LayersTorso implements Torso {
  * with input [84, 84, 4] works on flat rows of 28224 values) and the output is flattened.
  * The model's trainable weights become the torso's variables, named `weight0`, `weight1`, ...
  * in `model.trainableWeights` order, so weights saved from one instance load into another
- * built the same way. Disposing the torso disposes the model.
+ * built the same way. Only trainable weights: non-trainable ones (the moving statistics of
+ * batch normalisation, frozen layers) are not among the variables, so weights I/O neither
+ * saves nor restores them; save such a model with tfjs's own `model.save` as well. Disposing
+ * the torso disposes the model.
  *
  * @example
  * ```ts

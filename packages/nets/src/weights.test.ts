@@ -121,7 +121,7 @@ describe.each(BACKENDS)('weights I/O on %s', (backend) => {
     try {
       await saveWeights(target, a);
       const path = join(target, MANIFEST_FILE);
-      const manifest = JSON.parse(await readFile(path, 'utf8')) as { weightsManifest: { weights: { name: string; shape: number[] }[] }[] };
+      const manifest = JSON.parse(await readFile(path, 'utf8')) as { weightsManifest: { weights: { name: string; shape: number[]; dtype: string }[] }[] };
       const weights = manifest.weightsManifest[0].weights;
       const spec = weights.find((w) => w.name === 'critic/head/output/kernel');
       if (spec === undefined) throw new Error('spec not found');
@@ -129,9 +129,27 @@ describe.each(BACKENDS)('weights I/O on %s', (backend) => {
       await writeFile(path, JSON.stringify(manifest));
       await expect(loadWeights(target, a)).rejects.toThrow(/variable 'critic\/head\/output\/kernel' has shape \[1, 64\], expected \[64, 1\]/);
       spec.shape = [64, 1];
+      // Each of these also leaves the byte count wrong: the error still names the variable.
       manifest.weightsManifest[0].weights = weights.filter((w) => w.name !== 'actor/log_std');
       await writeFile(path, JSON.stringify(manifest));
-      await expect(loadWeights(target, a)).rejects.toThrow(/describes \d+ bytes of weights but the data has/);
+      await expect(loadWeights(target, a)).rejects.toThrow(/variable 'actor\/log_std' is missing/);
+      manifest.weightsManifest[0].weights = [...weights, { ...weights[0] }];
+      await writeFile(path, JSON.stringify(manifest));
+      await expect(loadWeights(target, a)).rejects.toThrow(new RegExp(`variable '${weights[0].name}' appears twice in the manifest`));
+      manifest.weightsManifest[0].weights = [...weights, { name: 'actor/extra', shape: [3], dtype: 'float32' }];
+      await writeFile(path, JSON.stringify(manifest));
+      await expect(loadWeights(target, a)).rejects.toThrow(/variable 'actor\/extra' is not in the model/);
+      spec.shape = [64, 2];
+      manifest.weightsManifest[0].weights = weights;
+      await writeFile(path, JSON.stringify(manifest));
+      await expect(loadWeights(target, a)).rejects.toThrow(/variable 'critic\/head\/output\/kernel' has shape \[64, 2\], expected \[64, 1\]/);
+      // With names and shapes right, a short binary is reported by its byte count.
+      spec.shape = [64, 1];
+      await writeFile(path, JSON.stringify(manifest));
+      const [binary] = (await readdir(target)).filter((f) => f.endsWith('.bin'));
+      const full = await readFile(join(target, binary));
+      await writeFile(join(target, binary), full.subarray(0, full.byteLength - 4));
+      await expect(loadWeights(target, a)).rejects.toThrow(new RegExp(`describes ${full.byteLength} bytes of weights but the data has ${full.byteLength - 4}`));
       await expect(loadWeights(join(dir, 'nothing-here'), a)).rejects.toThrow(/no weights.json/);
     } finally {
       a.dispose();

@@ -66,8 +66,9 @@ export function encodeVariables(target: WeightsTarget): { specs: WeightSpec[]; d
 }
 
 /**
- * Checks specs against the variables (every variable present with its shape, nothing extra,
- * data of the right length), then assigns all of them. Nothing is assigned when a check fails.
+ * Checks specs against the variables (no name twice, every variable present with its shape,
+ * nothing extra, then data of the right length), then assigns all of them. Nothing is
+ * assigned when a check fails.
  */
 export function assignVariables(target: WeightsTarget, specs: readonly WeightSpec[], data: Uint8Array, source: string): void {
   const entries = namedVariables(target);
@@ -75,30 +76,31 @@ export function assignVariables(target: WeightsTarget, specs: readonly WeightSpe
   let offset = 0;
   for (const spec of specs) {
     if (spec.dtype !== 'float32') throw new TypeError(`${source}: variable '${spec.name}' has dtype ${String(spec.dtype)}, only float32 is supported`);
+    if (byName.has(spec.name)) throw new RangeError(`${source}: variable '${spec.name}' appears twice in the manifest`);
     byName.set(spec.name, { spec, offset });
     offset += spec.shape.reduce((p, d) => p * d, 1) * 4;
   }
-  if (offset !== data.byteLength) throw new RangeError(`${source}: the manifest describes ${offset} bytes of weights but the data has ${data.byteLength}`);
+  // Name and shape errors first: they say which variable is wrong, a byte count does not.
   const wanted = new Set(entries.map(([name]) => name));
   for (const spec of specs) {
     if (!wanted.has(spec.name)) throw new RangeError(`${source}: variable '${spec.name}' is not in the model`);
   }
-  const plan: [tf.Variable, Float32Array][] = [];
+  for (const [name, v] of entries) {
+    const found = byName.get(name);
+    if (found === undefined) throw new RangeError(`${source}: variable '${name}' is missing`);
+    const { shape } = found.spec;
+    if (shape.length !== v.shape.length || shape.some((d, i) => d !== v.shape[i])) {
+      throw new RangeError(`${source}: variable '${name}' has shape [${shape.join(', ')}], expected [${v.shape.join(', ')}]`);
+    }
+  }
+  if (offset !== data.byteLength) throw new RangeError(`${source}: the manifest describes ${offset} bytes of weights but the data has ${data.byteLength}`);
   // Copy into an aligned buffer: the data may start at any byte offset.
   const aligned = new Uint8Array(data.byteLength);
   aligned.set(data);
   const floats = new Float32Array(aligned.buffer);
   for (const [name, v] of entries) {
-    const found = byName.get(name);
-    if (found === undefined) throw new RangeError(`${source}: variable '${name}' is missing`);
-    const { spec } = found;
-    if (spec.shape.length !== v.shape.length || spec.shape.some((d, i) => d !== v.shape[i])) {
-      throw new RangeError(`${source}: variable '${name}' has shape [${spec.shape.join(', ')}], expected [${v.shape.join(', ')}]`);
-    }
-    plan.push([v, floats.subarray(found.offset / 4, found.offset / 4 + v.size)]);
-  }
-  for (const [v, values] of plan) {
-    tf.tidy(() => v.assign(tf.tensor(values, v.shape, 'float32')));
+    const start = (byName.get(name) as { offset: number }).offset / 4;
+    tf.tidy(() => v.assign(tf.tensor(floats.subarray(start, start + v.size), v.shape, 'float32')));
   }
 }
 

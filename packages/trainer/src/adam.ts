@@ -12,7 +12,9 @@ export interface AdamState {
 
 /** Options of {@link Adam}. */
 export interface AdamOptions {
+  /** Decay rate of the first-moment (mean) estimate, in [0, 1). Default 0.9. */
   readonly beta1?: number;
+  /** Decay rate of the second-moment (uncentred variance) estimate, in [0, 1). Default 0.999. */
   readonly beta2?: number;
   /** Default 1e-5 (CleanRL), not PyTorch's 1e-8. */
   readonly epsilon?: number;

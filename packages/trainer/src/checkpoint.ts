@@ -12,23 +12,31 @@ export const CHECKPOINT_VERSION = 1;
 
 /** Shape and offset of one array in the binary blob. */
 export interface ArrayEntry {
+  /** The variable's name, prefixed `m/` or `v/` for Adam's moments. */
   readonly name: string;
+  /** The array's shape. */
   readonly shape: number[];
   /** Offset in float32 elements from the start of the blob. */
   readonly offset: number;
+  /** Number of float32 elements (the product of `shape`). */
   readonly size: number;
 }
 
 /** The JSON half of a checkpoint. */
 export interface CheckpointMeta {
+  /** Always `ppo-checkpoint`. */
   readonly format: 'ppo-checkpoint';
+  /** {@link CHECKPOINT_VERSION} when written. */
   readonly version: number;
+  /** The run's full, validated config. */
   readonly config: PPOConfig;
+  /** The trainer's counters: env steps summed over envs, updates and episodes completed. */
   readonly counters: {
     readonly globalStep: number;
     readonly update: number;
     readonly episodes: number;
   };
+  /** States of the trainer's generators (`action`, `minibatch`, `evaluation`), to resume them exactly. */
   readonly rngs: Readonly<Record<string, RngState>>;
   /** RunningMeanStd states of the observation and return normalizers, or null when off. */
   readonly normalization: {
@@ -39,13 +47,17 @@ export interface CheckpointMeta {
   readonly klBeta: number | null;
   /** Raw returns of the most recent episodes (for the recent-return metric). */
   readonly recentReturns: number[];
+  /** Adam's step count (its moments are in `adamM` and `adamV`). */
   readonly optimizer: { readonly step: number };
   /** Rows of env actions taken so far (`globalStep / numEnvs`); resume replays them. */
   readonly actionRows: number;
   /** Byte length of the action log up to this checkpoint (`actionRows * numEnvs * actionSize * 4`). */
   readonly actionLogBytes: number;
+  /** Where each trainable variable's values lie in the blob, in the network's variable order. */
   readonly weights: ArrayEntry[];
+  /** Adam's first moments, one per variable, in the same order. */
   readonly adamM: ArrayEntry[];
+  /** Adam's second moments, one per variable, in the same order. */
   readonly adamV: ArrayEntry[];
   /** Byte lengths of the run directory's log files at this checkpoint (resume truncates to them). */
   readonly logSizes: Readonly<Record<string, number>>;
@@ -56,6 +68,21 @@ export interface Checkpoint {
   readonly meta: CheckpointMeta;
   /** Every float32 array named in `meta`, concatenated. */
   readonly data: Float32Array;
+}
+
+/**
+ * Config fields added after the checkpoint format was introduced, with the values that
+ * reproduce runs written before each field existed (no env modules, the MLP torso, unscaled
+ * observations).
+ */
+const LATER_CONFIG_FIELDS: Partial<PPOConfig> = { envModules: [], torso: 'mlp', observationScale: 1 };
+
+/** The checkpoint with every config field that it predates filled in from {@link LATER_CONFIG_FIELDS}. */
+export function withLaterConfigFields(checkpoint: Checkpoint): Checkpoint {
+  const config = checkpoint.meta.config as Partial<PPOConfig>;
+  const missing = Object.entries(LATER_CONFIG_FIELDS).filter(([field]) => config[field as keyof PPOConfig] === undefined);
+  if (missing.length === 0) return checkpoint;
+  return { ...checkpoint, meta: { ...checkpoint.meta, config: { ...checkpoint.meta.config, ...Object.fromEntries(missing) } } };
 }
 
 /** Lays named arrays out in one blob; returns the entries and the blob. */

@@ -3,7 +3,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { listEnvs } from '@ppo/envs';
+import { isRegistered, listEnvs } from '@ppo/envs';
 import { CONFIG_SCHEMA, ConfigError, PRESETS, resolveConfig, type PPOConfig, type PresetName } from './config';
 import { importEnvModules } from './env-modules';
 import { exportRun } from './export-run';
@@ -19,7 +19,7 @@ export const USAGE = `Usage:
   ppo export DIR [--out DIR2]
   ppo plot DIR
   ppo list-envs [--env-modules MODULE,...] [--json]
-  ppo --help
+  ppo --help            (also ppo help, and --help or -h after any command)
 
 --env-modules imports modules that register envs before any env is made, in the worker
 threads of --vector-env async too: package specifiers such as @ppo/envs-mujoco/register
@@ -46,6 +46,8 @@ function kebab(name: string): string {
 const FLAG_TO_FIELD: ReadonlyMap<string, keyof PPOConfig> = new Map(
   (Object.keys(CONFIG_SCHEMA) as (keyof PPOConfig)[]).map((k) => [kebab(k), k]),
 );
+
+const COMMANDS: ReadonlySet<string> = new Set(['train', 'eval', 'export', 'plot', 'list-envs']);
 
 /** A bad command line; `main` prints the usage and exits with code 2. */
 export class UsageError extends Error {
@@ -113,12 +115,14 @@ function parseInteger(flag: string, text: string | undefined, min: number): numb
 }
 
 /**
- * Parses `argv` (without the node and script paths). Throws {@link UsageError} on an unknown
- * command or flag, a missing value, or a value of the wrong type.
+ * Parses `argv` (without the node and script paths); `--help` or `-h` anywhere after a command
+ * asks for the usage. Throws {@link UsageError} on an unknown command or flag, a missing
+ * value, or a value of the wrong type.
  */
 export function parseArgs(argv: readonly string[]): ParsedCommand {
   const [command, ...rest] = argv;
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') return { command: 'help' };
+  if (COMMANDS.has(command) && rest.some((arg) => arg === '--help' || arg === '-h')) return { command: 'help' };
   const takeValue = (k: number, flag: string): string => {
     const value = rest[k + 1];
     if (value === undefined || value.startsWith('--')) throw new UsageError(`${flag} needs a value`);
@@ -210,7 +214,9 @@ export function parseArgs(argv: readonly string[]): ParsedCommand {
 
 /** Where {@link main} writes; defaults to the process streams. */
 export interface CliIo {
+  /** Receives results, progress and usage text printed on request. */
   readonly stdout: (text: string) => void;
+  /** Receives errors and the usage text that follows a usage error. */
   readonly stderr: (text: string) => void;
 }
 
@@ -236,10 +242,16 @@ function loadConfigFile(path: string): Partial<PPOConfig> {
 }
 
 /**
- * Runs the command line and resolves to the exit code: 0 ok, 1 error, 2 usage,
- * 130/143 stopped by SIGINT/SIGTERM (after writing a checkpoint).
+ * Runs the command line and resolves to the exit code: 0 ok, 1 error, 2 usage (an unknown
+ * flag, a bad value, a config error, an unknown env id or an --env-modules entry that cannot
+ * be imported; the usage follows the message), 130/143 stopped by SIGINT/SIGTERM (after
+ * writing a checkpoint).
  */
 export async function main(argv: readonly string[], io: CliIo = PROCESS_IO): Promise<number> {
+  const usageFailure = (error: Error): number => {
+    io.stderr(`ppo: ${error.message}\n\n${USAGE}\n`);
+    return 2;
+  };
   let parsed: ParsedCommand;
   let config: PPOConfig | null = null;
   try {
@@ -247,21 +259,30 @@ export async function main(argv: readonly string[], io: CliIo = PROCESS_IO): Pro
     if (parsed.command === 'train' && parsed.resume === null) {
       const fromFile = parsed.configFile === null ? {} : loadConfigFile(parsed.configFile);
       config = resolveConfig({ preset: parsed.preset, overrides: { ...fromFile, ...parsed.overrides } });
+      // The env id can only be checked once the modules that register envs are imported.
+      await importEnvModules(config.envModules);
+      if (!isRegistered(config.env)) {
+        throw new UsageError(
+          `--env expects a registered env id, got '${config.env}'; registered ids: ${listEnvs()
+            .map((s) => s.id)
+            .join(', ')} (--env-modules registers more; ppo list-envs lists them)`,
+        );
+      }
+    } else if (parsed.command === 'list-envs') {
+      await importEnvModules(parsed.envModules);
     }
   } catch (error) {
-    if (error instanceof UsageError || error instanceof ConfigError) {
-      io.stderr(`ppo: ${error.message}\n\n${USAGE}\n`);
-      return 2;
-    }
+    if (error instanceof UsageError || error instanceof ConfigError) return usageFailure(error);
     throw error;
   }
+  // Settings from the command line, as opposed to a run's saved config (resume, eval, export).
+  const fromCommandLine = parsed.command === 'train' && parsed.resume === null;
   try {
     switch (parsed.command) {
       case 'help':
         io.stdout(`${USAGE}\n`);
         return 0;
       case 'list-envs': {
-        await importEnvModules(parsed.envModules);
         const specs = listEnvs();
         if (parsed.json) io.stdout(`${JSON.stringify(specs, null, 2)}\n`);
         else {
@@ -311,6 +332,7 @@ export async function main(argv: readonly string[], io: CliIo = PROCESS_IO): Pro
       }
     }
   } catch (error) {
+    if (fromCommandLine && error instanceof ConfigError) return usageFailure(error);
     io.stderr(`ppo: ${error instanceof Error ? error.message : String(error)}\n`);
     return 1;
   }

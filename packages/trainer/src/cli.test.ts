@@ -6,7 +6,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main, parseArgs, USAGE, UsageError } from './cli-main';
 import { readCheckpoint, RUN_LAYOUT } from './run-files';
-import { captureIo } from './test-cli-io';
+import { builtCli, captureIo } from './test-cli-io';
 import { runTraining } from './runner';
 
 const root = mkdtempSync(join(tmpdir(), 'ppo-cli-'));
@@ -61,6 +61,32 @@ describe('main', () => {
     const c = captureIo();
     await main(['train', '--gamma', '2'], c.io);
     expect(c.err.join('')).toContain('config.gamma: expected a finite number >= 0 and <= 1, got 2');
+  });
+
+  it('prints usage and exits 2 on a config error only the env reveals, leaving no run directory', async () => {
+    const out = join(root, 'cnn-on-cartpole');
+    const c = captureIo();
+    expect(await main(['train', '--env', 'CartPole-v1', '--torso', 'nature-cnn', '--backend', 'cpu', '--out', out, '--quiet'], c.io)).toBe(2);
+    expect(c.err.join('')).toMatch(/'nature-cnn' needs a Box observation space of shape \[height, width, channels\]/);
+    expect(c.err.join('')).toContain(USAGE);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it.each([[['--help']], [['-h']], [['help']], [[]], ...['train', 'eval', 'export', 'plot', 'list-envs'].flatMap((c) => [[[c, '--help']], [[c, '-h']]])])(
+    'prints usage and exits 0 for %j',
+    async (argv) => {
+      const c = captureIo();
+      expect(await main(argv, c.io)).toBe(0);
+      expect(c.out.join('')).toBe(`${USAGE}\n`);
+      expect(c.err.join('')).toBe('');
+    },
+  );
+
+  it('asks for help even after other flags, and not for an unknown command', async () => {
+    const c = captureIo();
+    expect(await main(['train', '--env', 'CartPole-v1', '--seed', '3', '--help'], c.io)).toBe(0);
+    expect(c.out.join('')).toBe(`${USAGE}\n`);
+    expect(() => parseArgs(['fly', '--help'])).toThrow(/unknown command 'fly'/);
   });
 
   it('lists envs', async () => {
@@ -127,9 +153,7 @@ describe('env modules', () => {
 
   /** The built `ppo` in a fresh process (nothing imported yet) in another working directory. */
   function runCli(args: string[], cwd: string) {
-    const cli = join(packageDir, 'dist', 'cli.js');
-    if (!existsSync(cli)) throw new Error(`${cli} is missing: build the package first (pnpm build)`);
-    return spawnSync(process.execPath, [cli, ...args], { cwd, encoding: 'utf8', timeout: 120_000 });
+    return spawnSync(process.execPath, [builtCli(), ...args], { cwd, encoding: 'utf8', timeout: 120_000 });
   }
 
   it('trains on an env registered by a module, stores its URL, and resume and eval import it again from another directory', async () => {
@@ -169,22 +193,27 @@ describe('env modules', () => {
     expect(c.out.join('')).toMatch(/TestSign-v0\s+max steps\s+8/);
   });
 
-  it('names the flag and the entry when a module is missing or throws, and keeps the unknown-env error', async () => {
+  it('prints usage and exits 2 naming the flag and the entry when a module is missing or throws, or the env id is unknown', async () => {
     const throwing = join(root, 'throws.mjs');
     writeFileSync(throwing, "throw new Error('no physics today');\n");
     const cases: [string[], RegExp][] = [
       [['--env-modules', './no-such-envs.mjs'], /config\.envModules: --env-modules entry '\.\/no-such-envs\.mjs' cannot be found: .*no-such-envs\.mjs does not exist/],
       [['--env-modules', 'no-such-package-of-envs/register'], /--env-modules entry 'no-such-package-of-envs\/register' cannot be found: no node_modules\/no-such-package-of-envs in /],
       [['--env-modules', throwing], /--env-modules entry '.*throws\.mjs' failed to import \(file:.*throws\.mjs\): no physics today/],
-      [['--env-modules', modulePath, '--env', 'TestNope-v0'], /no env registered as "TestNope-v0"; registered ids: .*TestSign-v0/],
+      [['--env-modules', modulePath, '--env', 'TestNope-v0'], /--env expects a registered env id, got 'TestNope-v0'; registered ids: .*TestSign-v0/],
+      [['--env', 'CartPol-v1'], /--env expects a registered env id, got 'CartPol-v1'; registered ids: .*CartPole-v1/],
     ];
     for (const [k, [args, message]] of cases.entries()) {
       const out = join(root, `bad-module-${k}`);
       const c = captureIo();
-      expect(await main(['train', ...tiny, ...args, '--out', out], c.io)).toBe(1);
+      expect(await main(['train', ...tiny, ...args, '--out', out], c.io)).toBe(2);
       expect(c.err.join('')).toMatch(message);
-      // A module that fails leaves no run directory behind.
-      if (k < 3) expect(existsSync(out)).toBe(false);
+      expect(c.err.join('')).toContain(USAGE);
+      expect(existsSync(out)).toBe(false);
     }
+    const listed = captureIo();
+    expect(await main(['list-envs', '--env-modules', './no-such-envs.mjs'], listed.io)).toBe(2);
+    expect(listed.err.join('')).toMatch(/--env-modules entry '\.\/no-such-envs\.mjs' cannot be found/);
+    expect(listed.err.join('')).toContain(USAGE);
   });
 });

@@ -27,6 +27,7 @@ describe('config', () => {
     expect(c.numSteps).toBe(128);
     expect((c.numEnvs * c.numSteps) / c.numMinibatches).toBe(32 * 8);
     expect(c).toMatchObject({ learningRate: 2.5e-4, annealLr: true, clipCoef: 0.1, annealClip: true, updateEpochs: 3, vfCoef: 1, entCoef: 0.01, totalSteps: 10_000_000 });
+    expect(c).toMatchObject({ torso: 'nature-cnn', sharedTorso: true, observationScale: 1 / 255 });
   });
 
   it('overrides win over the preset and the defaults are frozen', () => {
@@ -49,6 +50,10 @@ describe('config', () => {
     ['numMinibatches', { numMinibatches: 3 }, /config\.numMinibatches: expected a divisor of the batch size numEnvs\*numSteps = 512, got 3/],
     ['totalSteps', { totalSteps: 100 }, /config\.totalSteps: expected at least one batch/],
     ['maxGradNorm', { maxGradNorm: -1 }, /config\.maxGradNorm: expected a finite number > 0 or null/],
+    ['klBetaInit', { klBetaInit: 0 }, /config\.klBetaInit: expected a finite number > 0, got 0/],
+    ['torso', { torso: 'resnet' }, /config\.torso: expected one of 'mlp', 'nature-cnn', got "resnet"/],
+    ['observationScale', { observationScale: 0 }, /config\.observationScale: expected a finite number > 0, got 0/],
+    ['observationScale', { observationScale: 1 / 255 }, /config\.observationScale: expected 1 with torso 'mlp' \(it scales the nature-cnn input only\), got 0\.0039/],
     ['learnignRate', { learnignRate: 1e-3 }, /config\.learnignRate: unknown field/],
   ];
   it.each(bad)('rejects a bad %s and names it', (field, overrides, message) => {

@@ -68,7 +68,10 @@ export interface PPOConfig {
   clipVloss: boolean;
   /** Detail 10: entropy bonus coefficient (c2). */
   entCoef: number;
-  /** Value loss coefficient (c1). */
+  /**
+   * Value loss coefficient (c1). The value loss is already `0.5 * (V - R)^2` (CleanRL), so the
+   * total loss carries `0.5 * vfCoef` times the squared error.
+   */
   vfCoef: number;
   /** Detail 11: global gradient-norm clip; `null` disables it. */
   maxGradNorm: number | null;
@@ -76,18 +79,33 @@ export interface PPOConfig {
   targetKl: number | null;
   /** PPO-KL: the KL target d_targ for the adaptive beta. */
   klTarget: number;
-  /** PPO-KL: the initial penalty coefficient beta. */
+  /** PPO-KL: the initial penalty coefficient beta (> 0: the adaptive rule only multiplies it). */
   klBetaInit: number;
   /**
    * Detail 2: orthogonal initialisation (gain sqrt(2) hidden, 0.01 policy head, 1 value head,
    * zero biases). `false` uses PyTorch's `nn.Linear` default, U(-1/sqrt(fanIn), 1/sqrt(fanIn)).
    */
   orthogonalInit: boolean;
-  /** Hidden layer sizes of the actor and critic torsos. */
+  /**
+   * The feature extractor: `mlp` (`hiddenSizes`, `activation`) or `nature-cnn`, the Nature-CNN
+   * of @ppo/nets built from the env's Box observation shape [height, width, channels] (channels
+   * last: [84, 84, 4] Atari frames get the Atari network, small ones like [10, 10, C] MinAtar
+   * its one-conv variant).
+   */
+  torso: 'mlp' | 'nature-cnn';
+  /**
+   * Multiplies observations before the `nature-cnn` torso: 1/255 for 0-255 Atari frames, 1 for
+   * MinAtar's 0/1 channels. Must be 1 with the `mlp` torso (normalize observations instead).
+   */
+  observationScale: number;
+  /** Hidden layer sizes of the actor and critic MLP torsos (ignored by `nature-cnn`). */
   hiddenSizes: number[];
-  /** Hidden activation. */
+  /** Hidden activation of the MLP torsos (the Nature-CNN is ReLU throughout). */
   activation: 'tanh' | 'relu';
-  /** Detail 13: `false` gives separate actor and critic networks; `true` shares the torso. */
+  /**
+   * Detail 13: `false` gives separate actor and critic networks; `true` shares the torso (the
+   * paper's and CleanRL's Atari setup).
+   */
   sharedTorso: boolean;
   /** Continuous detail: initial value of the state-independent log-std. */
   logStdInit: number;
@@ -147,6 +165,8 @@ export const DEFAULT_CONFIG: Readonly<PPOConfig> = Object.freeze({
   klTarget: 0.01,
   klBetaInit: 1,
   orthogonalInit: true,
+  torso: 'mlp',
+  observationScale: 1,
   hiddenSizes: [64, 64],
   activation: 'tanh',
   sharedTorso: false,
@@ -171,7 +191,13 @@ export const DEFAULT_CONFIG: Readonly<PPOConfig> = Object.freeze({
  *   entropy) with CleanRL's continuous wrappers (clip action, normalize + clip observations,
  *   scale + clip rewards) and its annealing and gradient clipping.
  * - `atari`: the paper's Table 5 (8 actors x 128, lr 2.5e-4 and clip 0.1 both annealed, 3
- *   epochs of minibatch 32 x 8 = 4 minibatches, c1 1, c2 0.01, 10M steps).
+ *   epochs of minibatch 32 x 8 = 4 minibatches, c1 1, c2 0.01, 10M steps) on the Nature-CNN
+ *   with one shared torso and frames scaled by 1/255, as in the paper and CleanRL's
+ *   `ppo_atari.py`. The env must give [84, 84, 4] uint8-valued frames (or set
+ *   `observationScale: 1` for MinAtar's [10, 10, C]). `vfCoef: 1` multiplies a value loss
+ *   that already holds the 0.5 factor, so the squared error's weight is 0.5, CleanRL's
+ *   `vf_coef 0.5` on `0.5 * (V - R)^2` giving 0.25; the paper's c1 = 1 is on the plain
+ *   squared error.
  */
 export const PRESETS: Readonly<Record<PresetName, Readonly<Partial<PPOConfig>>>> = Object.freeze({
   classic: Object.freeze({}),
@@ -201,6 +227,9 @@ export const PRESETS: Readonly<Record<PresetName, Readonly<Partial<PPOConfig>>>>
     annealClip: true,
     vfCoef: 1,
     entCoef: 0.01,
+    torso: 'nature-cnn',
+    observationScale: 1 / 255,
+    sharedTorso: true,
   }),
 });
 
@@ -256,8 +285,10 @@ export const CONFIG_SCHEMA: Readonly<Record<keyof PPOConfig, Kind>> = {
   maxGradNorm: { kind: 'number', min: 0, minExclusive: true, nullable: true },
   targetKl: { kind: 'number', min: 0, minExclusive: true, nullable: true },
   klTarget: { kind: 'number', min: 0, minExclusive: true },
-  klBetaInit: { kind: 'number', min: 0 },
+  klBetaInit: { kind: 'number', min: 0, minExclusive: true },
   orthogonalInit: { kind: 'bool' },
+  torso: { kind: 'enum', values: ['mlp', 'nature-cnn'] },
+  observationScale: { kind: 'number', min: 0, minExclusive: true },
   hiddenSizes: { kind: 'intList' },
   activation: { kind: 'enum', values: ['tanh', 'relu'] },
   sharedTorso: { kind: 'bool' },
@@ -352,6 +383,9 @@ export function validateConfig(config: Readonly<Record<string, unknown>>): PPOCo
   }
   if (c.numWorkers > c.numEnvs) {
     throw new ConfigError('numWorkers', `expected at most numEnvs = ${c.numEnvs} worker threads, got ${c.numWorkers}`);
+  }
+  if (c.torso === 'mlp' && c.observationScale !== 1) {
+    throw new ConfigError('observationScale', `expected 1 with torso 'mlp' (it scales the nature-cnn input only), got ${c.observationScale}`);
   }
   if (c.totalSteps < batch) {
     throw new ConfigError('totalSteps', `expected at least one batch (numEnvs*numSteps = ${batch}), got ${c.totalSteps}`);

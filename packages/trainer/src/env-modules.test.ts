@@ -3,9 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Checkpoint } from './checkpoint';
-import { ConfigError, resolveConfig } from './config';
-import { importEnvModules, withEnvModules } from './env-modules';
+import { ConfigError } from './config';
+import { importEnvModules } from './env-modules';
 
 const project = mkdtempSync(join(tmpdir(), 'ppo-env-modules-'));
 afterAll(() => rmSync(project, { recursive: true, force: true }));
@@ -39,16 +38,5 @@ describe('importEnvModules', () => {
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).field).toBe('envModules');
     expect((error as ConfigError).message).toMatch(message);
-  });
-});
-
-describe('withEnvModules', () => {
-  it('gives checkpoints written before the field existed an empty list and leaves others alone', () => {
-    const { envModules: _envModules, ...old } = resolveConfig();
-    const checkpoint = { meta: { config: old }, data: new Float32Array(0) } as unknown as Checkpoint;
-    expect(withEnvModules(checkpoint).meta.config.envModules).toEqual([]);
-    expect(checkpoint.meta.config.envModules).toBeUndefined();
-    const current = { meta: { config: resolveConfig({ overrides: { envModules: ['file:///envs.mjs'] } }) }, data: new Float32Array(0) } as unknown as Checkpoint;
-    expect(withEnvModules(current)).toBe(current);
   });
 });

@@ -3,7 +3,6 @@
  * any env is made.
  */
 import { ModuleResolutionError, resolveModuleUrl } from '@ppo/envs/node';
-import type { Checkpoint } from './checkpoint';
 import { ConfigError } from './config';
 
 /** An entry as an absolute URL, with resolution errors as the config field's errors. */
@@ -33,10 +32,4 @@ export async function importEnvModules(specs: readonly string[], cwd: string = p
     }
   }
   return urls;
-}
-
-/** The checkpoint with `envModules: []` in its config when it was written before the field existed. */
-export function withEnvModules(checkpoint: Checkpoint): Checkpoint {
-  if ((checkpoint.meta.config as Partial<typeof checkpoint.meta.config>).envModules !== undefined) return checkpoint;
-  return { ...checkpoint, meta: { ...checkpoint.meta, config: { ...checkpoint.meta.config, envModules: [] } } };
 }

@@ -1,7 +1,7 @@
 /**
  * Builds the wrapped vector env the trainer runs on, in CleanRL's wrapper order:
  * RecordEpisodeStatistics (raw returns) -> ClipAction -> NormalizeObservation -> ClipObservation
- * -> NormalizeReward -> ClipReward.
+ * -> NormalizeReward -> ClipReward. Training envs check the raw values first (FiniteCheck).
  */
 import {
   make,
@@ -12,10 +12,15 @@ import {
   VectorNormalizeObservation,
   VectorNormalizeReward,
   VectorRecordEpisodeStatistics,
+  VectorWrapper,
   type Env,
   type VectorEnv,
+  type VectorResetOptions,
+  type VectorResetResult,
+  type VectorStepResult,
 } from '@ppo/envs';
 import type { PPOConfig } from './config';
+import { firstNonFinite, NonFiniteError } from './non-finite';
 
 /** The wrapped env and handles on its stateful wrappers. */
 export interface WrappedVectorEnv {
@@ -27,6 +32,41 @@ export interface WrappedVectorEnv {
   readonly rewardNormalizer: VectorNormalizeReward | null;
 }
 
+/**
+ * Throws a {@link NonFiniteError} on the first NaN or infinite observation, reward or final
+ * observation as it leaves the raw vector env, before a normalizer can absorb it or a clip can
+ * turn an infinity into a bound. Counts global steps itself (`numEnvs` per step, replayed steps
+ * included), so the error names the same step as the trainer's counter.
+ */
+class FiniteCheck extends VectorWrapper {
+  private globalStep = 0;
+
+  override reset(options?: VectorResetOptions): VectorResetResult {
+    const result = super.reset(options);
+    this.checkRows(result.observations, 'observation');
+    return result;
+  }
+
+  override step(actions: Float32Array | Int32Array): VectorStepResult {
+    const result = super.step(actions);
+    this.globalStep += this.numEnvs;
+    const badReward = firstNonFinite(result.rewards, 1);
+    if (badReward !== null) throw new NonFiniteError('reward', badReward.row, this.globalStep, `reward is ${badReward.value}`);
+    this.checkRows(result.observations, 'observation');
+    this.checkRows(result.finalObservations, 'final observation', (i) => result.terminated[i] === 1 || result.truncated[i] === 1);
+    return result;
+  }
+
+  private checkRows(values: Float32Array, quantity: string, include: (i: number) => boolean = () => true): void {
+    const size = this.observationSize;
+    for (let i = 0; i < this.numEnvs; i++) {
+      if (!include(i)) continue;
+      const bad = firstNonFinite(values.subarray(i * size, (i + 1) * size), size);
+      if (bad !== null) throw new NonFiniteError(quantity, i, this.globalStep, `element ${bad.column} is ${bad.value}`);
+    }
+  }
+}
+
 /** Makes one env of the configured id (the default env factory). */
 export function makeConfiguredEnv(config: Pick<PPOConfig, 'env' | 'envOptions'>): Env<unknown, unknown> {
   return make<unknown, unknown>(config.env, config.envOptions);
@@ -34,10 +74,11 @@ export function makeConfiguredEnv(config: Pick<PPOConfig, 'env' | 'envOptions'>)
 
 /**
  * Wraps a raw vector env as the config asks. `training: false` (evaluation) leaves rewards
- * raw and freezes observation normalization.
+ * raw and freezes observation normalization. `training: true` also throws a `NonFiniteError`
+ * (env index, global step, quantity) on a NaN or infinite raw observation or reward.
  */
 export function wrapVectorEnv(base: VectorEnv, config: PPOConfig, options: { training: boolean }): WrappedVectorEnv {
-  let env: VectorEnv = new VectorRecordEpisodeStatistics(base);
+  let env: VectorEnv = new VectorRecordEpisodeStatistics(options.training ? new FiniteCheck(base) : base);
   if (config.clipAction && base.singleActionSpace.toJSON().type === 'box') env = new VectorClipAction(env);
   let observationNormalizer: VectorNormalizeObservation | null = null;
   if (config.normalizeObservation) {

@@ -3,10 +3,10 @@
  * needs to rebuild it.
  */
 import { join, relative } from 'node:path';
-import { selectBackend } from '@ppo/nets';
-import { saveWeights } from '@ppo/nets/node';
+import { saveWeights, selectBackend } from '@ppo/nets/node';
 import type { RunningMeanStdState } from '@ppo/gae';
-import { importEnvModules, withEnvModules } from './env-modules';
+import { withLaterConfigFields } from './checkpoint';
+import { importEnvModules } from './env-modules';
 import { POLICY_FILE, type ExportedPolicy } from './policy-export';
 import { PPO } from './ppo';
 import { bestAvailableCheckpointDir, readCheckpoint, writeFileAtomic } from './run-files';
@@ -38,7 +38,7 @@ export interface ExportResult {
 export async function exportRun(runDir: string, options: { out?: string } = {}): Promise<ExportResult> {
   const out = options.out ?? join(runDir, 'export');
   const checkpointDir = bestAvailableCheckpointDir(runDir);
-  const checkpoint = withEnvModules(readCheckpoint(checkpointDir));
+  const checkpoint = withLaterConfigFields(readCheckpoint(checkpointDir));
   const { config, counters, normalization } = checkpoint.meta;
   await importEnvModules(config.envModules);
   await selectBackend(config.backend);
@@ -53,6 +53,7 @@ export async function exportRun(runDir: string, options: { out?: string } = {}):
       actorCritic: {
         observationSize: network.observationSize,
         actionSpace: network.actionSpace,
+        ...ppo.torsoOptions,
         hiddenSizes: config.hiddenSizes,
         activation: config.activation,
         shared: network.shared,

@@ -21,8 +21,10 @@ export {
   NonFiniteError,
   RECENT_RETURN_WINDOW,
   type CheckpointSink,
+  type EvaluateOptions,
   type EvaluationResult,
   type PPOOptions,
+  type TorsoOptions,
   type TrainOptions,
 } from './ppo';
 export { Adam, type AdamOptions, type AdamState } from './adam';

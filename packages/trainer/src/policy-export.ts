@@ -33,6 +33,12 @@ export interface ExportedPolicy {
     readonly observationSize: number;
     /** The env's action space (bounds, sizes) as the network saw it. */
     readonly actionSpace: ActionSpaceSpec;
+    /** The feature extractor; `hiddenSizes` and `activation` shape the `mlp` one. */
+    readonly torso: PPOConfig['torso'];
+    /** With `nature-cnn`: the image shape [height, width, channels] of the flat observations. */
+    readonly observationShape?: readonly [number, number, number];
+    /** With `nature-cnn`: the factor observations are multiplied by first (`observationScale`). */
+    readonly inputScale?: number;
     readonly hiddenSizes: number[];
     readonly activation: PPOConfig['activation'];
     readonly shared: boolean;

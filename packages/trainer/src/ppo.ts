@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { RolloutBuffer, Rng } from '@ppo/buffers';
 import { gae } from '@ppo/gae';
-import { ActorCritic, type ActionSpaceSpec } from '@ppo/nets';
+import { ActorCritic, type ActionSpaceSpec, type ActorCriticOptions } from '@ppo/nets';
 import {
   AdaptiveKlController,
   clippedSurrogate,
@@ -18,30 +18,15 @@ import type { Env, VectorEnv } from '@ppo/envs';
 import { Adam } from './adam';
 import { runHook, type Callback, type CallbackContext } from './callbacks';
 import { CHECKPOINT_VERSION, packArrays, unpackArrays, type Checkpoint } from './checkpoint';
-import { resolveConfig, validateConfig, type PPOConfig, type PresetName } from './config';
+import { ConfigError, resolveConfig, validateConfig, type PPOConfig, type PresetName } from './config';
 import { makeConfiguredEnv, makeSyncVectorEnv, wrapVectorEnv, type WrappedVectorEnv } from './environment';
 import type { Logger } from './loggers';
+import { NonFiniteError } from './non-finite';
+
+export { NonFiniteError } from './non-finite';
 
 /** Episodes averaged by the `charts/mean_recent_return` metric. */
 export const RECENT_RETURN_WINDOW = 20;
-
-/** Thrown when an observation, a reward or a loss is NaN or infinite. */
-export class NonFiniteError extends Error {
-  /** `observation`, `reward`, `final observation` or a loss term's name. */
-  readonly quantity: string;
-  /** Env index, or null for a loss. */
-  readonly envIndex: number | null;
-  /** Global env step at which it was seen. */
-  readonly globalStep: number;
-  constructor(quantity: string, envIndex: number | null, globalStep: number, detail: string) {
-    const where = envIndex === null ? '' : ` in env ${envIndex}`;
-    super(`non-finite ${quantity}${where} at step ${globalStep}: ${detail}`);
-    this.name = 'NonFiniteError';
-    this.quantity = quantity;
-    this.envIndex = envIndex;
-    this.globalStep = globalStep;
-  }
-}
 
 /** Where the trainer sends checkpoints and the action log (files in `@ppo/trainer/node`). */
 export interface CheckpointSink {
@@ -68,22 +53,52 @@ export interface PPOOptions {
 
 /** Options of {@link PPO.train}. */
 export interface TrainOptions {
+  /** Hooks called in order at fixed points of the loop; any may stop training. */
   readonly callbacks?: readonly Callback[];
+  /**
+   * Receive episode metrics (`charts/episodic_return`, `charts/episodic_length`) at every
+   * finished episode and the update's metrics after every update, keyed by the global step.
+   */
   readonly loggers?: readonly Logger[];
   /** Receives checkpoints every `config.checkpointEvery` updates, at the start and at the end. */
   readonly checkpoints?: CheckpointSink;
 }
 
-/** Summary of an evaluation. */
+/** Summary of an evaluation; returns are raw (unscaled) undiscounted sums of rewards. */
 export interface EvaluationResult {
+  /** Episodes run. */
   readonly episodes: number;
+  /** Mean return over the episodes. */
   readonly mean: number;
+  /** Population standard deviation of the returns. */
   readonly std: number;
+  /** Lowest return. */
   readonly min: number;
+  /** Highest return. */
   readonly max: number;
+  /** Return of each episode, in the order they finished. */
   readonly returns: number[];
+  /** Length in steps of each episode, in the same order. */
   readonly lengths: number[];
+  /** How many of the episodes were cut at `maxSteps` rather than ended by the env. */
+  readonly cutAtMaxSteps: number;
 }
+
+/** Options of {@link PPO.evaluate}. */
+export interface EvaluateOptions {
+  /** Episodes to run. Default `config.evalEpisodes`. */
+  readonly episodes?: number;
+  /** Seed of the evaluation env's reset, an integer in [0, 2^32). Default derived from `config.seed`. */
+  readonly seed?: number;
+  /**
+   * Cuts an episode after this many steps and counts it with its return so far, so an env that
+   * never ends cannot hang the evaluation. Default 100,000.
+   */
+  readonly maxSteps?: number;
+}
+
+/** Default of {@link EvaluateOptions.maxSteps}. */
+const EVAL_MAX_STEPS = 100_000;
 
 interface EpisodeInfo {
   r: number;
@@ -114,23 +129,31 @@ function episodeOf(info: Record<string, unknown> | undefined): EpisodeInfo | nul
   return (final?.episode as EpisodeInfo | undefined) ?? null;
 }
 
-function firstNonFinite(values: ArrayLike<number>, rowSize: number): { row: number; column: number; value: number } | null {
-  for (let k = 0; k < values.length; k++) {
-    const x = values[k];
-    if (x - x !== 0) return { row: Math.floor(k / rowSize), column: k % rowSize, value: x };
+/** The options of `new ActorCritic(...)` that choose and shape its torso. */
+export type TorsoOptions = Pick<ActorCriticOptions, 'torso' | 'observationShape' | 'inputScale'> & { readonly torso: PPOConfig['torso'] };
+
+/** The torso options the config asks for, checked against the env's observation space. */
+function torsoOptionsOf(config: PPOConfig, env: VectorEnv): TorsoOptions {
+  if (config.torso === 'mlp') return { torso: 'mlp' };
+  const spec = env.singleObservationSpace.toJSON() as { type: string; shape?: readonly number[] };
+  if (spec.type !== 'box' || spec.shape?.length !== 3) {
+    const what = spec.type === 'box' ? `shape [${(spec.shape ?? []).join(', ')}]` : `a ${spec.type} space`;
+    throw new ConfigError('torso', `'nature-cnn' needs a Box observation space of shape [height, width, channels], the env has ${what}`);
   }
-  return null;
+  const [height, width, channels] = spec.shape;
+  return { torso: 'nature-cnn', observationShape: [height, width, channels], inputScale: config.observationScale };
 }
 
 /**
- * PyTorch's `nn.Linear` default initialisation, U(-1/sqrt(fanIn), 1/sqrt(fanIn)) for kernels
- * [fanIn, out] and their biases; the state-independent log-std (1-D, not a bias of a kernel) keeps its value.
+ * PyTorch's `nn.Linear` / `nn.Conv2d` default initialisation, U(-1/sqrt(fanIn), 1/sqrt(fanIn))
+ * for kernels [fanIn, out] or filters [k, k, cIn, out] (fanIn = k * k * cIn) and the biases
+ * that follow them; the state-independent log-std (1-D, not a bias of a kernel) keeps its value.
  */
 function reinitializeUniform(variables: readonly tf.Variable[], rng: Rng): void {
   let fanIn = 1;
   tf.tidy(() => {
     for (const v of variables) {
-      if (v.shape.length === 2) fanIn = v.shape[0];
+      if (v.shape.length >= 2) fanIn = v.shape.slice(0, -1).reduce((a, b) => a * b, 1);
       else if (/log_std/.test(v.name)) continue;
       const bound = 1 / Math.sqrt(fanIn);
       const values = rng.fillUniform(new Float32Array(v.size), -bound, bound);
@@ -196,6 +219,9 @@ function policyLoss(config: PPOConfig, x: LossInputs): PpoLossResult {
   return { loss, terms };
 }
 
+/** Metric of PPO-KL's k3 estimate of KL(pi_old || pi_new) after an update, over the batch; beta adapts to it. */
+const KL_AFTER_UPDATE = 'losses/approx_kl_after_update';
+
 const LOSS_TERMS = [
   'losses/policy_loss',
   'losses/value_loss',
@@ -211,7 +237,7 @@ const LOSS_TERMS = [
  * annealing, GAE bootstrapping truncated episodes from their final observation, shuffled
  * minibatches, per-minibatch advantage normalization, the clipped objective (or the adaptive KL
  * penalty), value clipping, the entropy bonus, global gradient clipping, debug metrics and
- * separate or shared torsos; for continuous control a state-independent log-std Gaussian,
+ * separate or shared MLP or Nature-CNN torsos; for continuous control a state-independent log-std Gaussian,
  * action clipping for the env (the unclipped action is stored), observation normalization and
  * clipping, reward scaling and clipping.
  *
@@ -232,6 +258,8 @@ export class PPO {
   readonly config: PPOConfig;
   /** The actor-critic being trained. */
   readonly actorCritic: ActorCritic;
+  /** The torso options {@link PPO.actorCritic} was built with (an export rebuilds it from them). */
+  readonly torsoOptions: TorsoOptions;
   /** Env steps taken, summed over envs. */
   globalStep = 0;
   /** Updates completed. */
@@ -265,9 +293,11 @@ export class PPO {
     this.minibatchRng = master.fork();
     this.evalRng = master.fork();
     const netSeed = master.nextUint32();
+    this.torsoOptions = torsoOptionsOf(config, env);
     this.actorCritic = new ActorCritic({
       observationSize: env.observationSize,
       actionSpace: actionSpecOf(env),
+      ...this.torsoOptions,
       hiddenSizes: config.hiddenSizes,
       activation: config.activation,
       shared: config.sharedTorso,
@@ -291,12 +321,15 @@ export class PPO {
     this.observations = new Float32Array(config.numEnvs * env.observationSize);
     const reset = env.reset({ seed: config.seed });
     this.observations.set(reset.observations);
-    this.checkObservations(this.observations, 'observation');
   }
 
   /**
    * Validates the config, builds the envs and the networks. Nothing runs on a bad config: the
    * error names the field.
+   *
+   * Runs on whatever tfjs backend is active: `config.backend` is only read by `runTraining`
+   * and the `ppo` command line (`@ppo/trainer/node`), which call `selectBackend` first. Call
+   * `selectBackend` from @ppo/nets yourself before `create` to choose one.
    */
   static async create(options: PPOOptions = {}): Promise<PPO> {
     const config = resolveConfig({ preset: options.preset, overrides: options.config });
@@ -448,16 +481,6 @@ export class PPO {
     this.stopRequested = true;
   }
 
-  /** Throws on the first non-finite value in the rows of `values` (only rows flagged in `rows`, when given). */
-  private checkObservations(values: Float32Array, quantity: string, rows?: Uint8Array): void {
-    const size = this.wrapped.env.observationSize;
-    for (let i = 0; i < this.config.numEnvs; i++) {
-      if (rows !== undefined && rows[i] !== 1) continue;
-      const bad = firstNonFinite(values.subarray(i * size, (i + 1) * size), size);
-      if (bad !== null) throw new NonFiniteError(quantity, i, this.globalStep, `element ${bad.column} is ${bad.value}`);
-    }
-  }
-
   private context(): CallbackContext {
     return {
       globalStep: this.globalStep,
@@ -479,16 +502,13 @@ export class PPO {
     for (let t = 0; t < config.numSteps; t++) {
       const { actions, logProbs, values } = actorCritic.act(this.observations, n, this.actionRng);
       const result = env.step(actions);
+      // The raw observations and rewards were checked for NaN and infinities by wrapVectorEnv.
       this.globalStep += n;
-      const badReward = firstNonFinite(result.rewards, 1);
-      if (badReward !== null) throw new NonFiniteError('reward', badReward.row, this.globalStep, `reward is ${badReward.value}`);
-      this.checkObservations(result.observations, 'observation');
       let anyTruncated = false;
       for (let i = 0; i < n; i++) {
         doneMask[i] = result.terminated[i] | result.truncated[i];
         if (result.truncated[i] === 1 && result.terminated[i] === 0) anyTruncated = true;
       }
-      this.checkObservations(result.finalObservations, 'final observation', doneMask);
       buffer.add({
         observations: this.observations,
         actions,
@@ -550,14 +570,12 @@ export class PPO {
 
   /** Runs the epochs of minibatch updates on the current buffer; returns the update's metrics. */
   private optimise(progress: number): Record<string, number> {
-    const { config, buffer, actorCritic } = this;
+    const { config, buffer } = this;
     const lrNow = config.annealLr ? progress * config.learningRate : config.learningRate;
     const clipNow = config.annealClip ? progress * config.clipCoef : config.clipCoef;
-    const size = this.wrapped.env.observationSize;
-    const actionSize = this.wrapped.env.actionSize;
     const terms: Record<string, number> = {};
     const clipfracs: number[] = [];
-    const kls: number[] = [];
+    const gradNorms: number[] = [];
     let epochsRun = 0;
     let minibatchesRun = 0;
     let earlyStop = false;
@@ -566,14 +584,9 @@ export class PPO {
       for (const mb of buffer.minibatches({ numMinibatches: config.numMinibatches, rng: this.minibatchRng })) {
         let packed: tf.Tensor1D | null = null;
         const beta = this.klController === null ? 0 : this.klController.beta;
-        this.optimizer.minimize(
+        const gradNorm = this.optimizer.minimize(
           () => {
-            const obs = tf.tensor2d(mb.observations.subarray(0, mb.size * size), [mb.size, size]);
-            const acts =
-              actorCritic.actionType === 'int32'
-                ? tf.tensor(mb.actions.subarray(0, mb.size * actionSize), actionSize === 1 ? [mb.size] : [mb.size, actionSize], 'int32')
-                : tf.tensor2d(mb.actions.subarray(0, mb.size * actionSize) as Float32Array, [mb.size, actionSize]);
-            const out = actorCritic.evaluate(obs, acts);
+            const out = this.evaluateActions(mb.observations, mb.actions, mb.size);
             const result = policyLoss(config, {
               logProbs: out.logProbs,
               oldLogProbs: tf.tensor1d(mb.logProbs.subarray(0, mb.size)),
@@ -601,12 +614,11 @@ export class PPO {
           terms[name] = x;
         });
         clipfracs.push(values[5]);
-        kls.push(values[4]);
+        gradNorms.push(gradNorm);
         minibatchesRun += 1;
       }
       if (config.targetKl !== null && terms['losses/approx_kl'] > config.targetKl) earlyStop = true;
     }
-    if (this.klController !== null) this.klController.update(mean(kls));
     const metrics: Record<string, number> = {
       'charts/learning_rate': lrNow,
       ...terms,
@@ -614,9 +626,40 @@ export class PPO {
       'losses/explained_variance': explainedVariance(buffer.values, buffer.returns),
       'charts/clip_range': clipNow,
       'charts/epochs': epochsRun,
+      'charts/grad_norm': mean(gradNorms),
     };
-    if (this.klController !== null) metrics['charts/kl_beta'] = this.klController.beta;
+    if (this.klController !== null) {
+      // The paper adapts beta to the KL between the rollout's policy and the updated one, over
+      // the whole batch; the per-minibatch approx_kl is measured before each step instead.
+      const kl = this.klAfterUpdate();
+      if (!Number.isFinite(kl)) throw new NonFiniteError(KL_AFTER_UPDATE, null, this.globalStep, `update ${this.update + 1} gave ${kl}`);
+      metrics[KL_AFTER_UPDATE] = kl;
+      metrics['charts/kl_beta'] = this.klController.update(kl);
+    }
     return metrics;
+  }
+
+  /** Log-probs, entropies and values of the first `count` rows of flat observation and action arrays (tensors). */
+  private evaluateActions(observations: Float32Array, actions: Float32Array | Int32Array, count: number) {
+    const size = this.wrapped.env.observationSize;
+    const actionSize = this.wrapped.env.actionSize;
+    const obs = tf.tensor2d(observations.subarray(0, count * size), [count, size]);
+    const acts =
+      this.actorCritic.actionType === 'int32'
+        ? tf.tensor(actions.subarray(0, count * actionSize), actionSize === 1 ? [count] : [count, actionSize], 'int32')
+        : tf.tensor2d(actions.subarray(0, count * actionSize) as Float32Array, [count, actionSize]);
+    return this.actorCritic.evaluate(obs, acts);
+  }
+
+  /** k3 estimate of KL(pi_old || pi_new) over the whole rollout, pi_old being the policy that collected it. */
+  private klAfterUpdate(): number {
+    const { buffer } = this;
+    const count = this.config.numEnvs * this.config.numSteps;
+    return tf.tidy(() => {
+      const { logProbs } = this.evaluateActions(buffer.observations, buffer.actions, count);
+      const logRatio = tf.sub(logProbs, tf.tensor1d(buffer.logProbs.subarray(0, count)));
+      return tf.mean(tf.sub(tf.expm1(logRatio), logRatio)).dataSync()[0];
+    });
   }
 
   /**
@@ -673,13 +716,19 @@ export class PPO {
 
   /**
    * Runs the deterministic policy (the distribution's mode) for `episodes` episodes on a fresh
-   * env with frozen observation normalization copied from training and raw rewards.
+   * env with frozen observation normalization copied from training and raw rewards. An episode
+   * still running after `maxSteps` steps is cut there (see {@link EvaluationResult.cutAtMaxSteps}).
    */
-  async evaluate(options: { episodes?: number; seed?: number } = {}): Promise<EvaluationResult> {
+  async evaluate(options: EvaluateOptions = {}): Promise<EvaluationResult> {
     this.assertLive();
     const episodes = options.episodes ?? this.config.evalEpisodes;
     if (!Number.isInteger(episodes) || episodes < 1) throw new RangeError(`episodes must be a positive integer, got ${String(episodes)}`);
+    const maxSteps = options.maxSteps ?? EVAL_MAX_STEPS;
+    if (!Number.isInteger(maxSteps) || maxSteps < 1) throw new RangeError(`maxSteps must be a positive integer, got ${String(maxSteps)}`);
     const seed = options.seed ?? (this.config.seed + 1_000_003) % 4294967296;
+    if (!Number.isInteger(seed) || seed < 0 || seed > 4294967295) {
+      throw new RangeError(`seed must be an integer in [0, 4294967295], got ${String(seed)}`);
+    }
     const wrapped = wrapVectorEnv(makeSyncVectorEnv(1, this.makeEnv), this.config, { training: false });
     const source = this.wrapped.observationNormalizer;
     if (wrapped.observationNormalizer !== null && source !== null) {
@@ -688,26 +737,37 @@ export class PPO {
     }
     const returns: number[] = [];
     const lengths: number[] = [];
+    let cut = 0;
     try {
       let obs = Float32Array.from(wrapped.env.reset({ seed }).observations);
+      let episodeReturn = 0;
+      let length = 0;
       while (returns.length < episodes) {
         const { actions } = this.actorCritic.act(obs, 1, this.evalRng, { deterministic: true });
         const result = wrapped.env.step(actions);
-        obs = Float32Array.from(result.observations);
-        if (result.terminated[0] === 1 || result.truncated[0] === 1) {
-          const episode = episodeOf(result.infos[0]);
-          if (episode !== null) {
-            returns.push(episode.r);
-            lengths.push(episode.l);
+        episodeReturn += result.rewards[0];
+        length += 1;
+        const ended = result.terminated[0] === 1 || result.truncated[0] === 1;
+        if (ended || length >= maxSteps) {
+          returns.push(episodeReturn);
+          lengths.push(length);
+          episodeReturn = 0;
+          length = 0;
+          if (!ended) {
+            cut += 1;
+            // Continues the env's own generator: only the first reset takes the seed.
+            obs = Float32Array.from(wrapped.env.reset().observations);
+            continue;
           }
         }
+        obs = Float32Array.from(result.observations);
       }
     } finally {
       await wrapped.env.close();
     }
     const m = mean(returns);
     const std = Math.sqrt(mean(returns.map((r) => (r - m) ** 2)));
-    return { episodes, mean: m, std, min: Math.min(...returns), max: Math.max(...returns), returns, lengths };
+    return { episodes, mean: m, std, min: Math.min(...returns), max: Math.max(...returns), returns, lengths, cutAtMaxSteps: cut };
   }
 
   private assertLive(): void {

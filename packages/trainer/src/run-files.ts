@@ -172,9 +172,13 @@ export class RunCheckpointSink implements CheckpointSink {
   }
 
   save(checkpoint: Checkpoint, options: { final: boolean }): string {
+    // The checkpoint names a length of the action log and of the logs; they reach the disk
+    // first, so a crash never leaves a checkpoint pointing past the end of one of them.
+    fsyncIfExists(join(this.runDir, RUN_LAYOUT.actions));
     const logSizes: Record<string, number> = {};
     for (const file of [RUN_LAYOUT.metrics, RUN_LAYOUT.progress]) {
       const path = join(this.runDir, file);
+      fsyncIfExists(path);
       logSizes[file] = existsSync(path) ? statSync(path).size : 0;
     }
     const withSizes: Checkpoint = { meta: { ...checkpoint.meta, logSizes }, data: checkpoint.data };
@@ -196,6 +200,43 @@ export class RunCheckpointSink implements CheckpointSink {
       .filter((n) => /^update-\d+$/.test(n))
       .sort();
     for (const n of names.slice(0, Math.max(0, names.length - this.keep))) rmSync(join(folder, n), { recursive: true, force: true });
+  }
+}
+
+function fsyncIfExists(path: string): void {
+  if (!existsSync(path)) return;
+  // Opened for writing: some platforms refuse to flush a read-only handle.
+  const fd = openSync(path, 'r+');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** `update-000004.tmp-123` or `latest.json.old-123`: the target name and the kind of leftover. */
+const CHECKPOINT_WRITE_LEFTOVER = /^(.+)\.(tmp|old)-\d+$/;
+
+/**
+ * Cleans up after a process killed in the middle of {@link writeCheckpoint} or
+ * {@link writeFileAtomic} in the run's checkpoints/ folder: `*.tmp-PID` and `*.old-PID`
+ * entries are removed, except that a complete checkpoint folder whose target is missing (the
+ * kill fell between the two renames that replace a checkpoint) is renamed into place.
+ * Nothing else is touched, nor anything outside checkpoints/.
+ */
+export function removeStaleCheckpointWrites(runDir: string): void {
+  const folder = join(runDir, RUN_LAYOUT.checkpoints);
+  if (!existsSync(folder)) return;
+  // tmp before old: of two complete copies of one checkpoint, the newer one wins.
+  const leftovers = readdirSync(folder)
+    .map((name) => ({ name, match: CHECKPOINT_WRITE_LEFTOVER.exec(name) }))
+    .filter((entry): entry is { name: string; match: RegExpExecArray } => entry.match !== null)
+    .sort((a, b) => (a.match[2] === b.match[2] ? 0 : a.match[2] === 'tmp' ? -1 : 1));
+  for (const { name, match } of leftovers) {
+    const path = join(folder, name);
+    const target = join(folder, match[1]);
+    if (!existsSync(target) && existsSync(join(path, META_FILE))) renameSync(path, target);
+    else rmSync(path, { recursive: true, force: true });
   }
 }
 

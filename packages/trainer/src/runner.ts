@@ -4,10 +4,12 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { selectBackend, type BackendName } from '@ppo/nets';
+import type { BackendName } from '@ppo/nets';
+import { selectBackend } from '@ppo/nets/node';
 import type { Callback } from './callbacks';
 import { resolveConfig, type PPOConfig, type PresetName } from './config';
-import { importEnvModules, withEnvModules } from './env-modules';
+import { withLaterConfigFields } from './checkpoint';
+import { importEnvModules } from './env-modules';
 import { EvaluationCallback } from './evaluation';
 import { ConsoleLogger, type Logger } from './loggers';
 import { learningCurveSvg, returnSeries } from './plot';
@@ -19,6 +21,7 @@ import {
   latestCheckpointDir,
   readCheckpoint,
   readMetrics,
+  removeStaleCheckpointWrites,
   RUN_LAYOUT,
   RunCheckpointSink,
   truncateFile,
@@ -103,9 +106,11 @@ export async function runTraining(options: RunTrainingOptions): Promise<RunResul
   let ppo: PPO;
   let backend: BackendName;
   if (options.resume === true) {
+    // A process killed while writing a checkpoint leaves its temporary folders behind.
+    removeStaleCheckpointWrites(runDir);
     const latest = latestCheckpointDir(runDir);
     if (latest === null) throw new Error(`cannot resume ${runDir}: it holds no checkpoint (${RUN_LAYOUT.latest} is missing)`);
-    const checkpoint = withEnvModules(readCheckpoint(latest));
+    const checkpoint = withLaterConfigFields(readCheckpoint(latest));
     const config = checkpoint.meta.config;
     await importEnvModules(config.envModules);
     backend = await selectBackend(config.backend);
@@ -121,9 +126,16 @@ export async function runTraining(options: RunTrainingOptions): Promise<RunResul
     }
     const config: PPOConfig = { ...resolved, envModules: await importEnvModules(resolved.envModules) };
     backend = await selectBackend(config.backend);
-    mkdirSync(runDir, { recursive: true });
-    writeFileAtomic(join(runDir, RUN_LAYOUT.config), `${JSON.stringify(config, null, 2)}\n`);
+    // Built before the run directory exists: a failure here (an unknown env, a value only the
+    // networks or the envs reject) leaves nothing behind, so the same --out can be retried.
     ppo = await PPO.create({ config, makeEnv: options.makeEnv, makeVectorEnv: vectorEnvFactory(config) });
+    try {
+      mkdirSync(runDir, { recursive: true });
+      writeFileAtomic(join(runDir, RUN_LAYOUT.config), `${JSON.stringify(config, null, 2)}\n`);
+    } catch (error) {
+      await ppo.close();
+      throw error;
+    }
   }
   const checkpoints = new RunCheckpointSink(runDir);
   const loggers: Logger[] = [new JsonlLogger(join(runDir, RUN_LAYOUT.metrics)), new CsvLogger(join(runDir, RUN_LAYOUT.progress))];
@@ -185,7 +197,7 @@ export async function runTraining(options: RunTrainingOptions): Promise<RunResul
  * The run's `envModules` are imported first.
  */
 export async function evaluateRun(runDir: string, options: { episodes?: number; seed?: number; backend?: PPOConfig['backend'] } = {}): Promise<EvaluationResult> {
-  const checkpoint = withEnvModules(readCheckpoint(bestAvailableCheckpointDir(runDir)));
+  const checkpoint = withLaterConfigFields(readCheckpoint(bestAvailableCheckpointDir(runDir)));
   await importEnvModules(checkpoint.meta.config.envModules);
   await selectBackend(options.backend ?? checkpoint.meta.config.backend);
   const ppo = await PPO.restore(checkpoint, null);

@@ -1,5 +1,5 @@
 /** Small environments used by the trainer's tests (not exported). */
-import { Box, MultiBinary, MultiDiscrete, type Env, type Space, type StepResult } from '@ppo/envs';
+import { Box, Discrete, MultiBinary, MultiDiscrete, type Env, type Space, type StepResult } from '@ppo/envs';
 import { Rng } from '@ppo/buffers';
 
 /**
@@ -60,4 +60,79 @@ export function multiBinaryEnv(): Env<Float32Array, Uint8Array> {
 /** MatchEnv with a Box action whose observation turns NaN at `nanAtStep`. */
 export function nanEnv(nanAtStep: number): Env<Float32Array, Float32Array> {
   return new MatchEnv(new Box({ low: -1, high: 1, shape: [1] }), (obs, a) => -Math.abs(a[0] - obs[0]), nanAtStep);
+}
+
+/** MatchEnv with a Discrete(2) action whose reward is `reward` from the env's `atStep`-th step on (0 before). */
+export function badRewardEnv(reward: number, atStep: number): Env<Float32Array, number> {
+  let steps = 0;
+  return new MatchEnv(new Discrete({ n: 2 }), () => (++steps >= atStep ? reward : 0));
+}
+
+/** MatchEnv with a Box action in [-0.01, 0.01] that records every action it receives. */
+export function recordingBoxEnv(received: number[]): Env<Float32Array, Float32Array> {
+  return new MatchEnv(new Box({ low: -0.01, high: 0.01, shape: [1] }), (_obs, a) => {
+    received.push(a[0]);
+    return 0;
+  });
+}
+
+/**
+ * Observation `[k / 10, 0]` after `k` steps of an episode; reward 1 per step; the episode is
+ * truncated (never terminated) at step `length`, whose final observation is `[length / 10, 1]`.
+ * With `length` null it never ends.
+ */
+export class CounterEnv implements Env<Float32Array, number> {
+  readonly observationSpace = new Box({ low: -10, high: 10, shape: [2] });
+  readonly actionSpace = new Discrete({ n: 2 });
+  private k = 0;
+  constructor(private readonly length: number | null) {}
+
+  reset(): { observation: Float32Array; info: Record<string, unknown> } {
+    this.k = 0;
+    return { observation: new Float32Array([0, 0]), info: {} };
+  }
+
+  step(): StepResult<Float32Array> {
+    this.k += 1;
+    const truncated = this.k === this.length;
+    return { observation: new Float32Array([this.k / 10, truncated ? 1 : 0]), reward: 1, terminated: false, truncated, info: {} };
+  }
+
+  close(): void {}
+}
+
+/**
+ * A MinAtar-like image task: observations [10, 10, 2] (channels last) with one lit cell in
+ * channel 0 and a constant channel 1; reward 1 when the action (0 left, 1 right) names the
+ * half the cell is in. Episodes are truncated after 16 steps.
+ */
+export class ImageEnv implements Env<Float32Array, number> {
+  readonly observationSpace = new Box({ low: 0, high: 1, shape: [10, 10, 2] });
+  readonly actionSpace = new Discrete({ n: 2 });
+  private rng = new Rng(0);
+  private column = 0;
+  private t = 0;
+
+  reset(options: { seed?: number } = {}): { observation: Float32Array; info: Record<string, unknown> } {
+    if (options.seed !== undefined) this.rng = new Rng(options.seed);
+    this.t = 0;
+    return { observation: this.draw(), info: {} };
+  }
+
+  private draw(): Float32Array {
+    const obs = new Float32Array(200);
+    this.column = this.rng.nextInt(10);
+    const row = this.rng.nextInt(10);
+    obs[(row * 10 + this.column) * 2] = 1;
+    for (let k = 1; k < 200; k += 2) obs[k] = 0.5;
+    return obs;
+  }
+
+  step(action: number): StepResult<Float32Array> {
+    const reward = action === (this.column < 5 ? 0 : 1) ? 1 : 0;
+    this.t += 1;
+    return { observation: this.draw(), reward, terminated: false, truncated: this.t >= 16, info: {} };
+  }
+
+  close(): void {}
 }

@@ -284,9 +284,35 @@ describe('bad input', () => {
     for (const env of [new PendulumEnv(), new ContinuousMountainCarEnv()]) {
       env.reset({ seed: 0 });
       expect(() => env.step(new Float32Array([100]))).not.toThrow();
-      expect(() => env.step(new Float32Array([Number.NaN]))).toThrow(new RegExp(`${env.name}.step: action must hold a finite number, got Float32Array\\[NaN\\]`));
+      expect(() => env.step(new Float32Array([Number.NaN]))).toThrow(new RegExp(`${env.name}.step: action must hold a number \\(not NaN\\), got Float32Array\\[NaN\\]`));
       expect(() => env.step(new Float32Array([0, 0]))).toThrow(/Float32Array of length 1, got Float32Array\[0, 0\]/);
       expect(() => env.step(0 as unknown as Float32Array)).toThrow(/got 0/);
+    }
+  });
+
+  it('clips ±Infinity actions to the bounds, as Gymnasium does', () => {
+    // Compared with a finite action outside the bounds, which Gymnasium clips the same way.
+    for (const sign of [1, -1]) {
+      const infinite = new PendulumEnv();
+      const clipped = new PendulumEnv();
+      infinite.setState([0.3, -0.5]);
+      clipped.setState([0.3, -0.5]);
+      const a = infinite.step(new Float32Array([sign * Infinity]));
+      const b = clipped.step(new Float32Array([sign * 5]));
+      expect(Array.from(a.observation)).toEqual(Array.from(b.observation));
+      expect(a.reward).toBe(b.reward);
+    }
+    for (const sign of [1, -1]) {
+      const infinite = new ContinuousMountainCarEnv();
+      const clipped = new ContinuousMountainCarEnv();
+      for (const env of [infinite, clipped]) env.setState([-0.5, 0]);
+      for (let t = 0; t < 3; t++) {
+        const a = infinite.step(new Float32Array([sign * Infinity]));
+        const b = clipped.step(new Float32Array([sign * 5]));
+        expect(Array.from(a.observation)).toEqual(Array.from(b.observation));
+        // Gymnasium's reward uses the raw action: -0.1 * inf^2.
+        expect(a.reward).toBe(-Infinity);
+      }
     }
   });
 

@@ -67,8 +67,8 @@ export function discreteAction(owner: string, action: unknown, n: number): numbe
 }
 
 /**
- * Checks a one-dimensional continuous action: an array of one finite number. Its value is
- * returned unclipped (the env clips, as Gymnasium's does).
+ * Checks a one-dimensional continuous action: an array of one number that is not NaN. Its
+ * value is returned unclipped (the env clips, as Gymnasium's does, ±Infinity included).
  */
 export function scalarBoxAction(owner: string, action: unknown): number {
   const arr = action as ArrayLike<unknown> | null;
@@ -77,8 +77,8 @@ export function scalarBoxAction(owner: string, action: unknown): number {
     throw new TypeError(`${owner}.step: action must be a Float32Array of length 1, got ${describeValue(action)}`);
   }
   const v = arr[0];
-  if (typeof v !== 'number' || !Number.isFinite(v)) {
-    throw new RangeError(`${owner}.step: action must hold a finite number, got ${describeValue(action)}`);
+  if (typeof v !== 'number' || Number.isNaN(v)) {
+    throw new RangeError(`${owner}.step: action must hold a number (not NaN), got ${describeValue(action)}`);
   }
   return v;
 }

@@ -32,7 +32,8 @@ export function angleNormalize(x: number): number {
  * (reset options `x_init`/`y_init` change the two half-widths). Made by `make('Pendulum-v1')`
  * it is truncated at 200 steps.
  *
- * Actions outside [-2, 2] are clipped (as Gymnasium does), not rejected; NaN raises.
+ * Actions outside [-2, 2], ±Infinity included, are clipped (as Gymnasium does), not rejected;
+ * NaN raises.
  * Arithmetic is float64 throughout (NumPy 1 semantics; NumPy 2 evaluates the torque terms of
  * a float32 action in float32, a difference near 1e-8 relative in those terms).
  *

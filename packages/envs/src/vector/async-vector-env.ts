@@ -120,7 +120,7 @@ function rebuildError(e: SerializedError): Error {
  * A {@link VectorEnv} whose envs run in `numWorkers` worker threads (Node only, from
  * `@ppo/envs/node`). Observations, final observations, actions, rewards and flags live in
  * `SharedArrayBuffer`s; the threads synchronise with `Atomics.wait`/`notify`, and only infos that
- * are not empty cross as messages. Each worker runs a {@link SyncVectorEnv} over its slice, so
+ * are not empty cross as messages. Each worker runs a `SyncVectorEnv` over its slice, so
  * the results, autoreset included, equal a `SyncVectorEnv` of the same envs and seeds.
  *
  * `step` blocks until every worker is done; `stepAsync` + `stepWait` let the caller work (run

@@ -19,6 +19,7 @@ export interface StepIntoTarget {
  * wraps does (see {@link hasStepInto}).
  */
 export interface StepIntoEnv<Act = number | Float32Array> {
+  /** Steps with `action`, writing the results into row `index` of `target`; returns the info, or `undefined` when it is empty. */
   stepInto(action: Act, target: StepIntoTarget, index: number): Info | undefined;
 }
 

@@ -133,20 +133,25 @@ describe('VectorNormalizeObservation', () => {
   });
 });
 
-/** The naive reference of reward normalization: every discounted return seen, in one pass. */
-function checkRewardNormalization(gamma: number, clip: number | undefined): void {
+/**
+ * The naive reference of reward normalization: every discounted return seen, in one pass, with
+ * `G` following Gymnasium's recursion (kept across truncations) or the older gym/SB3 one.
+ */
+function checkRewardNormalization(gamma: number, clip: number | undefined, resetOnTruncation = false): void {
   const raw = walk();
-  const venv: VectorNormalizeReward = new VectorNormalizeReward(walk(), { gamma, ...(clip === undefined ? {} : { clip }) });
+  const venv: VectorNormalizeReward = new VectorNormalizeReward(walk(), { gamma, resetOnTruncation, ...(clip === undefined ? {} : { clip }) });
   raw.reset({ seed: 9 });
   venv.reset({ seed: 9 });
   const G = new Float64Array(N);
   const history: number[][] = [];
-  let ends = 0;
+  let truncations = 0;
+  let terminations = 0;
   for (const actions of walkActions(80, 10)) {
     const r = raw.step(actions);
     const w = venv.step(actions);
     for (let i = 0; i < N; i++) {
-      G[i] = G[i] * gamma + r.rewards[i];
+      if (resetOnTruncation) G[i] = G[i] * gamma + r.rewards[i];
+      else G[i] = G[i] * gamma * (1 - r.terminated[i]) + r.rewards[i]; // Gymnasium 1.x, verbatim
       history.push([G[i]]);
     }
     const { var: v } = referenceStats(history, 1);
@@ -155,18 +160,21 @@ function checkRewardNormalization(gamma: number, clip: number | undefined): void
       if (clip !== undefined) expected = Math.max(-clip, Math.min(clip, expected));
       expect(w.rewards[i]).toBeCloseTo(expected, 5);
       if (r.terminated[i] || r.truncated[i]) {
-        G[i] = 0;
-        ends++;
+        if (resetOnTruncation) G[i] = 0;
+        if (r.truncated[i]) truncations++;
+        else terminations++;
       }
     }
     expect(venv.rms.var[0]).toBeCloseTo(v[0], 9);
   }
-  expect(ends).toBeGreaterThan(5);
+  expect(truncations).toBeGreaterThan(5);
+  expect(terminations).toBeGreaterThan(5);
 }
 
 describe('VectorNormalizeReward', () => {
   for (const gamma of [0, 0.5, 0.99]) {
-    it(`matches the naive running variance of the discounted return (gamma ${gamma})`, () => checkRewardNormalization(gamma, undefined));
+    it(`follows Gymnasium's recursion (gamma ${gamma})`, () => checkRewardNormalization(gamma, undefined));
+    it(`follows the gym/SB3 recursion with resetOnTruncation (gamma ${gamma})`, () => checkRewardNormalization(gamma, undefined, true));
   }
   it('clips when asked', () => checkRewardNormalization(0.9, 0.5));
 

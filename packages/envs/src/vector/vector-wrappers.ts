@@ -246,13 +246,19 @@ export class VectorNormalizeObservation extends VectorWrapper {
 }
 
 /**
- * Scales rewards by the running standard deviation of the discounted return:
- * `G_i <- gamma * G_i + r_i`, the running variance of `G` over every step, and
- * `r / sqrt(var + epsilon)` out (no mean subtraction). `G_i` restarts at 0 after env `i`'s
- * episode ends (terminated or truncated), as gym's and SB3's VecNormalize do; Gymnasium 1.x
- * writes it as `G * gamma * (1 - terminated) + r`, which differs only in keeping `G` across a
- * truncation and dropping it on the terminal step itself. Set `frozen` to stop updating;
- * `getState`/`setState` save and restore the statistics.
+ * Scales rewards by the running standard deviation of the discounted return, as Gymnasium
+ * 1.x's vector NormalizeReward: `G_i <- G_i * gamma * (1 - terminated_i) + r_i`, the running
+ * variance of `G` over every step of every env, and `r / sqrt(var + epsilon)` out (no mean
+ * subtraction). `G_i` is kept across a truncation and across `reset()`. Option
+ * `resetOnTruncation` gives the older recursion of gym and SB3's VecNormalize instead:
+ * `G_i <- gamma * G_i + r_i`, set to 0 after env `i`'s episode ends (terminated or truncated)
+ * and on `reset()` (see {@link NormalizeRewardOptions}). Set `frozen` to stop updating the
+ * statistics; `getState`/`setState` save and restore them.
+ *
+ * @example
+ * ```ts
+ * const venv = new VectorNormalizeReward(new SyncVectorEnv(factories), { gamma: 0.99 });
+ * ```
  */
 export class VectorNormalizeReward extends VectorWrapper {
   private readonly out = emptyResult();
@@ -288,14 +294,14 @@ export class VectorNormalizeReward extends VectorWrapper {
 
   override reset(options?: VectorResetOptions): VectorResetResult {
     const r = this.env.reset(options);
-    this.scaler.resetReturns();
+    this.scaler.reset();
     return r;
   }
 
   override step(actions: Float32Array | Int32Array): VectorStepResult {
     const r = this.env.step(actions);
     const { terminated, truncated } = r;
-    this.scaler.scale(r.rewards, (i) => terminated[i] === 1 || truncated[i] === 1, this.rewards);
+    this.scaler.scale(r.rewards, (i) => terminated[i] === 1, (i) => truncated[i] === 1, this.rewards);
     return assign(this.out, r, { rewards: this.rewards });
   }
 }

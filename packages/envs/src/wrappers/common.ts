@@ -101,32 +101,48 @@ export interface NormalizeRewardOptions {
   readonly epsilon?: number;
   /** When set, normalized rewards are clipped to `[-clip, clip]` (as SB3's `clip_reward`). Default: no clipping. */
   readonly clip?: number;
+  /**
+   * Use the older recursion of gym (before 0.26), OpenAI Baselines' and SB3's `VecNormalize`:
+   * `G <- gamma * G + r`, with `G` set to 0 after a terminated OR truncated step and on
+   * `reset()`. Default false: Gymnasium's `G <- G * gamma * (1 - terminated) + r`, which keeps
+   * `G` across a truncation (and across `reset()`). Turn it on to reproduce results of those
+   * libraries (the PPO paper's code normalized MuJoCo rewards with Baselines' recursion), or to
+   * keep each episode's discounted return separate when time limits cut episodes short. The
+   * two give different scales, so statistics saved under one do not carry over to the other.
+   */
+  readonly resetOnTruncation?: boolean;
 }
 
 /**
- * The reward scaling shared by {@link NormalizeReward} and {@link VectorNormalizeReward}:
- * `G_i <- gamma * G_i + r_i` (with `G_i` set back to 0 after env `i`'s episode ends), the
- * running variance of `G` over all steps, and `r / sqrt(var + epsilon)` out.
+ * The reward scaling shared by {@link NormalizeReward} and {@link VectorNormalizeReward}: a
+ * discounted return `G_i` per env (Gymnasium's recursion, or the older one with
+ * `resetOnTruncation`), the running variance of `G` over all steps, and `r / sqrt(var + epsilon)` out.
  */
 export class ReturnScaler {
   readonly gamma: number;
   readonly epsilon: number;
   readonly clip: number | undefined;
+  readonly resetOnTruncation: boolean;
   readonly rms: RunningMeanStd;
-  /** When true the statistics are used but no longer updated. */
+  /** When true the statistics are used but no longer updated (the returns still are, as in Gymnasium). */
   frozen = false;
   private readonly returns: Float64Array;
   private readonly normalizeOptions: { center: false; epsilon: number; clip?: number };
 
   constructor(owner: string, numEnvs: number, options: NormalizeRewardOptions) {
     if (options === null || typeof options !== 'object') {
-      throw new TypeError(`${owner}: options must be an object { gamma?, epsilon?, clip? }, got ${describeValue(options)}`);
+      throw new TypeError(`${owner}: options must be an object { gamma?, epsilon?, clip?, resetOnTruncation? }, got ${describeValue(options)}`);
     }
     const gamma = options.gamma ?? 0.99;
     if (typeof gamma !== 'number' || !(gamma >= 0 && gamma <= 1)) {
       throw new RangeError(`${owner}: gamma must be in [0, 1], got ${describeValue(gamma)}`);
     }
+    const resetOnTruncation = options.resetOnTruncation ?? false;
+    if (typeof resetOnTruncation !== 'boolean') {
+      throw new TypeError(`${owner}: resetOnTruncation must be a boolean, got ${describeValue(resetOnTruncation)}`);
+    }
     this.gamma = gamma;
+    this.resetOnTruncation = resetOnTruncation;
     this.epsilon = positiveOption(owner, 'epsilon', options.epsilon, 1e-8);
     this.clip = options.clip === undefined ? undefined : positiveOption(owner, 'clip', options.clip, 0);
     this.rms = new RunningMeanStd(1);
@@ -134,18 +150,28 @@ export class ReturnScaler {
     this.returns = new Float64Array(numEnvs);
   }
 
-  /** Scales `rewards` into `out` and updates the statistics; `done[i]` ends env `i`'s return after this step. */
-  scale(rewards: Float32Array, done: (i: number) => boolean, out: Float32Array): void {
+  /**
+   * Advances the returns by one step of every env, updates the statistics and scales `rewards`
+   * into `out`. `terminated(i)`/`truncated(i)` are env `i`'s flags of this step.
+   */
+  scale(rewards: Float32Array, terminated: (i: number) => boolean, truncated: (i: number) => boolean, out: Float32Array): void {
     const n = this.returns.length;
-    for (let i = 0; i < n; i++) this.returns[i] = this.returns[i] * this.gamma + rewards[i];
-    if (!this.frozen) this.rms.update(this.returns, n);
+    const g = this.returns;
+    if (this.resetOnTruncation) {
+      for (let i = 0; i < n; i++) g[i] = g[i] * this.gamma + rewards[i];
+    } else {
+      for (let i = 0; i < n; i++) g[i] = (terminated(i) ? 0 : g[i] * this.gamma) + rewards[i];
+    }
+    if (!this.frozen) this.rms.update(g, n);
     this.rms.normalize(rewards, out, this.normalizeOptions);
-    for (let i = 0; i < n; i++) if (done(i)) this.returns[i] = 0;
+    if (this.resetOnTruncation) {
+      for (let i = 0; i < n; i++) if (terminated(i) || truncated(i)) g[i] = 0;
+    }
   }
 
-  /** Forgets the running returns (not the statistics), for a reset of every env. */
-  resetReturns(): void {
-    this.returns.fill(0);
+  /** For a `reset()` of every env: forgets the returns under `resetOnTruncation`; Gymnasium's recursion keeps them. */
+  reset(): void {
+    if (this.resetOnTruncation) this.returns.fill(0);
   }
 }
 

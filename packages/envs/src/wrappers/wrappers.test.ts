@@ -119,32 +119,91 @@ describe('NormalizeObservation', () => {
 });
 
 describe('NormalizeReward', () => {
-  for (const gamma of [0, 0.9, 0.99]) {
-    it(`matches the naive running variance of the discounted return (gamma ${gamma})`, () => {
-      const raw = new RandomWalkEnv();
-      const env = new NormalizeReward(new RandomWalkEnv(), { gamma });
-      raw.reset({ seed: 3 });
-      env.reset({ seed: 3 });
-      let G = 0;
-      const history: number[][] = [];
-      const rng = new Rng(4);
-      for (let t = 0; t < 150; t++) {
-        const a = rng.nextInt(3);
-        const r = raw.step(a);
-        const w = env.step(a);
-        // The wrapper sees the reward as a float32 (typed arrays are the boundary).
-        G = G * gamma + Math.fround(r.reward);
-        history.push([G]);
-        const { var: v } = referenceStats(history, 1);
-        expect(w.reward).toBeCloseTo(r.reward / Math.sqrt(v[0] + 1e-8), 5);
-        if (r.terminated || r.truncated) {
-          G = 0;
-          raw.reset();
-          env.reset();
-        }
+  /**
+   * Replays 150 random-walk steps (episodes end by termination and by the 12-step truncation)
+   * through the wrapper and checks every reward against the naive variance of the discounted
+   * returns seen so far, `G` following Gymnasium's recursion or the older one.
+   */
+  function checkAgainstReference(gamma: number, resetOnTruncation: boolean): void {
+    const raw = new RandomWalkEnv();
+    const env = new NormalizeReward(new RandomWalkEnv(), { gamma, resetOnTruncation });
+    raw.reset({ seed: 3 });
+    env.reset({ seed: 3 });
+    let G = 0;
+    const history: number[][] = [];
+    const rng = new Rng(4);
+    let truncations = 0;
+    let terminations = 0;
+    for (let t = 0; t < 150; t++) {
+      const a = rng.nextInt(3);
+      const r = raw.step(a);
+      const w = env.step(a);
+      // The wrapper sees the reward as a float32 (typed arrays are the boundary).
+      const reward = Math.fround(r.reward);
+      if (resetOnTruncation) G = G * gamma + reward;
+      else G = G * gamma * (1 - Number(r.terminated)) + reward; // Gymnasium 1.x, verbatim
+      history.push([G]);
+      const { var: v } = referenceStats(history, 1);
+      expect(w.reward).toBeCloseTo(r.reward / Math.sqrt(v[0] + 1e-8), 5);
+      expect(env.rms.var[0]).toBeCloseTo(v[0], 9);
+      if (r.terminated || r.truncated) {
+        if (resetOnTruncation) G = 0;
+        if (r.truncated) truncations++;
+        else terminations++;
+        raw.reset();
+        env.reset();
       }
-    });
+    }
+    expect(truncations).toBeGreaterThan(2);
+    expect(terminations).toBeGreaterThan(2);
   }
+
+  for (const gamma of [0, 0.9, 0.99]) {
+    it(`follows Gymnasium's recursion, G kept across truncations and resets (gamma ${gamma})`, () => checkAgainstReference(gamma, false));
+    it(`follows the gym/SB3 recursion with resetOnTruncation (gamma ${gamma})`, () => checkAgainstReference(gamma, true));
+  }
+
+  it('keeps G across a truncation but drops it on a terminal step', () => {
+    // Rewards 1, 1, 1, 4; the second step truncates, the fourth terminates.
+    const flags = [
+      { terminated: false, truncated: false },
+      { terminated: false, truncated: true },
+      { terminated: false, truncated: false },
+      { terminated: true, truncated: false },
+    ];
+    const scripted = (): Env<Float32Array, number> => {
+      let t = 0;
+      return {
+        observationSpace: new Box({ low: 0, high: 1, shape: [1] }),
+        actionSpace: new Discrete({ n: 1 }),
+        reset: () => ({ observation: new Float32Array(1), info: {} }),
+        step: () => {
+          const k = t++;
+          return { observation: new Float32Array(1), reward: k === 3 ? 4 : 1, ...flags[k], info: {} };
+        },
+        close: () => {},
+      };
+    };
+    const returns = (resetOnTruncation: boolean): number[] => {
+      const env = new NormalizeReward(scripted(), { gamma: 0.5, resetOnTruncation });
+      env.reset();
+      const seen: number[] = [];
+      for (let t = 0; t < 4; t++) {
+        const r = env.step(0);
+        // The statistics' mean times count is the sum of the returns seen (the prior mean is 0).
+        seen.push(env.rms.mean[0] * env.rms.count - seen.reduce((x, y) => x + y, 0));
+        if (r.truncated) env.reset();
+      }
+      return seen;
+    };
+    // Gymnasium: 1, 1.5, 1.75 (kept across the truncation), then 4 (dropped on the terminal step).
+    expect(returns(false).map((g) => Number(g.toFixed(9)))).toEqual([1, 1.5, 1.75, 4]);
+    // gym/SB3: 1, 1.5, then 1 (restarted after the truncation), 4.5 (kept on the terminal step).
+    expect(returns(true).map((g) => Number(g.toFixed(9)))).toEqual([1, 1.5, 1, 4.5]);
+    expect(() => new NormalizeReward(scripted(), { resetOnTruncation: 1 as unknown as boolean })).toThrow(
+      /NormalizeReward: resetOnTruncation must be a boolean, got 1/,
+    );
+  });
 
   it('equals the vector version on one env', () => {
     const env = new NormalizeReward(new RandomWalkEnv(), { gamma: 0.95 });

@@ -111,9 +111,17 @@ export class NormalizeObservation<Act = number | Float32Array> extends Wrapper<F
 }
 
 /**
- * Scales rewards by the running standard deviation of the discounted return (see
- * `VectorNormalizeReward` for the exact recursion). Set `frozen` to stop updating;
- * `getState`/`setState` save and restore the statistics.
+ * Scales rewards by the running standard deviation of the discounted return, as Gymnasium's
+ * NormalizeReward: `G <- G * gamma * (1 - terminated) + r`, the running variance of `G` over
+ * every step, and `r / sqrt(var + epsilon)` out (no mean subtraction). `G` is kept across a
+ * truncation and across `reset()`, as in Gymnasium; option `resetOnTruncation` gives the older
+ * gym/SB3 recursion instead (see {@link NormalizeRewardOptions}). Set `frozen` to stop updating
+ * the statistics; `getState`/`setState` save and restore them.
+ *
+ * @example
+ * ```ts
+ * const env = new NormalizeReward(make('Pendulum-v1'), { gamma: 0.99 });
+ * ```
  */
 export class NormalizeReward<Obs = Float32Array, Act = number | Float32Array> extends Wrapper<Obs, Act> {
   private readonly scaler: ReturnScaler;
@@ -147,15 +155,14 @@ export class NormalizeReward<Obs = Float32Array, Act = number | Float32Array> ex
 
   override reset(options?: ResetOptions): ResetResult<Obs> {
     const r = this.env.reset(options);
-    this.scaler.resetReturns();
+    this.scaler.reset();
     return r;
   }
 
   override step(action: Act): StepResult<Obs> {
     const r = this.env.step(action);
     this.raw[0] = r.reward;
-    const done = r.terminated || r.truncated;
-    this.scaler.scale(this.raw, () => done, this.scaled);
+    this.scaler.scale(this.raw, () => r.terminated, () => r.truncated, this.scaled);
     return { ...r, reward: this.scaled[0] };
   }
 }

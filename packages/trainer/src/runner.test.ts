@@ -1,0 +1,50 @@
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { CallbackContext } from './callbacks';
+import type { PPOConfig } from './config';
+import { RUN_LAYOUT } from './run-files';
+import { runTraining } from './runner';
+
+const root = mkdtempSync(join(tmpdir(), 'ppo-runner-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+const tiny: Partial<PPOConfig> = { env: 'CartPole-v1', seed: 2, numEnvs: 2, numSteps: 16, numMinibatches: 2, updateEpochs: 1, totalSteps: 64, checkpointEvery: 1, backend: 'cpu' };
+const quiet = { console: false, plot: false, handleSignals: false } as const;
+
+describe('runTraining', () => {
+  it('leaves no run directory behind when the trainer cannot be built, so the same out can be retried', async () => {
+    const out = join(root, 'retry');
+    const failures: [Partial<PPOConfig>, RegExp][] = [
+      [{ env: 'NoSuchEnv-v0' }, /no env registered as "NoSuchEnv-v0"/],
+      [{ loss: 'kl', klBetaInit: 0 }, /initialBeta|klBetaInit/],
+    ];
+    for (const [overrides, message] of failures) {
+      await expect(runTraining({ out, config: { ...tiny, ...overrides }, ...quiet })).rejects.toThrow(message);
+      expect(existsSync(out)).toBe(false);
+    }
+    const result = await runTraining({ out, config: tiny, ...quiet });
+    expect(result.stoppedBy).toBe('complete');
+    expect(result.globalStep).toBe(64);
+  });
+
+  it('removes the leftovers of a checkpoint write cut short before resuming', async () => {
+    const out = join(root, 'leftovers');
+    const stopAtTwo = {
+      onUpdateEnd: (context: CallbackContext) => {
+        if (context.update === 2) context.stop();
+      },
+    };
+    const first = await runTraining({ out, config: { ...tiny, totalSteps: 128 }, ...quiet, callbacks: [stopAtTwo] });
+    expect(first.stoppedBy).toBe('callback');
+    expect(first.update).toBe(2);
+    const folder = join(out, RUN_LAYOUT.checkpoints);
+    mkdirSync(join(folder, 'update-000003.tmp-31337'));
+    writeFileSync(join(folder, 'latest.json.tmp-31337'), '{"name":"upd');
+    const resumed = await runTraining({ out, resume: true, ...quiet });
+    expect(resumed.stoppedBy).toBe('complete');
+    expect(resumed.update).toBe(4);
+    expect(readdirSync(folder).filter((name) => /\.(tmp|old)-\d+$/.test(name))).toEqual([]);
+  });
+});
