@@ -4,18 +4,13 @@
  * the last line, `result {...}`, is one JSON object with the steps that took (`stepsToSolve`).
  */
 import { parseArgs } from 'node:util';
+import { integerFlag } from '@ppo/app-grpo/flags';
 import { selectBackend, type BackendRequest } from '@ppo/nets';
 import { trainA2C } from './a2c';
 
 const { values } = parseArgs({
   options: { steps: { type: 'string', default: '1000000' }, seed: { type: 'string', default: '1' }, backend: { type: 'string', default: 'auto' } },
 });
-/** `--name` as a decimal integer in [min, max]. */
-function integerFlag(name: string, text: string, min: number, max: number): number {
-  const x = /^\d+$/.test(text) ? Number(text) : Number.NaN;
-  if (!Number.isSafeInteger(x) || x < min || x > max) throw new RangeError(`--${name} must be an integer in [${min}, ${max}], got ${JSON.stringify(text)}`);
-  return x;
-}
 const steps = integerFlag('steps', values.steps, 1, 1e9);
 // The env and network generators take seeds in [0, 2^32).
 const seed = integerFlag('seed', values.seed, 0, 2 ** 32 - 1);

@@ -1,5 +1,5 @@
 /**
- * Command-line flag parsing shared by the GRPO and RLHF-PPO apps: each parser returns the value
+ * Command-line flag parsing shared by the example apps (GRPO, RLHF-PPO, A2C): each parser returns the value
  * or throws a RangeError naming the flag, the text given and what was expected.
  */
 

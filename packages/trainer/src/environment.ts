@@ -53,17 +53,19 @@ class FiniteCheck extends VectorWrapper {
     const badReward = firstNonFinite(result.rewards, 1);
     if (badReward !== null) throw new NonFiniteError('reward', badReward.row, this.globalStep, `reward is ${badReward.value}`);
     this.checkRows(result.observations, 'observation');
-    this.checkRows(result.finalObservations, 'final observation', (i) => result.terminated[i] === 1 || result.truncated[i] === 1);
+    const size = this.observationSize;
+    for (let i = 0; i < this.numEnvs; i++) {
+      if (result.terminated[i] === 1 || result.truncated[i] === 1) {
+        this.checkRows(result.finalObservations.subarray(i * size, (i + 1) * size), 'final observation', i);
+      }
+    }
     return result;
   }
 
-  private checkRows(values: Float32Array, quantity: string, include: (i: number) => boolean = () => true): void {
-    const size = this.observationSize;
-    for (let i = 0; i < this.numEnvs; i++) {
-      if (!include(i)) continue;
-      const bad = firstNonFinite(values.subarray(i * size, (i + 1) * size), size);
-      if (bad !== null) throw new NonFiniteError(quantity, i, this.globalStep, `element ${bad.column} is ${bad.value}`);
-    }
+  /** Throws on the first non-finite entry of `values`, rows of one observation each, the first being env `firstRow`. */
+  private checkRows(values: Float32Array, quantity: string, firstRow = 0): void {
+    const bad = firstNonFinite(values, this.observationSize);
+    if (bad !== null) throw new NonFiniteError(quantity, firstRow + bad.row, this.globalStep, `element ${bad.column} is ${bad.value}`);
   }
 }
 
