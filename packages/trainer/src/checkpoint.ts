@@ -61,6 +61,12 @@ export interface CheckpointMeta {
   readonly adamV: ArrayEntry[];
   /** Byte lengths of the run directory's log files at this checkpoint (resume truncates to them). */
   readonly logSizes: Readonly<Record<string, number>>;
+  /**
+   * States of custom components (an optimizer other than Adam, an objective or advantage
+   * estimator with state), by role, each a component's `getState()` encoded as JSON with its
+   * typed arrays in base64. Absent when every component is built in.
+   */
+  readonly components?: Readonly<Record<string, unknown>>;
 }
 
 /** A checkpoint in memory. */

@@ -45,6 +45,7 @@ export async function exportRun(runDir: string, options: { out?: string } = {}):
   const ppo = await PPO.restore(checkpoint, null);
   try {
     const network = ppo.actorCritic;
+    const torso = ppo.torsoOptions as NonNullable<typeof ppo.torsoOptions>;
     const policy: ExportedPolicy = {
       format: 'ppo-policy',
       version: 1,
@@ -53,7 +54,7 @@ export async function exportRun(runDir: string, options: { out?: string } = {}):
       actorCritic: {
         observationSize: network.observationSize,
         actionSpace: network.actionSpace,
-        ...ppo.torsoOptions,
+        ...torso,
         hiddenSizes: config.hiddenSizes,
         activation: config.activation,
         shared: network.shared,

@@ -13,7 +13,7 @@ import { importEnvModules } from './env-modules';
 import { EvaluationCallback } from './evaluation';
 import { ConsoleLogger, type Logger } from './loggers';
 import { learningCurveSvg, returnSeries } from './plot';
-import { PPO, type EvaluationResult, type PPOOptions } from './ppo';
+import { createTrainer, PPO, type EvaluationResult, type PPOOptions } from './ppo';
 import {
   bestAvailableCheckpointDir,
   CsvLogger,
@@ -128,7 +128,7 @@ export async function runTraining(options: RunTrainingOptions): Promise<RunResul
     backend = await selectBackend(config.backend);
     // Built before the run directory exists: a failure here (an unknown env, a value only the
     // networks or the envs reject) leaves nothing behind, so the same --out can be retried.
-    ppo = await PPO.create({ config, makeEnv: options.makeEnv, makeVectorEnv: vectorEnvFactory(config) });
+    ppo = await createTrainer(config, { makeEnv: options.makeEnv, makeVectorEnv: vectorEnvFactory(config) });
     try {
       mkdirSync(runDir, { recursive: true });
       writeFileAtomic(join(runDir, RUN_LAYOUT.config), `${JSON.stringify(config, null, 2)}\n`);
