@@ -226,6 +226,17 @@ const WRITE_LEFTOVER = /^(.+)\.(tmp|old)-\d+$/;
 /** The names in the run directory itself whose interrupted writes leave leftovers. */
 const ROOT_WRITES: readonly string[] = [RUN_LAYOUT.final, RUN_LAYOUT.config, RUN_LAYOUT.plot, RUN_LAYOUT.plotPng];
 
+/** Whether `path` is a checkpoint folder that passes verification (a complete write). */
+function isCompleteCheckpoint(path: string): boolean {
+  if (!lstatSync(path).isDirectory()) return false;
+  try {
+    readCheckpointFiles(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function removeLeftovers(folder: string, targets: ((name: string) => boolean) | null): void {
   // tmp before old: of two complete copies of one checkpoint, the newer one wins.
   const leftovers = readdirSync(folder)
@@ -235,8 +246,7 @@ function removeLeftovers(folder: string, targets: ((name: string) => boolean) | 
   for (const { name, match } of leftovers) {
     const path = join(folder, name);
     const target = join(folder, match[1]);
-    const complete = lstatSync(path).isDirectory() && existsSync(join(path, CHECKPOINT_FILES.manifest));
-    if (!existsSync(target) && complete) rename(path, target);
+    if (!existsSync(target) && isCompleteCheckpoint(path)) rename(path, target);
     else remove(path);
   }
 }

@@ -190,12 +190,23 @@ async function resumeRun(options: RunTrainingOptions, notice: (message: string) 
     const log = existsSync(actionsPath) ? new Uint8Array(readRegularFile(actionsPath)) : new Uint8Array(0);
     const ppo = await PPO.restore(checkpoint, log, { makeEnv: options.makeEnv, makeVectorEnv: vectorEnvFactory(checkpoint.meta.config) });
     const final = runPath(runDir, RUN_LAYOUT.final);
-    // Killed after the last checkpoint but before final/ was written: final/ is that checkpoint.
-    if (ppo.update >= ppo.numUpdates && !existsSync(final)) writeCheckpoint(final, stored, point.actionLog);
+    // Killed after the last checkpoint but before final/ was written (or replaced, after an
+    // earlier stop): final/ is that checkpoint.
+    if (ppo.update >= ppo.numUpdates && !holdsCheckpointOf(final, ppo.update)) writeCheckpoint(final, stored, point.actionLog);
     return { ppo, backend, lock };
   } catch (error) {
     lock.release();
     throw error;
+  }
+}
+
+/** Whether `directory` holds a checkpoint of `update` that passes verification. */
+function holdsCheckpointOf(directory: string, update: number): boolean {
+  if (!existsSync(directory)) return false;
+  try {
+    return readCheckpoint(directory).meta.counters.update === update;
+  } catch {
+    return false;
   }
 }
 
