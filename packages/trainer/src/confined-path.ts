@@ -1,9 +1,10 @@
 /**
- * Node-only: paths inside a folder that is untrusted input (a run directory, a checkpoint, an
- * export). Names read from its files never leave it, and neither do symbolic links in it.
+ * Node-only: paths inside a folder that is untrusted input (a run directory): no symbolic link
+ * in it leads out of it. (Names read from its files are checked against the names the run
+ * writes, where they are read.)
  */
 import { lstatSync, realpathSync } from 'node:fs';
-import { isAbsolute, join, relative, sep, win32 } from 'node:path';
+import { isAbsolute, join, relative, sep } from 'node:path';
 
 /** A path that would leave the folder it must stay in; names the path and the reason. */
 export class UnsafePathError extends Error {
@@ -14,23 +15,6 @@ export class UnsafePathError extends Error {
     super(`${path} ${problem}`);
     this.path = path;
   }
-}
-
-/**
- * Checks a name read from a file (`what` says where, for the error): a non-empty relative path
- * of plain segments, none of them `.`, `..` or empty, no drive, no NUL.
- */
-export function checkPlainName(name: unknown, what: string): string {
-  const plain =
-    typeof name === 'string' &&
-    name !== '' &&
-    !name.includes('\0') &&
-    !win32.isAbsolute(name) &&
-    !name.startsWith('/') &&
-    !/^[A-Za-z]:/.test(name) &&
-    name.split(/[\\/]/).every((segment) => segment !== '' && segment !== '.' && segment !== '..');
-  if (!plain) throw new UnsafePathError(`${what} ${JSON.stringify(name) ?? String(name)}`, 'is not a plain relative path (no absolute path, no empty, . or .. segment)');
-  return name;
 }
 
 function inside(root: string, path: string): boolean {
@@ -67,18 +51,4 @@ export function assertInside(root: string, name: string): string {
     }
   }
   return path;
-}
-
-/**
- * `root/name` for a name read from a file: {@link checkPlainName}, then {@link assertInside}.
- * A missing `root` is fine (nothing to follow yet).
- */
-export function confinedPath(root: string, name: unknown, what: string): string {
-  const plain = checkPlainName(name, what);
-  try {
-    lstatSync(root);
-  } catch {
-    return join(root, plain);
-  }
-  return assertInside(root, plain);
 }

@@ -147,10 +147,10 @@ describe('crash points', () => {
   });
 
   it('a kill before any file operation of a resume resumes again to the same result', async () => {
-    // A run stopped after its first update, then resumed under snapshots.
+    // A run stopped after its second update (with a final/ of that update), then resumed under snapshots.
     const stopped = join(root, 'stopped', 'run');
-    const stopAtOne = { onUpdateEnd: (context: CallbackContext) => void (context.update === 1 && context.stop()) };
-    await runTraining({ out: stopped, config: TINY_RUN, callbacks: [stopAtOne], ...QUIET });
+    const stopAtTwo = { onUpdateEnd: (context: CallbackContext) => void (context.update === 2 && context.stop()) };
+    await runTraining({ out: stopped, config: TINY_RUN, callbacks: [stopAtTwo], ...QUIET });
     const into = join(root, 'resume');
     const resumeOps = await withSnapshots(stopped, into, () => runTraining({ out: stopped, resume: true, ...QUIET }));
     await exportRun(stopped, { onNotice: () => undefined });

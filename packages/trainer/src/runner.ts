@@ -3,6 +3,7 @@
  * handling, resume, evaluation and plotting.
  */
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { BackendName } from '@ppo/nets';
 import { selectBackend } from '@ppo/nets/node';
 import type { Callback } from './callbacks';
@@ -307,9 +308,10 @@ export function plotRun(runDir: string): { svg: string; png: string } {
     title = `PPO on ${String(config.env)} (seed ${String(config.seed)})`;
   }
   const series = returnSeries(records);
-  const svg = runPath(runDir, RUN_LAYOUT.plot);
+  // Replaced by a rename: a link in their place is replaced, not followed.
+  const svg = join(runDir, RUN_LAYOUT.plot);
   writeFileAtomic(svg, learningCurveSvg(series, { title }));
-  const png = runPath(runDir, RUN_LAYOUT.plotPng);
+  const png = join(runDir, RUN_LAYOUT.plotPng);
   writePng(png, series);
   return { svg, png };
 }
