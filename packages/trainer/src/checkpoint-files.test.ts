@@ -44,8 +44,12 @@ describe('checkpoint files', () => {
   });
 
   it.each([
-    ['one flipped bit in data.bin', 'data.bin', (b: Buffer) => void (b[5] ^= 0x10), /data\.bin does not match its SHA-256 checksum in manifest\.json/],
-    ['a changed digit in checkpoint.json', 'checkpoint.json', (b: Buffer) => void b.write('3', b.indexOf('"seed":') + 7), /checkpoint\.json does not match its SHA-256 checksum/],
+    ['one flipped bit in data.bin', 'data.bin', (b: Buffer): void => {
+      b[5] ^= 0x10;
+    }, /data\.bin does not match its SHA-256 checksum in manifest\.json/],
+    ['a changed digit in checkpoint.json', 'checkpoint.json', (b: Buffer): void => {
+      b.write('3', b.indexOf('"seed":') + 7);
+    }, /checkpoint\.json does not match its SHA-256 checksum/],
     ['data.bin cut short', 'data.bin', null, /data\.bin has \d+ bytes, its manifest says \d+/],
   ] as const)('refuse %s, naming the file', (_what, file, change, message) => {
     const dir = written();
