@@ -85,7 +85,8 @@ export class EnvModulesConsentError extends Error {
  * the config the run continues with.
  *
  * @throws {@link EnvModulesConsentError} when the run names modules and there is no consent;
- *   `ConfigError` as {@link importEnvModules} does.
+ *   `ConfigError` naming an entry that is refused (a `data:`, `http:` or other non-file URL),
+ *   cannot be resolved or fails to import.
  */
 export async function importRunEnvModules(stored: readonly string[], consent: RunModuleConsent, notice: (message: string) => void): Promise<string[]> {
   if (consent.envModules !== undefined) return importEnvModules(consent.envModules);
