@@ -113,6 +113,7 @@ function replaceFolder(out: string, temp: string): void {
  * ```
  */
 export async function exportRun(runDir: string, options: ExportRunOptions = {}): Promise<ExportResult> {
+  if (!existsSync(runDir)) throw new Error(`run directory '${runDir}' does not exist`);
   const out = options.out ?? runPath(runDir, 'export');
   const notice = options.onNotice ?? noticeToStderr;
   const lock = lockRunDirectory(runDir, 'export');
