@@ -3,7 +3,7 @@ import { selectBackend } from '@ppo/nets';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runGrpo, VARIANTS, variantAdvantages, variantBeta, variantLoss, type Variant } from './grpo';
 import { lineChartSvg } from './plot';
-import { expectLearned, LEARNING_CHECK_RUN } from './learning-check';
+import { expectLearned, LEARNING_CHECK_RUN, LEARNING_CHECK_TIMEOUT_MS } from './learning-check';
 
 describe('GRPO app (smoke)', () => {
   beforeAll(async () => {
@@ -57,9 +57,9 @@ describe('GRPO app (learning)', () => {
   });
 
   it('raises greedy accuracy from a weak start within 20 iterations', () => {
-    // Over seeds 1-3 accuracy rose by 0.45-0.59 in 20 iterations from 21-25% after pre-training.
+    // Over seeds 1-3 accuracy rose by 0.37-0.51 in 20 iterations from 22-24% after pre-training.
     expectLearned(runGrpo(LEARNING_CHECK_RUN), 0.25);
-  });
+  }, LEARNING_CHECK_TIMEOUT_MS);
 });
 
 describe('GRPO variants reach the loss', () => {
