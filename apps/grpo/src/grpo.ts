@@ -10,7 +10,7 @@ import { completionColumns, joinPromptsAndCompletions, Rng, TokenBatch } from '@
 import { type ClipRange, grpoLoss, type GrpoAggregation, type GrpoLossResult } from '@ppo/core';
 import { groupRelativeAdvantages, type GroupScale } from '@ppo/gae';
 import { deserializeWeights, serializeWeights, TokenPolicy } from '@ppo/nets';
-import { DEFAULT_SORT_RUN_OPTIONS, greedyAccuracy, pretrain, SortTask, type SortRunOptions } from './task';
+import { DEFAULT_SORT_RUN_OPTIONS, greedyAccuracy, pretrain, SortTask, type SortRunOptions } from '@ppo/example-kit/sort-task';
 
 /** The algorithm variants, selected with `--variant`. */
 export type Variant = 'grpo' | 'beta0' | 'dr-grpo' | 'dapo';

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '@ppo/nets';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '@ppo/buffers';
-import { expectLearned, LEARNING_CHECK_RUN, LEARNING_CHECK_TIMEOUT_MS } from '@ppo/app-grpo/learning-check';
+import { expectLearned, LEARNING_CHECK_RUN, LEARNING_CHECK_TIMEOUT_MS } from '@ppo/example-kit/learning-check';
 import { runRlhfPpo, tokenAdvantages } from './rlhf-ppo';
 
 describe('RLHF-PPO app (smoke)', () => {

@@ -7,7 +7,7 @@
  * `valueLoss` (@ppo/core) with a value head on the `TokenPolicy` (@ppo/nets).
  */
 import * as tf from '@tensorflow/tfjs';
-import { DEFAULT_SORT_RUN_OPTIONS, greedyAccuracy, pretrain, SortTask, type SortRunOptions } from '@ppo/app-grpo/task';
+import { DEFAULT_SORT_RUN_OPTIONS, greedyAccuracy, pretrain, SortTask, type SortRunOptions } from '@ppo/example-kit/sort-task';
 import { completionColumns, joinPromptsAndCompletions, Rng, TokenBatch } from '@ppo/buffers';
 import { clippedSurrogate, normalizeAdvantages, valueLoss } from '@ppo/core';
 import { gae } from '@ppo/gae';
