@@ -14,4 +14,5 @@ export {
   type RolloutBufferOptions,
   type RolloutStep,
 } from './rollout-buffer';
-export { TokenBatch, type TokenBatchOptions, type TokenRow, type TokenSequence } from './token-batch';
+export { TokenBatch, type SampledCompletions, type TokenBatchOptions, type TokenRow, type TokenSequence } from './token-batch';
+export { completionColumns, joinPromptsAndCompletions, type PromptCompletionShape } from './token-layout';

@@ -60,3 +60,4 @@ export {
   type Schedule,
 } from './schedule';
 export { explainedVariance, type NumericSeries } from './explained-variance';
+export { maskedMean } from './masked-mean';

@@ -60,9 +60,11 @@ export class RandomWalkEnv implements Env<Float32Array, number> {
     if (this.options.failSeed === this.seed) {
       if (this.options.exitAtStep === this.t) process.exit(3);
       if (this.options.hangAtStep === this.t) {
-        const until = Date.now() + 60_000;
+        // Spin far longer than any test's time limit (an env that never answers), yet end in
+        // case nothing terminates the thread.
+        const until = Date.now() + 600_000;
         while (Date.now() < until) {
-          // spin: an env that never answers
+          // spin
         }
       }
     }
