@@ -5,6 +5,13 @@ import type { Env, Info, ResetOptions, ResetResult, StepResult } from '../env';
 import { isRegistered, register } from '../registry';
 import { Box, describeValue, Discrete } from '../spaces';
 
+/** A call that never returns and never yields: only terminating the thread ends it. */
+function spinForever(): never {
+  for (;;) {
+    // spin
+  }
+}
+
 /** Options of {@link RandomWalkEnv}. */
 export interface RandomWalkOptions {
   /** Throw from `step` on this step of an episode of the env reset with `failSeed`. */
@@ -14,6 +21,10 @@ export interface RandomWalkOptions {
   readonly exitAtStep?: number;
   /** Spin for a minute on this step of an episode of the env reset with `failSeed`. */
   readonly hangAtStep?: number;
+  /** Spin forever in the constructor: an env that never finishes being made. */
+  readonly hangOnMake?: boolean;
+  /** Spin forever in `reset` with seed `failSeed`. */
+  readonly hangOnResetSeed?: boolean;
   /** Busy-work per step, in inner iterations. */
   readonly work?: number;
 }
@@ -35,6 +46,7 @@ export class RandomWalkEnv implements Env<Float32Array, number> {
 
   constructor(options: RandomWalkOptions = {}) {
     this.options = options;
+    if (options.hangOnMake === true) spinForever();
   }
 
   private observe(): Float32Array {
@@ -43,6 +55,7 @@ export class RandomWalkEnv implements Env<Float32Array, number> {
 
   reset(options: ResetOptions = {}): ResetResult<Float32Array> {
     if (options.seed !== undefined) {
+      if (this.options.hangOnResetSeed === true && options.seed === this.options.failSeed) spinForever();
       this.seed = options.seed;
       this.rng = new Rng(options.seed);
     }
