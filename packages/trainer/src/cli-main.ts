@@ -4,9 +4,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isRegistered, listEnvs } from '@ppo/envs';
-import { CONFIG_SCHEMA, ConfigError, PRESETS, resolveConfig, type PPOConfig, type PresetName } from './config';
+import { CONFIG_SCHEMA, ConfigError, isPresetName, PRESETS, resolveConfig, type PPOConfig, type PresetName } from './config';
 import { importEnvModules } from './env-modules';
 import { exportRun } from './export-run';
+import { parseDecimal, parseDecimalInteger } from './parse-number';
 import { evaluateRun, plotRun, runTraining } from './runner';
 
 /** The usage text printed by `ppo --help` and on a usage error. */
@@ -82,16 +83,15 @@ function parseValue(field: keyof PPOConfig, text: string): unknown {
       if (['false', '0', 'no'].includes(text)) return false;
       return bad('true or false');
     case 'int':
-      if (!/^-?\d+$/.test(text)) bad('an integer');
-      return Number(text);
+      // The range is checked with the whole config; here only the syntax and exactness.
+      return parseDecimalInteger(text) ?? bad(`a decimal integer (at most ${Number.MAX_SAFE_INTEGER} in magnitude)`);
     case 'number':
       if (kind.nullable === true && (text === 'null' || text === 'none')) return null;
-      if (text.trim() === '' || !Number.isFinite(Number(text))) bad(`a number${kind.nullable === true ? " or 'null'" : ''}`);
-      return Number(text);
+      return parseDecimal(text) ?? bad(`a finite decimal number${kind.nullable === true ? " or 'null'" : ''}`);
     case 'intList': {
-      const parts = text.split(',');
-      if (!parts.every((p) => /^\d+$/.test(p.trim()))) bad('a comma-separated list of integers such as 64,64');
-      return parts.map((p) => Number(p.trim()));
+      const parts = text.split(',').map((p) => parseDecimalInteger(p.trim()));
+      if (!parts.every((p) => p !== undefined)) bad('a comma-separated list of decimal integers such as 64,64');
+      return parts;
     }
     case 'stringList': {
       const parts = text.split(',').map((p) => p.trim());
@@ -109,9 +109,13 @@ function parseValue(field: keyof PPOConfig, text: string): unknown {
   }
 }
 
-function parseInteger(flag: string, text: string | undefined, min: number): number {
-  if (text === undefined || !/^\d+$/.test(text) || Number(text) < min) throw new UsageError(`${flag} expects an integer >= ${min}, got '${String(text)}'`);
-  return Number(text);
+/** An integer flag of eval with the range of the config field it stands for. */
+function parseInteger(flag: string, text: string, field: 'evalEpisodes' | 'seed'): number {
+  const kind = CONFIG_SCHEMA[field];
+  const [min, max] = kind.kind === 'int' ? [kind.min, kind.max ?? Number.MAX_SAFE_INTEGER] : [0, Number.MAX_SAFE_INTEGER];
+  const value = parseDecimalInteger(text);
+  if (value === undefined || value < min || value > max) throw new UsageError(`${flag} expects a decimal integer in [${min}, ${max}], got '${text}'`);
+  return value;
 }
 
 /**
@@ -150,10 +154,10 @@ export function parseArgs(argv: readonly string[]): ParsedCommand {
       if (command === 'export' && arg === '--out') {
         out = takeValue(k++, arg);
       } else if (command === 'eval' && arg === '--episodes') {
-        episodes = parseInteger('--episodes', takeValue(k, arg), 1);
+        episodes = parseInteger('--episodes', takeValue(k, arg), 'evalEpisodes');
         k++;
       } else if (command === 'eval' && arg === '--seed') {
-        seed = parseInteger('--seed', takeValue(k, arg), 0);
+        seed = parseInteger('--seed', takeValue(k, arg), 'seed');
         k++;
       } else if (command === 'eval' && arg === '--backend') {
         backend = parseValue('backend', takeValue(k, arg)) as PPOConfig['backend'];
@@ -191,8 +195,8 @@ export function parseArgs(argv: readonly string[]): ParsedCommand {
       quiet = true;
     } else if (flag === 'preset') {
       const value = takeValue(k++, arg);
-      if (!(value in PRESETS)) throw new UsageError(`--preset expects one of ${Object.keys(PRESETS).join(', ')}, got '${value}'`);
-      preset = value as PresetName;
+      if (!isPresetName(value)) throw new UsageError(`--preset expects one of ${Object.keys(PRESETS).join(', ')}, got '${value}'`);
+      preset = value;
     } else if (flag.startsWith('no-') && CONFIG_SCHEMA[FLAG_TO_FIELD.get(flag.slice(3)) ?? ('' as keyof PPOConfig)]?.kind === 'bool') {
       overrides[FLAG_TO_FIELD.get(flag.slice(3)) as string] = false;
     } else {

@@ -12,6 +12,7 @@ import { withLaterConfigFields } from './checkpoint';
 import { importEnvModules } from './env-modules';
 import { EvaluationCallback } from './evaluation';
 import { ConsoleLogger, type Logger } from './loggers';
+import { checkNewRunDir } from './new-run-dir';
 import { learningCurveSvg, returnSeries } from './plot';
 import { PPO, type EvaluationResult, type PPOOptions } from './ppo';
 import {
@@ -121,9 +122,7 @@ export async function runTraining(options: RunTrainingOptions): Promise<RunResul
     ppo = await PPO.restore(checkpoint, log, { makeEnv: options.makeEnv, makeVectorEnv: vectorEnvFactory(config) });
   } else {
     const resolved = resolveConfig({ preset: options.preset, overrides: options.config });
-    if (existsSync(join(runDir, RUN_LAYOUT.config))) {
-      throw new Error(`${runDir} already holds a run (${RUN_LAYOUT.config} exists); resume it or choose another --out`);
-    }
+    checkNewRunDir(runDir, RUN_LAYOUT.config);
     const config: PPOConfig = { ...resolved, envModules: await importEnvModules(resolved.envModules) };
     backend = await selectBackend(config.backend);
     // Built before the run directory exists: a failure here (an unknown env, a value only the
@@ -210,13 +209,12 @@ export async function evaluateRun(runDir: string, options: { episodes?: number; 
 
 /** Writes a run's learning curve (learning-curve.svg and .png) from metrics.jsonl. */
 export function plotRun(runDir: string): { svg: string; png: string } {
-  const records = readMetrics(join(runDir, RUN_LAYOUT.metrics));
-  let title = 'learning curve';
   const configPath = join(runDir, RUN_LAYOUT.config);
-  if (existsSync(configPath)) {
-    const config = JSON.parse(readFileSync(configPath, 'utf8')) as Partial<PPOConfig>;
-    title = `PPO on ${String(config.env)} (seed ${String(config.seed)})`;
-  }
+  // Every run writes its config first: without one this is not a run and nothing is drawn.
+  if (!existsSync(configPath)) throw new Error(`${runDir} is not a run directory (it has no ${RUN_LAYOUT.config})`);
+  const records = readMetrics(join(runDir, RUN_LAYOUT.metrics));
+  const config = JSON.parse(readFileSync(configPath, 'utf8')) as Partial<PPOConfig>;
+  const title = `PPO on ${String(config.env)} (seed ${String(config.seed)})`;
   const series = returnSeries(records);
   const svg = join(runDir, RUN_LAYOUT.plot);
   writeFileSync(svg, learningCurveSvg(series, { title }));
