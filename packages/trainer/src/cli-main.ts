@@ -8,14 +8,16 @@ import { CONFIG_SCHEMA, ConfigError, isPresetName, PRESETS, resolveConfig, type 
 import { importEnvModules } from './env-modules';
 import { exportRun } from './export-run';
 import { parseDecimal, parseDecimalInteger } from './parse-number';
-import { evaluateRun, plotRun, runTraining } from './runner';
+import { evaluateRun, plotRun, runTraining, type RunResult } from './runner';
+import { superviseTraining } from './supervise-training';
 
 /** The usage text printed by `ppo --help` and on a usage error. */
 export const USAGE = `Usage:
   ppo train --env ID [--preset classic|mujoco|atari] [--total-steps N] [--seed S] [--num-envs N]
             [--env-modules MODULE,...] [--backend auto|wasm|cpu|tensorflow] [--out DIR]
             [--config file.json] [--quiet] [--<hyperparameter> VALUE ...]
-  ppo train --resume DIR
+  ppo train --resume DIR [--quiet]
+            (and with either: [--env-timeout-ms MS] [--env-start-timeout-ms MS] [--stop-grace-ms MS])
   ppo eval DIR [--episodes K] [--seed S] [--backend auto|wasm|cpu|tensorflow]
   ppo export DIR [--out DIR2]
   ppo plot DIR
@@ -26,6 +28,13 @@ export const USAGE = `Usage:
 threads of --vector-env async too: package specifiers such as @ppo/envs-mujoco/register
 (resolved from the current directory) or file paths such as ./my-envs.mjs. A run stores them
 as absolute URLs, so --resume, eval and export import them again from any directory.
+
+SIGINT or SIGTERM stops a run after its current update with a checkpoint; training runs in a
+child process, which is ended if it has not stopped within --stop-grace-ms (default 5000) or
+on a second signal; the last checkpoint on disk is kept and --resume continues from it. With
+--vector-env async, --env-timeout-ms bounds each step and reset of the envs and
+--env-start-timeout-ms (default: the larger of --env-timeout-ms and 30000) the import of the
+env modules and the making of the envs in the workers; the error names the env and the call.
 
 ppo export writes a run's final policy to DIR/export (or DIR2) for a browser page: the weights
 in @ppo/nets' format (weights.json and its .bin) and policy.json (the network options, the
@@ -65,7 +74,19 @@ export type ParsedCommand =
   | { command: 'plot'; dir: string }
   | { command: 'export'; dir: string; out: string | null }
   | { command: 'eval'; dir: string; episodes?: number; seed?: number; backend?: PPOConfig['backend'] }
-  | { command: 'train'; resume: string | null; out: string | null; preset: PresetName; configFile: string | null; overrides: Partial<PPOConfig>; quiet: boolean };
+  | {
+      command: 'train';
+      resume: string | null;
+      out: string | null;
+      preset: PresetName;
+      configFile: string | null;
+      overrides: Partial<PPOConfig>;
+      quiet: boolean;
+      /** Process settings, not part of the run's config (so they are allowed with --resume). */
+      envTimeoutMs?: number;
+      envStartTimeoutMs?: number;
+      stopGraceMs?: number;
+    };
 
 function parseValue(field: keyof PPOConfig, text: string): unknown {
   const kind = CONFIG_SCHEMA[field];
@@ -107,6 +128,19 @@ function parseValue(field: keyof PPOConfig, text: string): unknown {
         return bad('a JSON object');
       }
   }
+}
+
+const LIMIT_FLAGS: Readonly<Record<string, 'envTimeoutMs' | 'envStartTimeoutMs' | 'stopGraceMs'>> = {
+  'env-timeout-ms': 'envTimeoutMs',
+  'env-start-timeout-ms': 'envStartTimeoutMs',
+  'stop-grace-ms': 'stopGraceMs',
+};
+
+/** A time limit: whole milliseconds in [1, 2^31 - 1] (the longest a timer can wait). */
+function parseMilliseconds(flag: string, text: string): number {
+  const value = parseDecimalInteger(text);
+  if (value === undefined || value < 1 || value > 2 ** 31 - 1) throw new UsageError(`${flag} expects a decimal integer of milliseconds in [1, ${2 ** 31 - 1}], got '${text}'`);
+  return value;
 }
 
 /** An integer flag of eval with the range of the config field it stands for. */
@@ -180,6 +214,7 @@ export function parseArgs(argv: readonly string[]): ParsedCommand {
   let preset: PresetName = 'classic';
   let configFile: string | null = null;
   let quiet = false;
+  const limits: { envTimeoutMs?: number; envStartTimeoutMs?: number; stopGraceMs?: number } = {};
   const overrides: Record<string, unknown> = {};
   for (let k = 0; k < rest.length; k++) {
     const arg = rest[k];
@@ -193,6 +228,8 @@ export function parseArgs(argv: readonly string[]): ParsedCommand {
       configFile = takeValue(k++, arg);
     } else if (flag === 'quiet') {
       quiet = true;
+    } else if (Object.hasOwn(LIMIT_FLAGS, flag)) {
+      limits[LIMIT_FLAGS[flag]] = parseMilliseconds(arg, takeValue(k++, arg));
     } else if (flag === 'preset') {
       const value = takeValue(k++, arg);
       if (!isPresetName(value)) throw new UsageError(`--preset expects one of ${Object.keys(PRESETS).join(', ')}, got '${value}'`);
@@ -213,7 +250,7 @@ export function parseArgs(argv: readonly string[]): ParsedCommand {
   if (resume !== null && (Object.keys(overrides).length > 0 || configFile !== null || out !== null)) {
     throw new UsageError('--resume takes no other settings: the run continues with its saved config');
   }
-  return { command: 'train', resume, out, preset, configFile, overrides, quiet };
+  return { command: 'train', resume, out, preset, configFile, overrides, quiet, ...limits };
 }
 
 /** Where {@link main} writes; defaults to the process streams. */
@@ -245,13 +282,28 @@ function loadConfigFile(path: string): Partial<PPOConfig> {
   return value;
 }
 
+/** Options of {@link main}. */
+export interface MainOptions {
+  /**
+   * Run `train` in a child process while this process handles SIGINT and SIGTERM, so that a
+   * signal ends the run within the grace period whatever the training is doing (the `ppo`
+   * executable does). Needs the built package. Default false: train in this process, where a
+   * signal is handled only between env steps.
+   */
+  readonly isolateTraining?: boolean;
+}
+
+/** How long a stopped run may take to finish its update before it is ended, by default. */
+const DEFAULT_STOP_GRACE_MS = 5000;
+
 /**
  * Runs the command line and resolves to the exit code: 0 ok, 1 error, 2 usage (an unknown
  * flag, a bad value, a config error, an unknown env id or an --env-modules entry that cannot
  * be imported; the usage follows the message), 130/143 stopped by SIGINT/SIGTERM (after
- * writing a checkpoint).
+ * writing a checkpoint, or, when isolated and the run did not stop in time, after ending it
+ * with the last checkpoint kept).
  */
-export async function main(argv: readonly string[], io: CliIo = PROCESS_IO): Promise<number> {
+export async function main(argv: readonly string[], io: CliIo = PROCESS_IO, options: MainOptions = {}): Promise<number> {
   const usageFailure = (error: Error): number => {
     io.stderr(`ppo: ${error.message}\n\n${USAGE}\n`);
     return 2;
@@ -263,6 +315,9 @@ export async function main(argv: readonly string[], io: CliIo = PROCESS_IO): Pro
     if (parsed.command === 'train' && parsed.resume === null) {
       const fromFile = parsed.configFile === null ? {} : loadConfigFile(parsed.configFile);
       config = resolveConfig({ preset: parsed.preset, overrides: { ...fromFile, ...parsed.overrides } });
+      if (config.vectorEnv !== 'async' && (parsed.envTimeoutMs !== undefined || parsed.envStartTimeoutMs !== undefined)) {
+        throw new UsageError('--env-timeout-ms and --env-start-timeout-ms need --vector-env async (a sync env runs in the training thread, where a call cannot be timed out)');
+      }
       // The env id can only be checked once the modules that register envs are imported.
       await importEnvModules(config.envModules);
       if (!isRegistered(config.env)) {
@@ -319,12 +374,26 @@ export async function main(argv: readonly string[], io: CliIo = PROCESS_IO): Pro
           parsed.resume ??
           parsed.out ??
           join('runs', `${(config as PPOConfig).env}__seed${(config as PPOConfig).seed}__${new Date().toISOString().replace(/[:.]/g, '-')}`);
-        const result = await runTraining({
+        const runOptions = {
           out,
           resume: parsed.resume !== null,
           config: config ?? undefined,
           console: !parsed.quiet,
-        });
+          envTimeoutMs: parsed.envTimeoutMs,
+          envStartTimeoutMs: parsed.envStartTimeoutMs,
+        };
+        let result: RunResult;
+        if (options.isolateTraining === true) {
+          const run = await superviseTraining(runOptions, { graceMs: parsed.stopGraceMs ?? DEFAULT_STOP_GRACE_MS });
+          if (run.kind === 'killed') {
+            const why = run.reason === 'grace' ? `it did not stop within ${parsed.stopGraceMs ?? DEFAULT_STOP_GRACE_MS} ms` : 'a second signal came';
+            io.stderr(`ppo: stopped by ${run.signal}: the training process was ended because ${why}; the last checkpoint on disk is kept (ppo train --resume ${out} continues from it)\n`);
+            return run.signal === 'SIGTERM' ? 143 : 130;
+          }
+          result = run.result;
+        } else {
+          result = await runTraining(runOptions);
+        }
         io.stdout(
           `${result.stoppedBy === 'signal' ? 'stopped by signal after a checkpoint' : 'done'}: ${result.globalStep} steps, ` +
             `${result.update} updates in ${result.seconds.toFixed(1)} s on ${result.backend}; ` +

@@ -21,4 +21,4 @@ export {
   writeFileAtomic,
 } from './run-files';
 export { encodePng, writePng } from './png';
-export { main, parseArgs, USAGE, UsageError, type CliIo, type ParsedCommand } from './cli-main';
+export { main, parseArgs, USAGE, UsageError, type CliIo, type MainOptions, type ParsedCommand } from './cli-main';

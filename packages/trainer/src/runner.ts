@@ -47,6 +47,21 @@ export interface RunTrainingOptions {
   readonly console?: boolean;
   /** On SIGINT/SIGTERM finish the current update, write a checkpoint and stop. Default true. */
   readonly handleSignals?: boolean;
+  /**
+   * Aborting it stops the run as a signal would (finish the update, write a checkpoint); its
+   * `reason` names the signal, `'SIGINT'` or `'SIGTERM'` (default `'SIGINT'`). A second abort
+   * has no further effect: the caller decides how long to wait.
+   */
+  readonly stop?: AbortSignal;
+  /**
+   * With `vectorEnv: 'async'`: how long a `step` or `reset` of the envs may take, in
+   * milliseconds, before the run fails with an error naming the env and the call. Default: no
+   * limit. A sync vector env runs in the training thread, where no limit can be enforced: it
+   * is refused there.
+   */
+  readonly envTimeoutMs?: number;
+  /** With `vectorEnv: 'async'`: the limit for importing `envModules` and making the envs in the workers, in milliseconds (see `AsyncVectorEnv`'s `startTimeoutMs`). */
+  readonly envStartTimeoutMs?: number;
   /** Override the env factory (tests). */
   readonly makeEnv?: PPOOptions['makeEnv'];
   /** Write the learning curve when training ends. Default true. */
@@ -70,8 +85,17 @@ export interface RunResult {
   readonly plot: string | null;
 }
 
-function vectorEnvFactory(config: PPOConfig): PPOOptions['makeVectorEnv'] {
-  if (config.vectorEnv !== 'async') return undefined;
+type EnvTimeouts = Pick<RunTrainingOptions, 'envTimeoutMs' | 'envStartTimeoutMs'>;
+
+function vectorEnvFactory(config: PPOConfig, timeouts: EnvTimeouts): PPOOptions['makeVectorEnv'] {
+  if (config.vectorEnv !== 'async') {
+    for (const name of ['envTimeoutMs', 'envStartTimeoutMs'] as const) {
+      if (timeouts[name] !== undefined) {
+        throw new RangeError(`${name} needs vectorEnv 'async' (a sync vector env runs in the training thread, where a call cannot be timed out), got vectorEnv '${config.vectorEnv}'`);
+      }
+    }
+    return undefined;
+  }
   return async (c) => {
     // Loaded only when asked for: worker threads cost a start-up.
     const { AsyncVectorEnv } = await import('@ppo/envs/node');
@@ -81,6 +105,8 @@ function vectorEnvFactory(config: PPOConfig): PPOOptions['makeVectorEnv'] {
       numWorkers: c.numWorkers > 0 ? c.numWorkers : Math.min(c.numEnvs, 2),
       makeOptions: c.envOptions,
       modules: c.envModules,
+      timeoutMs: timeouts.envTimeoutMs,
+      startTimeoutMs: timeouts.envStartTimeoutMs,
     });
   };
 }
@@ -113,21 +139,23 @@ export async function runTraining(options: RunTrainingOptions): Promise<RunResul
     if (latest === null) throw new Error(`cannot resume ${runDir}: it holds no checkpoint (${RUN_LAYOUT.latest} is missing)`);
     const checkpoint = withLaterConfigFields(readCheckpoint(latest));
     const config = checkpoint.meta.config;
+    const makeVectorEnv = vectorEnvFactory(config, options);
     await importEnvModules(config.envModules);
     backend = await selectBackend(config.backend);
     for (const [file, size] of Object.entries(checkpoint.meta.logSizes)) truncateFile(join(runDir, file), size);
     const actionsPath = join(runDir, RUN_LAYOUT.actions);
     truncateFile(actionsPath, checkpoint.meta.actionLogBytes);
     const log = existsSync(actionsPath) ? new Uint8Array(readFileSync(actionsPath)) : new Uint8Array(0);
-    ppo = await PPO.restore(checkpoint, log, { makeEnv: options.makeEnv, makeVectorEnv: vectorEnvFactory(config) });
+    ppo = await PPO.restore(checkpoint, log, { makeEnv: options.makeEnv, makeVectorEnv });
   } else {
     const resolved = resolveConfig({ preset: options.preset, overrides: options.config });
+    const makeVectorEnv = vectorEnvFactory(resolved, options);
     checkNewRunDir(runDir, RUN_LAYOUT.config);
     const config: PPOConfig = { ...resolved, envModules: await importEnvModules(resolved.envModules) };
     backend = await selectBackend(config.backend);
     // Built before the run directory exists: a failure here (an unknown env, a value only the
     // networks or the envs reject) leaves nothing behind, so the same --out can be retried.
-    ppo = await PPO.create({ config, makeEnv: options.makeEnv, makeVectorEnv: vectorEnvFactory(config) });
+    ppo = await PPO.create({ config, makeEnv: options.makeEnv, makeVectorEnv });
     try {
       mkdirSync(runDir, { recursive: true });
       writeFileAtomic(join(runDir, RUN_LAYOUT.config), `${JSON.stringify(config, null, 2)}\n`);
@@ -155,11 +183,16 @@ export async function runTraining(options: RunTrainingOptions): Promise<RunResul
   };
   const onSigint = () => onSignal('SIGINT');
   const onSigterm = () => onSignal('SIGTERM');
+  const onStop = () => {
+    if (!signalled) onSignal(options.stop?.reason === 'SIGTERM' ? 'SIGTERM' : 'SIGINT');
+  };
   const handle = options.handleSignals !== false;
   if (handle) {
     process.on('SIGINT', onSigint);
     process.on('SIGTERM', onSigterm);
   }
+  options.stop?.addEventListener('abort', onStop);
+  if (options.stop?.aborted === true) onStop();
   // Tells a callback's stop apart from a signal's.
   callbacks.push({
     onEnd: (context) => {
@@ -169,6 +202,7 @@ export async function runTraining(options: RunTrainingOptions): Promise<RunResul
   try {
     await ppo.train({ callbacks, loggers, checkpoints });
   } finally {
+    options.stop?.removeEventListener('abort', onStop);
     if (handle) {
       process.off('SIGINT', onSigint);
       process.off('SIGTERM', onSigterm);
