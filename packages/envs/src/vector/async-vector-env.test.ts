@@ -266,6 +266,14 @@ describe('AsyncVectorEnv', () => {
     }
   });
 
+  it('runs envs whose members are getters over private fields (the worker calls them on the env itself)', async () => {
+    const venv = await create({ envId: 'TestPrivate-v0', numEnvs: 2, numWorkers: 1, modules: [TEST_ENVS] });
+    expect(venv.reset().observations).toEqual(new Float32Array([0, 0]));
+    const r = venv.step(new Int32Array([1, 0]));
+    expect(Array.from(r.observations)).toEqual([0.5, -0.5]);
+    expect(Array.from(r.rewards)).toEqual([1, 1]);
+  });
+
   it('ends every worker on close, also with a step pending', async () => {
     const threads = threadCount();
     const venv = await create({ envId: 'CartPole-v1', numEnvs: 4, numWorkers: 2 });

@@ -80,21 +80,32 @@ function phaseMarker(control: Int32Array, row: number): MarkPhase {
 
 /**
  * `env` seen through an object that marks the phase and the env's global index before each
- * call, so that a call that never returns can be named; every other member is the env's own.
+ * call, so that a call that never returns can be named. Only what a `SyncVectorEnv` uses is
+ * forwarded, and every call runs on the env itself (its private fields stay reachable).
  */
 function tracked(env: Env<unknown, unknown>, index: number, mark: MarkPhase, stepping: () => boolean): Env<unknown, unknown> {
-  const view = Object.create(env) as Env<unknown, unknown> & Partial<StepIntoEnv<unknown>>;
-  view.step = (action) => {
-    mark(PHASE_STEP, index);
-    return env.step(action);
-  };
-  view.reset = (options) => {
-    mark(stepping() ? PHASE_AUTORESET : PHASE_RESET, index);
-    return env.reset(options);
-  };
-  view.close = () => {
-    mark(PHASE_CLOSE, index);
-    env.close();
+  const view: Env<unknown, unknown> & Partial<StepIntoEnv<unknown>> = {
+    get id() {
+      return env.id;
+    },
+    get observationSpace() {
+      return env.observationSpace;
+    },
+    get actionSpace() {
+      return env.actionSpace;
+    },
+    step(action) {
+      mark(PHASE_STEP, index);
+      return env.step(action);
+    },
+    reset(options) {
+      mark(stepping() ? PHASE_AUTORESET : PHASE_RESET, index);
+      return env.reset(options);
+    },
+    close() {
+      mark(PHASE_CLOSE, index);
+      env.close();
+    },
   };
   if (hasStepInto(env)) {
     const fast = env as unknown as StepIntoEnv<unknown>;

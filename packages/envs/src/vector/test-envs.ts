@@ -120,6 +120,40 @@ export class DriftEnv implements Env<Float32Array, Float32Array> {
   close(): void {}
 }
 
+/** An env whose members are getters over private fields: they work only on the env itself. */
+export class PrivateFieldsEnv implements Env<Float32Array, number> {
+  readonly #observationSpace = new Box({ low: -1, high: 1, shape: [1] });
+  readonly #actionSpace = new Discrete({ n: 2 });
+  #t = 0;
+
+  get id(): string {
+    return 'TestPrivate-v0';
+  }
+
+  get observationSpace(): Box {
+    return this.#observationSpace;
+  }
+
+  get actionSpace(): Discrete {
+    return this.#actionSpace;
+  }
+
+  reset(): ResetResult<Float32Array> {
+    this.#t = 0;
+    return { observation: Float32Array.of(0), info: {} };
+  }
+
+  step(action: number): StepResult<Float32Array> {
+    this.#t++;
+    return { observation: Float32Array.of(action - 0.5), reward: this.#t, terminated: false, truncated: this.#t >= 3, info: {} };
+  }
+
+  close(): void {}
+}
+
+if (!isRegistered('TestPrivate-v0')) {
+  register('TestPrivate-v0', () => new PrivateFieldsEnv());
+}
 if (!isRegistered('TestRandomWalk-v0')) {
   register('TestRandomWalk-v0', (o) => new RandomWalkEnv(o));
 }
