@@ -41,7 +41,9 @@ function rebuild(error: ChildError): Error {
  * resolves `killed` when a signal ended it.
  */
 export function superviseTraining(options: ChildTrainingOptions, supervise: SuperviseOptions): Promise<SupervisedRun> {
-  const child = fork(new URL('./train-child.js', import.meta.url), [], { stdio: ['inherit', 'inherit', 'inherit', 'ipc'] });
+  // The child would take the parent's debugger port too and fail to start.
+  const execArgv = process.execArgv.filter((arg) => !arg.startsWith('--inspect'));
+  const child = fork(new URL('./train-child.js', import.meta.url), [], { stdio: ['inherit', 'inherit', 'inherit', 'ipc'], execArgv });
   let outcome: FromChild | undefined;
   let signal: 'SIGINT' | 'SIGTERM' | null = null;
   let killedFor: 'grace' | 'second signal' | null = null;
