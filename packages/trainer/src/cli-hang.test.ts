@@ -143,3 +143,12 @@ describe('env timeouts from the command line', () => {
     expect(end.stderr).toContain('ppo: --env-timeout-ms and --env-start-timeout-ms need --vector-env async');
   });
 });
+
+describe('the result crosses from the training process intact', () => {
+  it('prints a run that finished no episode (a NaN mean return) as NaN', async () => {
+    const out = join(root, 'no-episode');
+    const end = await startCli(['train', '--env', 'CartPole-v1', '--num-envs', '1', '--num-steps', '8', '--num-minibatches', '1', '--total-steps', '8', '--backend', 'cpu', '--quiet', '--out', out]).finished;
+    expect(end.code, end.stderr).toBe(0);
+    expect(end.stdout).toMatch(/^done: 8 steps, 1 updates in \d+\.\d s on cpu; mean return of the last 20 episodes NaN$/m);
+  });
+});

@@ -43,7 +43,12 @@ function rebuild(error: ChildError): Error {
 export function superviseTraining(options: ChildTrainingOptions, supervise: SuperviseOptions): Promise<SupervisedRun> {
   // The child would take the parent's debugger port too and fail to start.
   const execArgv = process.execArgv.filter((arg) => !arg.startsWith('--inspect'));
-  const child = fork(new URL('./train-child.js', import.meta.url), [], { stdio: ['inherit', 'inherit', 'inherit', 'ipc'], execArgv });
+  const child = fork(new URL('./train-child.js', import.meta.url), [], {
+    stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
+    execArgv,
+    // Structured clone, not JSON: a result's NaN (no episode finished yet) must stay NaN.
+    serialization: 'advanced',
+  });
   let outcome: FromChild | undefined;
   let signal: 'SIGINT' | 'SIGTERM' | null = null;
   let killedFor: 'grace' | 'second signal' | null = null;
