@@ -28,11 +28,23 @@ describe('numbers on the command line', () => {
     [['train', '--hidden-sizes', '0x40,64'], /--hidden-sizes expects a comma-separated list of decimal integers such as 64,64, got '0x40,64'/],
     [['eval', 'a', '--episodes', '99999999999999999999'], /--episodes expects a decimal integer in \[1, 1000000\], got '99999999999999999999'/],
     [['eval', 'a', '--seed', '0x1'], /--seed expects a decimal integer in \[0, 4294967295\], got '0x1'/],
+    [['train', '--env-timeout-ms', '0'], /--env-timeout-ms expects a decimal integer of milliseconds in \[1, 2147483647\], got '0'/],
+    [['train', '--stop-grace-ms', '0x10'], /--stop-grace-ms expects a decimal integer of milliseconds/],
+    [['train', '--env-start-timeout-ms', '1e10'], /--env-start-timeout-ms expects a decimal integer of milliseconds in \[1, 2147483647\], got '1e10'/],
     [['train', '--preset', '__proto__'], /--preset expects one of classic, mujoco, atari, got '__proto__'/],
     [['train', '--preset', 'toString'], /--preset expects one of classic, mujoco, atari, got 'toString'/],
   ])('refuses %j', (argv, message) => {
     expect(() => parseArgs(argv)).toThrow(UsageError);
     expect(() => parseArgs(argv)).toThrow(message);
+  });
+
+  it('takes the time limits, also with --resume (they are not part of the run)', () => {
+    expect(parseArgs(['train', '--resume', 'r', '--env-timeout-ms', '1e3', '--env-start-timeout-ms', '60000', '--stop-grace-ms', '2500'])).toMatchObject({
+      resume: 'r',
+      envTimeoutMs: 1000,
+      envStartTimeoutMs: 60000,
+      stopGraceMs: 2500,
+    });
   });
 
   it('reads exact decimal integers with an exponent', () => {
