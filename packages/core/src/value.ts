@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import type { LossResult } from './loss-result';
 import { maskedMean, prepareMask, tidyObject } from './reduce';
 import { assertFloatTensor, assertMask, assertPositive, assertSameShape } from './validate';
 
@@ -26,13 +27,13 @@ export interface ValueLossArgs {
  * `0.5 * mean(max((V - R)^2, (V_old + clip(V - V_old, -c, c) - R)^2))`.
  * (Stable-Baselines3 uses the plain mean squared error without the 0.5; scale `vfCoef` to match.)
  *
- * @returns `{ loss }`, a scalar tensor the caller must dispose.
+ * @returns `{ loss, metrics: {} }`, a scalar tensor the caller must dispose.
  * @example
  * ```ts
  * const { loss } = valueLoss({ values, returns, oldValues, clipRange: 0.2 });
  * ```
  */
-export function valueLoss(args: ValueLossArgs): { loss: tf.Scalar } {
+export function valueLoss(args: ValueLossArgs): LossResult<Record<string, never>> {
   const { values, returns, oldValues, clipRange, mask } = args;
   const fn = 'valueLoss';
   assertFloatTensor(`${fn}: values`, values);
@@ -57,7 +58,7 @@ export function valueLoss(args: ValueLossArgs): { loss: tf.Scalar } {
       const clippedValues = tf.add(oldValues, tf.clipByValue(tf.sub(values, oldValues), -clipRange, clipRange));
       perElement = tf.maximum(unclipped, tf.squaredDifference(clippedValues, returns));
     }
-    return { loss: tf.mul(maskedMean(perElement, prepared), 0.5) };
+    return { loss: tf.mul<tf.Scalar>(maskedMean(perElement, prepared), 0.5), metrics: {} };
   });
 }
 
@@ -73,18 +74,18 @@ export interface EntropyBonusArgs {
  * The entropy bonus: `entropy = mean(H)` for logging and `loss = -mean(H)`, the term whose
  * minimisation (scaled by the entropy coefficient c2) raises the entropy.
  *
- * @returns `{ loss, entropy }`, scalar tensors the caller must dispose.
+ * @returns `{ loss, metrics: { entropy } }`, scalar tensors the caller must dispose.
  * @example
  * ```ts
- * const { loss, entropy } = entropyBonus({ entropy: perSampleEntropy });
+ * const { loss, metrics } = entropyBonus({ entropy: perSampleEntropy });
  * ```
  */
-export function entropyBonus(args: EntropyBonusArgs): { loss: tf.Scalar; entropy: tf.Scalar } {
+export function entropyBonus(args: EntropyBonusArgs): LossResult<{ readonly entropy: tf.Scalar }> {
   const { entropy, mask } = args;
   assertFloatTensor('entropyBonus: entropy', entropy);
   if (mask !== undefined) assertMask('entropyBonus: mask', mask, 'entropyBonus: entropy', entropy);
   return tidyObject(() => {
     const mean = maskedMean(entropy, prepareMask(mask));
-    return { loss: tf.neg(mean), entropy: mean };
+    return { loss: tf.neg<tf.Scalar>(mean), metrics: { entropy: mean } };
   });
 }

@@ -122,7 +122,7 @@ describe('env timeouts from the command line', () => {
     expect(end.stderr).toContain('ppo: AsyncVectorEnv.step: env 0 (TestHang-v0) did not return from step within 1000 ms (worker 0, envs 0..0)');
     expectLastCheckpointIntact(out);
     // The resumed run replays the 40 good steps of each env and reaches the same hang.
-    const resumed = await endsWithinBound(startCli(['train', '--resume', out, '--quiet', '--env-timeout-ms', '1000']).finished, 'the step timeout on resume');
+    const resumed = await endsWithinBound(startCli(['train', '--resume', out, '--trust-run-modules', '--quiet', '--env-timeout-ms', '1000']).finished, 'the step timeout on resume');
     expect(resumed.code).toBe(1);
     expect(resumed.stderr).toContain('did not return from step within 1000 ms');
     expectLastCheckpointIntact(out);
@@ -145,6 +145,16 @@ describe('env timeouts from the command line', () => {
 });
 
 describe('the result crosses from the training process intact', () => {
+  it("a resume without consent to import the run's env modules exits 2 with the consent message alone", async () => {
+    const out = join(root, 'consent');
+    const made = await startCli(hangingRun(out, [], '{}').map((arg) => (arg === '1600' ? '32' : arg))).finished;
+    expect(made.code, made.stderr).toBe(0);
+    const end = await startCli(['train', '--resume', out, '--quiet']).finished;
+    expect(end.code).toBe(2);
+    expect(end.stderr).toMatch(/^ppo: this run names env modules, which are code and are only imported with your consent: /);
+    expect(end.stderr).not.toContain('Usage:');
+  });
+
   it('prints a run that finished no episode (a NaN mean return) as NaN', async () => {
     const out = join(root, 'no-episode');
     const end = await startCli(['train', '--env', 'CartPole-v1', '--num-envs', '1', '--num-steps', '8', '--num-minibatches', '1', '--total-steps', '8', '--backend', 'cpu', '--quiet', '--out', out]).finished;

@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isRegistered, listEnvs } from '@ppo/envs';
 import { CONFIG_SCHEMA, ConfigError, isPresetName, PRESETS, resolveConfig, type PPOConfig, type PresetName } from './config';
-import { importEnvModules } from './env-modules';
+import { EnvModulesConsentError, importEnvModules, type RunModuleConsent } from './env-modules';
 import { exportRun } from './export-run';
 import { parseDecimal, parseDecimalInteger } from './parse-number';
 import { evaluateRun, plotRun, runTraining, type RunResult } from './runner';
@@ -16,18 +16,21 @@ export const USAGE = `Usage:
   ppo train --env ID [--preset classic|mujoco|atari] [--total-steps N] [--seed S] [--num-envs N]
             [--env-modules MODULE,...] [--backend auto|wasm|cpu|tensorflow] [--out DIR]
             [--config file.json] [--quiet] [--<hyperparameter> VALUE ...]
-  ppo train --resume DIR [--quiet]
-            (and with either: [--env-timeout-ms MS] [--env-start-timeout-ms MS] [--stop-grace-ms MS])
+  ppo train --resume DIR [--env-modules MODULE,... | --trust-run-modules]
+            (both forms also take [--env-timeout-ms MS] [--env-start-timeout-ms MS] [--stop-grace-ms MS])
   ppo eval DIR [--episodes K] [--seed S] [--backend auto|wasm|cpu|tensorflow]
-  ppo export DIR [--out DIR2]
+           [--env-modules MODULE,... | --trust-run-modules]
+  ppo export DIR [--out DIR2] [--env-modules MODULE,... | --trust-run-modules]
   ppo plot DIR
   ppo list-envs [--env-modules MODULE,...] [--json]
   ppo --help            (also ppo help, and --help or -h after any command)
 
 --env-modules imports modules that register envs before any env is made, in the worker
 threads of --vector-env async too: package specifiers such as @ppo/envs-mujoco/register
-(resolved from the current directory) or file paths such as ./my-envs.mjs. A run stores them
-as absolute URLs, so --resume, eval and export import them again from any directory.
+(resolved from the current directory) or file paths such as ./my-envs.mjs; data:, http: and
+other URLs are refused. A run stores them as absolute URLs, but --resume, eval and export
+import modules only with your consent: name them again with --env-modules, or pass
+--trust-run-modules to import the ones the run names (they are printed first). See SECURITY.md.
 
 SIGINT or SIGTERM stops a run after its current update with a checkpoint; training runs in a
 child process, which is ended if it has not stopped within --stop-grace-ms (default 5000) or
@@ -38,7 +41,8 @@ env modules and the making of the envs in the workers; the error names the env a
 
 ppo export writes a run's final policy to DIR/export (or DIR2) for a browser page: the weights
 in @ppo/nets' format (weights.json and its .bin) and policy.json (the network options, the
-action space, the observation normalization and clipping).
+action space, the observation normalization and clipping). It writes a new folder and renames
+it into place, replacing only a folder that holds an earlier export.
 
 Hyperparameters (kebab-case of the config fields; booleans also as --flag / --no-flag;
 'null' turns off a nullable one; lists as 64,64):
@@ -46,8 +50,9 @@ ${Object.keys(CONFIG_SCHEMA)
   .map((k) => `  --${kebab(k)}`)
   .join('\n')}
 
-A run directory holds config.json, metrics.jsonl, progress.csv, checkpoints/, final/ and
-learning-curve.svg (+ .png). Exit codes: 0 ok, 1 error, 2 usage, 130/143 stopped by a signal.`;
+A run directory holds config.json, metrics.jsonl, progress.csv, checkpoints/, final/,
+learning-curve.svg (+ .png) and, while a process uses it, ppo.lock. Checkpoints carry SHA-256
+checksums; --resume falls back to the newest checkpoint that passes. Exit codes: 0 ok, 1 error, 2 usage, 130/143 stopped by a signal.`;
 
 function kebab(name: string): string {
   return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
@@ -72,9 +77,9 @@ export type ParsedCommand =
   | { command: 'help' }
   | { command: 'list-envs'; json: boolean; envModules: string[] }
   | { command: 'plot'; dir: string }
-  | { command: 'export'; dir: string; out: string | null }
-  | { command: 'eval'; dir: string; episodes?: number; seed?: number; backend?: PPOConfig['backend'] }
-  | {
+  | ({ command: 'export'; dir: string; out: string | null } & RunModuleConsent)
+  | ({ command: 'eval'; dir: string; episodes?: number; seed?: number; backend?: PPOConfig['backend'] } & RunModuleConsent)
+  | ({
       command: 'train';
       resume: string | null;
       out: string | null;
@@ -82,11 +87,15 @@ export type ParsedCommand =
       configFile: string | null;
       overrides: Partial<PPOConfig>;
       quiet: boolean;
-      /** Process settings, not part of the run's config (so they are allowed with --resume). */
-      envTimeoutMs?: number;
-      envStartTimeoutMs?: number;
-      stopGraceMs?: number;
-    };
+    } & RunModuleConsent &
+      TrainLimits);
+
+/** Process settings of `ppo train`, not part of the run's config (so they are allowed with --resume). */
+export interface TrainLimits {
+  readonly envTimeoutMs?: number;
+  readonly envStartTimeoutMs?: number;
+  readonly stopGraceMs?: number;
+}
 
 function parseValue(field: keyof PPOConfig, text: string): unknown {
   const kind = CONFIG_SCHEMA[field];
@@ -127,6 +136,12 @@ function parseValue(field: keyof PPOConfig, text: string): unknown {
       } catch {
         return bad('a JSON object');
       }
+  }
+}
+
+function checkConsentFlags(envModules: readonly string[] | undefined, trustRunModules: boolean | undefined): void {
+  if (envModules !== undefined && trustRunModules === true) {
+    throw new UsageError('give either --env-modules (the modules to import) or --trust-run-modules (import those the run names), not both');
   }
 }
 
@@ -183,9 +198,15 @@ export function parseArgs(argv: readonly string[]): ParsedCommand {
     let seed: number | undefined;
     let backend: PPOConfig['backend'] | undefined;
     let out: string | null = null;
+    let envModules: string[] | undefined;
+    let trustRunModules: boolean | undefined;
     for (let k = 0; k < rest.length; k++) {
       const arg = rest[k];
-      if (command === 'export' && arg === '--out') {
+      if (command !== 'plot' && arg === '--env-modules') {
+        envModules = parseValue('envModules', takeValue(k++, arg)) as string[];
+      } else if (command !== 'plot' && arg === '--trust-run-modules') {
+        trustRunModules = true;
+      } else if (command === 'export' && arg === '--out') {
         out = takeValue(k++, arg);
       } else if (command === 'eval' && arg === '--episodes') {
         episodes = parseInteger('--episodes', takeValue(k, arg), 'evalEpisodes');
@@ -205,8 +226,9 @@ export function parseArgs(argv: readonly string[]): ParsedCommand {
       }
     }
     if (dir === undefined) throw new UsageError(`${command} needs a run directory`);
-    if (command === 'export') return { command: 'export', dir, out };
-    return command === 'plot' ? { command: 'plot', dir } : { command: 'eval', dir, episodes, seed, backend };
+    checkConsentFlags(envModules, trustRunModules);
+    if (command === 'export') return { command: 'export', dir, out, envModules, trustRunModules };
+    return command === 'plot' ? { command: 'plot', dir } : { command: 'eval', dir, episodes, seed, backend, envModules, trustRunModules };
   }
   if (command !== 'train') throw new UsageError(`unknown command '${command}'`);
   let resume: string | null = null;
@@ -214,7 +236,8 @@ export function parseArgs(argv: readonly string[]): ParsedCommand {
   let preset: PresetName = 'classic';
   let configFile: string | null = null;
   let quiet = false;
-  const limits: { envTimeoutMs?: number; envStartTimeoutMs?: number; stopGraceMs?: number } = {};
+  const limits: { -readonly [K in keyof TrainLimits]: TrainLimits[K] } = {};
+  let trustRunModules: boolean | undefined;
   const overrides: Record<string, unknown> = {};
   for (let k = 0; k < rest.length; k++) {
     const arg = rest[k];
@@ -230,6 +253,8 @@ export function parseArgs(argv: readonly string[]): ParsedCommand {
       quiet = true;
     } else if (Object.hasOwn(LIMIT_FLAGS, flag)) {
       limits[LIMIT_FLAGS[flag]] = parseMilliseconds(arg, takeValue(k++, arg));
+    } else if (flag === 'trust-run-modules') {
+      trustRunModules = true;
     } else if (flag === 'preset') {
       const value = takeValue(k++, arg);
       if (!isPresetName(value)) throw new UsageError(`--preset expects one of ${Object.keys(PRESETS).join(', ')}, got '${value}'`);
@@ -247,10 +272,17 @@ export function parseArgs(argv: readonly string[]): ParsedCommand {
       }
     }
   }
-  if (resume !== null && (Object.keys(overrides).length > 0 || configFile !== null || out !== null)) {
+  if (resume === null) {
+    if (trustRunModules === true) throw new UsageError('--trust-run-modules applies to --resume, eval and export only: a new run imports the --env-modules given');
+    return { command: 'train', resume, out, preset, configFile, overrides, quiet, ...limits };
+  }
+  // With --resume, --env-modules is consent to import modules, not a setting.
+  const { envModules, ...settings } = overrides as Partial<PPOConfig>;
+  if (Object.keys(settings).length > 0 || configFile !== null || out !== null) {
     throw new UsageError('--resume takes no other settings: the run continues with its saved config');
   }
-  return { command: 'train', resume, out, preset, configFile, overrides, quiet, ...limits };
+  checkConsentFlags(envModules, trustRunModules);
+  return { command: 'train', resume, out, preset, configFile, overrides: {}, quiet, envModules, trustRunModules, ...limits };
 }
 
 /** Where {@link main} writes; defaults to the process streams. */
@@ -299,9 +331,10 @@ const DEFAULT_STOP_GRACE_MS = 5000;
 /**
  * Runs the command line and resolves to the exit code: 0 ok, 1 error, 2 usage (an unknown
  * flag, a bad value, a config error, an unknown env id or an --env-modules entry that cannot
- * be imported; the usage follows the message), 130/143 stopped by SIGINT/SIGTERM (after
- * writing a checkpoint, or, when isolated and the run did not stop in time, after ending it
- * with the last checkpoint kept).
+ * be imported; the usage follows the message; also a run naming env modules without
+ * --env-modules or --trust-run-modules, with the list of modules only), 130/143 stopped by
+ * SIGINT/SIGTERM (after writing a checkpoint, or, when isolated and the run did not stop in
+ * time, after ending it with the last checkpoint kept).
  */
 export async function main(argv: readonly string[], io: CliIo = PROCESS_IO, options: MainOptions = {}): Promise<number> {
   const usageFailure = (error: Error): number => {
@@ -336,6 +369,7 @@ export async function main(argv: readonly string[], io: CliIo = PROCESS_IO, opti
   }
   // Settings from the command line, as opposed to a run's saved config (resume, eval, export).
   const fromCommandLine = parsed.command === 'train' && parsed.resume === null;
+  const onNotice = (message: string) => io.stderr(`ppo: ${message}\n`);
   try {
     switch (parsed.command) {
       case 'help':
@@ -358,14 +392,21 @@ export async function main(argv: readonly string[], io: CliIo = PROCESS_IO, opti
         return 0;
       }
       case 'eval': {
-        const result = await evaluateRun(parsed.dir, { episodes: parsed.episodes, seed: parsed.seed, backend: parsed.backend });
+        const result = await evaluateRun(parsed.dir, {
+          episodes: parsed.episodes,
+          seed: parsed.seed,
+          backend: parsed.backend,
+          envModules: parsed.envModules,
+          trustRunModules: parsed.trustRunModules,
+          onNotice,
+        });
         const { returns: _returns, lengths: _lengths, ...summary } = result;
         io.stdout(`${JSON.stringify({ ...summary, meanLength: result.lengths.reduce((a, b) => a + b, 0) / result.lengths.length })}\n`);
         return 0;
       }
       case 'export': {
         if (!existsSync(parsed.dir)) throw new Error(`run directory '${parsed.dir}' does not exist`);
-        const result = await exportRun(parsed.dir, { out: parsed.out ?? undefined });
+        const result = await exportRun(parsed.dir, { out: parsed.out ?? undefined, envModules: parsed.envModules, trustRunModules: parsed.trustRunModules, onNotice });
         io.stdout(`exported ${result.checkpoint} (${result.policy.source.globalStep} steps) to ${result.out}\n`);
         return 0;
       }
@@ -379,20 +420,29 @@ export async function main(argv: readonly string[], io: CliIo = PROCESS_IO, opti
           resume: parsed.resume !== null,
           config: config ?? undefined,
           console: !parsed.quiet,
+          envModules: parsed.envModules,
+          trustRunModules: parsed.trustRunModules,
           envTimeoutMs: parsed.envTimeoutMs,
           envStartTimeoutMs: parsed.envStartTimeoutMs,
         };
         let result: RunResult;
         if (options.isolateTraining === true) {
+          // The child reports notices on the same stderr.
           const run = await superviseTraining(runOptions, { graceMs: parsed.stopGraceMs ?? DEFAULT_STOP_GRACE_MS });
           if (run.kind === 'killed') {
             const why = run.reason === 'grace' ? `it did not stop within ${parsed.stopGraceMs ?? DEFAULT_STOP_GRACE_MS} ms` : 'a second signal came';
             io.stderr(`ppo: stopped by ${run.signal}: the training process was ended because ${why}; the last checkpoint on disk is kept (ppo train --resume ${out} continues from it)\n`);
             return run.signal === 'SIGTERM' ? 143 : 130;
           }
+          if (run.kind === 'died') {
+            io.stderr(`ppo: the training process was killed by ${run.signal}; the last checkpoint on disk is kept (ppo train --resume ${out} continues from it)\n`);
+            // End the way the training did, so that a caller sees the same signal.
+            process.kill(process.pid, run.signal);
+            return 1;
+          }
           result = run.result;
         } else {
-          result = await runTraining(runOptions);
+          result = await runTraining({ ...runOptions, onNotice });
         }
         io.stdout(
           `${result.stoppedBy === 'signal' ? 'stopped by signal after a checkpoint' : 'done'}: ${result.globalStep} steps, ` +
@@ -406,6 +456,11 @@ export async function main(argv: readonly string[], io: CliIo = PROCESS_IO, opti
     }
   } catch (error) {
     if (fromCommandLine && error instanceof ConfigError) return usageFailure(error);
+    // A missing flag, but the usage would bury the list of modules: the message alone.
+    if (error instanceof EnvModulesConsentError) {
+      io.stderr(`ppo: ${error.message}\n`);
+      return 2;
+    }
     io.stderr(`ppo: ${error instanceof Error ? error.message : String(error)}\n`);
     return 1;
   }

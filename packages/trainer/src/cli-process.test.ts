@@ -2,12 +2,14 @@
  * The built `ppo` in real child processes: real signals, and a real SIGKILL followed by a
  * resume. Needs `pnpm build` first.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { main } from './cli-main';
 import { readCheckpoint, readMetrics, RUN_LAYOUT } from './run-files';
-import { killTree, latestUpdate, startCli, startedClis } from './test-cli-process';
+import { captureIo } from './test-cli-io';
+import { descendants, killTree, latestUpdate, startCli, startedClis } from './test-cli-process';
 
 const root = mkdtempSync(join(tmpdir(), 'ppo-cli-process-'));
 afterAll(() => {
@@ -90,5 +92,28 @@ describe('SIGKILL', () => {
     const expected = withoutSps(whole);
     expect(expected.length).toBeGreaterThan(6);
     expect(withoutSps(killed)).toEqual(expected);
+  });
+});
+
+describe('run lock', () => {
+  it('a resume while another process trains the run exits 1 naming that process; the run is not touched', async () => {
+    const out = join(root, 'locked');
+    let started: () => void = () => undefined;
+    const training = new Promise<void>((resolve) => (started = resolve));
+    const run = startCli(['train', ...small, '--total-steps', String(64 * 24), '--seed', '5', '--checkpoint-every', '100', '--out', out], (_child, stdout) => {
+      if (/step=\d+/.test(stdout)) started();
+    });
+    await training;
+    const metricsBefore = readFileSync(join(out, RUN_LAYOUT.metrics));
+    // The lock is held by the process that trains: the child process of the `ppo` command.
+    const [trainer] = descendants(run.child.pid as number);
+    const c = captureIo();
+    expect(await main(['train', '--resume', out, '--quiet'], c.io)).toBe(1);
+    expect(c.err.join('')).toMatch(new RegExp(`is in use by another process: pid ${trainer} on .* \\(ppo train, since `));
+    // The refused resume cut nothing: the log only grew.
+    expect(readFileSync(join(out, RUN_LAYOUT.metrics)).subarray(0, metricsBefore.byteLength).equals(metricsBefore)).toBe(true);
+    run.child.kill('SIGINT');
+    expect((await run.finished).code).toBe(130);
+    expect(existsSync(join(out, RUN_LAYOUT.lock))).toBe(false);
   });
 });

@@ -9,6 +9,7 @@
  */
 import { fork } from 'node:child_process';
 import { ConfigError } from './config';
+import { EnvModulesConsentError } from './env-modules';
 import type { RunResult } from './runner';
 import type { ChildError, ChildTrainingOptions, FromChild, ToChild } from './train-process';
 
@@ -16,7 +17,9 @@ import type { ChildError, ChildTrainingOptions, FromChild, ToChild } from './tra
 export type SupervisedRun =
   | { readonly kind: 'result'; readonly result: RunResult }
   /** Killed after a signal: it did not stop within the grace period, or a second signal came. */
-  | { readonly kind: 'killed'; readonly signal: 'SIGINT' | 'SIGTERM'; readonly reason: 'grace' | 'second signal' };
+  | { readonly kind: 'killed'; readonly signal: 'SIGINT' | 'SIGTERM'; readonly reason: 'grace' | 'second signal' }
+  /** Killed by a signal this process did not send (the OOM killer, a SIGKILL from outside). */
+  | { readonly kind: 'died'; readonly signal: NodeJS.Signals };
 
 /** Options of {@link superviseTraining}. */
 export interface SuperviseOptions {
@@ -24,7 +27,9 @@ export interface SuperviseOptions {
   readonly graceMs: number;
 }
 
+/** The child's error as the CLI tells it apart: a config error, a consent error, or any other. */
 function rebuild(error: ChildError): Error {
+  if (error.modules !== undefined) return new EnvModulesConsentError(error.modules);
   if (error.field !== undefined) {
     const e = new ConfigError(error.field, '');
     e.message = error.message;
@@ -90,7 +95,8 @@ export function superviseTraining(options: ChildTrainingOptions, supervise: Supe
       if (outcome?.type === 'result') resolve({ kind: 'result', result: outcome.result });
       else if (outcome?.type === 'error') reject(rebuild(outcome.error));
       else if (signal !== null) resolve({ kind: 'killed', signal, reason: killedFor ?? 'second signal' });
-      else reject(new Error(`the training process ended without a result (${exitSignal === null ? `exit code ${String(code)}` : `signal ${exitSignal}`})`));
+      else if (exitSignal !== null) resolve({ kind: 'died', signal: exitSignal });
+      else reject(new Error(`the training process ended without a result (exit code ${String(code)})`));
     });
   });
 }

@@ -5,6 +5,7 @@
  * process's own SIGINT/SIGTERM (a terminal sends them to the whole process group) do the same.
  */
 import { ConfigError } from './config';
+import { EnvModulesConsentError } from './env-modules';
 import { runTraining } from './runner';
 import type { FromChild, ToChild } from './train-process';
 
@@ -20,7 +21,8 @@ async function run(options: Extract<ToChild, { type: 'start' }>['options']): Pro
     send({ type: 'result', result });
   } catch (error) {
     const e = error instanceof Error ? error : new Error(String(error));
-    send({ type: 'error', error: { name: e.name, message: e.message, ...(e instanceof ConfigError ? { field: e.field } : {}) } });
+    const details = e instanceof ConfigError ? { field: e.field } : e instanceof EnvModulesConsentError ? { modules: e.modules } : {};
+    send({ type: 'error', error: { name: e.name, message: e.message, ...details } });
     process.exitCode = 1;
   } finally {
     process.disconnect?.();
