@@ -5,10 +5,11 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main, parseArgs, USAGE, UsageError } from './cli-main';
+import { RUN_LAYOUT } from './run-files';
 import { captureIo } from './test-cli-io';
 
 const root = mkdtempSync(join(tmpdir(), 'ppo-cli-input-'));
@@ -100,6 +101,18 @@ describe('output directories', () => {
     expect(c.err.join('')).toMatch(/--out '.*foreign' is a directory that is not empty \(metrics\.jsonl, notes\.txt\); a run starts in a new or empty directory/);
     expect(readdirSync(out).sort()).toEqual(['metrics.jsonl', 'notes.txt']);
     expect(readFileSync(join(out, 'metrics.jsonl'), 'utf8')).toBe('keep\n');
+  });
+
+  it('starts again in a directory a killed start left with only its stale lock and temporary config', async () => {
+    const out = join(root, 'cut-short');
+    mkdirSync(out);
+    // A lock whose process has exited, and the temporary file of a config write cut short.
+    const deadPid = Number(execFileSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }));
+    writeFileSync(join(out, RUN_LAYOUT.lock), JSON.stringify({ pid: deadPid, hostname: hostname(), started: '2026-01-01T00:00:00.000Z', command: 'train', token: 'planted' }));
+    writeFileSync(join(out, `${RUN_LAYOUT.config}.tmp-${deadPid}`), '{');
+    const c = captureIo();
+    expect(await main(['train', ...tiny, '--out', out], c.io), c.err.join('')).toBe(0);
+    expect(existsSync(join(out, RUN_LAYOUT.config))).toBe(true);
   });
 
   it('refuses an --out that is a file', async () => {

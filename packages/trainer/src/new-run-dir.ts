@@ -13,12 +13,13 @@ function describeCode(code: string | undefined): string {
 }
 
 /**
- * Throws unless `out` can become a new run directory: it must not exist, or be an empty
- * directory; and the directory it is (or its nearest existing ancestor, in which it will be
- * created) must be writable. `configFile` is the name of a run's config file, to tell a run
- * apart from other content in the message.
+ * Throws unless `out` can become a new run directory: it must not exist, or be a directory
+ * holding nothing but `leftovers` (names, or name prefixes ending in `-`, of what a run's start
+ * cut short by a kill leaves behind, such as its lock); and the directory it is (or its nearest
+ * existing ancestor, in which it will be created) must be writable. `configFile` is the name of
+ * a run's config file, to tell a run apart from other content in the message.
  */
-export function checkNewRunDir(out: string, configFile: string): void {
+export function checkNewRunDir(out: string, configFile: string, leftovers: readonly string[]): void {
   let stats;
   try {
     stats = statSync(out);
@@ -28,7 +29,8 @@ export function checkNewRunDir(out: string, configFile: string): void {
   let writableAt = out;
   if (stats !== undefined) {
     if (!stats.isDirectory()) throw new Error(`--out '${out}' exists and is not a directory`);
-    const entries = readdirSync(out);
+    const isLeftover = (name: string) => leftovers.some((l) => (l.endsWith('-') ? name.startsWith(l) : name === l));
+    const entries = readdirSync(out).filter((name) => !isLeftover(name));
     if (entries.includes(configFile)) {
       throw new Error(`${out} already holds a run (${configFile} exists); resume it or choose another --out`);
     }

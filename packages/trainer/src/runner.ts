@@ -167,7 +167,9 @@ async function startRun(options: RunTrainingOptions): Promise<OpenedRun> {
   const resolved = resolveConfig({ preset: options.preset, overrides: options.config });
   const alreadyRun = () => new Error(`${runDir} already holds a run (${RUN_LAYOUT.config} exists); resume it or choose another --out`);
   const makeVectorEnv = vectorEnvFactory(resolved, options);
-  checkNewRunDir(runDir, RUN_LAYOUT.config);
+  // A start killed before config.json was written leaves its lock (taken over below if its
+  // process is gone) and maybe the config's temporary file: the same --out starts again.
+  checkNewRunDir(runDir, RUN_LAYOUT.config, [RUN_LAYOUT.lock, `${RUN_LAYOUT.config}.tmp-`]);
   const config: PPOConfig = { ...resolved, envModules: await importEnvModules(resolved.envModules) };
   const backend = await selectBackend(config.backend);
   // Built before the run directory exists: a failure here (an unknown env, a value only the
