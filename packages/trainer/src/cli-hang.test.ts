@@ -97,6 +97,12 @@ describe('a signal ends a run whose env hangs', () => {
     );
     for (const pid of run.tree) expect(alive(pid), `process ${pid} of the run`).toBe(false);
     expectLastCheckpointIntact(out);
+    if (vectorEnv !== 'async') return;
+    // The killed run resumes (its lock is stale): it replays to the checkpoint and reaches the same hang, which a timeout now ends.
+    const resumed = await endsWithinBound(startCli(['train', '--resume', out, '--trust-run-modules', '--quiet', '--env-timeout-ms', '1000']).finished, 'the resume');
+    expect(resumed.code).toBe(1);
+    expect(resumed.stderr).toContain('did not return from step within 1000 ms');
+    expectLastCheckpointIntact(out);
   });
 
   it('a second signal ends it at once, long before a grace period of 10 minutes', async () => {
