@@ -320,7 +320,7 @@ export interface MainOptions {
    * Run `train` in a child process while this process handles SIGINT and SIGTERM, so that a
    * signal ends the run within the grace period whatever the training is doing (the `ppo`
    * executable does). Needs the built package. Default false: train in this process, where a
-   * signal is handled only between env steps.
+   * signal is handled only when the training thread is free (not while an env call hangs).
    */
   readonly isolateTraining?: boolean;
 }
