@@ -4,7 +4,7 @@
  * the last line, `result {...}`, is one JSON object with the steps that took (`stepsToSolve`).
  */
 import { parseArgs } from 'node:util';
-import { integerFlag } from '@ppo/app-grpo/flags';
+import { integerFlag } from '@ppo/example-kit/flags';
 import { selectBackend, type BackendRequest } from '@ppo/nets';
 import { trainA2C } from './a2c';
 

@@ -109,7 +109,7 @@ describe('GRPO variants reach the loss', () => {
         mask: tf.tensor2d(mask, shape),
         maxNewTokens: slots,
       });
-      return tf.stack([r.loss, r.policyLoss, r.clipFraction]);
+      return tf.stack([r.loss, r.metrics.policyLoss, r.metrics.clipFraction]);
     });
     const [loss, policyLoss, clipFraction] = out.dataSync();
     out.dispose();

@@ -5,7 +5,7 @@ import type { LossResult } from './loss-result';
 import { ppoLoss } from './ppo-loss';
 import { tidyObject } from './reduce';
 import type { Schedule } from './schedule';
-import type { Stateful } from './state';
+import type { Stateful, StateValue } from './state';
 import { clippedSurrogate, klPenaltySurrogate } from './surrogate';
 import { assertNonNegative, assertPositive } from './validate';
 import { entropyBonus, valueLoss } from './value';
@@ -63,13 +63,17 @@ export type RolloutLogProbs = () => { readonly logProbs: tf.Tensor1D; readonly o
  * };
  * ```
  */
-export interface Objective extends Partial<Stateful> {
+export interface Objective {
   /** The loss of one minibatch. Creates tensors: runs inside the optimizer's tape. */
   compute(batch: ObjectiveBatch, context: ObjectiveContext): LossResult;
   /** Host-side hyperparameters in force at `context` (logged once per update). */
   hyperparameters?(context: ObjectiveContext): Readonly<Record<string, number>>;
   /** Called once after the epochs of an update; returns metrics to log. */
   afterUpdate?(rollout: RolloutLogProbs, context: ObjectiveContext): Readonly<Record<string, number>>;
+  /** The objective's state for a checkpoint, as {@link Stateful.getState}; omit for a stateless objective. */
+  getState?(): StateValue;
+  /** Restores a state from {@link Objective.getState}, as {@link Stateful.setState}. */
+  setState?(state: StateValue): void;
 }
 
 /** A value, or a {@link Schedule} of training progress. */
