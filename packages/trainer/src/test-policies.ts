@@ -95,20 +95,11 @@ export class LinearSoftmaxPolicy implements Policy {
     const logProbs = new Float32Array(count);
     const values = new Float32Array(count);
     for (let i = 0; i < count; i++) {
-      const row = i * (n + 1);
-      let choice = 0;
-      if (options.deterministic === true) {
-        for (let a = 1; a < n; a++) if (data[row + a] > data[row + choice]) choice = a;
-      } else {
-        let u = rng.nextFloat();
-        for (choice = 0; choice < n - 1; choice++) {
-          u -= Math.exp(data[row + choice]);
-          if (u < 0) break;
-        }
-      }
-      actions[i] = choice;
-      logProbs[i] = data[row + choice];
-      values[i] = data[row + n];
+      // Gumbel-max: argmax of log-probability plus Gumbel noise (the mode without noise).
+      const scores = Array.from({ length: n }, (_, a) => data[i * (n + 1) + a] + (options.deterministic === true ? 0 : -Math.log(-Math.log(rng.nextFloat() || Number.MIN_VALUE))));
+      actions[i] = scores.indexOf(Math.max(...scores));
+      logProbs[i] = data[i * (n + 1) + actions[i]];
+      values[i] = data[i * (n + 1) + n];
     }
     return { actions, logProbs, values };
   }
@@ -125,20 +116,13 @@ export class LinearSoftmaxPolicy implements Policy {
     return { logProbs: taken, entropy, values };
   }
 
+  // The trainer reads and writes weights through trainableVariables; these serve exports only.
   getWeights(): Map<string, Float32Array> {
-    return new Map(this.trainableVariables.map((v) => [v.name, Float32Array.from(v.dataSync() as Float32Array)]));
+    throw new Error('LinearSoftmaxPolicy has no weights I/O');
   }
 
-  setWeights(weights: ReadonlyMap<string, Float32Array> | Readonly<Record<string, Float32Array>>): void {
-    const get = (name: string): Float32Array | undefined =>
-      weights instanceof Map ? (weights.get(name) as Float32Array | undefined) : (weights as Readonly<Record<string, Float32Array>>)[name];
-    tf.tidy(() => {
-      for (const v of this.trainableVariables) {
-        const w = get(v.name);
-        if (w === undefined || w.length !== v.size) throw new RangeError(`weights must hold '${v.name}' with ${v.size} values`);
-        v.assign(tf.tensor(w, v.shape));
-      }
-    });
+  setWeights(): void {
+    throw new Error('LinearSoftmaxPolicy has no weights I/O');
   }
 
   dispose(): void {
