@@ -114,7 +114,7 @@ const JOBS = {
     const measured = bySize(size, { full: 4, quick: 2, smoke: 1 });
     const ppo = await PPO.create({
       preset: 'classic',
-      config: { env: 'CartPole-v1', seed: 1, backend, checkpointEvery: 0, numMinibatches: batch / minibatch, totalSteps: (warm + measured) * batch },
+      config: { env: 'CartPole-v1', seed: 1, checkpointEvery: 0, numMinibatches: batch / minibatch, totalSteps: (warm + measured) * batch },
     });
     const times = [];
     let rolloutEnd = 0;
@@ -137,7 +137,7 @@ const JOBS = {
     if (env !== 'CartPole-v1') await withMujoco();
     await selectBackend(backend);
     // A smoke run shortens the rollouts so that it only checks the path.
-    const config = resolveConfig({ preset, overrides: { env, seed: 1, backend, checkpointEvery: 0, ...(size === 'smoke' ? { numSteps: 64 } : {}) } });
+    const config = resolveConfig({ preset, overrides: { env, seed: 1, checkpointEvery: 0, ...(size === 'smoke' ? { numSteps: 64 } : {}) } });
     const batch = config.numEnvs * config.numSteps;
     // The first updates pay for kernel compilation and JIT warm-up; timing starts after them.
     // Full runs measure about 20k CartPole steps (40 updates) and 16k HalfCheetah steps.
@@ -187,7 +187,7 @@ const JOBS = {
     await selectBackend(backend);
     const config = resolveConfig({
       preset: 'classic',
-      overrides: { env: 'CartPole-v1', seed: 1, backend, checkpointEvery: 0, ...(size === 'smoke' ? { numSteps: 16 } : {}) },
+      overrides: { env: 'CartPole-v1', seed: 1, checkpointEvery: 0, ...(size === 'smoke' ? { numSteps: 16 } : {}) },
     });
     const updates = bySize(size, { full: 400, quick: 100, smoke: 8 });
     const every = bySize(size, { full: 5, quick: 5, smoke: 1 });

@@ -19,9 +19,10 @@ export interface PPOConfig {
   /**
    * Modules that register envs when imported (for example `@ppo/envs-mujoco/register` or
    * `./my-envs.mjs`). Node only: `runTraining` and the `ppo` command line import them before
-   * making any env, and the async vector env's workers import them too; `PPO.create` itself
-   * ignores them. `runTraining` stores them resolved (absolute `file:` URLs) in the run's
-   * config, so `resume` and evaluation import the same files from any working directory.
+   * making any env, and the async vector env's workers import them too; `PPO.create` refuses
+   * them (import the modules yourself first). `runTraining` stores them resolved (absolute
+   * `file:` URLs) in the run's config, so `resume` and evaluation import the same files from
+   * any working directory.
    */
   envModules: string[];
   /** Environment steps to train for, summed over all envs. */
