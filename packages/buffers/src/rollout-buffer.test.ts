@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RolloutBuffer, type ActionType, type Minibatch, type RolloutStep } from './rollout-buffer';
-import { Rng } from './rng';
+import { Rng } from '@ppo/utils';
 import { CHI2_CRIT_999, chiSquareUniform } from './test-stats';
 
 interface Shape {

@@ -39,3 +39,6 @@ export {
   type Schedule,
 } from './schedule';
 export { explainedVariance, type NumericSeries } from './explained-variance';
+
+/** The errors this package throws: each has a stable `code`; `PpoError.is(error, code?)` tells them apart across builds (shared with every @ppo package through `@ppo/utils`). */
+export { PpoError, PpoRangeError, PpoTypeError, type ErrorCode } from '@ppo/utils';

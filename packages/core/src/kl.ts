@@ -1,3 +1,4 @@
+import { PpoTypeError } from '@ppo/utils';
 import * as tf from '@tensorflow/tfjs';
 import { assertFiniteNumber, assertFloatTensor, assertPositive, assertSameShape } from './validate';
 
@@ -130,7 +131,7 @@ export class AdaptiveKlController {
    */
   constructor(options: AdaptiveKlControllerOptions) {
     if (typeof options !== 'object' || options === null) {
-      throw new TypeError('AdaptiveKlController: options must be an object { target, initialBeta }');
+      throw new PpoTypeError('INVALID_ARGUMENT', 'AdaptiveKlController: options must be an object { target, initialBeta }');
     }
     assertPositive('AdaptiveKlController: target', options.target);
     assertPositive('AdaptiveKlController: initialBeta', options.initialBeta);
@@ -167,7 +168,7 @@ export class AdaptiveKlController {
   /** Restores a state from {@link AdaptiveKlController.getState}. */
   setState(state: AdaptiveKlState): void {
     if (typeof state !== 'object' || state === null) {
-      throw new TypeError('AdaptiveKlController.setState: state must be an object { target, beta }');
+      throw new PpoTypeError('INVALID_ARGUMENT', 'AdaptiveKlController.setState: state must be an object { target, beta }');
     }
     assertPositive('AdaptiveKlController.setState: state.target', state.target);
     assertPositive('AdaptiveKlController.setState: state.beta', state.beta);
@@ -178,7 +179,7 @@ export class AdaptiveKlController {
   /** A controller continuing from a saved state. */
   static fromState(state: AdaptiveKlState): AdaptiveKlController {
     if (typeof state !== 'object' || state === null) {
-      throw new TypeError('AdaptiveKlController.fromState: state must be an object { target, beta }');
+      throw new PpoTypeError('INVALID_ARGUMENT', 'AdaptiveKlController.fromState: state must be an object { target, beta }');
     }
     return new AdaptiveKlController({ target: state.target, initialBeta: state.beta });
   }

@@ -1,3 +1,4 @@
+import { PpoTypeError } from '@ppo/utils';
 import * as tf from '@tensorflow/tfjs';
 import { tidyObject } from './reduce';
 import { normalizeAdvantages } from './advantages';
@@ -107,11 +108,11 @@ export function ppoLoss(args: PpoLossArgs): PpoLossResult {
   if (args.clipRangeVf !== undefined) {
     assertPositive(`${fn}: clipRangeVf`, args.clipRangeVf);
     if (args.oldValues === undefined) {
-      throw new TypeError(`${fn}: oldValues is required when clipRangeVf is set (got clipRangeVf ${args.clipRangeVf})`);
+      throw new PpoTypeError('INVALID_ARGUMENT', `${fn}: oldValues is required when clipRangeVf is set (got clipRangeVf ${args.clipRangeVf})`);
     }
   }
   if (args.normalizeAdvantages !== undefined && typeof args.normalizeAdvantages !== 'boolean') {
-    throw new TypeError(`${fn}: normalizeAdvantages must be a boolean, got ${typeof args.normalizeAdvantages}`);
+    throw new PpoTypeError('INVALID_ARGUMENT', `${fn}: normalizeAdvantages must be a boolean, got ${typeof args.normalizeAdvantages}`);
   }
   return tidyObject(() => {
     const advantages =

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { Rng } from '@ppo/buffers';
+import { Rng } from '@ppo/utils';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { clippedSurrogate, klPenaltySurrogate, policyGradientLoss } from './surrogate';
 import { makeBatch, refClipped, refKlPenalty } from './test-references';

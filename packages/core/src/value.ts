@@ -1,3 +1,4 @@
+import { PpoTypeError } from '@ppo/utils';
 import * as tf from '@tensorflow/tfjs';
 import { maskedMean, prepareMask, tidyObject } from './reduce';
 import { assertFloatTensor, assertMask, assertPositive, assertSameShape } from './validate';
@@ -41,7 +42,7 @@ export function valueLoss(args: ValueLossArgs): { loss: tf.Scalar } {
   if (clipRange !== undefined) {
     assertPositive(`${fn}: clipRange`, clipRange);
     if (oldValues === undefined) {
-      throw new TypeError(`${fn}: oldValues is required when clipRange is set (got clipRange ${clipRange})`);
+      throw new PpoTypeError('INVALID_ARGUMENT', `${fn}: oldValues is required when clipRange is set (got clipRange ${clipRange})`);
     }
   }
   if (oldValues !== undefined) {

@@ -1,3 +1,4 @@
+import { PpoTypeError } from '@ppo/utils';
 import type { MainModule, MjModel } from 'mujoco-js';
 
 /**
@@ -42,12 +43,12 @@ function prepare(module: MainModule): MainModule {
  */
 export async function initMujoco(options: InitMujocoOptions = {}): Promise<MainModule> {
   if (options === null || typeof options !== 'object') {
-    throw new TypeError(`initMujoco: options must be an object { module? }, got ${String(options)}`);
+    throw new PpoTypeError('INVALID_ARGUMENT', `initMujoco: options must be an object { module? }, got ${String(options)}`);
   }
   if (options.module !== undefined) {
     const m = options.module as Partial<MainModule> | null;
     if (m === null || typeof m !== 'object' || typeof m.mj_step !== 'function' || typeof m.MjModel !== 'function') {
-      throw new TypeError('initMujoco: options.module must be a started mujoco-js module (the result of `await loadMujoco()`)');
+      throw new PpoTypeError('INVALID_ARGUMENT', 'initMujoco: options.module must be a started mujoco-js module (the result of `await loadMujoco()`)');
     }
   }
   if (instance !== undefined) return instance;
@@ -96,7 +97,7 @@ export function getMujoco(owner = 'getMujoco'): MainModule {
  */
 export function compileModel(module: MainModule, xml: string, owner: string): MjModel {
   if (typeof xml !== 'string' || xml.length === 0) {
-    throw new TypeError(`${owner}: the MJCF model must be a non-empty string`);
+    throw new PpoTypeError('INVALID_ARGUMENT', `${owner}: the MJCF model must be a non-empty string`);
   }
   fileCounter += 1;
   const path = `${MODEL_DIR}/model-${fileCounter}.xml`;

@@ -1,4 +1,4 @@
-import { describeValue } from './spaces';
+import { describeValue, PpoTypeError } from '@ppo/utils';
 
 // Episode phases.
 const NEEDS_RESET = 0;
@@ -48,7 +48,7 @@ export class EpisodeGuard {
   /** @param owner - the env's name, a non-empty string. */
   constructor(owner: string) {
     if (typeof owner !== 'string' || owner === '') {
-      throw new TypeError(`EpisodeGuard: owner must be a non-empty string, got ${describeValue(owner)}`);
+      throw new PpoTypeError('INVALID_ARGUMENT', `EpisodeGuard: owner must be a non-empty string, got ${describeValue(owner)}`);
     }
     this.owner = owner;
   }

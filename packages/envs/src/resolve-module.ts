@@ -1,10 +1,10 @@
 // Node-only: module specifiers resolved to absolute URLs, so that another module (in a worker
 // thread, or a later process) imports the same module wherever its own file lives.
+import { describeValue, PpoTypeError } from '@ppo/utils';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { describeValue } from './spaces';
 
 // The conditions Node's `import()` matches in a package's `exports`.
 const IMPORT_CONDITIONS = new Set(['import', 'node', 'default']);
@@ -135,7 +135,7 @@ export function resolveModuleUrl(spec: string, fromDir: string = process.cwd()):
     throw new ModuleResolutionError(spec, 'is not a specifier: expected a non-empty string (a package name, a path, or a file:, node: or data: URL)');
   }
   if (typeof fromDir !== 'string' || fromDir.length === 0) {
-    throw new TypeError(`resolveModuleUrl: fromDir must be a directory path, got ${describeValue(fromDir)}`);
+    throw new PpoTypeError('INVALID_ARGUMENT', `resolveModuleUrl: fromDir must be a directory path, got ${describeValue(fromDir)}`);
   }
   if (/^(file|node|data):/.test(spec)) return spec;
   if (spec.startsWith('.') || isAbsolute(spec)) {

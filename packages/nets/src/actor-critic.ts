@@ -1,3 +1,4 @@
+import { checkPositiveInt, PpoRangeError, PpoTypeError, Rng, type RandomSource, type ActionSpaceSpec } from '@ppo/utils';
 import * as tf from '@tensorflow/tfjs';
 import { natureCnn } from './cnn';
 import {
@@ -15,24 +16,10 @@ import {
 } from './distributions';
 import { PPO_GAINS } from './init';
 import { Mlp, type Activation } from './mlp';
-import { Rng, type RandomSource } from '@ppo/buffers';
-import { checkPositiveInt, layersTorso, makeVariable, uniqueScope, type Torso } from './torso';
+import { layersTorso, makeVariable, uniqueScope, type Torso } from './torso';
 import { readNamedWeights, writeNamedWeights } from './weights';
 
-/**
- * The action space a policy acts in; the JSON form of `@ppo/envs` spaces (`space.toJSON()`).
- * Box bounds may be `null` for unbounded components.
- */
-export type ActionSpaceSpec =
-  | { readonly type: 'discrete'; readonly n: number; readonly start?: number }
-  | {
-      readonly type: 'box';
-      readonly shape: readonly number[];
-      readonly low: readonly (number | null)[];
-      readonly high: readonly (number | null)[];
-    }
-  | { readonly type: 'multi-discrete'; readonly nvec: readonly number[] }
-  | { readonly type: 'multi-binary'; readonly n: number };
+export type { ActionSpaceSpec };
 
 /** Options of {@link ActorCritic}. */
 export interface ActorCriticOptions {
@@ -119,7 +106,7 @@ interface ParsedSpace {
 
 function parseActionSpace(space: ActionSpaceSpec): ParsedSpace {
   const bad = (what: string): never => {
-    throw new RangeError(`actionSpace ${what}, got ${JSON.stringify(space)}`);
+    throw new PpoRangeError('INVALID_ARGUMENT', `actionSpace ${what}, got ${JSON.stringify(space)}`);
   };
   if (space === null || typeof space !== 'object') bad('must be an object');
   const none = new Float32Array(0);
@@ -210,26 +197,26 @@ export class ActorCritic {
   constructor(options: ActorCriticOptions) {
     const { observationSize, hiddenSizes = [64, 64], activation = 'tanh', torso = 'mlp', logStdInit = 0, continuous = 'gaussian' } = options;
     checkPositiveInt('observationSize', observationSize);
-    if (!Number.isFinite(logStdInit)) throw new RangeError(`logStdInit must be finite, got ${String(logStdInit)}`);
+    if (!Number.isFinite(logStdInit)) throw new PpoRangeError('INVALID_ARGUMENT', `logStdInit must be finite, got ${String(logStdInit)}`);
     if (continuous !== 'gaussian' && continuous !== 'tanh-gaussian') {
-      throw new RangeError(`continuous must be 'gaussian' or 'tanh-gaussian', got ${String(continuous)}`);
+      throw new PpoRangeError('INVALID_ARGUMENT', `continuous must be 'gaussian' or 'tanh-gaussian', got ${String(continuous)}`);
     }
     const space = parseActionSpace(options.actionSpace);
     if (space.kind === 'box' && continuous === 'tanh-gaussian') {
       for (let i = 0; i < space.actionSize; i++) {
         if (!Number.isFinite(space.low[i]) || !Number.isFinite(space.high[i]) || !(space.high[i] > space.low[i])) {
-          throw new RangeError(`continuous 'tanh-gaussian' needs finite bounds with high > low, got low[${i}] = ${space.low[i]}, high[${i}] = ${space.high[i]}`);
+          throw new PpoRangeError('INVALID_ARGUMENT', `continuous 'tanh-gaussian' needs finite bounds with high > low, got low[${i}] = ${space.low[i]}, high[${i}] = ${space.high[i]}`);
         }
       }
     }
     const rng = options.rng ?? new Rng(options.seed ?? (() => {
-      throw new RangeError('ActorCritic needs a seed (an integer in [0, 2^32)) or an rng');
+      throw new PpoRangeError('INVALID_ARGUMENT', 'ActorCritic needs a seed (an integer in [0, 2^32)) or an rng');
     })());
     const isInstance = typeof torso === 'object';
     const shared = options.shared ?? (torso === 'mlp' ? false : options.criticTorso === undefined);
-    if (shared && options.criticTorso !== undefined) throw new RangeError('criticTorso cannot be combined with shared: true');
+    if (shared && options.criticTorso !== undefined) throw new PpoRangeError('INVALID_ARGUMENT', 'criticTorso cannot be combined with shared: true');
     if (isInstance && !shared && options.criticTorso === undefined) {
-      throw new RangeError('shared: false with a torso instance needs a criticTorso as well');
+      throw new PpoRangeError('INVALID_ARGUMENT', 'shared: false with a torso instance needs a criticTorso as well');
     }
     const scope = uniqueScope('actor_critic');
     // Networks built here are disposed again if a later step fails; the caller's are left alone.
@@ -242,14 +229,14 @@ export class ActorCritic {
       if (role === 'critic' && options.criticTorso !== undefined) return asTorso(options.criticTorso);
       if (torso === 'mlp') return own(new Mlp({ inputSize: observationSize, hiddenSizes, activation, init: { rng }, name: `${scope}/${role}` }));
       if (torso === 'nature-cnn') {
-        if (options.observationShape === undefined) throw new RangeError("torso 'nature-cnn' needs observationShape [height, width, channels]");
+        if (options.observationShape === undefined) throw new PpoRangeError('INVALID_ARGUMENT', "torso 'nature-cnn' needs observationShape [height, width, channels]");
         return own(natureCnn({ inputShape: options.observationShape, inputScale: options.inputScale, rng, name: `${scope}/${role}` }));
       }
-      if (!isInstance) throw new RangeError(`torso must be 'mlp', 'nature-cnn', a Torso or a tf.LayersModel, got ${String(torso)}`);
+      if (!isInstance) throw new PpoRangeError('INVALID_ARGUMENT', `torso must be 'mlp', 'nature-cnn', a Torso or a tf.LayersModel, got ${String(torso)}`);
       return asTorso(torso);
     };
     const checked = (role: string, t: Torso): Torso => {
-      if (t.inputSize !== observationSize) throw new RangeError(`${role} takes ${t.inputSize} inputs, expected observationSize ${observationSize}`);
+      if (t.inputSize !== observationSize) throw new PpoRangeError('INVALID_ARGUMENT', `${role} takes ${t.inputSize} inputs, expected observationSize ${observationSize}`);
       return t;
     };
     let parts: [Torso, Torso, Mlp, Mlp, tf.Variable | null];
@@ -315,7 +302,7 @@ export class ActorCritic {
   private makeDistribution(params: tf.Tensor2D, mask?: tf.Tensor2D): Distribution {
     const s = this.space;
     if (mask !== undefined && s.kind !== 'discrete' && s.kind !== 'multi-discrete') {
-      throw new RangeError(`actionMask is only supported for discrete and multi-discrete spaces, not '${s.kind}'`);
+      throw new PpoRangeError('INVALID_ARGUMENT', `actionMask is only supported for discrete and multi-discrete spaces, not '${s.kind}'`);
     }
     switch (s.kind) {
       case 'discrete':
@@ -340,7 +327,7 @@ export class ActorCritic {
     this.checkAlive();
     this.checkObservationArray(observations, count);
     if (rng === null || typeof rng !== 'object' || typeof rng.nextNormal !== 'function' || typeof rng.nextUint32 !== 'function') {
-      throw new TypeError(`rng must be a RandomSource (nextUint32, nextFloat, nextNormal, nextInt), got ${typeof rng}`);
+      throw new PpoTypeError('INVALID_ARGUMENT', `rng must be a RandomSource (nextUint32, nextFloat, nextNormal, nextInt), got ${typeof rng}`);
     }
     const s = this.space;
     const size = this.actionSize;
@@ -478,21 +465,21 @@ export class ActorCritic {
 
   private checkObservationArray(observations: Float32Array, count: number): void {
     checkPositiveInt('count', count);
-    if (!(observations instanceof Float32Array)) throw new TypeError(`observations must be a Float32Array, got ${String(observations)}`);
+    if (!(observations instanceof Float32Array)) throw new PpoTypeError('INVALID_ARGUMENT', `observations must be a Float32Array, got ${String(observations)}`);
     if (observations.length !== count * this.observationSize) {
-      throw new RangeError(
+      throw new PpoRangeError('INVALID_ARGUMENT', 
         `observations must have count * observationSize = ${count} * ${this.observationSize} = ${count * this.observationSize} values, got ${observations.length}`,
       );
     }
     // NaN would silently poison every output; the scan is cheap next to one tfjs op.
     for (let i = 0; i < observations.length; i++) {
-      if (Number.isNaN(observations[i])) throw new RangeError(`observations[${i}] is NaN (row ${Math.floor(i / this.observationSize)})`);
+      if (Number.isNaN(observations[i])) throw new PpoRangeError('INVALID_ARGUMENT', `observations[${i}] is NaN (row ${Math.floor(i / this.observationSize)})`);
     }
   }
 
   private checkObservationTensor(observations: tf.Tensor2D): void {
     if (!(observations instanceof tf.Tensor) || observations.rank !== 2 || observations.shape[1] !== this.observationSize) {
-      throw new RangeError(
+      throw new PpoRangeError('INVALID_ARGUMENT', 
         `observations must be a tensor [batch, ${this.observationSize}], got ${observations instanceof tf.Tensor ? `[${observations.shape.join(', ')}]` : String(observations)}`,
       );
     }
@@ -501,10 +488,10 @@ export class ActorCritic {
   private checkMask(mask: Uint8Array, count: number): Uint8Array {
     const s = this.space;
     if (s.kind !== 'discrete' && s.kind !== 'multi-discrete') {
-      throw new RangeError(`actionMask is only supported for discrete and multi-discrete spaces, not '${s.kind}'`);
+      throw new PpoRangeError('INVALID_ARGUMENT', `actionMask is only supported for discrete and multi-discrete spaces, not '${s.kind}'`);
     }
     if (!(mask instanceof Uint8Array) || mask.length !== count * s.headSize) {
-      throw new RangeError(`actionMask must be a Uint8Array of count * ${s.headSize} = ${count * s.headSize} bytes, got ${mask instanceof Uint8Array ? mask.length : String(mask)}`);
+      throw new PpoRangeError('INVALID_ARGUMENT', `actionMask must be a Uint8Array of count * ${s.headSize} = ${count * s.headSize} bytes, got ${mask instanceof Uint8Array ? mask.length : String(mask)}`);
     }
     checkMaskData(mask, count, s.nvec, 'actionMask');
     return mask;

@@ -1,3 +1,4 @@
+import { PpoRangeError } from '@ppo/utils';
 import * as tf from '@tensorflow/tfjs';
 
 /** A backend that {@link selectBackend} can be asked for. */
@@ -78,7 +79,7 @@ export async function selectBackend(request: BackendRequest = 'auto', options: S
     throw new Error("selectBackend('auto') found no usable backend, not even 'cpu'");
   }
   if (request !== 'tensorflow' && request !== 'wasm' && request !== 'cpu') {
-    throw new RangeError(`backend must be one of 'auto', 'tensorflow', 'wasm', 'cpu', got ${JSON.stringify(request)}`);
+    throw new PpoRangeError('INVALID_ARGUMENT', `backend must be one of 'auto', 'tensorflow', 'wasm', 'cpu', got ${JSON.stringify(request)}`);
   }
   const failure = await tryBackend(request, load);
   if (failure !== null) {

@@ -1,3 +1,4 @@
+import { PpoRangeError, PpoTypeError } from '@ppo/utils';
 import * as tf from '@tensorflow/tfjs';
 import { openUniform, type RandomSource } from './random';
 import { isArray } from './torso';
@@ -38,15 +39,15 @@ const MASKED_LOGIT = -1e9;
 
 function checkRank2(name: string, t: tf.Tensor): asserts t is tf.Tensor2D {
   if (!(t instanceof tf.Tensor) || t.rank !== 2) {
-    throw new RangeError(`${name} must be a rank-2 tensor [batch, size], got ${t instanceof tf.Tensor ? `shape [${t.shape.join(', ')}]` : String(t)}`);
+    throw new PpoRangeError('INVALID_ARGUMENT', `${name} must be a rank-2 tensor [batch, size], got ${t instanceof tf.Tensor ? `shape [${t.shape.join(', ')}]` : String(t)}`);
   }
-  if (t.dtype !== 'float32') throw new TypeError(`${name} must be float32, got ${t.dtype}`);
+  if (t.dtype !== 'float32') throw new PpoTypeError('INVALID_ARGUMENT', `${name} must be float32, got ${t.dtype}`);
 }
 
 function checkSameKind<T>(self: Distribution, other: Distribution, kind: abstract new (...args: never[]) => T): T {
-  if (!(other instanceof kind)) throw new TypeError(`kl: other must be a ${kind.name}, got ${other.constructor.name}`);
+  if (!(other instanceof kind)) throw new PpoTypeError('INVALID_ARGUMENT', `kl: other must be a ${kind.name}, got ${other.constructor.name}`);
   if (other.batchSize !== self.batchSize || other.actionSize !== self.actionSize) {
-    throw new RangeError(
+    throw new PpoRangeError('INVALID_ARGUMENT', 
       `kl: other has batch ${other.batchSize} x ${other.actionSize}, expected ${self.batchSize} x ${self.actionSize}`,
     );
   }
@@ -56,7 +57,7 @@ function checkSameKind<T>(self: Distribution, other: Distribution, kind: abstrac
 /** Integer actions of shape [B] (accepting [B, 1]) as int32. */
 function integerActions(actions: tf.Tensor, batch: number, name: string): tf.Tensor1D {
   if (!(actions instanceof tf.Tensor) || actions.size !== batch || (actions.rank !== 1 && !(actions.rank === 2 && actions.shape[1] === 1))) {
-    throw new RangeError(`${name}: actions must have shape [${batch}] or [${batch}, 1], got ${actions instanceof tf.Tensor ? `[${actions.shape.join(', ')}]` : String(actions)}`);
+    throw new PpoRangeError('INVALID_ARGUMENT', `${name}: actions must have shape [${batch}] or [${batch}, 1], got ${actions instanceof tf.Tensor ? `[${actions.shape.join(', ')}]` : String(actions)}`);
   }
   const flat = actions.rank === 1 ? actions : actions.reshape([batch]);
   return (flat.dtype === 'int32' ? flat : flat.cast('int32')) as tf.Tensor1D;
@@ -64,7 +65,7 @@ function integerActions(actions: tf.Tensor, batch: number, name: string): tf.Ten
 
 function checkActions2d(actions: tf.Tensor, batch: number, size: number, name: string): tf.Tensor2D {
   if (!(actions instanceof tf.Tensor) || actions.rank !== 2 || actions.shape[0] !== batch || actions.shape[1] !== size) {
-    throw new RangeError(`${name}: actions must have shape [${batch}, ${size}], got ${actions instanceof tf.Tensor ? `[${actions.shape.join(', ')}]` : String(actions)}`);
+    throw new PpoRangeError('INVALID_ARGUMENT', `${name}: actions must have shape [${batch}, ${size}], got ${actions instanceof tf.Tensor ? `[${actions.shape.join(', ')}]` : String(actions)}`);
   }
   return actions as tf.Tensor2D;
 }
@@ -84,7 +85,7 @@ export function checkCategoryIndices(actions: tf.Tensor, nvec: readonly number[]
     const n = nvec[i % k];
     if (!Number.isInteger(v) || v < start || v >= start + n) {
       const at = k === 1 ? `[${i}]` : `[${Math.floor(i / k)}, ${i % k}]`;
-      throw new RangeError(`${name}: actions${at} = ${v}, expected an integer in [${start}, ${start + n - 1}]`);
+      throw new PpoRangeError('INVALID_ARGUMENT', `${name}: actions${at} = ${v}, expected an integer in [${start}, ${start + n - 1}]`);
     }
   }
 }
@@ -115,7 +116,7 @@ export function checkMaskData(data: ArrayLike<number>, rows: number, nvec: reado
     for (const [c, n] of nvec.entries()) {
       let any = false;
       for (let k = 0; k < n && !any; k++) any = data[offset + k] !== 0;
-      if (!any) throw new RangeError(`${name} row ${i} allows no action${nvec.length > 1 ? ` in component ${c}` : ''}`);
+      if (!any) throw new PpoRangeError('INVALID_ARGUMENT', `${name} row ${i} allows no action${nvec.length > 1 ? ` in component ${c}` : ''}`);
       offset += n;
     }
   }
@@ -251,13 +252,13 @@ export class Categorical implements Distribution {
     checkRank2('logits', logits);
     this.batchSize = logits.shape[0];
     this.numCategories = logits.shape[1];
-    if (this.numCategories < 1) throw new RangeError('logits must have at least one category');
+    if (this.numCategories < 1) throw new PpoRangeError('INVALID_ARGUMENT', 'logits must have at least one category');
     const { mask } = options;
     if (mask === undefined) {
       this.logits = logits;
     } else {
       if (!(mask instanceof tf.Tensor) || mask.rank !== 2 || mask.shape[0] !== this.batchSize || mask.shape[1] !== this.numCategories) {
-        throw new RangeError(
+        throw new PpoRangeError('INVALID_ARGUMENT', 
           `mask must have shape [${this.batchSize}, ${this.numCategories}], got ${mask instanceof tf.Tensor ? `[${mask.shape.join(', ')}]` : String(mask)}`,
         );
       }
@@ -318,7 +319,7 @@ export class Categorical implements Distribution {
   kl(other: Distribution): tf.Tensor1D {
     const q = checkSameKind(this, other, Categorical);
     if (q.numCategories !== this.numCategories) {
-      throw new RangeError(`kl: other has ${q.numCategories} categories, expected ${this.numCategories}`);
+      throw new PpoRangeError('INVALID_ARGUMENT', `kl: other has ${q.numCategories} categories, expected ${this.numCategories}`);
     }
     const lp = this.logProbs;
     return tf.sum(tf.mul(tf.exp(lp), tf.sub(lp, q.logProbs)), 1);
@@ -343,10 +344,10 @@ export class MultiCategorical implements Distribution {
   constructor(logits: tf.Tensor2D, nvec: readonly number[], options: CategoricalOptions = {}) {
     checkRank2('logits', logits);
     if (!isArray(nvec) || nvec.length === 0 || !nvec.every((n) => Number.isInteger(n) && n >= 1)) {
-      throw new RangeError(`nvec must be a non-empty array of positive integers, got ${JSON.stringify(nvec)}`);
+      throw new PpoRangeError('INVALID_ARGUMENT', `nvec must be a non-empty array of positive integers, got ${JSON.stringify(nvec)}`);
     }
     const total = nvec.reduce((s, n) => s + n, 0);
-    if (logits.shape[1] !== total) throw new RangeError(`logits must have ${total} columns (sum of nvec), got ${logits.shape[1]}`);
+    if (logits.shape[1] !== total) throw new PpoRangeError('INVALID_ARGUMENT', `logits must have ${total} columns (sum of nvec), got ${logits.shape[1]}`);
     this.batchSize = logits.shape[0];
     this.actionSize = nvec.length;
     this.nvec = [...nvec];
@@ -355,7 +356,7 @@ export class MultiCategorical implements Distribution {
     if (options.mask !== undefined) {
       const { mask } = options;
       if (!(mask instanceof tf.Tensor) || mask.rank !== 2 || mask.shape[0] !== this.batchSize || mask.shape[1] !== total) {
-        throw new RangeError(`mask must have shape [${this.batchSize}, ${total}], got ${mask instanceof tf.Tensor ? `[${mask.shape.join(', ')}]` : String(mask)}`);
+        throw new PpoRangeError('INVALID_ARGUMENT', `mask must have shape [${this.batchSize}, ${total}], got ${mask instanceof tf.Tensor ? `[${mask.shape.join(', ')}]` : String(mask)}`);
       }
       checkMaskRows(mask, nvec);
       masks = nvec.length === 1 ? [mask] : tf.split(mask, [...nvec], 1);
@@ -397,7 +398,7 @@ export class MultiCategorical implements Distribution {
 
   kl(other: Distribution): tf.Tensor1D {
     const q = checkSameKind(this, other, MultiCategorical);
-    if (q.nvec.some((n, i) => n !== this.nvec[i])) throw new RangeError(`kl: other has nvec ${JSON.stringify(q.nvec)}, expected ${JSON.stringify(this.nvec)}`);
+    if (q.nvec.some((n, i) => n !== this.nvec[i])) throw new PpoRangeError('INVALID_ARGUMENT', `kl: other has nvec ${JSON.stringify(q.nvec)}, expected ${JSON.stringify(this.nvec)}`);
     return sumAll(this.components.map((c, i) => c.kl(q.components[i])));
   }
 }
@@ -470,7 +471,7 @@ function checkLogStd(logStd: tf.Tensor, batch: number, size: number): void {
     ((logStd.rank === 1 && logStd.shape[0] === size) ||
       (logStd.rank === 2 && (logStd.shape[0] === batch || logStd.shape[0] === 1) && logStd.shape[1] === size));
   if (!ok) {
-    throw new RangeError(
+    throw new PpoRangeError('INVALID_ARGUMENT', 
       `logStd must be float32 of shape [${size}], [1, ${size}] or [${batch}, ${size}], got ${logStd instanceof tf.Tensor ? `${logStd.dtype} [${logStd.shape.join(', ')}]` : String(logStd)}`,
     );
   }
@@ -567,7 +568,7 @@ let hermiteCache: { nodes: Float32Array; weights: Float32Array } | null = null;
  * from asymptotic starting points (the Golub-Welsch eigenproblem would need an eigen solver).
  */
 export function gaussHermite(n: number): { nodes: Float64Array; weights: Float64Array } {
-  if (!Number.isInteger(n) || n < 1 || n > 100) throw new RangeError(`n must be an integer in [1, 100], got ${String(n)}`);
+  if (!Number.isInteger(n) || n < 1 || n > 100) throw new PpoRangeError('INVALID_ARGUMENT', `n must be an integer in [1, 100], got ${String(n)}`);
   const nodes = new Float64Array(n);
   const weights = new Float64Array(n);
   const pim4 = Math.pow(Math.PI, -0.25);
@@ -647,8 +648,8 @@ export class TanhGaussian implements Distribution {
     const size = this.actionSize;
     const low = options.low ?? new Float32Array(size).fill(-1);
     const high = options.high ?? new Float32Array(size).fill(1);
-    if (low.length !== size) throw new RangeError(`low must have length ${size}, got ${low.length}`);
-    if (high.length !== size) throw new RangeError(`high must have length ${size}, got ${high.length}`);
+    if (low.length !== size) throw new PpoRangeError('INVALID_ARGUMENT', `low must have length ${size}, got ${low.length}`);
+    if (high.length !== size) throw new PpoRangeError('INVALID_ARGUMENT', `high must have length ${size}, got ${high.length}`);
     this.low = Float64Array.from(low);
     this.high = Float64Array.from(high);
     this.center = new Float32Array(size);
@@ -656,7 +657,7 @@ export class TanhGaussian implements Distribution {
     let logSum = 0;
     for (let i = 0; i < size; i++) {
       if (!Number.isFinite(low[i]) || !Number.isFinite(high[i]) || !(high[i] > low[i])) {
-        throw new RangeError(`bounds must be finite with high > low, got low[${i}] = ${low[i]}, high[${i}] = ${high[i]}`);
+        throw new PpoRangeError('INVALID_ARGUMENT', `bounds must be finite with high > low, got low[${i}] = ${low[i]}, high[${i}] = ${high[i]}`);
       }
       this.center[i] = (high[i] + low[i]) / 2;
       this.halfRange[i] = (high[i] - low[i]) / 2;
@@ -715,7 +716,7 @@ export class TanhGaussian implements Distribution {
     const q = checkSameKind(this, other, TanhGaussian);
     for (let i = 0; i < this.actionSize; i++) {
       if (q.center[i] !== this.center[i] || q.halfRange[i] !== this.halfRange[i]) {
-        throw new RangeError(`kl: other has bounds [${q.low[i]}, ${q.high[i]}] at component ${i}, expected [${this.low[i]}, ${this.high[i]}]`);
+        throw new PpoRangeError('INVALID_ARGUMENT', `kl: other has bounds [${q.low[i]}, ${q.high[i]}] at component ${i}, expected [${this.low[i]}, ${this.high[i]}]`);
       }
     }
     return gaussianKl(this.base, q.base);

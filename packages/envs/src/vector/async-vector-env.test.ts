@@ -2,10 +2,11 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Rng } from '@ppo/buffers';
+import { Rng } from '@ppo/utils';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { make } from '../registry';
 import { Discrete, spacesEqual } from '../spaces';
+
 import { AsyncVectorEnv } from './async-vector-env';
 import { SyncVectorEnv, VectorEnvError } from './sync-vector-env';
 import './test-envs';

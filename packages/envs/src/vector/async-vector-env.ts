@@ -1,10 +1,11 @@
+import { describeValue, PpoRangeError, PpoTypeError } from '@ppo/utils';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { Info } from '../env';
 import { ModuleResolutionError, resolveModuleUrl } from '../resolve-module';
-import { describeValue, spaceFromJSON, type Space, type SpaceSpec } from '../spaces';
+import { spaceFromJSON, type Space, type SpaceSpec } from '../spaces';
 import {
   CMD,
   CMD_CLOSE,
@@ -231,29 +232,29 @@ export class AsyncVectorEnv implements VectorEnv {
    */
   static async create(options: AsyncVectorEnvOptions): Promise<AsyncVectorEnv> {
     if (options === null || typeof options !== 'object') {
-      throw new TypeError(`AsyncVectorEnv.create: options must be an object { envId, numEnvs, ... }, got ${describeValue(options)}`);
+      throw new PpoTypeError('INVALID_ARGUMENT', `AsyncVectorEnv.create: options must be an object { envId, numEnvs, ... }, got ${describeValue(options)}`);
     }
     const { envId, numEnvs } = options;
     if (typeof envId !== 'string' || envId.length === 0) {
-      throw new TypeError(`AsyncVectorEnv.create: envId must be a registered env id, got ${describeValue(envId)}`);
+      throw new PpoTypeError('INVALID_ARGUMENT', `AsyncVectorEnv.create: envId must be a registered env id, got ${describeValue(envId)}`);
     }
     if (typeof numEnvs !== 'number' || !Number.isInteger(numEnvs) || numEnvs < 1) {
-      throw new RangeError(`AsyncVectorEnv.create: numEnvs must be a positive integer, got ${describeValue(numEnvs)}`);
+      throw new PpoRangeError('INVALID_ARGUMENT', `AsyncVectorEnv.create: numEnvs must be a positive integer, got ${describeValue(numEnvs)}`);
     }
     const numWorkers = options.numWorkers ?? Math.min(numEnvs, availableParallelism());
     if (typeof numWorkers !== 'number' || !Number.isInteger(numWorkers) || numWorkers < 1 || numWorkers > numEnvs) {
-      throw new RangeError(`AsyncVectorEnv.create: numWorkers must be an integer in [1, numEnvs=${numEnvs}], got ${describeValue(numWorkers)}`);
+      throw new PpoRangeError('INVALID_ARGUMENT', `AsyncVectorEnv.create: numWorkers must be an integer in [1, numEnvs=${numEnvs}], got ${describeValue(numWorkers)}`);
     }
     const timeoutMs = options.timeoutMs ?? Infinity;
     if (typeof timeoutMs !== 'number' || !(timeoutMs > 0)) {
-      throw new RangeError(`AsyncVectorEnv.create: timeoutMs must be a positive number, got ${describeValue(timeoutMs)}`);
+      throw new PpoRangeError('INVALID_ARGUMENT', `AsyncVectorEnv.create: timeoutMs must be a positive number, got ${describeValue(timeoutMs)}`);
     }
     const makeOptions = options.makeOptions ?? {};
     if (makeOptions === null || typeof makeOptions !== 'object') {
-      throw new TypeError(`AsyncVectorEnv.create: makeOptions must be an object, got ${describeValue(makeOptions)}`);
+      throw new PpoTypeError('INVALID_ARGUMENT', `AsyncVectorEnv.create: makeOptions must be an object, got ${describeValue(makeOptions)}`);
     }
     const modules = options.modules ?? [];
-    if (!Array.isArray(modules)) throw new TypeError(`AsyncVectorEnv.create: modules must be an array of strings, got ${describeValue(modules)}`);
+    if (!Array.isArray(modules)) throw new PpoTypeError('INVALID_ARGUMENT', `AsyncVectorEnv.create: modules must be an array of strings, got ${describeValue(modules)}`);
     const resolvedModules = resolveModules(modules);
 
     const location = workerLocation();
@@ -285,7 +286,7 @@ export class AsyncVectorEnv implements VectorEnv {
       const ready = await Promise.all(specs);
       for (let w = 1; w < ready.length; w++) {
         if (JSON.stringify(ready[w]) !== JSON.stringify(ready[0])) {
-          throw new TypeError(`AsyncVectorEnv.create: worker ${w} made envs with other spaces than worker 0`);
+          throw new PpoTypeError('INVALID_ARGUMENT', `AsyncVectorEnv.create: worker ${w} made envs with other spaces than worker 0`);
         }
       }
       const observationSpace = spaceFromJSON(ready[0].observationSpace);
@@ -309,7 +310,7 @@ export class AsyncVectorEnv implements VectorEnv {
     this.checkUsable('reset');
     if (this.pending !== undefined) throw new Error('AsyncVectorEnv.reset: a stepAsync() is pending; call stepWait() first');
     if (options === null || typeof options !== 'object') {
-      throw new TypeError(`AsyncVectorEnv.reset: options must be an object { seed?, options? }, got ${describeValue(options)}`);
+      throw new PpoTypeError('INVALID_ARGUMENT', `AsyncVectorEnv.reset: options must be an object { seed?, options? }, got ${describeValue(options)}`);
     }
     const seed = checkSeed('AsyncVectorEnv', options.seed);
     this.needsReset = true;
