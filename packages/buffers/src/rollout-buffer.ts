@@ -1,4 +1,4 @@
-import { describeValue, type RandomSource, shuffleInPlace, PpoRangeError, PpoTypeError } from '@ppo/utils';
+import { describeValue, type RandomSource, shuffleInPlace, PpoRangeError, PpoTypeError, PpoError } from '@ppo/utils';
 import {
   checkFinite,
   checkInteger,
@@ -384,7 +384,8 @@ export class RolloutBuffer<A extends ActionType = ActionType> {
     for (let k = 0; k < stored; k++) {
       if (this.truncated[k] === 1 && this.terminated[k] === 0 && Number.isNaN(this.nextValues[k])) {
         const t = Math.floor(k / n);
-        throw new Error(
+        throw new PpoError(
+          'INVALID_STATE',
           `${where}: step ${t}, env ${k % n} was truncated but its next value was not set since the last reset(); ` +
             `call setNextValues(${t}, values) with the values of the episodes' final observations first`,
         );
@@ -437,10 +438,10 @@ export class RolloutBuffer<A extends ActionType = ActionType> {
           return result as IteratorResult<Minibatch<A>>;
         }
         if (this.version !== stamp) {
-          throw new Error(`${WHERE_MB}: the buffer was modified (add or reset) during the epoch; start a new epoch`);
+          throw new PpoError('INVALID_STATE', `${WHERE_MB}: the buffer was modified (add or reset) during the epoch; start a new epoch`);
         }
         if (this.epochs !== epoch) {
-          throw new Error(`${WHERE_MB}: a newer epoch started on this buffer and reuses its storage; iterate one epoch at a time`);
+          throw new PpoError('INVALID_STATE', `${WHERE_MB}: a newer epoch started on this buffer and reuses its storage; iterate one epoch at a time`);
         }
         result.value = this.gather(plan, order, next++);
         return result as IteratorResult<Minibatch<A>>;
@@ -459,7 +460,8 @@ export class RolloutBuffer<A extends ActionType = ActionType> {
       const array = this[name];
       for (let k = 0; k < stored; k++) {
         if (Number.isNaN(array[k])) {
-          throw new Error(
+          throw new PpoError(
+          'INVALID_STATE',
             `${WHERE_MB}: ${name} of step ${Math.floor(k / n)}, env ${k % n} is NaN (not written since the last ` +
               'reset() or add()); compute advantages and returns for every stored step (for example with gae() ' +
               'from @ppo/gae) before sampling minibatches',

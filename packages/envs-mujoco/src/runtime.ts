@@ -1,4 +1,4 @@
-import { PpoTypeError } from '@ppo/utils';
+import { PpoTypeError, PpoError } from '@ppo/utils';
 import type { MainModule, MjModel } from 'mujoco-js';
 
 /**
@@ -83,7 +83,8 @@ export function isMujocoReady(): boolean {
  */
 export function getMujoco(owner = 'getMujoco'): MainModule {
   if (instance === undefined) {
-    throw new Error(
+    throw new PpoError(
+      'INVALID_STATE',
       `${owner}: the MuJoCo WebAssembly module is not started; call \`await initMujoco()\` from '@ppo/envs-mujoco' once before making MuJoCo envs`,
     );
   }
@@ -104,10 +105,10 @@ export function compileModel(module: MainModule, xml: string, owner: string): Mj
   module.FS.writeFile(path, xml);
   try {
     const model = module.MjModel.loadFromXML(path) as MjModel | null | undefined;
-    if (model === null || model === undefined) throw new Error(`${owner}: MuJoCo could not compile the model`);
+    if (model === null || model === undefined) throw new PpoError('SIMULATOR_FAILED', `${owner}: MuJoCo could not compile the model`);
     return model;
   } catch (error) {
-    throw new Error(`${owner}: MuJoCo could not compile the model: ${error instanceof Error ? error.message : String(error)}`);
+    throw new PpoError('SIMULATOR_FAILED', `${owner}: MuJoCo could not compile the model: ${error instanceof Error ? error.message : String(error)}`);
   } finally {
     module.FS.unlink(path);
   }

@@ -1,4 +1,4 @@
-import { describeValue, PpoRangeError, PpoTypeError, Rng } from '@ppo/utils';
+import { describeValue, PpoRangeError, PpoTypeError, Rng, PpoError } from '@ppo/utils';
 import type { Env, RenderFrame, ResetResult, StepResult } from './env';
 import { Box, spaceFromJSON, spacesEqual, type Space } from './spaces';
 
@@ -18,10 +18,9 @@ export interface CheckEnvReport {
 }
 
 /** Raised by {@link checkEnv}: the env breaks the contract; the message says where and how. */
-export class EnvCheckError extends Error {
+export class EnvCheckError extends PpoError {
   constructor(message: string) {
-    super(message);
-    this.name = 'EnvCheckError';
+    super('ENV_CHECK_FAILED', message);
   }
 }
 

@@ -1,4 +1,4 @@
-import { checkPositiveInt, describeValue, PpoRangeError, PpoTypeError } from '@ppo/utils';
+import { checkPositiveInt, describeValue, PpoRangeError, PpoTypeError, PpoError } from '@ppo/utils';
 import type { Env } from './env';
 import { AcrobotEnv } from './classic-control/acrobot';
 import { CartPoleEnv } from './classic-control/cartpole';
@@ -87,7 +87,7 @@ export function register(id: string, factory: EnvFactory, options: RegisterOptio
     throw new PpoTypeError('INVALID_ARGUMENT', `register: rewardThreshold of '${id}' must be a finite number, got ${describeValue(rewardThreshold)}`);
   }
   if (registry.has(id) && options.override !== true) {
-    throw new Error(`register: '${id}' is already registered (pass { override: true } to replace it)`);
+    throw new PpoError('ALREADY_REGISTERED', `register: '${id}' is already registered (pass { override: true } to replace it)`);
   }
   registry.set(id, { spec: Object.freeze({ id, maxEpisodeSteps, rewardThreshold }), factory });
 }
@@ -111,7 +111,7 @@ export function listEnvs(): EnvSpec[] {
 
 function unknownId(owner: string, id: unknown): Error {
   const known = [...registry.keys()].sort().join(', ');
-  return new Error(`${owner}: no env registered as ${describeValue(id)}; registered ids: ${known}`);
+  return new PpoError('UNKNOWN_ENV', `${owner}: no env registered as ${describeValue(id)}; registered ids: ${known}`);
 }
 
 /**

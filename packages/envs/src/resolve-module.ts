@@ -1,6 +1,6 @@
 // Node-only: module specifiers resolved to absolute URLs, so that another module (in a worker
 // thread, or a later process) imports the same module wherever its own file lives.
-import { describeValue, PpoTypeError } from '@ppo/utils';
+import { describeValue, PpoTypeError, PpoError } from '@ppo/utils';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
@@ -13,13 +13,12 @@ const IMPORT_CONDITIONS = new Set(['import', 'node', 'default']);
  * Raised by {@link resolveModuleUrl}: `specifier` is the entry as given, `problem` what went
  * wrong (it starts with a verb, so callers can write `<their argument> '<specifier>' <problem>`).
  */
-export class ModuleResolutionError extends Error {
-  override readonly name = 'ModuleResolutionError';
+export class ModuleResolutionError extends PpoError {
   readonly specifier: unknown;
   readonly problem: string;
 
   constructor(specifier: unknown, problem: string) {
-    super(`module ${typeof specifier === 'string' ? `'${specifier}'` : describeValue(specifier)} ${problem}`);
+    super('MODULE_NOT_FOUND', `module ${typeof specifier === 'string' ? `'${specifier}'` : describeValue(specifier)} ${problem}`);
     this.specifier = specifier;
     this.problem = problem;
   }

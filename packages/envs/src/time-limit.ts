@@ -1,4 +1,4 @@
-import { describeValue, PpoRangeError, PpoTypeError } from '@ppo/utils';
+import { describeValue, PpoRangeError, PpoTypeError, PpoError } from '@ppo/utils';
 import type { Env, Info, RenderFrame, ResetOptions, ResetResult, StepResult } from './env';
 import { type Space } from './spaces';
 import { hasStepInto, type StepIntoEnv, type StepIntoTarget } from './vector/step-into';
@@ -76,7 +76,8 @@ export class TimeLimit<Obs = Float32Array, Act = number | Float32Array> implemen
 
   private begin(): void {
     if (this.ended) {
-      throw new Error(
+      throw new PpoError(
+        'INVALID_STATE',
         `${this.id ?? 'TimeLimit'}.step: the episode has ended (after ${this.steps} steps); call reset() before stepping again`,
       );
     }

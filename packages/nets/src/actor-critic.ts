@@ -1,4 +1,12 @@
-import { checkPositiveInt, PpoRangeError, PpoTypeError, Rng, type RandomSource, type ActionSpaceSpec } from '@ppo/utils';
+import {
+  checkPositiveInt,
+  PpoRangeError,
+  PpoTypeError,
+  Rng,
+  type RandomSource,
+  type ActionSpaceSpec,
+  PpoError,
+} from '@ppo/utils';
 import * as tf from '@tensorflow/tfjs';
 import { natureCnn } from './cnn';
 import {
@@ -460,7 +468,7 @@ export class ActorCritic {
   }
 
   private checkAlive(): void {
-    if (this.disposed) throw new Error('ActorCritic has been disposed');
+    if (this.disposed) throw new PpoError('INVALID_STATE', 'ActorCritic has been disposed');
   }
 
   private checkObservationArray(observations: Float32Array, count: number): void {

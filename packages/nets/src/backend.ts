@@ -1,4 +1,4 @@
-import { PpoRangeError } from '@ppo/utils';
+import { PpoRangeError, PpoError } from '@ppo/utils';
 import * as tf from '@tensorflow/tfjs';
 
 /** A backend that {@link selectBackend} can be asked for. */
@@ -76,7 +76,7 @@ export async function selectBackend(request: BackendRequest = 'auto', options: S
     for (const name of ['tensorflow', 'wasm', 'cpu'] as const) {
       if ((await tryBackend(name, load)) === null) return name;
     }
-    throw new Error("selectBackend('auto') found no usable backend, not even 'cpu'");
+    throw new PpoError('BACKEND_UNAVAILABLE', "selectBackend('auto') found no usable backend, not even 'cpu'");
   }
   if (request !== 'tensorflow' && request !== 'wasm' && request !== 'cpu') {
     throw new PpoRangeError('INVALID_ARGUMENT', `backend must be one of 'auto', 'tensorflow', 'wasm', 'cpu', got ${JSON.stringify(request)}`);
@@ -84,7 +84,7 @@ export async function selectBackend(request: BackendRequest = 'auto', options: S
   const failure = await tryBackend(request, load);
   if (failure !== null) {
     const hint = request === 'cpu' ? '' : `; ${INSTALL_HINTS[request]}`;
-    throw new Error(`backend '${request}' is not available (${failure.message})${hint}`, { cause: failure });
+    throw new PpoError('BACKEND_UNAVAILABLE', `backend '${request}' is not available (${failure.message})${hint}`, { cause: failure });
   }
   return request;
 }

@@ -3,7 +3,7 @@
  * Node-only parts of `@ppo/nets`: backend selection that finds the wasm binaries on disk, and
  * saving and loading weights to and from a directory.
  */
-import { PpoTypeError } from '@ppo/utils';
+import { PpoTypeError, PpoError } from '@ppo/utils';
 import * as tf from '@tensorflow/tfjs';
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
@@ -134,7 +134,7 @@ export async function saveWeights(dir: string, target: WeightsTarget): Promise<v
 export async function loadWeights(dir: string, target: WeightsTarget): Promise<void> {
   if (typeof dir !== 'string' || dir.length === 0) throw new PpoTypeError('INVALID_ARGUMENT', `dir must be a non-empty string, got ${String(dir)}`);
   const manifest = await readManifest(dir);
-  if (manifest === null) throw new Error(`loadWeights: no ${MANIFEST_FILE} in ${dir}`);
+  if (manifest === null) throw new PpoError('BAD_WEIGHTS', `loadWeights: no ${MANIFEST_FILE} in ${dir}`);
   const chunks = await Promise.all(manifest.weightsManifest.flatMap((g) => g.paths).map((p) => readFile(join(dir, p))));
   const total = chunks.reduce((s, c) => s + c.byteLength, 0);
   const data = new Uint8Array(total);

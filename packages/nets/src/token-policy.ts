@@ -1,4 +1,4 @@
-import { checkPositiveInt, PpoRangeError, PpoTypeError, Rng, type RandomSource } from '@ppo/utils';
+import { checkPositiveInt, PpoRangeError, PpoTypeError, Rng, type RandomSource, PpoError } from '@ppo/utils';
 import * as tf from '@tensorflow/tfjs';
 import { orthogonal, PPO_GAINS } from './init';
 import { openUniform } from './random';
@@ -181,7 +181,7 @@ export class TokenPolicy {
   }
 
   private checkAlive(): void {
-    if (this.disposed) throw new Error('TokenPolicy: the policy has been disposed');
+    if (this.disposed) throw new PpoError('INVALID_STATE', 'TokenPolicy: the policy has been disposed');
   }
 
   /** Input projections x W + b of every token at once: [B, L, 3H]. */

@@ -53,6 +53,8 @@ export interface WorkerBuffers {
 export interface SerializedError {
   readonly message: string;
   readonly stack?: string;
+  /** The `code` of an @ppo error, kept across the thread boundary. */
+  readonly code?: string;
   readonly envIndex?: number;
   readonly envId?: string;
   readonly phase?: string;

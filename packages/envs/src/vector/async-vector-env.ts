@@ -1,4 +1,4 @@
-import { describeValue, PpoRangeError, PpoTypeError } from '@ppo/utils';
+import { describeValue, PpoRangeError, PpoTypeError, PpoError } from '@ppo/utils';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
@@ -101,18 +101,18 @@ function resolveModules(modules: readonly string[]): string[] {
       return resolveModuleUrl(spec);
     } catch (error) {
       if (!(error instanceof ModuleResolutionError)) throw error;
-      throw new Error(`AsyncVectorEnv.create: modules[${k}]: ${error.message}`, { cause: error });
+      throw new PpoError('MODULE_NOT_FOUND', `AsyncVectorEnv.create: modules[${k}]: ${error.message}`, { cause: error });
     }
   });
 }
 
-function rebuildError(e: SerializedError): Error {
+function rebuildError(e: SerializedError): PpoError {
   if (e.envIndex !== undefined) {
     const cause = new Error(e.message);
     if (e.stack !== undefined) cause.stack = e.stack;
     return new VectorEnvError('AsyncVectorEnv', e.envIndex, e.envId, e.phase ?? 'step', cause);
   }
-  const error = new Error(`AsyncVectorEnv: a worker failed: ${e.message}`);
+  const error = new PpoError(e.code ?? 'WORKER_FAILED', `AsyncVectorEnv: a worker failed: ${e.message}`);
   if (e.stack !== undefined) error.stack = `${error.message}\n(worker stack)\n${e.stack}`;
   return error;
 }
@@ -270,7 +270,7 @@ export class AsyncVectorEnv implements VectorEnv {
         slots.push({ worker, port: channel.port1, workerPort: channel.port2, start, count });
         specs.push(
           new Promise((resolveReady, reject) => {
-            const onExit = (code: number): void => reject(new Error(`AsyncVectorEnv.create: worker ${w} exited with code ${code} before it was ready`));
+            const onExit = (code: number): void => reject(new PpoError('WORKER_FAILED', `AsyncVectorEnv.create: worker ${w} exited with code ${code} before it was ready`));
             worker.once('error', reject);
             worker.once('exit', onExit);
             worker.once('message', (message: WorkerReadyMessage) => {
@@ -308,7 +308,7 @@ export class AsyncVectorEnv implements VectorEnv {
 
   reset(options: VectorResetOptions = {}): VectorResetResult {
     this.checkUsable('reset');
-    if (this.pending !== undefined) throw new Error('AsyncVectorEnv.reset: a stepAsync() is pending; call stepWait() first');
+    if (this.pending !== undefined) throw new PpoError('INVALID_STATE', 'AsyncVectorEnv.reset: a stepAsync() is pending; call stepWait() first');
     if (options === null || typeof options !== 'object') {
       throw new PpoTypeError('INVALID_ARGUMENT', `AsyncVectorEnv.reset: options must be an object { seed?, options? }, got ${describeValue(options)}`);
     }
@@ -330,8 +330,8 @@ export class AsyncVectorEnv implements VectorEnv {
   /** Hands the actions to the workers and returns at once; `stepWait()` returns the results. */
   stepAsync(actions: Float32Array | Int32Array): void {
     this.checkUsable('stepAsync');
-    if (this.pending !== undefined) throw new Error('AsyncVectorEnv.stepAsync: a step is already pending; call stepWait() first');
-    if (this.needsReset) throw new Error('AsyncVectorEnv.step: call reset() before step() (and after an env threw)');
+    if (this.pending !== undefined) throw new PpoError('INVALID_STATE', 'AsyncVectorEnv.stepAsync: a step is already pending; call stepWait() first');
+    if (this.needsReset) throw new PpoError('INVALID_STATE', 'AsyncVectorEnv.step: call reset() before step() (and after an env threw)');
     checkActions('AsyncVectorEnv', actions, this.actionKind, this.numEnvs * this.actionSize);
     this.actions.set(actions);
     this.signal(CMD_STEP);
@@ -341,7 +341,7 @@ export class AsyncVectorEnv implements VectorEnv {
   /** Blocks until the pending `stepAsync` is done and returns its results (arrays reused). */
   stepWait(): VectorStepResult {
     this.checkUsable('stepWait');
-    if (this.pending !== 'step') throw new Error('AsyncVectorEnv.stepWait: no step is pending; call stepAsync() first');
+    if (this.pending !== 'step') throw new PpoError('INVALID_STATE', 'AsyncVectorEnv.stepWait: no step is pending; call stepAsync() first');
     this.collect('step');
     return this.result;
   }
@@ -379,8 +379,8 @@ export class AsyncVectorEnv implements VectorEnv {
   }
 
   private checkUsable(method: string): void {
-    if (this.closing !== undefined) throw new Error(`AsyncVectorEnv.${method}: the vector env is closed`);
-    if (this.broken !== undefined) throw new Error(`AsyncVectorEnv.${method}: a worker is gone (${this.broken.message}); close() it`);
+    if (this.closing !== undefined) throw new PpoError('INVALID_STATE', `AsyncVectorEnv.${method}: the vector env is closed`);
+    if (this.broken !== undefined) throw new PpoError('WORKER_FAILED', `AsyncVectorEnv.${method}: a worker is gone (${this.broken.message}); close() it`);
   }
 
   private signal(cmd: number): void {
@@ -404,11 +404,11 @@ export class AsyncVectorEnv implements VectorEnv {
         const done = Atomics.load(c, row + DONE);
         if (done === target) break;
         if (Atomics.load(c, row + STATUS) === STATUS_DEAD) {
-          throw new Error(`worker ${w} (envs ${this.slots[w].start}..${this.slots[w].start + this.slots[w].count - 1}) exited`);
+          throw new PpoError('WORKER_FAILED', `worker ${w} (envs ${this.slots[w].start}..${this.slots[w].start + this.slots[w].count - 1}) exited`);
         }
         const left = deadline - performance.now();
         if (left <= 0) {
-          throw new Error(`worker ${w} (envs ${this.slots[w].start}..${this.slots[w].start + this.slots[w].count - 1}) did not answer within ${timeoutMs} ms`);
+          throw new PpoError('TIMEOUT', `worker ${w} (envs ${this.slots[w].start}..${this.slots[w].start + this.slots[w].count - 1}) did not answer within ${timeoutMs} ms`);
         }
         Atomics.wait(c, row + DONE, done, Math.min(left, 1000));
       }
@@ -427,7 +427,7 @@ export class AsyncVectorEnv implements VectorEnv {
       this.waitAll(this.timeoutMs);
     } catch (error) {
       this.broken = error instanceof Error ? error : new Error(String(error));
-      throw new Error(`AsyncVectorEnv.${phase}: ${this.broken.message}`, { cause: error });
+      throw new PpoError(PpoError.is(error) ? error.code : 'WORKER_FAILED', `AsyncVectorEnv.${phase}: ${this.broken.message}`, { cause: error });
     } finally {
       this.pending = undefined;
     }

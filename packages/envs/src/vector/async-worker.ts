@@ -24,11 +24,14 @@ import {
   type WorkerStartData,
 } from './async-protocol';
 import { SyncVectorEnv, VectorEnvError } from './sync-vector-env';
+import { PpoError } from '@ppo/utils';
 
 type MakeFn = (id: string, options: MakeOptions) => Env<unknown, unknown>;
 
 function serialize(error: unknown): SerializedError {
-  const base = error instanceof Error ? { message: error.message, stack: error.stack } : { message: String(error) };
+  const base = error instanceof Error
+    ? { message: error.message, stack: error.stack, ...(PpoError.is(error) ? { code: error.code } : {}) }
+    : { message: String(error) };
   if (error instanceof VectorEnvError) {
     const cause = error.cause instanceof Error ? error.cause.message : String(error.cause);
     return { ...base, message: cause, envIndex: error.envIndex, envId: error.envId, phase: error.phase };

@@ -1,4 +1,4 @@
-import { describeValue, PpoRangeError, PpoTypeError } from '@ppo/utils';
+import { describeValue, PpoRangeError, PpoTypeError, PpoError } from '@ppo/utils';
 import type { Env, Info } from '../env';
 import { make, type MakeOptions } from '../registry';
 import { spacesEqual, type Space } from '../spaces';
@@ -47,7 +47,7 @@ const EMPTY_INFO: Info = Object.freeze({});
  * (`'step'`, `'reset'`, `'autoreset'`, `'close'`, `'its factory'`); the original error is `cause`
  * (within the same thread).
  */
-export class VectorEnvError extends Error {
+export class VectorEnvError extends PpoError {
   /** The index of the env within the vector env. */
   readonly envIndex: number;
   /** The env's registry id, when it has one. */
@@ -57,8 +57,7 @@ export class VectorEnvError extends Error {
 
   constructor(owner: string, envIndex: number, envId: string | undefined, phase: string, error: unknown) {
     const message = error instanceof Error ? error.message : String(error);
-    super(`${owner}: env ${envIndex} (${envId ?? 'no id'}) threw in ${phase}: ${message}`, { cause: error });
-    this.name = 'VectorEnvError';
+    super('ENV_FAILED', `${owner}: env ${envIndex} (${envId ?? 'no id'}) threw in ${phase}: ${message}`, { cause: error });
     this.envIndex = envIndex;
     this.envId = envId;
     this.phase = phase;
@@ -211,7 +210,7 @@ export class SyncVectorEnv implements VectorEnv {
   }
 
   reset(options: VectorResetOptions = {}): VectorResetResult {
-    if (this.closed) throw new Error('SyncVectorEnv.reset: the vector env is closed');
+    if (this.closed) throw new PpoError('INVALID_STATE', 'SyncVectorEnv.reset: the vector env is closed');
     if (options === null || typeof options !== 'object') {
       throw new PpoTypeError('INVALID_ARGUMENT', `SyncVectorEnv.reset: options must be an object { seed?, options? }, got ${describeValue(options)}`);
     }
@@ -240,8 +239,8 @@ export class SyncVectorEnv implements VectorEnv {
   }
 
   step(actions: Float32Array | Int32Array): VectorStepResult {
-    if (this.closed) throw new Error('SyncVectorEnv.step: the vector env is closed');
-    if (this.needsReset) throw new Error('SyncVectorEnv.step: call reset() before step() (and after an env threw)');
+    if (this.closed) throw new PpoError('INVALID_STATE', 'SyncVectorEnv.step: the vector env is closed');
+    if (this.needsReset) throw new PpoError('INVALID_STATE', 'SyncVectorEnv.step: call reset() before step() (and after an env threw)');
     checkActions('SyncVectorEnv', actions, this.actionKind, this.numEnvs * this.actionSize);
     const { result, envs, fast } = this;
     const { observations, finalObservations, rewards, terminated, truncated, infos } = result;
