@@ -48,8 +48,8 @@ export function explainedVariance(yPred: NumericSeries, yTrue: NumericSeries): n
   for (let i = 0; i < n; i++) {
     const t = truth[i];
     const p = pred[i];
-    if (!Number.isFinite(t)) throw new PpoRangeError('INVALID_ARGUMENT', `explainedVariance: yTrue[${i}] must be finite, got ${t}`);
-    if (!Number.isFinite(p)) throw new PpoRangeError('INVALID_ARGUMENT', `explainedVariance: yPred[${i}] must be finite, got ${p}`);
+    if (!Number.isFinite(t)) throw new PpoRangeError('NON_FINITE', `explainedVariance: yTrue[${i}] must be finite, got ${t}`);
+    if (!Number.isFinite(p)) throw new PpoRangeError('NON_FINITE', `explainedVariance: yPred[${i}] must be finite, got ${p}`);
     sumTrue += t;
     sumDiff += t - p;
     if (t !== truth[0]) constant = false;

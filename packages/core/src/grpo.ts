@@ -10,6 +10,7 @@ import {
   assertNonNegative,
   assertOneOf,
   assertPositiveInteger,
+  assertFiniteTensors,
   assertSameShape,
   parseClipRange,
 } from './validate';
@@ -107,6 +108,9 @@ export function grpoLoss(args: GrpoLossArgs): GrpoLossResult {
   }
   if (mask === undefined) throw new PpoTypeError('INVALID_ARGUMENT', `${fn}: mask is required ([B, L] completion-token mask)`);
   assertMask(`${fn}: mask`, mask, `${fn}: logProbs`, logProbs);
+  // Per-sequence advantages [B] are not laid out like the mask: checked in full.
+  assertFiniteTensors(fn, { logProbs, oldLogProbs, refLogProbs, ...(advantages.rank === 1 ? {} : { advantages }) }, mask);
+  if (advantages.rank === 1) assertFiniteTensors(fn, { advantages });
   const { low, high } = parseClipRange(`${fn}: clipRange`, args.clipRange);
   assertNonNegative(`${fn}: beta`, args.beta);
   const beta = args.beta;

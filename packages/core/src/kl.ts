@@ -1,6 +1,6 @@
 import { PpoTypeError } from '@ppo/utils';
 import * as tf from '@tensorflow/tfjs';
-import { assertFiniteNumber, assertFloatTensor, assertPositive, assertSameShape } from './validate';
+import { assertFiniteNumber, assertFiniteTensors, assertFloatTensor, assertPositive, assertSameShape } from './validate';
 
 /** Inputs of the per-element KL estimators {@link klK1}, {@link klK2}, {@link klK3}. */
 export interface KlEstimatorArgs {
@@ -14,6 +14,7 @@ function checkEstimatorArgs(fn: string, args: KlEstimatorArgs): void {
   assertFloatTensor(`${fn}: logProbs`, args.logProbs);
   assertFloatTensor(`${fn}: refLogProbs`, args.refLogProbs);
   assertSameShape(`${fn}: logProbs`, args.logProbs, `${fn}: refLogProbs`, args.refLogProbs);
+  assertFiniteTensors(fn, { logProbs: args.logProbs, refLogProbs: args.refLogProbs });
 }
 
 /** k1 = -log r with log r = refLogProbs - logProbs; inside a tidy, inputs already checked. */

@@ -9,7 +9,9 @@ import {
   assertMask,
   assertNonNegative,
   assertPositive,
+  assertFiniteTensors,
   assertSameShape,
+  markFinite,
   parseClipRange,
 } from './validate';
 import { entropyBonus, valueLoss } from './value';
@@ -114,11 +116,16 @@ export function ppoLoss(args: PpoLossArgs): PpoLossResult {
   if (args.normalizeAdvantages !== undefined && typeof args.normalizeAdvantages !== 'boolean') {
     throw new PpoTypeError('INVALID_ARGUMENT', `${fn}: normalizeAdvantages must be a boolean, got ${typeof args.normalizeAdvantages}`);
   }
+  const { logProbs, oldLogProbs, advantages: rawAdvantages, values, returns, oldValues, entropy, mask } = args;
+  // Once for every term: the terms below skip tensors checked here.
+  assertFiniteTensors(fn, { logProbs, oldLogProbs, advantages: rawAdvantages, values, returns, oldValues, entropy }, mask);
   return tidyObject(() => {
-    const advantages =
-      args.normalizeAdvantages === true
-        ? normalizeAdvantages(args.advantages, args.mask === undefined ? {} : { mask: args.mask })
-        : args.advantages;
+    let advantages = rawAdvantages;
+    if (args.normalizeAdvantages === true) {
+      advantages = normalizeAdvantages(rawAdvantages, mask === undefined ? {} : { mask });
+      // Finite inputs and a positive epsilon give finite normalized advantages.
+      markFinite(advantages, mask);
+    }
     const policy = clippedSurrogate({
       logProbs: args.logProbs,
       oldLogProbs: args.oldLogProbs,

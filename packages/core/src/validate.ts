@@ -1,5 +1,5 @@
 import { describeValue, PpoRangeError, PpoTypeError } from '@ppo/utils';
-import type * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs';
 
 /** Symmetric (a number) or asymmetric (`{ low, high }`) clip range of the probability ratio. */
 export type ClipRange = number | { readonly low: number; readonly high: number };
@@ -56,7 +56,8 @@ export function assertMask(name: string, value: unknown, likeName: string, like:
 
 export function assertFiniteNumber(name: string, value: unknown): asserts value is number {
   if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw new PpoRangeError('INVALID_ARGUMENT', `${name} must be a finite number, got ${describeValue(value)}`);
+    const code = typeof value === 'number' ? 'NON_FINITE' : 'INVALID_ARGUMENT';
+    throw new PpoRangeError(code, `${name} must be a finite number, got ${describeValue(value)}`);
   }
 }
 
@@ -100,4 +101,67 @@ export function parseClipRange(name: string, value: unknown): { low: number; hig
   if (low > 1) throw new PpoRangeError('INVALID_ARGUMENT', `${name}.low must be in (0, 1], got ${low}`);
   assertPositive(`${name}.high`, high);
   return { low, high };
+}
+
+/**
+ * Tensors already found finite, with the mask they were checked under (null: every element),
+ * so a loss that hands its inputs to another loss checks them once.
+ */
+const checkedFinite = new WeakMap<tf.Tensor, tf.Tensor | null>();
+
+/** `[i, j, ...]`: the position of flat index `k` in a row-major array of `shape`. */
+function position(shape: readonly number[], k: number): string {
+  const index: number[] = [];
+  let rest = k;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    index.unshift(rest % shape[d]);
+    rest = Math.floor(rest / shape[d]);
+  }
+  return `[${index.join(', ')}]`;
+}
+
+/**
+ * Throws a `NON_FINITE` RangeError naming `${fn}: ${name}[position]` and the value at the first
+ * NaN or infinite element of any of `tensors` that `mask` keeps (every element without one:
+ * masked padding may hold anything, a -Infinity log-prob say). One scalar download covers all
+ * the tensors (x * 0 is 0 for finite x and NaN otherwise); they are read in full only to name
+ * a culprit. Call outside any `tf.tidy` whose result must not include the probe.
+ */
+export function assertFiniteTensors(fn: string, tensors: Readonly<Record<string, tf.Tensor | undefined>>, mask?: tf.Tensor): void {
+  const entries = Object.entries(tensors).filter((entry): entry is [string, tf.Tensor] => {
+    const tensor = entry[1];
+    if (tensor === undefined) return false;
+    const checkedUnder = checkedFinite.get(tensor);
+    return checkedUnder === undefined || (checkedUnder !== null && checkedUnder !== mask);
+  });
+  if (entries.length === 0) return;
+  const keep = (): tf.Tensor | undefined => (mask === undefined ? undefined : mask.dtype === 'bool' ? mask : tf.notEqual(mask, 0));
+  const probe = tf.tidy(() => {
+    const kept = keep();
+    const sums = entries.map(([, t]) => {
+      const zeros = tf.mul(t, 0);
+      return tf.sum(kept === undefined ? zeros : tf.where(kept, zeros, tf.zerosLike(zeros)));
+    });
+    return sums.length === 1 ? sums[0] : tf.addN(sums);
+  });
+  const ok = probe.dataSync()[0] === 0;
+  probe.dispose();
+  if (!ok) {
+    const keepData = mask?.dataSync();
+    for (const [name, tensor] of entries) {
+      const data = tensor.dataSync();
+      for (let k = 0; k < data.length; k++) {
+        if (!Number.isFinite(data[k]) && (keepData === undefined || keepData[k] !== 0)) {
+          throw new PpoRangeError('NON_FINITE', `${fn}: ${name}${position(tensor.shape, k)} must be finite, got ${data[k]}`);
+        }
+      }
+    }
+  }
+  // A variable can be assigned new values later, so it is checked every time.
+  for (const [, tensor] of entries) if (!(tensor instanceof tf.Variable)) checkedFinite.set(tensor, mask ?? null);
+}
+
+/** Records that `tensor` is finite wherever `mask` keeps (computed from checked inputs). */
+export function markFinite(tensor: tf.Tensor, mask?: tf.Tensor): void {
+  checkedFinite.set(tensor, mask ?? null);
 }

@@ -1,7 +1,7 @@
 import { PpoTypeError } from '@ppo/utils';
 import * as tf from '@tensorflow/tfjs';
 import { maskedMean, prepareMask, tidyObject } from './reduce';
-import { assertFloatTensor, assertMask, assertPositive, assertSameShape } from './validate';
+import { assertFiniteTensors, assertFloatTensor, assertMask, assertPositive, assertSameShape } from './validate';
 
 /** Inputs of {@link valueLoss}. All tensors float32 with one shape, e.g. [N]. */
 export interface ValueLossArgs {
@@ -50,6 +50,7 @@ export function valueLoss(args: ValueLossArgs): { loss: tf.Scalar } {
     assertSameShape(`${fn}: values`, values, `${fn}: oldValues`, oldValues);
   }
   if (mask !== undefined) assertMask(`${fn}: mask`, mask, `${fn}: values`, values);
+  assertFiniteTensors(fn, { values, returns, oldValues }, mask);
   return tidyObject(() => {
     const prepared = prepareMask(mask);
     const unclipped = tf.squaredDifference(values, returns);
@@ -84,6 +85,7 @@ export function entropyBonus(args: EntropyBonusArgs): { loss: tf.Scalar; entropy
   const { entropy, mask } = args;
   assertFloatTensor('entropyBonus: entropy', entropy);
   if (mask !== undefined) assertMask('entropyBonus: mask', mask, 'entropyBonus: entropy', entropy);
+  assertFiniteTensors('entropyBonus', { entropy }, mask);
   return tidyObject(() => {
     const mean = maskedMean(entropy, prepareMask(mask));
     return { loss: tf.neg(mean), entropy: mean };

@@ -15,7 +15,7 @@ import {
   DiagGaussian,
   MultiCategorical,
   TanhGaussian,
-  checkCategoryIndices,
+  checkCategoryIndexData,
   checkMaskData,
   markMaskChecked,
   sampleCategoricalOnHost,
@@ -26,6 +26,7 @@ import { PPO_GAINS } from './init';
 import { Mlp, type Activation } from './mlp';
 import { layersTorso, makeVariable, uniqueScope, type Torso } from './torso';
 import { readNamedWeights, writeNamedWeights } from './weights';
+import { checkFiniteData, checkFiniteTensor, markChecked, markFinite } from './finite';
 
 export type { ActionSpaceSpec };
 
@@ -101,6 +102,9 @@ export type EvaluateResult = {
   readonly entropy: tf.Tensor1D;
   readonly values: tf.Tensor1D;
 };
+
+/** Why finite inputs can give a non-finite network output. */
+const DIVERGED = ' from finite inputs: the weights have diverged or overflow float32';
 
 interface ParsedSpace {
   readonly kind: ActionSpaceSpec['type'];
@@ -266,6 +270,8 @@ export class ActorCritic {
       throw error;
     }
     [this.actorTorso, this.criticTorso, this.policyHead, this.valueHead, this.logStd] = parts;
+    // Its values are checked wherever they are set (the constructor, setWeights).
+    if (this.logStd !== null) markFinite(this.logStd);
 
     const variables: Record<string, tf.Variable> = {};
     const add = (prefix: string, vars: Readonly<Record<string, tf.Variable>>): void => {
@@ -299,10 +305,13 @@ export class ActorCritic {
   forward(observations: tf.Tensor2D, actionMask?: tf.Tensor2D): { distribution: Distribution; values: tf.Tensor1D } {
     this.checkAlive();
     this.checkObservationTensor(observations);
+    checkFiniteTensor('ActorCritic.forward: observations', observations);
     const batch = observations.shape[0];
     const actorFeatures = this.actorTorso.apply(observations);
     const criticFeatures = this.shared ? actorFeatures : this.criticTorso.apply(observations);
     const params = this.policyHead.apply(actorFeatures);
+    // Computed from checked observations and weights: the distribution need not download it.
+    markFinite(params);
     const values = tf.reshape<tf.Rank.R1>(this.valueHead.apply(criticFeatures), [batch]);
     return { distribution: this.makeDistribution(params, actionMask), values };
   }
@@ -348,10 +357,12 @@ export class ActorCritic {
     }
     const data = tf.tidy(() => {
       const obs = tf.tensor2d(observations, [count, this.observationSize]);
+      markFinite(obs);
       const mask = maskTensorData === undefined ? undefined : tf.tensor2d(maskTensorData, [count, s.headSize], 'bool');
       if (mask !== undefined) markMaskChecked(mask);
       const { distribution, values } = this.forward(obs, mask);
       const actions = options.deterministic === true ? distribution.mode() : distribution.sample(rng);
+      markFinite(actions);
       // Scored from the returned actions exactly as evaluate scores them, so the first PPO
       // ratio is 1 even for a tanh-gaussian sample that float32 rounds onto a bound. Sampled
       // categories need no range check (which would download them).
@@ -362,6 +373,7 @@ export class ActorCritic {
       const packed = tf.concat([actionColumns, tf.reshape(logProbs, [count, 1]), tf.reshape(values, [count, 1])], 1);
       return packed.dataSync() as Float32Array;
     });
+    checkFiniteData('ActorCritic.act: output', data, [count, size + 2], DIVERGED);
     const width = size + 2;
     const actionsOut = this.actionType === 'int32' ? new Int32Array(count * size) : new Float32Array(count * size);
     const logProbsOut = new Float32Array(count);
@@ -395,6 +407,8 @@ export class ActorCritic {
       const all = this.logStd === null ? outputs : tf.concat([tf.reshape(outputs, [-1]), this.logStd]);
       return all.dataSync() as Float32Array;
     });
+    // Rows of policy parameters and value, then the log-std: all must be finite.
+    checkFiniteData('ActorCritic.act: network output', data, [data.length], DIVERGED);
     const width = head + 1;
     const logProbs = new Float32Array(count);
     const values = new Float32Array(count);
@@ -419,6 +433,7 @@ export class ActorCritic {
       const obs = tf.tensor2d(observations, [count, this.observationSize]);
       return this.valueHead.apply(this.criticTorso.apply(obs)).dataSync() as Float32Array;
     });
+    checkFiniteData('ActorCritic.predictValues: value', data, [count], DIVERGED);
     return Float32Array.from(data);
   }
 
@@ -430,14 +445,16 @@ export class ActorCritic {
    * would score log-probability 0); a mask row that allows nothing is an error too.
    */
   evaluate(observations: tf.Tensor2D, actions: tf.Tensor, options: { actionMask?: tf.Tensor2D } = {}): EvaluateResult {
+    this.checkAlive();
+    this.checkObservationTensor(observations);
+    const checked = this.checkEvaluateInputs(observations, actions);
     const { distribution, values } = this.forward(observations, options.actionMask);
     const s = this.space;
     const a = s.start !== 0 ? tf.sub(actions, tf.scalar(s.start, actions.dtype)) : actions;
+    if (checked) markChecked(a);
     let logProbs: tf.Tensor1D;
     if (distribution instanceof Categorical || distribution instanceof MultiCategorical) {
       logProbs = distribution.logProbOfIndices(a);
-      // Checked here rather than by the distribution, so the message shows the space's own values.
-      checkCategoryIndices(actions, s.nvec, s.start, 'ActorCritic.evaluate');
     } else {
       logProbs = distribution.logProb(a);
     }
@@ -479,10 +496,34 @@ export class ActorCritic {
         `observations must have count * observationSize = ${count} * ${this.observationSize} = ${count * this.observationSize} values, got ${observations.length}`,
       );
     }
-    // NaN would silently poison every output; the scan is cheap next to one tfjs op.
-    for (let i = 0; i < observations.length; i++) {
-      if (Number.isNaN(observations[i])) throw new PpoRangeError('INVALID_ARGUMENT', `observations[${i}] is NaN (row ${Math.floor(i / this.observationSize)})`);
+    // NaN or an infinity would silently poison every output; one scan is cheap next to one tfjs op.
+    checkFiniteData('observations', observations, [count, this.observationSize]);
+  }
+
+  /**
+   * Checks the observations (finite) and actions (in the space: finite, and valid category
+   * indices for discrete spaces) of {@link ActorCritic.evaluate} in one download. Returns false,
+   * checking nothing, when the actions have the wrong size: the distribution then names the
+   * expected shape.
+   */
+  private checkEvaluateInputs(observations: tf.Tensor2D, actions: tf.Tensor): boolean {
+    const batch = observations.shape[0];
+    if (!(actions instanceof tf.Tensor) || actions.size !== batch * this.actionSize) return false;
+    const data = tf.tidy(() => {
+      const flatActions = tf.reshape(actions.dtype === 'float32' ? actions : tf.cast(actions, 'float32'), [-1]);
+      return tf.concat([tf.reshape(observations, [-1]), flatActions]).dataSync() as Float32Array;
+    });
+    checkFiniteData('ActorCritic.evaluate: observations', data.subarray(0, observations.size), observations.shape);
+    const actionData = data.subarray(observations.size);
+    const s = this.space;
+    if (s.kind === 'discrete' || s.kind === 'multi-discrete') {
+      // Checked here rather than by the distribution, so the message shows the space's own values.
+      checkCategoryIndexData(actionData, s.nvec, s.start, 'ActorCritic.evaluate');
+    } else {
+      checkFiniteData('ActorCritic.evaluate: actions', actionData, [batch, this.actionSize]);
     }
+    markChecked(observations);
+    return true;
   }
 
   private checkObservationTensor(observations: tf.Tensor2D): void {

@@ -1,5 +1,6 @@
 import { PpoRangeError, PpoTypeError } from '@ppo/utils';
 import * as tf from '@tensorflow/tfjs';
+import { checkFiniteTensor, markFinite } from './finite';
 import { openUniform, type RandomSource } from './random';
 import { isArray } from './torso';
 
@@ -78,7 +79,15 @@ function checkActions2d(actions: tf.Tensor, batch: number, size: number, name: s
  * @internal
  */
 export function checkCategoryIndices(actions: tf.Tensor, nvec: readonly number[], start: number, name: string): void {
-  const data = actions.dataSync();
+  checkCategoryIndexData(actions.dataSync(), nvec, start, name);
+}
+
+/**
+ * {@link checkCategoryIndices} of actions already downloaded: rows of `nvec.length` values.
+ *
+ * @internal
+ */
+export function checkCategoryIndexData(data: ArrayLike<number>, nvec: readonly number[], start: number, name: string): void {
   const k = nvec.length;
   for (let i = 0; i < data.length; i++) {
     const v = data[i];
@@ -250,6 +259,7 @@ export class Categorical implements Distribution {
 
   constructor(logits: tf.Tensor2D, options: CategoricalOptions = {}) {
     checkRank2('logits', logits);
+    checkFiniteTensor('Categorical: logits', logits, ' (rule actions out with the mask option instead)');
     this.batchSize = logits.shape[0];
     this.numCategories = logits.shape[1];
     if (this.numCategories < 1) throw new PpoRangeError('INVALID_ARGUMENT', 'logits must have at least one category');
@@ -348,10 +358,12 @@ export class MultiCategorical implements Distribution {
     }
     const total = nvec.reduce((s, n) => s + n, 0);
     if (logits.shape[1] !== total) throw new PpoRangeError('INVALID_ARGUMENT', `logits must have ${total} columns (sum of nvec), got ${logits.shape[1]}`);
+    checkFiniteTensor('MultiCategorical: logits', logits, ' (rule actions out with the mask option instead)');
     this.batchSize = logits.shape[0];
     this.actionSize = nvec.length;
     this.nvec = [...nvec];
     const parts: tf.Tensor2D[] = nvec.length === 1 ? [logits] : tf.split(logits, [...nvec], 1);
+    for (const part of parts) markFinite(part);
     let masks: tf.Tensor2D[] | undefined;
     if (options.mask !== undefined) {
       const { mask } = options;
@@ -419,6 +431,7 @@ export class Bernoulli implements Distribution {
 
   constructor(logits: tf.Tensor2D) {
     checkRank2('logits', logits);
+    checkFiniteTensor('Bernoulli: logits', logits);
     this.logits = logits;
     this.batchSize = logits.shape[0];
     this.actionSize = logits.shape[1];
@@ -441,6 +454,7 @@ export class Bernoulli implements Distribution {
 
   logProb(actions: tf.Tensor): tf.Tensor1D {
     const a = checkActions2d(actions, this.batchSize, this.actionSize, 'Bernoulli.logProb');
+    checkFiniteTensor('Bernoulli.logProb: actions', a);
     const af = a.dtype === 'float32' ? a : tf.cast(a, 'float32');
     // a * l - softplus(l) is log sigmoid(l) for a = 1 and log(1 - sigmoid(l)) for a = 0, stably.
     return tf.sum(tf.sub(tf.mul(af, this.logits), tf.softplus(this.logits)), 1);
@@ -495,6 +509,8 @@ export class DiagGaussian implements Distribution {
     this.batchSize = mean.shape[0];
     this.actionSize = mean.shape[1];
     checkLogStd(logStd, this.batchSize, this.actionSize);
+    checkFiniteTensor('DiagGaussian: mean', mean);
+    checkFiniteTensor('DiagGaussian: logStd', logStd);
     this.mean = mean;
     this.logStd = logStd;
   }
@@ -512,6 +528,7 @@ export class DiagGaussian implements Distribution {
 
   logProb(actions: tf.Tensor): tf.Tensor1D {
     const a = checkActions2d(actions, this.batchSize, this.actionSize, 'DiagGaussian.logProb');
+    checkFiniteTensor('DiagGaussian.logProb: actions', a);
     return this.logProbOf(a);
   }
 
@@ -677,8 +694,11 @@ export class TanhGaussian implements Distribution {
 
   logProb(actions: tf.Tensor): tf.Tensor1D {
     const a = checkActions2d(actions, this.batchSize, this.actionSize, 'TanhGaussian.logProb');
+    checkFiniteTensor('TanhGaussian.logProb: actions', a);
     const y = tf.clipByValue(tf.div(tf.sub(a, tf.tensor1d(this.center)), tf.tensor1d(this.halfRange)), -1 + 1e-6, 1 - 1e-6);
     const u = tf.atanh(y) as tf.Tensor2D;
+    // Finite by construction (y is clipped inside (-1, 1)): no second download.
+    markFinite(u);
     return tf.sub(tf.sub(this.base.logProb(u), tf.sum(logTanhJacobian(u), 1)), this.logHalfRangeSum);
   }
 
@@ -690,6 +710,7 @@ export class TanhGaussian implements Distribution {
    */
   logProbFromPreSquash(u: tf.Tensor2D): tf.Tensor1D {
     const x = checkActions2d(u, this.batchSize, this.actionSize, 'TanhGaussian.logProbFromPreSquash');
+    checkFiniteTensor('TanhGaussian.logProbFromPreSquash: u', x);
     return tf.sub(tf.sub(this.base.logProb(x), tf.sum(logTanhJacobian(x), 1)), this.logHalfRangeSum);
   }
 

@@ -29,7 +29,7 @@ async function loadWasmPointedAtDist(load: (packageName: string) => Promise<unkn
   // An ES module namespace of the CommonJS package may hold the exports under `default`.
   const module = loaded as { setWasmPaths?: unknown; default?: { setWasmPaths?: unknown } } | null;
   const setWasmPaths = module?.setWasmPaths ?? module?.default?.setWasmPaths;
-  if (typeof setWasmPaths !== 'function') throw new PpoTypeError('INVALID_ARGUMENT', `${WASM_PACKAGE} did not provide setWasmPaths`);
+  if (typeof setWasmPaths !== 'function') throw new PpoTypeError('BACKEND_UNAVAILABLE', `${WASM_PACKAGE} did not provide setWasmPaths`);
   // Resolved from this file, like the import: the package's main file lies in dist/ next to
   // the .wasm files. The wasm loader otherwise looks next to its own script, which is wrong
   // once that script is bundled into another file.
