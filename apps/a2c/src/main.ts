@@ -22,7 +22,7 @@ const backend = await selectBackend(values.backend as BackendRequest);
 console.log(`A2C on CartPole-v1, seed ${seed}, ${backend} backend, at most ${steps.toLocaleString('en-US')} steps`);
 const start = performance.now();
 let lastPrint = 0;
-const result = trainA2C({
+const result = await trainA2C({
   totalSteps: steps,
   seed,
   onUpdate: (p) => {
@@ -35,4 +35,3 @@ const result = trainA2C({
 const seconds = (performance.now() - start) / 1000;
 console.log(`${result.solved ? 'Solved' : 'Not solved'} after ${result.step.toLocaleString('en-US')} steps (${result.episodes} episodes) in ${seconds.toFixed(1)} s: mean return of the last 20 episodes ${result.meanReturn.toFixed(1)}.`);
 console.log(`result ${JSON.stringify({ seed, backend, stepsToSolve: result.stepsToSolve, steps: result.step, episodes: result.episodes, meanReturn: result.meanReturn, seconds: Number(seconds.toFixed(1)) })}`);
-result.policy.dispose();

@@ -203,8 +203,8 @@ export function runGrpo(partial: Partial<GrpoOptions> = {}): GrpoResult {
               const { logProbs } = policy.tokenLogProbs(tokens, { temperature: o.temperature });
               const out = variantLoss(o.variant, { logProbs, oldLogProbs, refLogProbs, advantages: adv, mask, maxNewTokens: t, beta });
               if (u === o.updatesPerBatch - 1) {
-                clipFraction = out.clipFraction.dataSync()[0];
-                if (out.kl !== undefined) kl = out.kl.dataSync()[0];
+                clipFraction = out.metrics.clipFraction.dataSync()[0];
+                if (out.metrics.kl !== undefined) kl = out.metrics.kl.dataSync()[0];
               }
               return out.loss;
             },

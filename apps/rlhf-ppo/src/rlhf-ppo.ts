@@ -256,7 +256,7 @@ export function runRlhfPpo(partial: Partial<RlhfPpoOptions> = {}): RlhfPpoResult
                 const vf = valueLoss({ values: out.values as tf.Tensor2D, returns: ret, oldValues, clipRange: o.clipRange, mask });
                 policyLossValue = pg.loss.dataSync()[0];
                 valueLossValue = vf.loss.dataSync()[0];
-                clipFraction = pg.clipFraction.dataSync()[0];
+                clipFraction = pg.metrics.clipFraction.dataSync()[0];
                 return tf.add<tf.Scalar>(pg.loss, tf.mul(vf.loss, o.valueCoef));
               },
               false,

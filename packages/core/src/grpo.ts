@@ -1,5 +1,6 @@
 import { PpoRangeError, PpoTypeError } from '@ppo/utils';
 import * as tf from '@tensorflow/tfjs';
+import type { LossResult } from './loss-result';
 import { k3Elements } from './kl';
 import { applyMask, maskedMean, prepareMask, tidyObject } from './reduce';
 import { clippedRatioTerms } from './surrogate';
@@ -52,19 +53,20 @@ export interface GrpoLossArgs {
   readonly maxLength?: number;
 }
 
-/** Result of {@link grpoLoss}: scalar tensors owned by the caller. */
-export interface GrpoLossResult {
-  /** The aggregated per-token loss -(min(r A, clip(r) A) - beta * k3). */
-  readonly loss: tf.Scalar;
-  /** The clipped-surrogate part alone, aggregated the same way. */
+/** Diagnostics of {@link grpoLoss}: scalar tensors owned by the caller. */
+export type GrpoLossMetrics = {
+  /** The clipped-surrogate part alone, aggregated like the loss. */
   readonly policyLoss: tf.Scalar;
-  /** Mean over kept tokens of k3 to the reference policy; present when `refLogProbs` is given. */
-  readonly kl?: tf.Scalar;
-  /** Fraction of kept tokens whose ratio lies outside the clip range. */
-  readonly clipFraction: tf.Scalar;
   /** Mean over kept tokens of (r - 1) - log r, k3 estimate of KL(pi_old || pi_theta). */
   readonly approxKl: tf.Scalar;
-}
+  /** Fraction of kept tokens whose ratio lies outside the clip range. */
+  readonly clipFraction: tf.Scalar;
+  /** Mean over kept tokens of k3 to the reference policy; present when `refLogProbs` is given. */
+  readonly kl?: tf.Scalar;
+};
+
+/** Result of {@link grpoLoss}: `loss` aggregates -(min(r A, clip(r) A) - beta * k3) per token. */
+export type GrpoLossResult = LossResult<GrpoLossMetrics>;
 
 /**
  * The GRPO loss (DeepSeekMath, arXiv:2402.03300, section 4.1) on padded token batches.
@@ -78,7 +80,7 @@ export interface GrpoLossResult {
  * @returns scalar tensors the caller must dispose.
  * @example
  * ```ts
- * const { loss, kl } = grpoLoss({
+ * const { loss, metrics } = grpoLoss({
  *   logProbs, oldLogProbs, refLogProbs, advantages, mask,
  *   clipRange: 0.2, beta: 0.04, aggregation: 'sequence-mean',
  * });
@@ -148,12 +150,11 @@ export function grpoLoss(args: GrpoLossArgs): GrpoLossResult {
       kl = maskedMean(k3, prepared);
       if (beta > 0) loss = aggregate(tf.add(policyPerToken, tf.mul(k3, beta)));
     }
+    const clipFraction = maskedMean(outside, prepared);
+    const approxKl = maskedMean(tf.sub(tf.expm1(logRatio), logRatio), prepared);
     const result: GrpoLossResult = {
       loss: loss === policyLoss ? tf.clone(policyLoss) : loss,
-      policyLoss,
-      clipFraction: maskedMean(outside, prepared),
-      approxKl: maskedMean(tf.sub(tf.expm1(logRatio), logRatio), prepared),
-      ...(kl === undefined ? {} : { kl }),
+      metrics: { policyLoss, approxKl, clipFraction, ...(kl === undefined ? {} : { kl }) },
     };
     return result;
   });

@@ -1,8 +1,10 @@
 /**
  * `@ppo/core`: the losses of PPO and its relatives as pure functions of TensorFlow.js tensors.
  *
- * Every loss validates its inputs, runs inside `tf.tidy`, returns named scalar tensors that the
- * caller owns, and never touches an optimizer.
+ * Every loss validates its inputs, runs inside `tf.tidy`, returns `{ loss, metrics }` (scalar
+ * tensors that the caller owns, metrics named in camelCase) and never touches an optimizer.
+ * Objectives package losses for an update loop; optimizers with exact checkpointable state
+ * drive them; {@link Stateful} is the one state contract a checkpoint relies on.
  *
  * @packageDocumentation
  */
@@ -12,9 +14,11 @@ export {
   klPenaltySurrogate,
   policyGradientLoss,
   type ClippedSurrogateArgs,
+  type ClippedSurrogateMetrics,
   type ClippedSurrogateResult,
   type KlEstimator,
   type KlPenaltySurrogateArgs,
+  type KlPenaltySurrogateMetrics,
   type KlPenaltySurrogateResult,
   type PolicyGradientLossArgs,
 } from './surrogate';
@@ -29,8 +33,25 @@ export {
 } from './kl';
 export { valueLoss, entropyBonus, type ValueLossArgs, type EntropyBonusArgs } from './value';
 export { normalizeAdvantages, type NormalizeAdvantagesOptions } from './advantages';
-export { ppoLoss, type PpoLossArgs, type PpoLossResult, type PpoLossTerms } from './ppo-loss';
-export { grpoLoss, type GrpoAggregation, type GrpoLossArgs, type GrpoLossResult } from './grpo';
+export { ppoLoss, type PpoLossArgs, type PpoLossMetrics, type PpoLossResult } from './ppo-loss';
+export { grpoLoss, type GrpoAggregation, type GrpoLossArgs, type GrpoLossMetrics, type GrpoLossResult } from './grpo';
+export type { LossMetrics, LossResult } from './loss-result';
+export type { StateValue, Stateful } from './state';
+export {
+  ClipPpoObjective,
+  KlPenaltyPpoObjective,
+  type ClipPpoObjectiveOptions,
+  type KlPenaltyPpoObjectiveOptions,
+  type KlPenaltyState,
+  type Objective,
+  type ObjectiveBatch,
+  type ObjectiveContext,
+  type RolloutLogProbs,
+  type Scheduled,
+} from './objective';
+export { HostOptimizer, type Optimizer } from './optimizer';
+export { Adam, type AdamOptions, type AdamState } from './adam';
+export { RmsProp, type RmsPropOptions, type RmsPropState } from './rmsprop';
 export {
   constantSchedule,
   linearSchedule,

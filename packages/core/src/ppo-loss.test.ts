@@ -6,12 +6,12 @@ import { makeBatch, makeValues, refClipped, refNormalize, refValueLoss } from '.
 import { BACKENDS, checkGradient, expectClose, refMean, runNoLeak, tolerance, useBackend } from './test-utils';
 
 const TERM_NAMES = [
-  'losses/policy_loss',
-  'losses/value_loss',
-  'losses/entropy',
-  'losses/approx_kl',
-  'losses/old_approx_kl',
-  'losses/clipfrac',
+  'policyLoss',
+  'valueLoss',
+  'entropy',
+  'approxKl',
+  'oldApproxKl',
+  'clipFraction',
 ];
 
 function makeData(seed: number, n: number) {
@@ -52,12 +52,12 @@ describe.each(BACKENDS)('ppoLoss on %s', (backend) => {
     const value = refValueLoss(d.v, d.ret, d.oldV, c.clipRangeVf, maskValues);
     const entropy = refMean(d.entropy, maskValues);
     const tol = tolerance('value');
-    expectClose(out['losses/policy_loss'], policy.loss, tol, 'policy_loss');
-    expectClose(out['losses/value_loss'], value, tol, 'value_loss');
-    expectClose(out['losses/entropy'], entropy, tol, 'entropy');
-    expectClose(out['losses/approx_kl'], policy.approxKl, tol, 'approx_kl');
-    expectClose(out['losses/old_approx_kl'], policy.oldApproxKl, tol, 'old_approx_kl');
-    expectClose(out['losses/clipfrac'], policy.clipFraction, tol, 'clipfrac');
+    expectClose(out['policyLoss'], policy.loss, tol, 'policy_loss');
+    expectClose(out['valueLoss'], value, tol, 'value_loss');
+    expectClose(out['entropy'], entropy, tol, 'entropy');
+    expectClose(out['approxKl'], policy.approxKl, tol, 'approx_kl');
+    expectClose(out['oldApproxKl'], policy.oldApproxKl, tol, 'old_approx_kl');
+    expectClose(out['clipFraction'], policy.clipFraction, tol, 'clipfrac');
     expectClose(out.loss, policy.loss + c.vfCoef * value - c.entCoef * entropy, tol, 'loss');
     tf.dispose([...Object.values(t), ...(mask === undefined ? [] : [mask])]);
   });

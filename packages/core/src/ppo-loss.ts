@@ -1,5 +1,6 @@
 import { PpoTypeError } from '@ppo/utils';
 import * as tf from '@tensorflow/tfjs';
+import type { LossResult } from './loss-result';
 import { tidyObject } from './reduce';
 import { normalizeAdvantages } from './advantages';
 import { clippedSurrogate } from './surrogate';
@@ -46,29 +47,24 @@ export interface PpoLossArgs {
   readonly mask?: tf.Tensor;
 }
 
-/** The named terms of {@link ppoLoss}, keyed by CleanRL's metric names; scalar tensors. */
-export interface PpoLossTerms {
+/** Diagnostics of {@link ppoLoss}: scalar tensors owned by the caller. */
+export type PpoLossMetrics = {
   /** -L^CLIP. */
-  readonly 'losses/policy_loss': tf.Scalar;
+  readonly policyLoss: tf.Scalar;
   /** The value loss including its 0.5 factor (before c1). */
-  readonly 'losses/value_loss': tf.Scalar;
+  readonly valueLoss: tf.Scalar;
   /** The mean entropy (before c2). */
-  readonly 'losses/entropy': tf.Scalar;
-  /** k3 estimate of KL(pi_old || pi). */
-  readonly 'losses/approx_kl': tf.Scalar;
+  readonly entropy: tf.Scalar;
   /** k1 estimate of KL(pi_old || pi). */
-  readonly 'losses/old_approx_kl': tf.Scalar;
+  readonly oldApproxKl: tf.Scalar;
+  /** k3 estimate of KL(pi_old || pi). */
+  readonly approxKl: tf.Scalar;
   /** Fraction of ratios outside the clip range. */
-  readonly 'losses/clipfrac': tf.Scalar;
-}
+  readonly clipFraction: tf.Scalar;
+};
 
-/** Result of {@link ppoLoss}. */
-export interface PpoLossResult {
-  /** policy_loss + c1 * value_loss - c2 * entropy, to minimise. */
-  readonly loss: tf.Scalar;
-  /** The terms, for logging. */
-  readonly terms: PpoLossTerms;
-}
+/** Result of {@link ppoLoss}: `loss` is policy_loss + c1 * value_loss - c2 * entropy. */
+export type PpoLossResult = LossResult<PpoLossMetrics>;
 
 /**
  * The full PPO objective (Schulman et al. 2017, eq. 9), negated for minimisation:
@@ -76,7 +72,7 @@ export interface PpoLossResult {
  * clipped when `clipRangeVf` is set) and S the mean entropy. Pure: pass it to
  * `optimizer.minimize(() => ppoLoss(...).loss)` or take gradients yourself.
  *
- * @returns `{ loss, terms }`; seven scalar tensors that the caller must dispose (inside
+ * @returns `{ loss, metrics }`; seven scalar tensors that the caller must dispose (inside
  * `optimizer.minimize` keep only what you return).
  * @throws TypeError / RangeError naming the `ppoLoss` argument, before any computation: a
  * non-tensor or non-float32 or empty tensor, a tensor (or `mask`) whose shape differs from
@@ -84,7 +80,7 @@ export interface PpoLossResult {
  * negative or non-finite `vfCoef` or `entCoef`, a non-boolean `normalizeAdvantages`.
  * @example
  * ```ts
- * const { loss, terms } = ppoLoss({
+ * const { loss, metrics } = ppoLoss({
  *   logProbs, oldLogProbs, advantages, values, oldValues, returns, entropy,
  *   clipRange: 0.2, clipRangeVf: 0.2, vfCoef: 0.5, entCoef: 0.01, normalizeAdvantages: true,
  * });
@@ -141,15 +137,13 @@ export function ppoLoss(args: PpoLossArgs): PpoLossResult {
       mask: args.mask,
     });
     const ent = entropyBonus({ entropy: args.entropy, mask: args.mask });
-    const loss = tf.add<tf.Scalar>(policy.loss, tf.sub(tf.mul(value.loss, vfCoef), tf.mul(ent.entropy, entCoef)));
-    const terms: PpoLossTerms = {
-      'losses/policy_loss': policy.loss,
-      'losses/value_loss': value.loss,
-      'losses/entropy': ent.entropy,
-      'losses/approx_kl': policy.approxKl,
-      'losses/old_approx_kl': policy.oldApproxKl,
-      'losses/clipfrac': policy.clipFraction,
+    const loss = tf.add<tf.Scalar>(policy.loss, tf.sub(tf.mul(value.loss, vfCoef), tf.mul(ent.metrics.entropy, entCoef)));
+    const metrics: PpoLossMetrics = {
+      policyLoss: policy.loss,
+      valueLoss: value.loss,
+      entropy: ent.metrics.entropy,
+      ...policy.metrics,
     };
-    return { loss, terms };
+    return { loss, metrics };
   });
 }

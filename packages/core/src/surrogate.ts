@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import type { LossResult } from './loss-result';
 import { k1Elements, k2Elements, k3Elements } from './kl';
 import { maskedMean, prepareMask, stopGradient, tidyObject } from './reduce';
 import {
@@ -63,17 +64,18 @@ export interface ClippedSurrogateArgs {
   readonly mask?: tf.Tensor;
 }
 
-/** Result of {@link clippedSurrogate}: scalar tensors owned by the caller. */
-export interface ClippedSurrogateResult {
-  /** -L^CLIP = -mean(min(r A, clip(r) A)), to minimise. */
-  readonly loss: tf.Scalar;
-  /** Fraction of elements whose ratio lies outside the clip range (CleanRL's `clipfrac`). */
-  readonly clipFraction: tf.Scalar;
-  /** mean((r - 1) - log r), the k3 estimate of KL(pi_old || pi) (CleanRL's `approx_kl`). */
-  readonly approxKl: tf.Scalar;
+/** Diagnostics of {@link clippedSurrogate}: scalar tensors owned by the caller. */
+export type ClippedSurrogateMetrics = {
   /** mean(-log r), the k1 estimate of KL(pi_old || pi) (CleanRL's `old_approx_kl`). */
   readonly oldApproxKl: tf.Scalar;
-}
+  /** mean((r - 1) - log r), the k3 estimate of KL(pi_old || pi) (CleanRL's `approx_kl`). */
+  readonly approxKl: tf.Scalar;
+  /** Fraction of elements whose ratio lies outside the clip range (CleanRL's `clipfrac`). */
+  readonly clipFraction: tf.Scalar;
+};
+
+/** Result of {@link clippedSurrogate}: `loss` is -L^CLIP = -mean(min(r A, clip(r) A)). */
+export type ClippedSurrogateResult = LossResult<ClippedSurrogateMetrics>;
 
 /**
  * PPO's clipped surrogate objective L^CLIP (Schulman et al. 2017, eq. 7), negated for
@@ -90,7 +92,8 @@ export interface ClippedSurrogateResult {
  * above 1. Tensor contents are not checked: a NaN or infinite element gives NaN results.
  * @example
  * ```ts
- * const { loss, clipFraction } = clippedSurrogate({ logProbs, oldLogProbs, advantages, clipRange: 0.2 });
+ * const { loss, metrics } = clippedSurrogate({ logProbs, oldLogProbs, advantages, clipRange: 0.2 });
+ * metrics.clipFraction; // fraction of ratios outside [0.8, 1.2]
  * ```
  */
 export function clippedSurrogate(args: ClippedSurrogateArgs): ClippedSurrogateResult {
@@ -106,12 +109,11 @@ export function clippedSurrogate(args: ClippedSurrogateArgs): ClippedSurrogateRe
   return tidyObject(() => {
     const prepared = prepareMask(mask);
     const { logRatio, objective, outside } = clippedRatioTerms(logProbs, oldLogProbs, advantages, low, high);
-    return {
-      loss: tf.neg(maskedMean(objective, prepared)),
-      clipFraction: maskedMean(outside, prepared),
-      approxKl: maskedMean(tf.sub(tf.expm1(logRatio), logRatio), prepared),
-      oldApproxKl: maskedMean(tf.neg(logRatio), prepared),
-    };
+    const loss = tf.neg<tf.Scalar>(maskedMean(objective, prepared));
+    const clipFraction = maskedMean(outside, prepared);
+    const approxKl = maskedMean(tf.sub(tf.expm1(logRatio), logRatio), prepared);
+    const oldApproxKl = maskedMean(tf.neg(logRatio), prepared);
+    return { loss, metrics: { oldApproxKl, approxKl, clipFraction } };
   });
 }
 
@@ -140,19 +142,20 @@ export interface KlPenaltySurrogateArgs {
   readonly mask?: tf.Tensor;
 }
 
-/** Result of {@link klPenaltySurrogate}: scalar tensors owned by the caller. */
-export interface KlPenaltySurrogateResult {
-  /** -L^KLPEN = -mean(r A) + beta * mean(KL). */
-  readonly loss: tf.Scalar;
+/** Diagnostics of {@link klPenaltySurrogate}: scalar tensors owned by the caller. */
+export type KlPenaltySurrogateMetrics = {
   /** The surrogate part alone, -mean(r A). */
   readonly policyLoss: tf.Scalar;
   /** mean(KL) as used in the penalty (exact or estimated); feed it to the KL controller. */
   readonly kl: tf.Scalar;
-  /** mean((r - 1) - log r) (k3), as in {@link ClippedSurrogateResult.approxKl}. */
-  readonly approxKl: tf.Scalar;
   /** mean(-log r) (k1). */
   readonly oldApproxKl: tf.Scalar;
-}
+  /** mean((r - 1) - log r) (k3), as in {@link ClippedSurrogateMetrics.approxKl}. */
+  readonly approxKl: tf.Scalar;
+};
+
+/** Result of {@link klPenaltySurrogate}: `loss` is -L^KLPEN = -mean(r A) + beta * mean(KL). */
+export type KlPenaltySurrogateResult = LossResult<KlPenaltySurrogateMetrics>;
 
 /**
  * PPO's KL-penalised surrogate L^KLPEN (Schulman et al. 2017, eq. 8), negated:
@@ -167,7 +170,7 @@ export interface KlPenaltySurrogateResult {
  * @example
  * ```ts
  * const controller = new AdaptiveKlController({ target: 0.01, initialBeta: 1 });
- * const { loss, kl } = klPenaltySurrogate({ logProbs, oldLogProbs, advantages, beta: controller.beta });
+ * const { loss, metrics } = klPenaltySurrogate({ logProbs, oldLogProbs, advantages, beta: controller.beta });
  * ```
  */
 export function klPenaltySurrogate(args: KlPenaltySurrogateArgs): KlPenaltySurrogateResult {
@@ -203,13 +206,10 @@ export function klPenaltySurrogate(args: KlPenaltySurrogateArgs): KlPenaltySurro
     const perSampleKl = kl ?? (estimator === 'k3' ? k3 : estimate(estimator));
     const policyLoss = tf.neg(maskedMean(tf.mul(ratio, advantages), prepared));
     const meanKl = maskedMean(perSampleKl, prepared);
-    return {
-      loss: tf.add<tf.Scalar>(policyLoss, tf.mul(meanKl, beta)),
-      policyLoss,
-      kl: meanKl,
-      approxKl: estimator === 'k3' && kl === undefined ? tf.clone(meanKl) : maskedMean(k3, prepared),
-      oldApproxKl: maskedMean(tf.neg(logRatio), prepared),
-    };
+    const loss = tf.add<tf.Scalar>(policyLoss, tf.mul(meanKl, beta));
+    const approxKl = estimator === 'k3' && kl === undefined ? tf.clone(meanKl) : maskedMean(k3, prepared);
+    const oldApproxKl = maskedMean(tf.neg(logRatio), prepared);
+    return { loss, metrics: { policyLoss, kl: meanKl, oldApproxKl, approxKl } };
   });
 }
 
@@ -234,13 +234,13 @@ export interface PolicyGradientLossArgs {
  * Its gradient is the score-function estimator of -grad J. The weights (advantages minus
  * baseline) have their gradient stopped.
  *
- * @returns `{ loss }`, a scalar tensor the caller must dispose.
+ * @returns `{ loss, metrics: {} }`, a scalar tensor the caller must dispose.
  * @example
  * ```ts
  * const { loss } = policyGradientLoss({ logProbs, advantages: returns, baseline: values });
  * ```
  */
-export function policyGradientLoss(args: PolicyGradientLossArgs): { loss: tf.Scalar } {
+export function policyGradientLoss(args: PolicyGradientLossArgs): LossResult<Record<string, never>> {
   const { logProbs, advantages, baseline, mask } = args;
   const fn = 'policyGradientLoss';
   assertFloatTensor(`${fn}: logProbs`, logProbs);
@@ -255,6 +255,6 @@ export function policyGradientLoss(args: PolicyGradientLossArgs): { loss: tf.Sca
   return tidyObject(() => {
     const prepared = prepareMask(mask);
     const weights = stopGradient(baseline === undefined ? advantages : tf.sub(advantages, baseline));
-    return { loss: tf.neg(maskedMean(tf.mul(logProbs, weights), prepared)) };
+    return { loss: tf.neg<tf.Scalar>(maskedMean(tf.mul(logProbs, weights), prepared)), metrics: {} };
   });
 }

@@ -1,5 +1,6 @@
 import { PpoTypeError } from '@ppo/utils';
 import * as tf from '@tensorflow/tfjs';
+import type { LossResult } from './loss-result';
 import { maskedMean, prepareMask, tidyObject } from './reduce';
 import { assertFiniteTensors, assertFloatTensor, assertMask, assertPositive, assertSameShape } from './validate';
 
@@ -27,13 +28,13 @@ export interface ValueLossArgs {
  * `0.5 * mean(max((V - R)^2, (V_old + clip(V - V_old, -c, c) - R)^2))`.
  * (Stable-Baselines3 uses the plain mean squared error without the 0.5; scale `vfCoef` to match.)
  *
- * @returns `{ loss }`, a scalar tensor the caller must dispose.
+ * @returns `{ loss, metrics: {} }`, a scalar tensor the caller must dispose.
  * @example
  * ```ts
  * const { loss } = valueLoss({ values, returns, oldValues, clipRange: 0.2 });
  * ```
  */
-export function valueLoss(args: ValueLossArgs): { loss: tf.Scalar } {
+export function valueLoss(args: ValueLossArgs): LossResult<Record<string, never>> {
   const { values, returns, oldValues, clipRange, mask } = args;
   const fn = 'valueLoss';
   assertFloatTensor(`${fn}: values`, values);
@@ -59,7 +60,7 @@ export function valueLoss(args: ValueLossArgs): { loss: tf.Scalar } {
       const clippedValues = tf.add(oldValues, tf.clipByValue(tf.sub(values, oldValues), -clipRange, clipRange));
       perElement = tf.maximum(unclipped, tf.squaredDifference(clippedValues, returns));
     }
-    return { loss: tf.mul(maskedMean(perElement, prepared), 0.5) };
+    return { loss: tf.mul<tf.Scalar>(maskedMean(perElement, prepared), 0.5), metrics: {} };
   });
 }
 
@@ -75,19 +76,19 @@ export interface EntropyBonusArgs {
  * The entropy bonus: `entropy = mean(H)` for logging and `loss = -mean(H)`, the term whose
  * minimisation (scaled by the entropy coefficient c2) raises the entropy.
  *
- * @returns `{ loss, entropy }`, scalar tensors the caller must dispose.
+ * @returns `{ loss, metrics: { entropy } }`, scalar tensors the caller must dispose.
  * @example
  * ```ts
- * const { loss, entropy } = entropyBonus({ entropy: perSampleEntropy });
+ * const { loss, metrics } = entropyBonus({ entropy: perSampleEntropy });
  * ```
  */
-export function entropyBonus(args: EntropyBonusArgs): { loss: tf.Scalar; entropy: tf.Scalar } {
+export function entropyBonus(args: EntropyBonusArgs): LossResult<{ readonly entropy: tf.Scalar }> {
   const { entropy, mask } = args;
   assertFloatTensor('entropyBonus: entropy', entropy);
   if (mask !== undefined) assertMask('entropyBonus: mask', mask, 'entropyBonus: entropy', entropy);
   assertFiniteTensors('entropyBonus', { entropy }, mask);
   return tidyObject(() => {
     const mean = maskedMean(entropy, prepareMask(mask));
-    return { loss: tf.neg(mean), entropy: mean };
+    return { loss: tf.neg<tf.Scalar>(mean), metrics: { entropy: mean } };
   });
 }

@@ -2,9 +2,9 @@
  * @packageDocumentation
  * Advantage and return estimators for reinforcement learning on flat, time-major typed arrays
  * (step `t` of env `i` at index `t * numEnvs + i`): generalized advantage estimation,
- * discounted and TD(lambda) returns, GRPO's group-relative advantages, and the running
- * mean/variance used for observation and reward normalisation (now from `@ppo/utils`, its only
- * dependency).
+ * discounted and TD(lambda) returns, the pluggable `AdvantageEstimator` built on them, GRPO's
+ * group-relative advantages, and the running mean/variance used for observation and reward
+ * normalisation (now from `@ppo/utils`, its only dependency).
  */
 export {
   gae,
@@ -19,6 +19,15 @@ export {
   type ReturnsOutput,
   type ReturnsResult,
 } from './gae';
+export {
+  gaeEstimator,
+  monteCarloEstimator,
+  tdLambdaEstimator,
+  type AdvantageEstimator,
+  type EstimatorInput,
+  type EstimatorOptions,
+  type LambdaEstimatorOptions,
+} from './estimators';
 export {
   groupRelativeAdvantages,
   type GroupRelativeOptions,

@@ -25,6 +25,7 @@ import {
 import { PPO_GAINS } from './init';
 import { Mlp, type Activation } from './mlp';
 import { layersTorso, makeVariable, uniqueScope, type Torso } from './torso';
+import type { Policy } from './policy';
 import { readNamedWeights, writeNamedWeights } from './weights';
 import { checkFiniteData, checkFiniteTensor, markChecked, markFinite } from './finite';
 
@@ -182,7 +183,7 @@ function asTorso(t: Torso | tf.LayersModel): Torso {
  * }, false, policy.trainableVariables);
  * ```
  */
-export class ActorCritic {
+export class ActorCritic implements Policy {
   /** Flat observation size D. */
   readonly observationSize: number;
   /** Values per action: 1 for discrete, nvec.length, n for multi-binary, the box size. */

@@ -28,6 +28,7 @@ export {
   type ActResult,
   type EvaluateResult,
 } from './actor-critic';
+export type { Policy } from './policy';
 export {
   TokenPolicy,
   type GenerateOptions,

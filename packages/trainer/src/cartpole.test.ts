@@ -7,7 +7,7 @@ describe('CartPole-v1 with the classic preset', () => {
   it('is solved (mean of the last 20 episode returns >= 475) within 500k steps for seed 1', async () => {
     await selectBackend('wasm');
     const solved = new StopOnReward({ threshold: 475, window: 20 });
-    const ppo = await PPO.create({ preset: 'classic', config: { env: 'CartPole-v1', seed: 1, totalSteps: 500_000, backend: 'wasm' } });
+    const ppo = await PPO.create({ preset: 'classic', config: { env: 'CartPole-v1', seed: 1, totalSteps: 500_000 } });
     await ppo.train({ callbacks: [solved] });
     await ppo.close();
     expect(solved.solvedAt).not.toBeNull();

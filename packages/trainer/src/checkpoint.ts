@@ -7,8 +7,11 @@
 import type { RngState } from '@ppo/buffers';
 import type { PPOConfig } from './config';
 
-/** The current checkpoint format version. */
-export const CHECKPOINT_VERSION = 1;
+/**
+ * The current checkpoint format version. Version 2 added a checksummed manifest next to the
+ * files (written by `@ppo/trainer/node`); version 1 checkpoints are refused with a message.
+ */
+export const CHECKPOINT_VERSION = 2;
 
 /** Shape and offset of one array in the binary blob. */
 export interface ArrayEntry {
@@ -61,6 +64,12 @@ export interface CheckpointMeta {
   readonly adamV: ArrayEntry[];
   /** Byte lengths of the run directory's log files at this checkpoint (resume truncates to them). */
   readonly logSizes: Readonly<Record<string, number>>;
+  /**
+   * States of custom components (an optimizer other than Adam, an objective or advantage
+   * estimator with state), by role, each a component's `getState()` encoded as JSON with its
+   * typed arrays in base64. Absent when every component is built in.
+   */
+  readonly components?: Readonly<Record<string, unknown>>;
 }
 
 /** A checkpoint in memory. */
@@ -68,21 +77,6 @@ export interface Checkpoint {
   readonly meta: CheckpointMeta;
   /** Every float32 array named in `meta`, concatenated. */
   readonly data: Float32Array;
-}
-
-/**
- * Config fields added after the checkpoint format was introduced, with the values that
- * reproduce runs written before each field existed (no env modules, the MLP torso, unscaled
- * observations).
- */
-const LATER_CONFIG_FIELDS: Partial<PPOConfig> = { envModules: [], torso: 'mlp', observationScale: 1 };
-
-/** The checkpoint with every config field that it predates filled in from {@link LATER_CONFIG_FIELDS}. */
-export function withLaterConfigFields(checkpoint: Checkpoint): Checkpoint {
-  const config = checkpoint.meta.config as Partial<PPOConfig>;
-  const missing = Object.entries(LATER_CONFIG_FIELDS).filter(([field]) => config[field as keyof PPOConfig] === undefined);
-  if (missing.length === 0) return checkpoint;
-  return { ...checkpoint, meta: { ...checkpoint.meta, config: { ...checkpoint.meta.config, ...Object.fromEntries(missing) } } };
 }
 
 /** Lays named arrays out in one blob; returns the entries and the blob. */

@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isRegistered, listEnvs } from '@ppo/envs';
 import { CONFIG_SCHEMA, ConfigError, PRESETS, resolveConfig, type PPOConfig, type PresetName } from './config';
-import { importEnvModules } from './env-modules';
+import { EnvModulesConsentError, importEnvModules, type RunModuleConsent } from './env-modules';
 import { exportRun } from './export-run';
 import { evaluateRun, plotRun, runTraining } from './runner';
 
@@ -14,21 +14,25 @@ export const USAGE = `Usage:
   ppo train --env ID [--preset classic|mujoco|atari] [--total-steps N] [--seed S] [--num-envs N]
             [--env-modules MODULE,...] [--backend auto|wasm|cpu|tensorflow] [--out DIR]
             [--config file.json] [--quiet] [--<hyperparameter> VALUE ...]
-  ppo train --resume DIR
+  ppo train --resume DIR [--env-modules MODULE,... | --trust-run-modules]
   ppo eval DIR [--episodes K] [--seed S] [--backend auto|wasm|cpu|tensorflow]
-  ppo export DIR [--out DIR2]
+           [--env-modules MODULE,... | --trust-run-modules]
+  ppo export DIR [--out DIR2] [--env-modules MODULE,... | --trust-run-modules]
   ppo plot DIR
   ppo list-envs [--env-modules MODULE,...] [--json]
   ppo --help            (also ppo help, and --help or -h after any command)
 
 --env-modules imports modules that register envs before any env is made, in the worker
 threads of --vector-env async too: package specifiers such as @ppo/envs-mujoco/register
-(resolved from the current directory) or file paths such as ./my-envs.mjs. A run stores them
-as absolute URLs, so --resume, eval and export import them again from any directory.
+(resolved from the current directory) or file paths such as ./my-envs.mjs; data:, http: and
+other URLs are refused. A run stores them as absolute URLs, but --resume, eval and export
+import modules only with your consent: name them again with --env-modules, or pass
+--trust-run-modules to import the ones the run names (they are printed first). See SECURITY.md.
 
 ppo export writes a run's final policy to DIR/export (or DIR2) for a browser page: the weights
 in @ppo/nets' format (weights.json and its .bin) and policy.json (the network options, the
-action space, the observation normalization and clipping).
+action space, the observation normalization and clipping). It writes a new folder and renames
+it into place, replacing only a folder that holds an earlier export.
 
 Hyperparameters (kebab-case of the config fields; booleans also as --flag / --no-flag;
 'null' turns off a nullable one; lists as 64,64):
@@ -36,8 +40,9 @@ ${Object.keys(CONFIG_SCHEMA)
   .map((k) => `  --${kebab(k)}`)
   .join('\n')}
 
-A run directory holds config.json, metrics.jsonl, progress.csv, checkpoints/, final/ and
-learning-curve.svg (+ .png). Exit codes: 0 ok, 1 error, 2 usage, 130/143 stopped by a signal.`;
+A run directory holds config.json, metrics.jsonl, progress.csv, checkpoints/, final/,
+learning-curve.svg (+ .png) and, while a process uses it, ppo.lock. Checkpoints carry SHA-256
+checksums; --resume falls back to the newest checkpoint that passes. Exit codes: 0 ok, 1 error, 2 usage, 130/143 stopped by a signal.`;
 
 function kebab(name: string): string {
   return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
@@ -62,9 +67,9 @@ export type ParsedCommand =
   | { command: 'help' }
   | { command: 'list-envs'; json: boolean; envModules: string[] }
   | { command: 'plot'; dir: string }
-  | { command: 'export'; dir: string; out: string | null }
-  | { command: 'eval'; dir: string; episodes?: number; seed?: number; backend?: PPOConfig['backend'] }
-  | { command: 'train'; resume: string | null; out: string | null; preset: PresetName; configFile: string | null; overrides: Partial<PPOConfig>; quiet: boolean };
+  | ({ command: 'export'; dir: string; out: string | null } & RunModuleConsent)
+  | ({ command: 'eval'; dir: string; episodes?: number; seed?: number; backend?: PPOConfig['backend'] } & RunModuleConsent)
+  | ({ command: 'train'; resume: string | null; out: string | null; preset: PresetName; configFile: string | null; overrides: Partial<PPOConfig>; quiet: boolean } & RunModuleConsent);
 
 function parseValue(field: keyof PPOConfig, text: string): unknown {
   const kind = CONFIG_SCHEMA[field];
@@ -109,6 +114,12 @@ function parseValue(field: keyof PPOConfig, text: string): unknown {
   }
 }
 
+function checkConsentFlags(envModules: readonly string[] | undefined, trustRunModules: boolean | undefined): void {
+  if (envModules !== undefined && trustRunModules === true) {
+    throw new UsageError('give either --env-modules (the modules to import) or --trust-run-modules (import those the run names), not both');
+  }
+}
+
 function parseInteger(flag: string, text: string | undefined, min: number): number {
   if (text === undefined || !/^\d+$/.test(text) || Number(text) < min) throw new UsageError(`${flag} expects an integer >= ${min}, got '${String(text)}'`);
   return Number(text);
@@ -145,9 +156,15 @@ export function parseArgs(argv: readonly string[]): ParsedCommand {
     let seed: number | undefined;
     let backend: PPOConfig['backend'] | undefined;
     let out: string | null = null;
+    let envModules: string[] | undefined;
+    let trustRunModules: boolean | undefined;
     for (let k = 0; k < rest.length; k++) {
       const arg = rest[k];
-      if (command === 'export' && arg === '--out') {
+      if (command !== 'plot' && arg === '--env-modules') {
+        envModules = parseValue('envModules', takeValue(k++, arg)) as string[];
+      } else if (command !== 'plot' && arg === '--trust-run-modules') {
+        trustRunModules = true;
+      } else if (command === 'export' && arg === '--out') {
         out = takeValue(k++, arg);
       } else if (command === 'eval' && arg === '--episodes') {
         episodes = parseInteger('--episodes', takeValue(k, arg), 1);
@@ -167,8 +184,9 @@ export function parseArgs(argv: readonly string[]): ParsedCommand {
       }
     }
     if (dir === undefined) throw new UsageError(`${command} needs a run directory`);
-    if (command === 'export') return { command: 'export', dir, out };
-    return command === 'plot' ? { command: 'plot', dir } : { command: 'eval', dir, episodes, seed, backend };
+    checkConsentFlags(envModules, trustRunModules);
+    if (command === 'export') return { command: 'export', dir, out, envModules, trustRunModules };
+    return command === 'plot' ? { command: 'plot', dir } : { command: 'eval', dir, episodes, seed, backend, envModules, trustRunModules };
   }
   if (command !== 'train') throw new UsageError(`unknown command '${command}'`);
   let resume: string | null = null;
@@ -176,6 +194,7 @@ export function parseArgs(argv: readonly string[]): ParsedCommand {
   let preset: PresetName = 'classic';
   let configFile: string | null = null;
   let quiet = false;
+  let trustRunModules: boolean | undefined;
   const overrides: Record<string, unknown> = {};
   for (let k = 0; k < rest.length; k++) {
     const arg = rest[k];
@@ -189,6 +208,8 @@ export function parseArgs(argv: readonly string[]): ParsedCommand {
       configFile = takeValue(k++, arg);
     } else if (flag === 'quiet') {
       quiet = true;
+    } else if (flag === 'trust-run-modules') {
+      trustRunModules = true;
     } else if (flag === 'preset') {
       const value = takeValue(k++, arg);
       if (!(value in PRESETS)) throw new UsageError(`--preset expects one of ${Object.keys(PRESETS).join(', ')}, got '${value}'`);
@@ -206,10 +227,17 @@ export function parseArgs(argv: readonly string[]): ParsedCommand {
       }
     }
   }
-  if (resume !== null && (Object.keys(overrides).length > 0 || configFile !== null || out !== null)) {
+  if (resume === null) {
+    if (trustRunModules === true) throw new UsageError('--trust-run-modules applies to --resume, eval and export only: a new run imports the --env-modules given');
+    return { command: 'train', resume, out, preset, configFile, overrides, quiet };
+  }
+  // With --resume, --env-modules is consent to import modules, not a setting.
+  const { envModules, ...settings } = overrides as Partial<PPOConfig>;
+  if (Object.keys(settings).length > 0 || configFile !== null || out !== null) {
     throw new UsageError('--resume takes no other settings: the run continues with its saved config');
   }
-  return { command: 'train', resume, out, preset, configFile, overrides, quiet };
+  checkConsentFlags(envModules, trustRunModules);
+  return { command: 'train', resume, out, preset, configFile, overrides: {}, quiet, envModules, trustRunModules };
 }
 
 /** Where {@link main} writes; defaults to the process streams. */
@@ -244,8 +272,9 @@ function loadConfigFile(path: string): Partial<PPOConfig> {
 /**
  * Runs the command line and resolves to the exit code: 0 ok, 1 error, 2 usage (an unknown
  * flag, a bad value, a config error, an unknown env id or an --env-modules entry that cannot
- * be imported; the usage follows the message), 130/143 stopped by SIGINT/SIGTERM (after
- * writing a checkpoint).
+ * be imported; the usage follows the message; also a run naming env modules without
+ * --env-modules or --trust-run-modules, with the list of modules only), 130/143 stopped by
+ * SIGINT/SIGTERM (after writing a checkpoint).
  */
 export async function main(argv: readonly string[], io: CliIo = PROCESS_IO): Promise<number> {
   const usageFailure = (error: Error): number => {
@@ -277,6 +306,7 @@ export async function main(argv: readonly string[], io: CliIo = PROCESS_IO): Pro
   }
   // Settings from the command line, as opposed to a run's saved config (resume, eval, export).
   const fromCommandLine = parsed.command === 'train' && parsed.resume === null;
+  const onNotice = (message: string) => io.stderr(`ppo: ${message}\n`);
   try {
     switch (parsed.command) {
       case 'help':
@@ -299,14 +329,21 @@ export async function main(argv: readonly string[], io: CliIo = PROCESS_IO): Pro
         return 0;
       }
       case 'eval': {
-        const result = await evaluateRun(parsed.dir, { episodes: parsed.episodes, seed: parsed.seed, backend: parsed.backend });
+        const result = await evaluateRun(parsed.dir, {
+          episodes: parsed.episodes,
+          seed: parsed.seed,
+          backend: parsed.backend,
+          envModules: parsed.envModules,
+          trustRunModules: parsed.trustRunModules,
+          onNotice,
+        });
         const { returns: _returns, lengths: _lengths, ...summary } = result;
         io.stdout(`${JSON.stringify({ ...summary, meanLength: result.lengths.reduce((a, b) => a + b, 0) / result.lengths.length })}\n`);
         return 0;
       }
       case 'export': {
         if (!existsSync(parsed.dir)) throw new Error(`run directory '${parsed.dir}' does not exist`);
-        const result = await exportRun(parsed.dir, { out: parsed.out ?? undefined });
+        const result = await exportRun(parsed.dir, { out: parsed.out ?? undefined, envModules: parsed.envModules, trustRunModules: parsed.trustRunModules, onNotice });
         io.stdout(`exported ${result.checkpoint} (${result.policy.source.globalStep} steps) to ${result.out}\n`);
         return 0;
       }
@@ -320,6 +357,9 @@ export async function main(argv: readonly string[], io: CliIo = PROCESS_IO): Pro
           resume: parsed.resume !== null,
           config: config ?? undefined,
           console: !parsed.quiet,
+          envModules: parsed.envModules,
+          trustRunModules: parsed.trustRunModules,
+          onNotice,
         });
         io.stdout(
           `${result.stoppedBy === 'signal' ? 'stopped by signal after a checkpoint' : 'done'}: ${result.globalStep} steps, ` +
@@ -333,6 +373,11 @@ export async function main(argv: readonly string[], io: CliIo = PROCESS_IO): Pro
     }
   } catch (error) {
     if (fromCommandLine && error instanceof ConfigError) return usageFailure(error);
+    // A missing flag, but the usage would bury the list of modules: the message alone.
+    if (error instanceof EnvModulesConsentError) {
+      io.stderr(`ppo: ${error.message}\n`);
+      return 2;
+    }
     io.stderr(`ppo: ${error instanceof Error ? error.message : String(error)}\n`);
     return 1;
   }

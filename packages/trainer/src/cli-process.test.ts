@@ -7,8 +7,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { main } from './cli-main';
 import { readCheckpoint, readMetrics, RUN_LAYOUT } from './run-files';
-import { builtCli } from './test-cli-io';
+import { builtCli, captureIo } from './test-cli-io';
 
 const root = mkdtempSync(join(tmpdir(), 'ppo-cli-process-'));
 const children: ChildProcess[] = [];
@@ -125,5 +126,26 @@ describe('SIGKILL', () => {
     const expected = withoutSps(whole);
     expect(expected.length).toBeGreaterThan(6);
     expect(withoutSps(killed)).toEqual(expected);
+  });
+});
+
+describe('run lock', () => {
+  it('a resume while another process trains the run exits 1 naming that process; the run is not touched', async () => {
+    const out = join(root, 'locked');
+    let started: () => void = () => undefined;
+    const training = new Promise<void>((resolve) => (started = resolve));
+    const run = startCli(['train', ...small, '--total-steps', String(64 * 24), '--seed', '5', '--checkpoint-every', '100', '--out', out], (_child, stdout) => {
+      if (/step=\d+/.test(stdout)) started();
+    });
+    await training;
+    const metricsBefore = readFileSync(join(out, RUN_LAYOUT.metrics));
+    const c = captureIo();
+    expect(await main(['train', '--resume', out, '--quiet'], c.io)).toBe(1);
+    expect(c.err.join('')).toMatch(new RegExp(`is in use by another process: pid ${run.child.pid} on .* \\(ppo train, since `));
+    // The refused resume cut nothing: the log only grew.
+    expect(readFileSync(join(out, RUN_LAYOUT.metrics)).subarray(0, metricsBefore.byteLength).equals(metricsBefore)).toBe(true);
+    run.child.kill('SIGINT');
+    expect((await run.finished).code).toBe(130);
+    expect(existsSync(join(out, RUN_LAYOUT.lock))).toBe(false);
   });
 });

@@ -32,6 +32,13 @@ describe('parseArgs', () => {
     expect(parseArgs(['export', 'runs/a', '--out', 'site/policy'])).toEqual({ command: 'export', dir: 'runs/a', out: 'site/policy' });
   });
 
+  it('takes consent to import env modules for resume, eval and export', () => {
+    expect(parseArgs(['train', '--resume', 'runs/a', '--trust-run-modules'])).toMatchObject({ resume: 'runs/a', overrides: {}, trustRunModules: true });
+    expect(parseArgs(['train', '--resume', 'runs/a', '--env-modules', './e.mjs'])).toMatchObject({ resume: 'runs/a', overrides: {}, envModules: ['./e.mjs'] });
+    expect(parseArgs(['eval', 'runs/a', '--env-modules', './e.mjs'])).toMatchObject({ command: 'eval', envModules: ['./e.mjs'] });
+    expect(parseArgs(['export', 'runs/a', '--trust-run-modules'])).toMatchObject({ command: 'export', trustRunModules: true });
+  });
+
   it.each([
     [['train', '--lerning-rate', '1'], /unknown flag '--lerning-rate'/],
     [['train', '--num-envs', 'four'], /--num-envs expects an integer, got 'four'/],
@@ -44,6 +51,9 @@ describe('parseArgs', () => {
     [['train', '--env-modules', 'a.mjs,,b.mjs'], /--env-modules expects a comma-separated list of non-empty entries/],
     [['export'], /export needs a run directory/],
     [['export', 'a', '--episodes', '2'], /unknown flag '--episodes' for export/],
+    [['train', '--env', 'CartPole-v1', '--trust-run-modules'], /--trust-run-modules applies to --resume, eval and export only/],
+    [['eval', 'a', '--env-modules', 'x.mjs', '--trust-run-modules'], /give either --env-modules .* or --trust-run-modules .*, not both/],
+    [['plot', 'a', '--trust-run-modules'], /unknown flag '--trust-run-modules' for plot/],
     [['fly'], /unknown command 'fly'/],
   ])('rejects %j', (argv, message) => {
     expect(() => parseArgs(argv)).toThrow(UsageError);
@@ -156,7 +166,7 @@ describe('env modules', () => {
     return spawnSync(process.execPath, [builtCli(), ...args], { cwd, encoding: 'utf8', timeout: 120_000 });
   }
 
-  it('trains on an env registered by a module, stores its URL, and resume and eval import it again from another directory', async () => {
+  it('trains on an env registered by a module, stores its URL, and resume and eval import it again from another directory with consent', async () => {
     const out = join(root, 'sign-sync');
     const c = captureIo();
     expect(await main(['train', ...tiny, '--env-modules', modulePath, '--out', out], c.io)).toBe(0);
@@ -166,10 +176,15 @@ describe('env modules', () => {
 
     const elsewhere = join(root, 'elsewhere');
     mkdirSync(elsewhere, { recursive: true });
-    const resumed = runCli(['train', '--resume', out, '--quiet'], elsewhere);
+    // Only with consent: a run directory may come from someone else.
+    const refused = runCli(['eval', out, '--episodes', '2'], elsewhere);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toContain(`this run names env modules, which are code and are only imported with your consent: ${moduleUrl}.`);
+    const resumed = runCli(['train', '--resume', out, '--quiet', '--trust-run-modules'], elsewhere);
     expect(resumed.status, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toContain(`importing the env modules the run names (--trust-run-modules): ${moduleUrl}`);
     expect(resumed.stdout).toMatch(/done: 128 steps, 4 updates/);
-    const evaluated = runCli(['eval', out, '--episodes', '2'], elsewhere);
+    const evaluated = runCli(['eval', out, '--episodes', '2', '--env-modules', join(packageDir, 'src', 'test-env-module.mjs')], elsewhere);
     expect(evaluated.status, evaluated.stderr).toBe(0);
     expect((JSON.parse(evaluated.stdout) as { episodes: number; meanLength: number })).toMatchObject({ episodes: 2, meanLength: 8 });
   });

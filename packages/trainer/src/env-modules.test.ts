@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError } from './config';
-import { importEnvModules } from './env-modules';
+import { EnvModulesConsentError, importEnvModules, importRunEnvModules } from './env-modules';
 
 const project = mkdtempSync(join(tmpdir(), 'ppo-env-modules-'));
 afterAll(() => rmSync(project, { recursive: true, force: true }));
@@ -38,5 +38,38 @@ describe('importEnvModules', () => {
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).field).toBe('envModules');
     expect((error as ConfigError).message).toMatch(message);
+  });
+});
+
+describe('refused specifiers', () => {
+  it.each(['data:text/javascript,globalThis.pwned=1', 'http://example.com/envs.mjs', 'https://example.com/envs.mjs', 'ftp://example.com/envs.mjs', 'blob:nodedata:1'])(
+    'refuses %s before importing anything',
+    async (spec) => {
+      const error: unknown = await importEnvModules(['./src/my-envs.mjs', spec], project).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as Error).message).toMatch(/is refused: [a-z]+: URLs are never imported \(only package names, file paths and file: or node: URLs\)/);
+      expect((globalThis as { pwned?: number }).pwned).toBeUndefined();
+    },
+  );
+});
+
+describe('importRunEnvModules', () => {
+  const stored = [pathToFileURL(join(project, 'src', 'my-envs.mjs')).href];
+  const notices: string[] = [];
+  const notice = (message: string) => void notices.push(message);
+
+  it('imports nothing a run names without consent, and lists what it names', async () => {
+    const error: unknown = await importRunEnvModules(stored, {}, notice).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(EnvModulesConsentError);
+    expect((error as EnvModulesConsentError).modules).toEqual(stored);
+    expect(await importRunEnvModules([], {}, notice)).toEqual([]);
+    expect(notices).toEqual([]);
+  });
+
+  it('imports the modules given instead, or with trust those the run names (saying so)', async () => {
+    expect(await importRunEnvModules(['data:text/javascript,x'], { envModules: [] }, notice)).toEqual([]);
+    expect(await importRunEnvModules(stored, { trustRunModules: true }, notice)).toEqual(stored);
+    expect(notices).toEqual([`importing the env modules the run names (--trust-run-modules): ${stored[0]}`]);
+    await expect(importRunEnvModules(['data:text/javascript,x'], { trustRunModules: true }, notice)).rejects.toThrow(/is refused: data: URLs/);
   });
 });

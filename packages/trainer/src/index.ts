@@ -1,7 +1,9 @@
 /**
  * @packageDocumentation
- * The PPO algorithm end to end on TensorFlow.js: a validated config with CleanRL's
- * implementation details as switches, the `classic`, `mujoco` and `atari` presets, callbacks,
+ * The PPO algorithm end to end on TensorFlow.js, built from public phases (`collectRollout`,
+ * `estimateAdvantages`, `ppoUpdate`) that other algorithms reuse: a validated config with
+ * CleanRL's implementation details as switches, pluggable components (policy, objective,
+ * optimizer, advantage estimator), the `classic`, `mujoco` and `atari` presets, callbacks,
  * loggers, checkpoints, evaluation and learning-curve plots. Files, the run directory and the
  * `ppo` command line are in `@ppo/trainer/node`.
  */
@@ -23,11 +25,24 @@ export {
   type CheckpointSink,
   type EvaluateOptions,
   type EvaluationResult,
+  type PolicySpec,
+  type PPOComponents,
   type PPOOptions,
   type TorsoOptions,
   type TrainOptions,
 } from './ppo';
-export { Adam, type AdamOptions, type AdamState } from './adam';
+export {
+  collectRollout,
+  type CollectRolloutOptions,
+  type CollectRolloutResult,
+  type RolloutCounters,
+} from './collect-rollout';
+export { estimateAdvantages } from './estimate-advantages';
+export { ppoUpdate, type PpoUpdateOptions } from './ppo-update';
+export { LOGGED_METRIC_NAMES, loggedMetricName, toLoggedMetrics } from './metric-names';
+export { decodeState, encodeState } from './component-state';
+/** Moved to `@ppo/core`; re-exported so existing imports keep working. */
+export { Adam, type AdamOptions, type AdamState } from '@ppo/core';
 export {
   StopOnReward,
   type Callback,

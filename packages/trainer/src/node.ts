@@ -1,12 +1,13 @@
 /**
  * @packageDocumentation
  * Node-only parts of `@ppo/trainer`: the run directory (config.json, metrics.jsonl,
- * progress.csv, checkpoints/, final/), JSONL and CSV loggers, atomic checkpoint files,
- * {@link runTraining} with resume and signal handling, evaluation, plots and export of a run,
- * and the `ppo` command line.
+ * progress.csv, checkpoints/, final/, its lock), JSONL and CSV loggers, atomic checkpoint
+ * files with checksums, {@link runTraining} with resume and signal handling, evaluation, plots
+ * and export of a run, and the `ppo` command line. A run directory is treated as untrusted
+ * input (see SECURITY.md in the repository).
  */
 export { runTraining, evaluateRun, plotRun, type RunResult, type RunTrainingOptions } from './runner';
-export { exportRun, type ExportResult } from './export-run';
+export { exportRun, type ExportResult, type ExportRunOptions } from './export-run';
 export {
   CsvLogger,
   JsonlLogger,
@@ -14,11 +15,16 @@ export {
   RUN_LAYOUT,
   RunCheckpointSink,
   bestAvailableCheckpointDir,
+  findResumeCheckpoint,
   latestCheckpointDir,
-  readCheckpoint,
   readMetrics,
-  writeCheckpoint,
   writeFileAtomic,
+  type ResumePoint,
 } from './run-files';
+export { CHECKPOINT_FILES, CorruptCheckpointError, readCheckpoint, readCheckpointFiles, writeCheckpoint, type Digest } from './checkpoint-files';
+export { CheckpointFormatError, validateCheckpointMeta } from './validate-checkpoint';
+export { UnsafePathError } from './confined-path';
+export { lockRunDirectory, RunLockedError, type LockHolder, type RunLock } from './run-lock';
+export { EnvModulesConsentError, importRunEnvModules, type RunModuleConsent } from './env-modules';
 export { encodePng, writePng } from './png';
 export { main, parseArgs, USAGE, UsageError, type CliIo, type ParsedCommand } from './cli-main';

@@ -2,9 +2,9 @@
  * Node-only: the learning curve as a PNG, rasterized here and encoded with node:zlib (no
  * browser, no native download). Tick labels use a built-in 3x5 pixel font.
  */
-import { writeFileSync } from 'node:fs';
 import { deflateSync } from 'node:zlib';
 import { niceTicks, plotBounds, type PlotSeries } from './plot';
+import { writeFileAtomic } from './run-files';
 
 // 3x5 glyphs, rows top to bottom, 3 bits each (MSB = left column).
 const GLYPHS: Readonly<Record<string, readonly number[]>> = {
@@ -90,7 +90,7 @@ function tickText(x: number): string {
   return String(Number(x.toPrecision(4)));
 }
 
-/** Rasterizes the same plot as `learningCurveSvg` (without title and axis names) and writes a PNG. */
+/** Rasterizes the same plot as `learningCurveSvg` (without title and axis names) and writes a PNG (atomically; a link at `path` is replaced, not followed). */
 export function writePng(path: string, series: readonly PlotSeries[], width = 800, height = 480): void {
   const rgb = new Uint8Array(width * height * 3).fill(255);
   const set = (x: number, y: number, c: readonly number[], alpha = 1) => {
@@ -159,5 +159,5 @@ export function writePng(path: string, series: readonly PlotSeries[], width = 80
       prev = p;
     });
   }
-  writeFileSync(path, encodePng(width, height, rgb));
+  writeFileAtomic(path, encodePng(width, height, rgb));
 }

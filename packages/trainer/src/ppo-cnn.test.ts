@@ -19,7 +19,7 @@ import { ImageEnv } from './test-envs';
 
 const IMAGE: Partial<PPOConfig> = {
   env: 'image-test', seed: 5, numEnvs: 2, numSteps: 32, numMinibatches: 2, updateEpochs: 2, totalSteps: 64 * 4,
-  torso: 'nature-cnn', sharedTorso: true, learningRate: 1e-3, checkpointEvery: 2, backend: 'cpu',
+  torso: 'nature-cnn', sharedTorso: true, learningRate: 1e-3, checkpointEvery: 2,
 };
 
 const dir = mkdtempSync(join(tmpdir(), 'ppo-cnn-'));
@@ -75,7 +75,7 @@ describe('PPO with the Nature-CNN torso', () => {
   it('exports a policy that rebuilds the Nature-CNN network from policy.json', async () => {
     register('PpoCnnTestImage-v0', () => new ImageEnv());
     const out = join(dir, 'run');
-    await runTraining({ out, config: { ...IMAGE, env: 'PpoCnnTestImage-v0', totalSteps: 64, observationScale: 0.5 }, console: false, handleSignals: false, plot: false });
+    await runTraining({ out, config: { ...IMAGE, env: 'PpoCnnTestImage-v0', totalSteps: 64, observationScale: 0.5, backend: 'cpu' }, console: false, handleSignals: false, plot: false });
     const { out: exported } = await exportRun(out);
     const policy = JSON.parse(readFileSync(join(exported, POLICY_FILE), 'utf8')) as ExportedPolicy;
     expect(policy.actorCritic).toMatchObject({ torso: 'nature-cnn', observationShape: [10, 10, 2], inputScale: 0.5, shared: true });

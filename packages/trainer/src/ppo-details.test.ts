@@ -18,7 +18,7 @@ function updates(logger: MemoryLogger): Record<string, number>[] {
   return logger.records.filter((r) => r.metrics['charts/update'] !== undefined).map((r) => r.metrics);
 }
 
-const SMALL: Partial<PPOConfig> = { seed: 4, numEnvs: 2, numSteps: 16, numMinibatches: 2, updateEpochs: 2, backend: 'cpu' };
+const SMALL: Partial<PPOConfig> = { seed: 4, numEnvs: 2, numSteps: 16, numMinibatches: 2, updateEpochs: 2 };
 
 describe('PPO details', () => {
   beforeAll(async () => {

@@ -41,7 +41,7 @@ describe('PPO on cpu', () => {
     const run = async () => {
       const logger = new MemoryLogger();
       const counts: number[] = [];
-      const ppo = await PPO.create({ config: { ...SHORT, backend: 'cpu' } });
+      const ppo = await PPO.create({ config: SHORT });
       await ppo.train({ loggers: [logger], callbacks: [{ onUpdateEnd: () => void counts.push(tf.memory().numTensors) }] });
       const weights = ppo.actorCritic.trainableVariables.map((v) => Array.from(v.dataSync()));
       await ppo.close();
@@ -156,7 +156,7 @@ describe('PPO on wasm', () => {
     ['multi-binary', multiBinaryEnv],
   ] as const)('learns a %s action task', async (_name, makeEnv) => {
     const ppo = await PPO.create({
-      config: { env: 'match', seed: 1, numEnvs: 4, numSteps: 64, numMinibatches: 4, updateEpochs: 4, totalSteps: 256 * 12, learningRate: 1e-2, entCoef: 0, backend: 'wasm' },
+      config: { env: 'match', seed: 1, numEnvs: 4, numSteps: 64, numMinibatches: 4, updateEpochs: 4, totalSteps: 256 * 12, learningRate: 1e-2, entCoef: 0 },
       makeEnv,
     });
     const logger = new MemoryLogger();
@@ -169,7 +169,7 @@ describe('PPO on wasm', () => {
   it('PPO-KL adapts beta, target-KL stops epochs early, and the other switches run', async () => {
     const logger = new MemoryLogger();
     const ppo = await PPO.create({
-      config: { ...SHORT, backend: 'wasm', loss: 'kl', klTarget: 0.001, targetKl: 1e-6, learningRate: 1e-2, sharedTorso: true, orthogonalInit: false, bootstrapTruncated: false, annealClip: true, maxGradNorm: null },
+      config: { ...SHORT, loss: 'kl', klTarget: 0.001, targetKl: 1e-6, learningRate: 1e-2, sharedTorso: true, orthogonalInit: false, bootstrapTruncated: false, annealClip: true, maxGradNorm: null },
     });
     await ppo.train({ loggers: [logger] });
     const updates = logger.records.filter((r) => r.metrics['charts/SPS'] !== undefined).map((r) => r.metrics);
@@ -182,7 +182,7 @@ describe('PPO on wasm', () => {
   });
 
   it('evaluates the deterministic policy with a summary, leaving the training normalization untouched', async () => {
-    const ppo = await PPO.create({ config: { ...SHORT, backend: 'wasm', normalizeObservation: true } });
+    const ppo = await PPO.create({ config: { ...SHORT, normalizeObservation: true } });
     await ppo.train();
     const before = ppo.checkpoint().meta.normalization;
     const a = await ppo.evaluate({ episodes: 3, seed: 5 });

@@ -1,27 +1,19 @@
 import * as tf from '@tensorflow/tfjs';
 import { RolloutBuffer, Rng } from '@ppo/buffers';
-import { gae } from '@ppo/gae';
-import { ActorCritic, type ActionSpaceSpec, type ActorCriticOptions } from '@ppo/nets';
-import {
-  AdaptiveKlController,
-  clippedSurrogate,
-  entropyBonus,
-  explainedVariance,
-  klPenaltySurrogate,
-  normalizeAdvantages,
-  ppoLoss,
-  valueLoss,
-  type PpoLossResult,
-  type PpoLossTerms,
-} from '@ppo/core';
+import { gaeEstimator, type AdvantageEstimator } from '@ppo/gae';
+import { ActorCritic, type ActionSpaceSpec, type ActorCriticOptions, type Policy } from '@ppo/nets';
+import { Adam, ClipPpoObjective, KlPenaltyPpoObjective, type Objective, type Optimizer, type StateValue } from '@ppo/core';
 import type { Env, VectorEnv } from '@ppo/envs';
-import { Adam } from './adam';
 import { runHook, type Callback, type CallbackContext } from './callbacks';
 import { CHECKPOINT_VERSION, packArrays, unpackArrays, type Checkpoint } from './checkpoint';
-import { ConfigError, resolveConfig, validateConfig, type PPOConfig, type PresetName } from './config';
+import { collectRollout, type RolloutCounters } from './collect-rollout';
+import { decodeState, encodeState } from './component-state';
+import { ConfigError, DEFAULT_CONFIG, PRESETS, resolveConfig, validateConfig, type PPOConfig, type PresetName } from './config';
 import { makeConfiguredEnv, makeSyncVectorEnv, wrapVectorEnv, type WrappedVectorEnv } from './environment';
+import { estimateAdvantages } from './estimate-advantages';
 import type { Logger } from './loggers';
-import { NonFiniteError } from './non-finite';
+import { toLoggedMetrics } from './metric-names';
+import { ppoUpdate } from './ppo-update';
 
 export { NonFiniteError } from './non-finite';
 
@@ -34,6 +26,35 @@ export interface CheckpointSink {
   appendActions(actions: Float32Array | Int32Array): void;
   /** Stores a checkpoint durably; returns where it went. */
   save(checkpoint: Checkpoint, options: { final: boolean }): Promise<string> | string;
+}
+
+/** What a custom policy is built from: the env's spaces and a seed derived from `config.seed`. */
+export interface PolicySpec {
+  /** Flat observation size D. */
+  readonly observationSize: number;
+  /** The observation space's shape (for example [84, 84, 4] for frames). */
+  readonly observationShape: readonly number[];
+  /** The action space (the JSON form of the env's space). */
+  readonly actionSpace: ActionSpaceSpec;
+  /** Seed for the policy's initialisation, an integer in [0, 2^32). */
+  readonly seed: number;
+}
+
+/**
+ * Components that replace what the config would build. Each is optional; leave one out and the
+ * config's choice is used. The config fields a given component replaces may not be set in the
+ * same call (a `ConfigError` names them), so nothing is silently ignored. Pass the same
+ * components to {@link PPO.restore}: their state comes back from the checkpoint.
+ */
+export interface PPOComponents {
+  /** Builds the policy (default: an `ActorCritic` from the network fields of the config). */
+  readonly policy?: (spec: PolicySpec) => Policy;
+  /** What each minibatch minimises (default: PPO-Clip or PPO-KL from `config.loss`). */
+  readonly objective?: Objective;
+  /** Builds the optimizer over the policy's variables (default: `Adam` with the config's betas and epsilon). */
+  readonly optimizer?: (variables: readonly tf.Variable[]) => Optimizer;
+  /** Turns a rollout into advantages and returns (default: GAE with `gamma` and `gaeLambda`). */
+  readonly advantageEstimator?: AdvantageEstimator;
 }
 
 /** Options of {@link PPO.create}. */
@@ -49,6 +70,8 @@ export interface PPOOptions {
    * `@ppo/trainer/node` passes an AsyncVectorEnv here for `vectorEnv: 'async'`.
    */
   readonly makeVectorEnv?: (config: PPOConfig) => VectorEnv | Promise<VectorEnv>;
+  /** Your own policy, objective, optimizer or advantage estimator. */
+  readonly components?: PPOComponents;
 }
 
 /** Options of {@link PPO.train}. */
@@ -100,10 +123,8 @@ export interface EvaluateOptions {
 /** Default of {@link EvaluateOptions.maxSteps}. */
 const EVAL_MAX_STEPS = 100_000;
 
-interface EpisodeInfo {
-  r: number;
-  l: number;
-}
+/** The options of `new ActorCritic(...)` that choose and shape its torso. */
+export type TorsoOptions = Pick<ActorCriticOptions, 'torso' | 'observationShape' | 'inputScale'> & { readonly torso: PPOConfig['torso'] };
 
 function actionSpecOf(env: VectorEnv): ActionSpaceSpec {
   const spec = env.singleActionSpace.toJSON();
@@ -121,16 +142,10 @@ function actionSpecOf(env: VectorEnv): ActionSpaceSpec {
   }
 }
 
-function episodeOf(info: Record<string, unknown> | undefined): EpisodeInfo | null {
-  if (info === undefined) return null;
-  const direct = info.episode as EpisodeInfo | undefined;
-  if (direct !== undefined) return direct;
-  const final = info.finalInfo as Record<string, unknown> | undefined;
-  return (final?.episode as EpisodeInfo | undefined) ?? null;
+function observationShapeOf(env: VectorEnv): readonly number[] {
+  const spec = env.singleObservationSpace.toJSON() as { type: string; shape?: readonly number[] };
+  return spec.shape ?? [env.observationSize];
 }
-
-/** The options of `new ActorCritic(...)` that choose and shape its torso. */
-export type TorsoOptions = Pick<ActorCriticOptions, 'torso' | 'observationShape' | 'inputScale'> & { readonly torso: PPOConfig['torso'] };
 
 /** The torso options the config asks for, checked against the env's observation space. */
 function torsoOptionsOf(config: PPOConfig, env: VectorEnv): TorsoOptions {
@@ -166,80 +181,75 @@ function mean(values: readonly number[]): number {
   return values.length === 0 ? Number.NaN : values.reduce((a, b) => a + b, 0) / values.length;
 }
 
-interface LossInputs {
-  logProbs: tf.Tensor;
-  oldLogProbs: tf.Tensor;
-  advantages: tf.Tensor;
-  entropy: tf.Tensor;
-  values: tf.Tensor;
-  oldValues: tf.Tensor;
-  returns: tf.Tensor;
-  clipRange: number;
-  beta: number;
-}
+/**
+ * Config fields that `PPO` itself does not act on, with what to do instead. Set to anything but
+ * their default in {@link PPO.create}, they are errors rather than silently ignored.
+ */
+const RUNNER_SETTINGS: Partial<Record<keyof PPOConfig, string>> = {
+  backend: 'PPO runs on the active tfjs backend: call selectBackend() from @ppo/nets before PPO.create, or use runTraining from @ppo/trainer/node',
+  envModules: 'import the modules that register your envs before PPO.create, or use runTraining from @ppo/trainer/node',
+  evalEvery: 'pass an EvaluationCallback to train(), or use runTraining from @ppo/trainer/node',
+};
 
-/** The configured objective: core's ppoLoss for PPO-Clip, or the KL-penalty variant composed from core's terms. */
-function policyLoss(config: PPOConfig, x: LossInputs): PpoLossResult {
-  if (config.loss === 'clip') {
-    return ppoLoss({
-      logProbs: x.logProbs,
-      oldLogProbs: x.oldLogProbs,
-      advantages: x.advantages,
-      entropy: x.entropy,
-      values: x.values,
-      oldValues: x.oldValues,
-      returns: x.returns,
-      clipRange: x.clipRange,
-      clipRangeVf: config.clipVloss ? x.clipRange : undefined,
-      normalizeAdvantages: config.normAdv,
-      entCoef: config.entCoef,
-      vfCoef: config.vfCoef,
-    });
+/** Config fields each component replaces. */
+const REPLACED_BY: Readonly<Record<keyof PPOComponents, readonly (keyof PPOConfig)[]>> = {
+  policy: ['hiddenSizes', 'activation', 'torso', 'observationScale', 'sharedTorso', 'logStdInit', 'orthogonalInit'],
+  objective: ['loss', 'clipCoef', 'annealClip', 'clipVloss', 'entCoef', 'vfCoef', 'normAdv', 'klTarget', 'klBetaInit'],
+  optimizer: ['adamEps', 'adamBeta1', 'adamBeta2'],
+  advantageEstimator: ['gaeLambda'],
+};
+
+/** Rejects fields the caller set that this entry point would not use. */
+function rejectUnusedFields(options: PPOOptions): void {
+  const given = options.config ?? {};
+  const preset = PRESETS[options.preset ?? 'classic'] ?? {};
+  const changed = (field: keyof PPOConfig): boolean =>
+    Object.hasOwn(given, field) && given[field] !== undefined && JSON.stringify(given[field]) !== JSON.stringify(preset[field] ?? DEFAULT_CONFIG[field]);
+  for (const [field, instead] of Object.entries(RUNNER_SETTINGS) as [keyof PPOConfig, string][]) {
+    if (changed(field)) throw new ConfigError(field, `PPO.create does not use it (${instead})`);
   }
-  const advantages = config.normAdv ? normalizeAdvantages(x.advantages) : x.advantages;
-  const kl = klPenaltySurrogate({ logProbs: x.logProbs, oldLogProbs: x.oldLogProbs, advantages, beta: x.beta });
-  const value = valueLoss({
-    values: x.values,
-    returns: x.returns,
-    oldValues: x.oldValues,
-    clipRange: config.clipVloss ? x.clipRange : undefined,
-  });
-  const entropy = entropyBonus({ entropy: x.entropy });
-  // Logged only: how often the ratio left the clip range PPO-Clip would have used.
-  const clip = clippedSurrogate({ logProbs: x.logProbs, oldLogProbs: x.oldLogProbs, advantages, clipRange: x.clipRange });
-  const loss = tf.add<tf.Scalar>(kl.loss, tf.sub(tf.mul(value.loss, config.vfCoef), tf.mul(entropy.entropy, config.entCoef)));
-  const terms: PpoLossTerms = {
-    'losses/policy_loss': kl.policyLoss,
-    'losses/value_loss': value.loss,
-    'losses/entropy': entropy.entropy,
-    'losses/approx_kl': kl.approxKl,
-    'losses/old_approx_kl': kl.oldApproxKl,
-    'losses/clipfrac': clip.clipFraction,
-  };
-  return { loss, terms };
+  if (options.makeVectorEnv === undefined) {
+    for (const field of ['vectorEnv', 'numWorkers'] as const) {
+      if (changed(field)) throw new ConfigError(field, 'PPO.create builds a sync vector env unless makeVectorEnv is given (runTraining from @ppo/trainer/node builds the async one)');
+    }
+  }
+  for (const [component, fields] of Object.entries(REPLACED_BY) as [keyof PPOComponents, readonly (keyof PPOConfig)[]][]) {
+    if (options.components?.[component] === undefined) continue;
+    for (const field of fields) {
+      if (changed(field)) throw new ConfigError(field, `is not used with a custom ${component} component (configure the component instead)`);
+    }
+  }
 }
 
-/** Metric of PPO-KL's k3 estimate of KL(pi_old || pi_new) after an update, over the batch; beta adapts to it. */
-const KL_AFTER_UPDATE = 'losses/approx_kl_after_update';
+/** The objective the config asks for. */
+function configuredObjective(config: PPOConfig): Objective {
+  const clipCoef = config.clipCoef;
+  const options = {
+    clipRange: config.annealClip ? (progress: number) => (1 - progress) * clipCoef : clipCoef,
+    clipValueLoss: config.clipVloss,
+    normalizeAdvantages: config.normAdv,
+    vfCoef: config.vfCoef,
+    entCoef: config.entCoef,
+  };
+  return config.loss === 'clip'
+    ? new ClipPpoObjective(options)
+    : new KlPenaltyPpoObjective({ ...options, klTarget: config.klTarget, initialBeta: config.klBetaInit });
+}
 
-const LOSS_TERMS = [
-  'losses/policy_loss',
-  'losses/value_loss',
-  'losses/entropy',
-  'losses/old_approx_kl',
-  'losses/approx_kl',
-  'losses/clipfrac',
-] as const;
+/** Creates the trainer from a validated config, without {@link PPO.create}'s check of unused fields (for the runner). */
+export async function createTrainer(config: PPOConfig, options: Omit<PPOOptions, 'config' | 'preset'>): Promise<PPO> {
+  return PPO['fromConfig'](config, options);
+}
 
 /**
- * Proximal Policy Optimization (Schulman et al. 2017) with every CleanRL implementation detail
- * as a config switch: vectorized envs, orthogonal init, Adam eps 1e-5, learning-rate
- * annealing, GAE bootstrapping truncated episodes from their final observation, shuffled
- * minibatches, per-minibatch advantage normalization, the clipped objective (or the adaptive KL
- * penalty), value clipping, the entropy bonus, global gradient clipping, debug metrics and
- * separate or shared MLP or Nature-CNN torsos; for continuous control a state-independent log-std Gaussian,
- * action clipping for the env (the unclipped action is stored), observation normalization and
- * clipping, reward scaling and clipping.
+ * Proximal Policy Optimization (Schulman et al. 2017), assembled from public phases in CleanRL's
+ * order: {@link collectRollout}, {@link estimateAdvantages} and {@link ppoUpdate}. The config
+ * builds the default components, each a CleanRL implementation detail as a switch (vectorized
+ * envs, orthogonal init, Adam eps 1e-5, learning-rate annealing, GAE bootstrapping truncated
+ * episodes from their final observation, shuffled minibatches, per-minibatch advantage
+ * normalization, the clipped objective or the adaptive KL penalty, value clipping, the entropy
+ * bonus, global gradient clipping, observation and reward normalization); pass your own policy,
+ * objective, optimizer or advantage estimator through `components`.
  *
  * All randomness comes from generators seeded from `config.seed` and owned here, so the same
  * seed on the same backend gives the same run, and a checkpoint resumes it exactly.
@@ -249,31 +259,32 @@ const LOSS_TERMS = [
  * await selectBackend('wasm');
  * const ppo = await PPO.create({ config: { env: 'CartPole-v1', totalSteps: 100_000, seed: 1 } });
  * await ppo.train({ callbacks: [new StopOnReward({ threshold: 475, window: 20 })] });
- * console.log(ppo.evaluate({ episodes: 10 }));
- * ppo.dispose();
+ * console.log(await ppo.evaluate({ episodes: 10 }));
+ * await ppo.close();
  * ```
  */
 export class PPO {
   /** The validated config. */
   readonly config: PPOConfig;
-  /** The actor-critic being trained. */
-  readonly actorCritic: ActorCritic;
-  /** The torso options {@link PPO.actorCritic} was built with (an export rebuilds it from them). */
-  readonly torsoOptions: TorsoOptions;
-  /** Env steps taken, summed over envs. */
-  globalStep = 0;
+  /** The policy being trained. */
+  readonly policy: Policy;
+  /** What each minibatch minimises. */
+  readonly objective: Objective;
+  /** Steps the policy's variables. */
+  readonly optimizer: Optimizer;
+  /** Turns each rollout into advantages and returns. */
+  readonly advantageEstimator: AdvantageEstimator;
+  /** The torso options of the built-in policy (an export rebuilds it from them), or null for a custom policy. */
+  readonly torsoOptions: TorsoOptions | null;
   /** Updates completed. */
   update = 0;
-  /** Episodes finished. */
-  episodes = 0;
   /** Updates the run is configured for: `floor(totalSteps / (numEnvs * numSteps))`. */
   readonly numUpdates: number;
 
+  private readonly counters: RolloutCounters = { globalStep: 0, episodes: 0 };
   private readonly wrapped: WrappedVectorEnv;
   private readonly makeEnv: (index: number) => Env<unknown, unknown>;
   private readonly buffer: RolloutBuffer;
-  private readonly optimizer: Adam;
-  private readonly klController: AdaptiveKlController | null;
   private readonly actionRng: Rng;
   private readonly minibatchRng: Rng;
   private readonly evalRng: Rng;
@@ -282,7 +293,7 @@ export class PPO {
   private stopRequested = false;
   private disposed = false;
 
-  private constructor(config: PPOConfig, wrapped: WrappedVectorEnv, makeEnv: (index: number) => Env<unknown, unknown>) {
+  private constructor(config: PPOConfig, wrapped: WrappedVectorEnv, makeEnv: (index: number) => Env<unknown, unknown>, components: PPOComponents) {
     this.config = config;
     this.wrapped = wrapped;
     this.makeEnv = makeEnv;
@@ -293,57 +304,68 @@ export class PPO {
     this.minibatchRng = master.fork();
     this.evalRng = master.fork();
     const netSeed = master.nextUint32();
-    this.torsoOptions = torsoOptionsOf(config, env);
-    this.actorCritic = new ActorCritic({
-      observationSize: env.observationSize,
-      actionSpace: actionSpecOf(env),
-      ...this.torsoOptions,
-      hiddenSizes: config.hiddenSizes,
-      activation: config.activation,
-      shared: config.sharedTorso,
-      logStdInit: config.logStdInit,
-      seed: netSeed,
-    });
-    if (!config.orthogonalInit) reinitializeUniform(this.actorCritic.trainableVariables, master.fork());
+    const actionSpace = actionSpecOf(env);
+    if (components.policy !== undefined) {
+      this.torsoOptions = null;
+      this.policy = components.policy({ observationSize: env.observationSize, observationShape: observationShapeOf(env), actionSpace, seed: netSeed });
+      if (this.policy.observationSize !== env.observationSize || this.policy.actionSize !== env.actionSize) {
+        throw new RangeError(
+          `components.policy built a policy of ${this.policy.observationSize} observations and ${this.policy.actionSize} actions, the env has ${env.observationSize} and ${env.actionSize}`,
+        );
+      }
+    } else {
+      this.torsoOptions = torsoOptionsOf(config, env);
+      this.policy = new ActorCritic({
+        observationSize: env.observationSize,
+        actionSpace,
+        ...this.torsoOptions,
+        hiddenSizes: config.hiddenSizes,
+        activation: config.activation,
+        shared: config.sharedTorso,
+        logStdInit: config.logStdInit,
+        seed: netSeed,
+      });
+      if (!config.orthogonalInit) reinitializeUniform(this.policy.trainableVariables, master.fork());
+    }
     this.buffer = new RolloutBuffer({
       numSteps: config.numSteps,
       numEnvs: config.numEnvs,
       observationSize: env.observationSize,
       actionSize: env.actionSize,
-      actionType: this.actorCritic.actionType,
+      actionType: this.policy.actionType,
     });
-    this.optimizer = new Adam(this.actorCritic.trainableVariables, {
-      beta1: config.adamBeta1,
-      beta2: config.adamBeta2,
-      epsilon: config.adamEps,
-    });
-    this.klController = config.loss === 'kl' ? new AdaptiveKlController({ target: config.klTarget, initialBeta: config.klBetaInit }) : null;
+    this.optimizer =
+      components.optimizer?.(this.policy.trainableVariables) ??
+      new Adam(this.policy.trainableVariables, { beta1: config.adamBeta1, beta2: config.adamBeta2, epsilon: config.adamEps });
+    this.objective = components.objective ?? configuredObjective(config);
+    this.advantageEstimator = components.advantageEstimator ?? gaeEstimator({ gamma: config.gamma, lambda: config.gaeLambda });
     this.observations = new Float32Array(config.numEnvs * env.observationSize);
-    const reset = env.reset({ seed: config.seed });
-    this.observations.set(reset.observations);
+    this.observations.set(env.reset({ seed: config.seed }).observations);
   }
 
   /**
-   * Validates the config, builds the envs and the networks. Nothing runs on a bad config: the
-   * error names the field.
+   * Validates the config, builds the envs and the components. Nothing runs on a bad config: the
+   * error names the field. A field this entry point does not act on (`backend`, `envModules`,
+   * `evalEvery`; `vectorEnv` and `numWorkers` without `makeVectorEnv`; the fields a custom
+   * component replaces) is rejected when set to anything but its default.
    *
-   * Runs on whatever tfjs backend is active: `config.backend` is only read by `runTraining`
-   * and the `ppo` command line (`@ppo/trainer/node`), which call `selectBackend` first. Call
-   * `selectBackend` from @ppo/nets yourself before `create` to choose one.
+   * Runs on whatever tfjs backend is active: call `selectBackend` from @ppo/nets before
+   * `create` to choose one.
    */
   static async create(options: PPOOptions = {}): Promise<PPO> {
     const config = resolveConfig({ preset: options.preset, overrides: options.config });
+    rejectUnusedFields(options);
     return PPO.fromConfig(config, options);
   }
 
-  private static async fromConfig(config: PPOConfig, options: PPOOptions): Promise<PPO> {
+  private static async fromConfig(config: PPOConfig, options: Omit<PPOOptions, 'config' | 'preset'>): Promise<PPO> {
     const makeEnv = options.makeEnv ?? (() => makeConfiguredEnv(config));
     const base = options.makeVectorEnv !== undefined ? await options.makeVectorEnv(config) : makeSyncVectorEnv(config.numEnvs, makeEnv);
     if (base.numEnvs !== config.numEnvs) {
       throw new RangeError(`makeVectorEnv returned ${base.numEnvs} envs, config.numEnvs is ${config.numEnvs}`);
     }
     try {
-      return new PPO(config, wrapVectorEnv(base, config, { training: true }), makeEnv);
+      return new PPO(config, wrapVectorEnv(base, config, { training: true }), makeEnv, options.components ?? {});
     } catch (error) {
       await base.close();
       throw error;
@@ -351,11 +373,12 @@ export class PPO {
   }
 
   /**
-   * Rebuilds a trainer from a checkpoint: the same config, weights, optimizer moments,
-   * generator states and counters. The env state is reconstructed by replaying the logged
-   * actions (`actionLog`: the bytes {@link CheckpointSink.appendActions} received, at least
-   * `meta.actionRows` rows), so training continues exactly as if never stopped. Pass `null` to
-   * skip the replay when only the policy is needed (evaluation).
+   * Rebuilds a trainer from a checkpoint: the same config, weights, optimizer and component
+   * states, generator states and counters. The env state is reconstructed by replaying the
+   * logged actions (`actionLog`: the bytes {@link CheckpointSink.appendActions} received, at
+   * least `meta.actionRows` rows), so training continues exactly as if never stopped. Pass
+   * `null` to skip the replay when only the policy is needed (evaluation). Pass the same
+   * `components` the run was created with.
    */
   static async restore(
     checkpoint: Checkpoint,
@@ -378,6 +401,22 @@ export class PPO {
     return ppo;
   }
 
+  /** The built-in actor-critic; throws when the policy is a custom component. */
+  get actorCritic(): ActorCritic {
+    if (!(this.policy instanceof ActorCritic)) throw new TypeError('this trainer was created with a custom policy component, not an ActorCritic');
+    return this.policy;
+  }
+
+  /** Env steps taken, summed over envs. */
+  get globalStep(): number {
+    return this.counters.globalStep;
+  }
+
+  /** Episodes finished. */
+  get episodes(): number {
+    return this.counters.episodes;
+  }
+
   private replay(log: Uint8Array, rows: number): void {
     const env = this.wrapped.env;
     const width = this.config.numEnvs * env.actionSize;
@@ -386,8 +425,8 @@ export class PPO {
     }
     // Copy so the view is 4-byte aligned whatever the caller's buffer.
     const bytes = log.slice(0, rows * width * 4);
-    const actions = this.actorCritic.actionType === 'int32' ? new Int32Array(bytes.buffer) : new Float32Array(bytes.buffer);
-    const row = this.actorCritic.actionType === 'int32' ? new Int32Array(width) : new Float32Array(width);
+    const actions = this.policy.actionType === 'int32' ? new Int32Array(bytes.buffer) : new Float32Array(bytes.buffer);
+    const row = this.policy.actionType === 'int32' ? new Int32Array(width) : new Float32Array(width);
     for (let r = 0; r < rows; r++) {
       row.set(actions.subarray(r * width, (r + 1) * width));
       const result = env.step(row);
@@ -395,9 +434,29 @@ export class PPO {
     }
   }
 
+  /** The components whose state a checkpoint holds beyond the weights, Adam's moments and PPO-KL's beta. */
+  private statefulComponents(): [string, { getState?(): StateValue; setState?(state: StateValue): void }][] {
+    const custom: [string, { getState?(): StateValue; setState?(state: StateValue): void }][] = [];
+    if (!(this.optimizer instanceof Adam)) custom.push(['optimizer', this.optimizer]);
+    if (!(this.objective instanceof KlPenaltyPpoObjective)) custom.push(['objective', this.objective]);
+    custom.push(['advantageEstimator', this.advantageEstimator as { getState?(): StateValue; setState?(state: StateValue): void }]);
+    return custom.filter(([, component]) => typeof component.getState === 'function');
+  }
+
   private loadCheckpoint(checkpoint: Checkpoint): void {
     const { meta, data } = checkpoint;
-    const variables = this.actorCritic.trainableVariables;
+    const saved = meta.components ?? {};
+    const custom = this.statefulComponents();
+    for (const role of Object.keys(saved)) {
+      if (!custom.some(([r]) => r === role)) {
+        throw new RangeError(`checkpoint holds the state of a custom ${role} component: pass the components the run was created with to PPO.restore`);
+      }
+    }
+    for (const [role, component] of custom) {
+      if (!Object.hasOwn(saved, role)) throw new RangeError(`checkpoint holds no state for the custom ${role} component: it was written by a run with another ${role}`);
+      component.setState?.(decodeState(saved[role], `checkpoint components.${role}`));
+    }
+    const variables = this.policy.trainableVariables;
     const weights = unpackArrays(meta.weights, data, 'weight');
     if (weights.length !== variables.length) {
       throw new RangeError(`checkpoint holds ${weights.length} weight arrays, the network has ${variables.length}`);
@@ -410,11 +469,10 @@ export class PPO {
         variables[k].assign(tf.tensor(w, variables[k].shape, 'float32'));
       });
     });
-    this.optimizer.setState({
-      step: meta.optimizer.step,
-      m: unpackArrays(meta.adamM, data, 'adam m'),
-      v: unpackArrays(meta.adamV, data, 'adam v'),
-    });
+    if (this.optimizer instanceof Adam) {
+      this.optimizer.setState({ step: meta.optimizer.step, m: unpackArrays(meta.adamM, data, 'adam m'), v: unpackArrays(meta.adamV, data, 'adam v') });
+    }
+    if (this.objective instanceof KlPenaltyPpoObjective && meta.klBeta !== null) this.objective.setState({ beta: meta.klBeta });
     this.actionRng.setState(meta.rngs.action);
     this.minibatchRng.setState(meta.rngs.minibatch);
     this.evalRng.setState(meta.rngs.evaluation);
@@ -423,17 +481,16 @@ export class PPO {
       observationNormalizer.setState(meta.normalization.observation as never);
     }
     if (rewardNormalizer !== null && meta.normalization.reward !== null) rewardNormalizer.setState(meta.normalization.reward as never);
-    if (this.klController !== null && meta.klBeta !== null) this.klController.setState({ target: this.config.klTarget, beta: meta.klBeta });
-    this.globalStep = meta.counters.globalStep;
+    this.counters.globalStep = meta.counters.globalStep;
+    this.counters.episodes = meta.counters.episodes;
     this.update = meta.counters.update;
-    this.episodes = meta.counters.episodes;
     this.recentReturns.splice(0, this.recentReturns.length, ...meta.recentReturns);
   }
 
   /** A checkpoint of the current state (call between updates). */
   checkpoint(logSizes: Readonly<Record<string, number>> = {}): Checkpoint {
-    const variables = this.actorCritic.trainableVariables;
-    const adam = this.optimizer.getState();
+    const variables = this.policy.trainableVariables;
+    const adam = this.optimizer instanceof Adam ? this.optimizer.getState() : { step: this.optimizer.step, m: [], v: [] };
     const group = (prefix: string, arrays: Float32Array[]) =>
       arrays.map((data, k) => ({ name: `${prefix}${variables[k].name}`, shape: [...variables[k].shape], data }));
     const { entries, data } = packArrays([
@@ -442,6 +499,7 @@ export class PPO {
       group('v/', adam.v),
     ]);
     const { observationNormalizer, rewardNormalizer } = this.wrapped;
+    const custom = this.statefulComponents();
     return {
       meta: {
         format: 'ppo-checkpoint',
@@ -457,7 +515,7 @@ export class PPO {
           observation: observationNormalizer === null ? null : observationNormalizer.getState(),
           reward: rewardNormalizer === null ? null : rewardNormalizer.getState(),
         },
-        klBeta: this.klController === null ? null : this.klController.beta,
+        klBeta: this.objective instanceof KlPenaltyPpoObjective ? this.objective.beta : null,
         recentReturns: [...this.recentReturns],
         optimizer: { step: adam.step },
         actionRows: this.globalStep / this.config.numEnvs,
@@ -466,6 +524,9 @@ export class PPO {
         adamM: entries[1],
         adamV: entries[2],
         logSizes: { ...logSizes },
+        ...(custom.length === 0
+          ? {}
+          : { components: Object.fromEntries(custom.map(([role, c]) => [role, encodeState((c.getState as () => StateValue)(), `${role} state`)])) }),
       },
       data,
     };
@@ -490,209 +551,66 @@ export class PPO {
     };
   }
 
-  /** Collects one rollout into the buffer and computes advantages; true when a callback asked to stop. */
-  private async collectRollout(callbacks: readonly Callback[], loggers: readonly Logger[]): Promise<boolean> {
-    const { config, buffer, actorCritic } = this;
-    const env = this.wrapped.env;
-    const n = config.numEnvs;
-    const size = env.observationSize;
-    buffer.reset();
-    let stop = false;
-    const doneMask = new Uint8Array(n);
-    for (let t = 0; t < config.numSteps; t++) {
-      const { actions, logProbs, values } = actorCritic.act(this.observations, n, this.actionRng);
-      const result = env.step(actions);
-      // The raw observations and rewards were checked for NaN and infinities by wrapVectorEnv.
-      this.globalStep += n;
-      let anyTruncated = false;
-      for (let i = 0; i < n; i++) {
-        doneMask[i] = result.terminated[i] | result.truncated[i];
-        if (result.truncated[i] === 1 && result.terminated[i] === 0) anyTruncated = true;
-      }
-      buffer.add({
-        observations: this.observations,
-        actions,
-        logProbs,
-        values,
-        rewards: result.rewards,
-        terminated: result.terminated,
-        truncated: result.truncated,
-      });
-      if (t > 0) buffer.nextValues.set(values, (t - 1) * n);
-      if (anyTruncated && config.bootstrapTruncated) {
-        // Value of each truncated episode's last observation (CleanRL detail 5 done right).
-        const finalValues = actorCritic.predictValues(result.finalObservations, n);
-        for (let i = 0; i < n; i++) this.finalValueAt[t * n + i] = finalValues[i];
-      }
-      this.observations.set(result.observations.subarray(0, n * size));
-      for (let i = 0; i < n; i++) {
-        if (doneMask[i] !== 1) continue;
-        const episode = episodeOf(result.infos[i]);
-        if (episode === null) continue;
-        this.episodes += 1;
-        this.recentReturns.push(episode.r);
-        if (this.recentReturns.length > RECENT_RETURN_WINDOW) this.recentReturns.shift();
-        for (const logger of loggers) logger.log(this.globalStep, { 'charts/episodic_return': episode.r, 'charts/episodic_length': episode.l });
-        if (await runHook(callbacks, 'onEpisodeEnd', this.context(), { envIndex: i, return: episode.r, length: episode.l, globalStep: this.globalStep })) {
-          stop = true;
-        }
-      }
-    }
-    const last = actorCritic.predictValues(this.observations, n);
-    buffer.nextValues.set(last, (config.numSteps - 1) * n);
-    const terminated = buffer.terminated;
-    const effectiveTerminated = config.bootstrapTruncated ? terminated : this.doneScratch;
-    for (let k = 0; k < config.numSteps * n; k++) {
-      if (buffer.truncated[k] === 1 && terminated[k] === 0) {
-        if (config.bootstrapTruncated) buffer.nextValues[k] = this.finalValueAt[k];
-        else this.doneScratch[k] = 1;
-      } else if (!config.bootstrapTruncated) {
-        this.doneScratch[k] = terminated[k];
-      }
-    }
-    this.finalValueAt.fill(0);
-    gae({
-      rewards: buffer.rewards,
-      values: buffer.values,
-      nextValues: buffer.nextValues,
-      terminated: effectiveTerminated,
-      truncated: buffer.truncated,
-      numEnvs: n,
-      gamma: config.gamma,
-      lambda: config.gaeLambda,
-      out: { advantages: buffer.advantages, returns: buffer.returns },
-    });
-    return stop;
-  }
-
-  private finalValueAt = new Float32Array(0);
-  private doneScratch = new Uint8Array(0);
-
-  /** Runs the epochs of minibatch updates on the current buffer; returns the update's metrics. */
-  private optimise(progress: number): Record<string, number> {
-    const { config, buffer } = this;
-    const lrNow = config.annealLr ? progress * config.learningRate : config.learningRate;
-    const clipNow = config.annealClip ? progress * config.clipCoef : config.clipCoef;
-    const terms: Record<string, number> = {};
-    const clipfracs: number[] = [];
-    const gradNorms: number[] = [];
-    let epochsRun = 0;
-    let minibatchesRun = 0;
-    let earlyStop = false;
-    for (let epoch = 0; epoch < config.updateEpochs && !earlyStop; epoch++) {
-      epochsRun += 1;
-      for (const mb of buffer.minibatches({ numMinibatches: config.numMinibatches, rng: this.minibatchRng })) {
-        let packed: tf.Tensor1D | null = null;
-        const beta = this.klController === null ? 0 : this.klController.beta;
-        const gradNorm = this.optimizer.minimize(
-          () => {
-            const out = this.evaluateActions(mb.observations, mb.actions, mb.size);
-            const result = policyLoss(config, {
-              logProbs: out.logProbs,
-              oldLogProbs: tf.tensor1d(mb.logProbs.subarray(0, mb.size)),
-              advantages: tf.tensor1d(mb.advantages.subarray(0, mb.size)),
-              entropy: out.entropy,
-              values: out.values,
-              oldValues: tf.tensor1d(mb.values.subarray(0, mb.size)),
-              returns: tf.tensor1d(mb.returns.subarray(0, mb.size)),
-              clipRange: clipNow,
-              beta,
-            });
-            packed = tf.keep(tf.stack(LOSS_TERMS.map((name) => result.terms[name])) as tf.Tensor1D);
-            return result.loss;
-          },
-          lrNow,
-          config.maxGradNorm,
-        );
-        const values = (packed as unknown as tf.Tensor1D).dataSync();
-        (packed as unknown as tf.Tensor1D).dispose();
-        LOSS_TERMS.forEach((name, k) => {
-          const x = values[k];
-          if (!Number.isFinite(x)) {
-            throw new NonFiniteError(name, null, this.globalStep, `update ${this.update + 1}, epoch ${epoch}, minibatch ${minibatchesRun % config.numMinibatches} gave ${x}`);
-          }
-          terms[name] = x;
-        });
-        clipfracs.push(values[5]);
-        gradNorms.push(gradNorm);
-        minibatchesRun += 1;
-      }
-      if (config.targetKl !== null && terms['losses/approx_kl'] > config.targetKl) earlyStop = true;
-    }
-    const metrics: Record<string, number> = {
-      'charts/learning_rate': lrNow,
-      ...terms,
-      'losses/clipfrac': mean(clipfracs),
-      'losses/explained_variance': explainedVariance(buffer.values, buffer.returns),
-      'charts/clip_range': clipNow,
-      'charts/epochs': epochsRun,
-      'charts/grad_norm': mean(gradNorms),
-    };
-    if (this.klController !== null) {
-      // The paper adapts beta to the KL between the rollout's policy and the updated one, over
-      // the whole batch; the per-minibatch approx_kl is measured before each step instead.
-      const kl = this.klAfterUpdate();
-      if (!Number.isFinite(kl)) throw new NonFiniteError(KL_AFTER_UPDATE, null, this.globalStep, `update ${this.update + 1} gave ${kl}`);
-      metrics[KL_AFTER_UPDATE] = kl;
-      metrics['charts/kl_beta'] = this.klController.update(kl);
-    }
-    return metrics;
-  }
-
-  /** Log-probs, entropies and values of the first `count` rows of flat observation and action arrays (tensors). */
-  private evaluateActions(observations: Float32Array, actions: Float32Array | Int32Array, count: number) {
-    const size = this.wrapped.env.observationSize;
-    const actionSize = this.wrapped.env.actionSize;
-    const obs = tf.tensor2d(observations.subarray(0, count * size), [count, size]);
-    const acts =
-      this.actorCritic.actionType === 'int32'
-        ? tf.tensor(actions.subarray(0, count * actionSize), actionSize === 1 ? [count] : [count, actionSize], 'int32')
-        : tf.tensor2d(actions.subarray(0, count * actionSize) as Float32Array, [count, actionSize]);
-    return this.actorCritic.evaluate(obs, acts);
-  }
-
-  /** k3 estimate of KL(pi_old || pi_new) over the whole rollout, pi_old being the policy that collected it. */
-  private klAfterUpdate(): number {
-    const { buffer } = this;
-    const count = this.config.numEnvs * this.config.numSteps;
-    return tf.tidy(() => {
-      const { logProbs } = this.evaluateActions(buffer.observations, buffer.actions, count);
-      const logRatio = tf.sub(logProbs, tf.tensor1d(buffer.logProbs.subarray(0, count)));
-      return tf.mean(tf.sub(tf.expm1(logRatio), logRatio)).dataSync()[0];
-    });
-  }
-
   /**
    * Trains until `config.totalSteps` (rounded down to whole updates), a callback stops it, or
-   * {@link PPO.requestStop}. Resumed trainers continue from their counters.
+   * {@link PPO.requestStop}. Resumed trainers continue from their counters. Each update is
+   * {@link collectRollout}, {@link estimateAdvantages} and {@link ppoUpdate}, in that order.
    */
   async train(options: TrainOptions = {}): Promise<void> {
     this.assertLive();
     const callbacks = options.callbacks ?? [];
     const loggers = options.loggers ?? [];
     const sink = options.checkpoints;
-    const n = this.config.numEnvs;
-    const batch = n * this.config.numSteps;
-    if (this.finalValueAt.length !== batch) {
-      this.finalValueAt = new Float32Array(batch);
-      this.doneScratch = new Uint8Array(batch);
-    }
+    const { config } = this;
     this.stopRequested = false;
     const saveCheckpoint = async (final: boolean) => {
       if (sink === undefined) return;
       const where = await sink.save(this.checkpoint(), { final });
       if (await runHook(callbacks, 'onCheckpoint', this.context(), where)) this.requestStop();
     };
+    const onEpisodeEnd = async (episode: { envIndex: number; return: number; length: number; globalStep: number }) => {
+      this.recentReturns.push(episode.return);
+      if (this.recentReturns.length > RECENT_RETURN_WINDOW) this.recentReturns.shift();
+      for (const logger of loggers) logger.log(episode.globalStep, { 'charts/episodic_return': episode.return, 'charts/episodic_length': episode.length });
+      return runHook(callbacks, 'onEpisodeEnd', this.context(), episode);
+    };
     if (await runHook(callbacks, 'onStart', this.context())) this.requestStop();
-    if (this.update === 0 && this.config.checkpointEvery > 0) await saveCheckpoint(false);
+    if (this.update === 0 && config.checkpointEvery > 0) await saveCheckpoint(false);
     let startTime = Date.now();
     let startStep = this.globalStep;
+    let lastYield = startTime;
     while (this.update < this.numUpdates && !this.stopRequested) {
-      const progress = 1 - this.update / this.numUpdates;
-      if (await this.collectRollout(callbacks, loggers)) this.requestStop();
+      const progress = this.update / this.numUpdates;
+      const rollout = await collectRollout({
+        env: this.wrapped.env,
+        policy: this.policy,
+        buffer: this.buffer,
+        rng: this.actionRng,
+        observations: this.observations,
+        counters: this.counters,
+        bootstrapTruncated: config.bootstrapTruncated,
+        onEpisodeEnd,
+      });
+      if (rollout.stopRequested) this.requestStop();
+      estimateAdvantages(this.buffer, this.advantageEstimator);
       sink?.appendActions(this.buffer.actions);
       if (await runHook(callbacks, 'onRolloutEnd', this.context())) this.requestStop();
-      const metrics = this.optimise(progress);
+      const metrics = toLoggedMetrics(
+        ppoUpdate({
+          policy: this.policy,
+          buffer: this.buffer,
+          objective: this.objective,
+          optimizer: this.optimizer,
+          rng: this.minibatchRng,
+          epochs: config.updateEpochs,
+          numMinibatches: config.numMinibatches,
+          learningRate: config.annealLr ? (1 - progress) * config.learningRate : config.learningRate,
+          maxGradNorm: config.maxGradNorm,
+          targetKl: config.targetKl,
+          context: { progress },
+          position: { update: this.update + 1, globalStep: this.globalStep },
+        }),
+      );
       this.update += 1;
       const elapsed = (Date.now() - startTime) / 1000;
       metrics['charts/SPS'] = elapsed > 0 ? Math.round((this.globalStep - startStep) / elapsed) : 0;
@@ -700,11 +618,15 @@ export class PPO {
       metrics['charts/update'] = this.update;
       for (const logger of loggers) logger.log(this.globalStep, metrics);
       if (await runHook(callbacks, 'onUpdateEnd', this.context(), metrics)) this.requestStop();
-      // Let the event loop run once per update: signal handlers (SIGINT/SIGTERM) and a browser
-      // page's events only fire on a macrotask, which awaiting resolved promises never reaches.
-      await new Promise<void>((resolve) => setTimeout(resolve, 0));
+      // Let the event loop run at least every 20 ms: signal handlers (SIGINT/SIGTERM) and a
+      // browser page's events only fire on a macrotask, which awaiting resolved promises never
+      // reaches; a timer per update would cost more than a whole short update (A2C's 40 steps).
+      if (Date.now() - lastYield >= 20) {
+        await new Promise<void>((resolve) => setTimeout(resolve, 0));
+        lastYield = Date.now();
+      }
       const last = this.update >= this.numUpdates || this.stopRequested;
-      if (last || (this.config.checkpointEvery > 0 && this.update % this.config.checkpointEvery === 0)) await saveCheckpoint(last);
+      if (last || (config.checkpointEvery > 0 && this.update % config.checkpointEvery === 0)) await saveCheckpoint(last);
       if (this.update === 1) {
         // The first update pays for kernel compilation; SPS counts from the second.
         startTime = Date.now();
@@ -743,7 +665,7 @@ export class PPO {
       let episodeReturn = 0;
       let length = 0;
       while (returns.length < episodes) {
-        const { actions } = this.actorCritic.act(obs, 1, this.evalRng, { deterministic: true });
+        const { actions } = this.policy.act(obs, 1, this.evalRng, { deterministic: true });
         const result = wrapped.env.step(actions);
         episodeReturn += result.rewards[0];
         length += 1;
@@ -774,12 +696,12 @@ export class PPO {
     if (this.disposed) throw new Error('this PPO trainer was disposed');
   }
 
-  /** Closes the envs and frees the networks and optimizer state. */
+  /** Closes the envs and frees the policy and optimizer state. */
   async close(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
     this.optimizer.dispose();
-    this.actorCritic.dispose();
+    this.policy.dispose();
     await this.wrapped.env.close();
   }
 }

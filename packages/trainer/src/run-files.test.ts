@@ -1,10 +1,11 @@
 import type * as NodeFs from 'node:fs';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
-import { CHECKPOINT_VERSION, type Checkpoint } from './checkpoint';
-import { resolveConfig } from './config';
+import { selectBackend } from '@ppo/nets';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { Checkpoint } from './checkpoint';
+import { PPO } from './ppo';
 import { readCheckpoint, removeStaleCheckpointWrites, RUN_LAYOUT, RunCheckpointSink, writeCheckpoint } from './run-files';
 
 // Records which file each fsync and rename touched, in order, passing every call through.
@@ -33,16 +34,18 @@ vi.mock('node:fs', async (importOriginal) => {
 const root = mkdtempSync(join(tmpdir(), 'ppo-run-files-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-function checkpointAt(update: number): Checkpoint {
-  const config = resolveConfig({ overrides: { env: 'CartPole-v1' } });
-  const meta = {
-    format: 'ppo-checkpoint',
-    version: CHECKPOINT_VERSION,
-    config,
-    counters: { update, globalStep: update * 512 },
-    logSizes: {},
-  } as unknown as Checkpoint['meta'];
-  return { meta, data: Float32Array.from([update, 1, 2]) };
+// A real checkpoint of a fresh trainer; checkpointAt relabels it (the files do not care).
+let fresh: Checkpoint;
+beforeAll(async () => {
+  await selectBackend('cpu');
+  const ppo = await PPO.create({ config: { env: 'CartPole-v1', hiddenSizes: [4], backend: 'cpu' } });
+  fresh = ppo.checkpoint();
+  await ppo.close();
+});
+
+function checkpointAt(update: number, actionLogBytes = 0): Checkpoint {
+  const meta = { ...fresh.meta, counters: { ...fresh.meta.counters, update }, actionLogBytes };
+  return { meta, data: fresh.data };
 }
 
 describe('RunCheckpointSink', () => {
@@ -53,7 +56,7 @@ describe('RunCheckpointSink', () => {
     writeFileSync(join(runDir, RUN_LAYOUT.progress), 'global_step\n512\n');
     sink.appendActions(Int32Array.from([1, 0, 1, 1]));
     diskLog.length = 0;
-    sink.save(checkpointAt(1), { final: false });
+    sink.save(checkpointAt(1, 16), { final: false });
     const checkpointInPlace = diskLog.indexOf(`rename ${join(runDir, RUN_LAYOUT.checkpoints, 'update-000001')}`);
     expect(checkpointInPlace).toBeGreaterThan(-1);
     for (const file of [RUN_LAYOUT.actions, RUN_LAYOUT.metrics, RUN_LAYOUT.progress]) {
@@ -69,7 +72,7 @@ describe('RunCheckpointSink', () => {
 });
 
 describe('removeStaleCheckpointWrites', () => {
-  it('removes the temporary leftovers of a killed write and touches nothing else', () => {
+  it('removes the temporary leftovers of a killed write (in checkpoints/, and of final/ and config.json) and touches nothing else', () => {
     const runDir = join(root, 'stale');
     const folder = join(runDir, RUN_LAYOUT.checkpoints);
     writeCheckpoint(join(folder, 'update-000002'), checkpointAt(2));
@@ -82,14 +85,16 @@ describe('removeStaleCheckpointWrites', () => {
     writeFileSync(join(folder, 'latest.json.tmp-99'), '{"na');
     writeFileSync(join(folder, 'latest.json'), '{"name":"update-000002","update":2}\n');
     writeFileSync(join(folder, 'actions.bin'), new Uint8Array(8));
-    // Look-alikes outside checkpoints/ stay.
+    // In the run directory: the leftovers of config.json and of a half-written final/ go,
+    // look-alikes of other names stay.
     writeFileSync(join(runDir, 'config.json.tmp-5'), '{}');
     mkdirSync(join(runDir, 'final.tmp-5'));
+    writeFileSync(join(runDir, 'notes.txt.tmp-5'), 'mine');
+    mkdirSync(join(runDir, 'export.old-5'));
 
     removeStaleCheckpointWrites(runDir);
     expect(readdirSync(folder).sort()).toEqual(['actions.bin', 'latest.json', 'update-000002']);
-    expect(existsSync(join(runDir, 'config.json.tmp-5'))).toBe(true);
-    expect(existsSync(join(runDir, 'final.tmp-5'))).toBe(true);
+    expect(readdirSync(runDir).sort()).toEqual(['checkpoints', 'export.old-5', 'notes.txt.tmp-5']);
   });
 
   it('puts a complete checkpoint back when the kill fell between the two renames that replace it', () => {

@@ -1,12 +1,19 @@
 /**
  * Node-only: the run directory (config.json, metrics.jsonl, progress.csv, checkpoints/,
- * final/), file loggers and atomic checkpoint files.
+ * final/), file loggers, atomic files, and the choice of the checkpoint to resume from. A run
+ * directory is untrusted input: names read from its files and links in it never lead outside it.
  */
-import { appendFileSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, lstatSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { CHECKPOINT_VERSION, type Checkpoint, type CheckpointMeta } from './checkpoint';
+import type { Checkpoint } from './checkpoint';
+import { CHECKPOINT_FILES, CorruptCheckpointError, digest, LOG_FILES, readCheckpointFiles, writeCheckpoint, type Digest } from './checkpoint-files';
+import { assertInside, UnsafePathError } from './confined-path';
+import { append, createFile, flush, makeFolder, readRegularFile, remove, rename, truncate } from './file-ops';
 import { METRIC_NAMES, type Logger } from './loggers';
 import type { CheckpointSink } from './ppo';
+
+export { readCheckpoint, writeCheckpoint } from './checkpoint-files';
 
 /** File and folder names inside a run directory. */
 export const RUN_LAYOUT = Object.freeze({
@@ -19,19 +26,30 @@ export const RUN_LAYOUT = Object.freeze({
   latest: 'checkpoints/latest.json',
   plot: 'learning-curve.svg',
   plotPng: 'learning-curve.png',
+  lock: 'ppo.lock',
 });
 
-/** Writes `contents` to `path` atomically: a temporary file in the same folder, fsync, rename. */
+/** Where notices (a checkpoint skipped, modules imported) go by default: standard error. */
+export function noticeToStderr(message: string): void {
+  process.stderr.write(`ppo: ${message}\n`);
+}
+
+/**
+ * `runDir/name` for one of the run's own files, after checking that no link on the way leads
+ * out of the run directory (see `assertInside`).
+ */
+export function runPath(runDir: string, name: string): string {
+  return existsSync(runDir) ? assertInside(runDir, name) : join(runDir, name);
+}
+
+/**
+ * Writes `contents` to `path` atomically: a temporary file in the same folder, fsync, rename.
+ * A link at `path` is replaced, never followed.
+ */
 export function writeFileAtomic(path: string, contents: string | Uint8Array): void {
   const temp = `${path}.tmp-${process.pid}`;
-  const fd = openSync(temp, 'w');
-  try {
-    writeFileSync(fd, contents);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(temp, path);
+  createFile(temp, contents);
+  rename(temp, path);
 }
 
 /** Appends one JSON object per record: `{ "global_step": step, ...metrics }` (NaN becomes null). */
@@ -42,7 +60,7 @@ export class JsonlLogger implements Logger {
     this.path = path;
   }
   log(step: number, metrics: Readonly<Record<string, number>>): void {
-    appendFileSync(this.path, `${JSON.stringify({ global_step: step, ...metrics })}\n`);
+    append(this.path, `${JSON.stringify({ global_step: step, ...metrics })}\n`);
   }
 }
 
@@ -67,7 +85,7 @@ export class CsvLogger implements Logger {
   constructor(path: string, columns: readonly string[] = PROGRESS_COLUMNS) {
     this.path = path;
     this.columns = columns;
-    if (!existsSync(path) || statSync(path).size === 0) appendFileSync(path, `${columns.join(',')}\n`);
+    if (!existsSync(path) || statSync(path).size === 0) append(path, `${columns.join(',')}\n`);
   }
   log(step: number, metrics: Readonly<Record<string, number>>): void {
     if (metrics['charts/SPS'] === undefined) return;
@@ -75,7 +93,7 @@ export class CsvLogger implements Logger {
       const x = c === 'global_step' ? step : metrics[c];
       return x === undefined || !Number.isFinite(x) ? '' : String(x);
     });
-    appendFileSync(this.path, `${row.join(',')}\n`);
+    append(this.path, `${row.join(',')}\n`);
   }
 }
 
@@ -83,7 +101,7 @@ export class CsvLogger implements Logger {
 export function readMetrics(path: string): { step: number; metrics: Record<string, number> }[] {
   if (!existsSync(path)) return [];
   const records: { step: number; metrics: Record<string, number> }[] = [];
-  for (const line of readFileSync(path, 'utf8').split('\n')) {
+  for (const line of readRegularFile(path).toString('utf8').split('\n')) {
     if (line.trim() === '') continue;
     const raw = JSON.parse(line) as Record<string, number | null>;
     const metrics: Record<string, number> = {};
@@ -93,58 +111,36 @@ export function readMetrics(path: string): { step: number; metrics: Record<strin
   return records;
 }
 
-const META_FILE = 'checkpoint.json';
-const DATA_FILE = 'data.bin';
+const CHECKPOINT_NAME = /^update-\d{6,}$/;
+
+function checkpointName(update: number): string {
+  return `update-${String(update).padStart(6, '0')}`;
+}
 
 /**
- * Writes a checkpoint folder atomically: both files go into a temporary folder next to
- * `directory`, are fsynced, and the folder is renamed into place.
+ * The newest checkpoint folder of a run (from checkpoints/latest.json), or null when there is
+ * no latest.json. The name it holds must be a checkpoint folder's (`update-NNNNNN`).
  */
-export function writeCheckpoint(directory: string, checkpoint: Checkpoint): void {
-  const temp = `${directory}.tmp-${process.pid}`;
-  rmSync(temp, { recursive: true, force: true });
-  mkdirSync(temp, { recursive: true });
-  const data = checkpoint.data;
-  writeFileAtomic(join(temp, DATA_FILE), new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
-  writeFileAtomic(join(temp, META_FILE), `${JSON.stringify(checkpoint.meta)}\n`);
-  if (existsSync(directory)) {
-    // A checkpoint of the same update from a run killed after it: replace it.
-    const old = `${directory}.old-${process.pid}`;
-    renameSync(directory, old);
-    renameSync(temp, directory);
-    rmSync(old, { recursive: true, force: true });
-  } else {
-    renameSync(temp, directory);
-  }
-}
-
-/** Reads a checkpoint folder written by {@link writeCheckpoint}. */
-export function readCheckpoint(directory: string): Checkpoint {
-  const metaPath = join(directory, META_FILE);
-  if (!existsSync(metaPath)) throw new Error(`no checkpoint in ${directory} (missing ${META_FILE})`);
-  const meta = JSON.parse(readFileSync(metaPath, 'utf8')) as CheckpointMeta;
-  if (meta.format !== 'ppo-checkpoint' || meta.version !== CHECKPOINT_VERSION) {
-    throw new Error(`${metaPath} is not a ppo-checkpoint of version ${CHECKPOINT_VERSION}`);
-  }
-  const bytes = readFileSync(join(directory, DATA_FILE));
-  if (bytes.byteLength % 4 !== 0) throw new Error(`${join(directory, DATA_FILE)} has ${bytes.byteLength} bytes, not a whole number of float32s`);
-  const data = new Float32Array(bytes.byteLength / 4);
-  new Uint8Array(data.buffer).set(bytes);
-  return { meta, data };
-}
-
-/** The newest checkpoint folder of a run (from checkpoints/latest.json), or null. */
 export function latestCheckpointDir(runDir: string): string | null {
-  const latest = join(runDir, RUN_LAYOUT.latest);
+  const latest = runPath(runDir, RUN_LAYOUT.latest);
   if (!existsSync(latest)) return null;
-  const { name } = JSON.parse(readFileSync(latest, 'utf8')) as { name: string };
-  return join(runDir, RUN_LAYOUT.checkpoints, name);
+  let record: unknown;
+  try {
+    record = JSON.parse(readRegularFile(latest, 4096).toString('utf8'));
+  } catch (error) {
+    throw new CorruptCheckpointError(latest, `is not readable JSON (${error instanceof Error ? error.message : String(error)})`);
+  }
+  const name = (record as { name?: unknown } | null)?.name;
+  if (typeof name !== 'string' || !CHECKPOINT_NAME.test(name)) {
+    throw new UnsafePathError(`${latest}: name ${JSON.stringify(name) ?? String(name)}`, 'is not the name of a checkpoint folder (update-NNNNNN)');
+  }
+  return runPath(runDir, `${RUN_LAYOUT.checkpoints}/${name}`);
 }
 
-/** The checkpoint to evaluate: final/ when present, else the latest. */
+/** The checkpoint to evaluate or export: final/ when present, else the latest. */
 export function bestAvailableCheckpointDir(runDir: string): string {
-  const final = join(runDir, RUN_LAYOUT.final);
-  if (existsSync(join(final, META_FILE))) return final;
+  const final = runPath(runDir, RUN_LAYOUT.final);
+  if (existsSync(final)) return final;
   const latest = latestCheckpointDir(runDir);
   if (latest === null) throw new Error(`${runDir} holds no checkpoint (no ${RUN_LAYOUT.final}/ and no ${RUN_LAYOUT.latest})`);
   return latest;
@@ -153,99 +149,196 @@ export function bestAvailableCheckpointDir(runDir: string): string {
 /**
  * The run directory's checkpoint sink: the action log in checkpoints/actions.bin, each
  * checkpoint in checkpoints/update-NNNNNN (the newest `keep` are kept), checkpoints/latest.json
- * pointing at the newest, and the final one also in final/.
+ * pointing at the newest, and the final one also in final/. Each checkpoint's manifest holds
+ * the SHA-256 of the action log up to it, kept as a running hash of what was appended.
  */
 export class RunCheckpointSink implements CheckpointSink {
   private readonly runDir: string;
   private readonly keep: number;
+  private readonly actionHash = createHash('sha256');
+  private actionBytes = 0;
   /** When false, `final` checkpoints are not copied to final/ (a run stopped by a signal). */
   finalAllowed = true;
 
+  /** Continues the action log already in the run directory (resume cuts it to the checkpoint first). */
   constructor(runDir: string, options: { keep?: number } = {}) {
     this.runDir = runDir;
     this.keep = options.keep ?? 3;
-    mkdirSync(join(runDir, RUN_LAYOUT.checkpoints), { recursive: true });
+    const folder = runPath(runDir, RUN_LAYOUT.checkpoints);
+    if (!existsSync(folder)) makeFolder(folder);
+    const actions = runPath(runDir, RUN_LAYOUT.actions);
+    if (existsSync(actions)) this.hashActions(readRegularFile(actions));
+  }
+
+  private hashActions(bytes: Uint8Array): void {
+    this.actionHash.update(bytes);
+    this.actionBytes += bytes.byteLength;
   }
 
   appendActions(actions: Float32Array | Int32Array): void {
-    appendFileSync(join(this.runDir, RUN_LAYOUT.actions), new Uint8Array(actions.buffer, actions.byteOffset, actions.byteLength));
+    const bytes = new Uint8Array(actions.buffer, actions.byteOffset, actions.byteLength);
+    append(runPath(this.runDir, RUN_LAYOUT.actions), bytes);
+    this.hashActions(bytes);
   }
 
   save(checkpoint: Checkpoint, options: { final: boolean }): string {
+    if (checkpoint.meta.actionLogBytes !== this.actionBytes) {
+      throw new Error(`the action log holds ${this.actionBytes} bytes, the checkpoint of update ${checkpoint.meta.counters.update} counts ${checkpoint.meta.actionLogBytes}`);
+    }
     // The checkpoint names a length of the action log and of the logs; they reach the disk
     // first, so a crash never leaves a checkpoint pointing past the end of one of them.
-    fsyncIfExists(join(this.runDir, RUN_LAYOUT.actions));
+    const actions = runPath(this.runDir, RUN_LAYOUT.actions);
+    if (existsSync(actions)) flush(actions);
     const logSizes: Record<string, number> = {};
-    for (const file of [RUN_LAYOUT.metrics, RUN_LAYOUT.progress]) {
-      const path = join(this.runDir, file);
-      fsyncIfExists(path);
-      logSizes[file] = existsSync(path) ? statSync(path).size : 0;
+    for (const file of LOG_FILES) {
+      const path = runPath(this.runDir, file);
+      const exists = existsSync(path);
+      if (exists) flush(path);
+      logSizes[file] = exists ? statSync(path).size : 0;
     }
     const withSizes: Checkpoint = { meta: { ...checkpoint.meta, logSizes }, data: checkpoint.data };
-    const name = `update-${String(checkpoint.meta.counters.update).padStart(6, '0')}`;
-    const directory = join(this.runDir, RUN_LAYOUT.checkpoints, name);
-    writeCheckpoint(directory, withSizes);
-    writeFileAtomic(join(this.runDir, RUN_LAYOUT.latest), `${JSON.stringify({ name, update: checkpoint.meta.counters.update })}\n`);
+    const actionLog: Digest = { bytes: this.actionBytes, sha256: this.actionHash.copy().digest('hex') };
+    const name = checkpointName(checkpoint.meta.counters.update);
+    const directory = runPath(this.runDir, `${RUN_LAYOUT.checkpoints}/${name}`);
+    writeCheckpoint(directory, withSizes, actionLog);
+    writeFileAtomic(runPath(this.runDir, RUN_LAYOUT.latest), `${JSON.stringify({ name, update: checkpoint.meta.counters.update })}\n`);
     this.prune();
     if (options.final && this.finalAllowed) {
-      writeCheckpoint(join(this.runDir, RUN_LAYOUT.final), withSizes);
-      return join(this.runDir, RUN_LAYOUT.final);
+      const final = runPath(this.runDir, RUN_LAYOUT.final);
+      writeCheckpoint(final, withSizes, actionLog);
+      return final;
     }
     return directory;
   }
 
   private prune(): void {
-    const folder = join(this.runDir, RUN_LAYOUT.checkpoints);
+    const folder = runPath(this.runDir, RUN_LAYOUT.checkpoints);
     const names = readdirSync(folder)
-      .filter((n) => /^update-\d+$/.test(n))
+      .filter((n) => CHECKPOINT_NAME.test(n))
       .sort();
-    for (const n of names.slice(0, Math.max(0, names.length - this.keep))) rmSync(join(folder, n), { recursive: true, force: true });
-  }
-}
-
-function fsyncIfExists(path: string): void {
-  if (!existsSync(path)) return;
-  // Opened for writing: some platforms refuse to flush a read-only handle.
-  const fd = openSync(path, 'r+');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
+    for (const n of names.slice(0, Math.max(0, names.length - this.keep))) remove(join(folder, n));
   }
 }
 
 /** `update-000004.tmp-123` or `latest.json.old-123`: the target name and the kind of leftover. */
-const CHECKPOINT_WRITE_LEFTOVER = /^(.+)\.(tmp|old)-\d+$/;
+const WRITE_LEFTOVER = /^(.+)\.(tmp|old)-\d+$/;
 
-/**
- * Cleans up after a process killed in the middle of {@link writeCheckpoint} or
- * {@link writeFileAtomic} in the run's checkpoints/ folder: `*.tmp-PID` and `*.old-PID`
- * entries are removed, except that a complete checkpoint folder whose target is missing (the
- * kill fell between the two renames that replace a checkpoint) is renamed into place.
- * Nothing else is touched, nor anything outside checkpoints/.
- */
-export function removeStaleCheckpointWrites(runDir: string): void {
-  const folder = join(runDir, RUN_LAYOUT.checkpoints);
-  if (!existsSync(folder)) return;
+/** The names in the run directory itself whose interrupted writes leave leftovers. */
+const ROOT_WRITES: readonly string[] = [RUN_LAYOUT.final, RUN_LAYOUT.config, RUN_LAYOUT.plot, RUN_LAYOUT.plotPng];
+
+/** Whether `path` is a checkpoint folder that passes verification (a complete write). */
+function isCompleteCheckpoint(path: string): boolean {
+  if (!lstatSync(path).isDirectory()) return false;
+  try {
+    readCheckpointFiles(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function removeLeftovers(folder: string, targets: ((name: string) => boolean) | null): void {
   // tmp before old: of two complete copies of one checkpoint, the newer one wins.
   const leftovers = readdirSync(folder)
-    .map((name) => ({ name, match: CHECKPOINT_WRITE_LEFTOVER.exec(name) }))
-    .filter((entry): entry is { name: string; match: RegExpExecArray } => entry.match !== null)
+    .map((name) => ({ name, match: WRITE_LEFTOVER.exec(name) }))
+    .filter((entry): entry is { name: string; match: RegExpExecArray } => entry.match !== null && (targets === null || targets(entry.match[1])))
     .sort((a, b) => (a.match[2] === b.match[2] ? 0 : a.match[2] === 'tmp' ? -1 : 1));
   for (const { name, match } of leftovers) {
     const path = join(folder, name);
     const target = join(folder, match[1]);
-    if (!existsSync(target) && existsSync(join(path, META_FILE))) renameSync(path, target);
-    else rmSync(path, { recursive: true, force: true });
+    if (!existsSync(target) && isCompleteCheckpoint(path)) rename(path, target);
+    else remove(path);
   }
 }
 
-/** Cuts a file back to `size` bytes (resume drops what was written after the checkpoint). */
-export function truncateFile(path: string, size: number): void {
+/**
+ * Cleans up after a process killed in the middle of {@link writeCheckpoint} or
+ * {@link writeFileAtomic}: `*.tmp-PID` and `*.old-PID` entries in checkpoints/, and those of
+ * final/, config.json and the plots in the run directory, are removed, except that a complete
+ * checkpoint folder whose target is missing (the kill fell between the two renames that
+ * replace a checkpoint) is renamed into place. Nothing else is touched. Call it holding the
+ * run's lock, so that no live process is writing them.
+ */
+export function removeStaleCheckpointWrites(runDir: string): void {
+  if (!existsSync(runDir)) return;
+  removeLeftovers(runDir, (target) => ROOT_WRITES.includes(target));
+  const folder = runPath(runDir, RUN_LAYOUT.checkpoints);
+  if (existsSync(folder)) removeLeftovers(folder, null);
+}
+
+/**
+ * Cuts one of the run's files back to `size` bytes (resume drops what was written after the
+ * checkpoint); `name` is relative to the run directory and never leads out of it.
+ */
+export function truncateFile(runDir: string, name: string, size: number): void {
+  const path = runPath(runDir, name);
   if (!existsSync(path)) {
     if (size > 0) throw new Error(`${path} is missing but the checkpoint expects ${size} bytes`);
     return;
   }
+  if (!lstatSync(path).isFile()) throw new UnsafePathError(path, 'is not a regular file');
   if (statSync(path).size < size) throw new Error(`${path} is shorter than the checkpoint expects (${size} bytes)`);
-  truncateSync(path, size);
+  truncate(path, size);
+}
+
+/** The checkpoint {@link findResumeCheckpoint} chose, and the ones it passed over. */
+export interface ResumePoint {
+  /** The checkpoint folder. */
+  readonly directory: string;
+  readonly checkpoint: Checkpoint;
+  /** The digest of the action log prefix it replays (checked against checkpoints/actions.bin). */
+  readonly actionLog: Digest;
+  /** Newer checkpoints that failed verification, each with the reason. */
+  readonly skipped: readonly string[];
+}
+
+/**
+ * The checkpoint to resume a run from: the one latest.json names, or, when it (or latest.json)
+ * fails verification, the newest older one that passes. Verified are the checkpoint's files
+ * (checksums and field types), the action log prefix it replays (its checksum) and the lengths
+ * of the logs it counts. Returns null when the run never wrote a checkpoint; throws, listing
+ * each reason, when none passes.
+ */
+export function findResumeCheckpoint(runDir: string): ResumePoint | null {
+  const folder = runPath(runDir, RUN_LAYOUT.checkpoints);
+  const skipped: string[] = [];
+  const candidates: string[] = [];
+  let newest = Number.POSITIVE_INFINITY;
+  try {
+    const latest = latestCheckpointDir(runDir);
+    if (latest !== null) {
+      candidates.push(latest);
+      newest = Number(/update-(\d+)$/.exec(latest)?.[1]);
+    }
+  } catch (error) {
+    skipped.push(error instanceof Error ? error.message : String(error));
+  }
+  if (existsSync(folder)) {
+    const older = readdirSync(folder)
+      .filter((n) => CHECKPOINT_NAME.test(n) && Number(n.slice('update-'.length)) < newest)
+      .sort()
+      .reverse();
+    candidates.push(...older.map((n) => runPath(runDir, `${RUN_LAYOUT.checkpoints}/${n}`)));
+  }
+  if (candidates.length === 0 && skipped.length === 0) return null;
+  const actionsPath = runPath(runDir, RUN_LAYOUT.actions);
+  const actions = existsSync(actionsPath) ? readRegularFile(actionsPath) : new Uint8Array(0);
+  for (const directory of candidates) {
+    try {
+      const { checkpoint, actionLog } = readCheckpointFiles(directory);
+      if (actions.byteLength < actionLog.bytes) throw new CorruptCheckpointError(actionsPath, `holds ${actions.byteLength} bytes, ${directory} replays ${actionLog.bytes}`);
+      if (digest(actions.subarray(0, actionLog.bytes)).sha256 !== actionLog.sha256) {
+        throw new CorruptCheckpointError(actionsPath, `does not match the SHA-256 checksum of its first ${actionLog.bytes} bytes in ${join(directory, CHECKPOINT_FILES.manifest)} (the file is corrupt)`);
+      }
+      for (const [file, size] of Object.entries(checkpoint.meta.logSizes)) {
+        const path = runPath(runDir, file);
+        const length = existsSync(path) ? statSync(path).size : 0;
+        if (length < size) throw new CorruptCheckpointError(path, `holds ${length} bytes, ${directory} counts ${size}`);
+      }
+      return { directory, checkpoint, actionLog, skipped };
+    } catch (error) {
+      skipped.push(error instanceof Error ? error.message : String(error));
+    }
+  }
+  throw new Error(`cannot resume ${runDir}: no checkpoint passes verification:\n  ${skipped.join('\n  ')}`);
 }

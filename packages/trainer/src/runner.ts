@@ -2,35 +2,42 @@
  * Node-only: a whole training run in a run directory, with file loggers, checkpoints, signal
  * handling, resume, evaluation and plotting.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BackendName } from '@ppo/nets';
 import { selectBackend } from '@ppo/nets/node';
 import type { Callback } from './callbacks';
-import { resolveConfig, type PPOConfig, type PresetName } from './config';
-import { withLaterConfigFields } from './checkpoint';
-import { importEnvModules } from './env-modules';
+import type { Checkpoint } from './checkpoint';
+import { LOG_FILES, readCheckpoint, writeCheckpoint } from './checkpoint-files';
+import { resolveConfig, validateConfig, type PPOConfig, type PresetName } from './config';
+import { importEnvModules, importRunEnvModules, type RunModuleConsent } from './env-modules';
+import { makeFolder, readRegularFile } from './file-ops';
 import { EvaluationCallback } from './evaluation';
 import { ConsoleLogger, type Logger } from './loggers';
 import { learningCurveSvg, returnSeries } from './plot';
-import { PPO, type EvaluationResult, type PPOOptions } from './ppo';
+import { createTrainer, PPO, type EvaluationResult, type PPOOptions } from './ppo';
 import {
   bestAvailableCheckpointDir,
   CsvLogger,
+  findResumeCheckpoint,
   JsonlLogger,
-  latestCheckpointDir,
-  readCheckpoint,
+  noticeToStderr,
   readMetrics,
   removeStaleCheckpointWrites,
   RUN_LAYOUT,
   RunCheckpointSink,
+  runPath,
   truncateFile,
   writeFileAtomic,
 } from './run-files';
+import { lockRunDirectory, type RunLock } from './run-lock';
 import { writePng } from './png';
 
-/** Options of {@link runTraining}. */
-export interface RunTrainingOptions {
+/**
+ * Options of {@link runTraining}. With `resume`, the env modules the run names are imported
+ * only with consent: `envModules` (modules to import instead) or `trustRunModules`.
+ */
+export interface RunTrainingOptions extends RunModuleConsent {
   /** The run directory (created). With `resume`, an existing run to continue. */
   readonly out: string;
   /** Partial config over `preset` (ignored when resuming: the checkpoint's config is used). */
@@ -50,6 +57,8 @@ export interface RunTrainingOptions {
   readonly makeEnv?: PPOOptions['makeEnv'];
   /** Write the learning curve when training ends. Default true. */
   readonly plot?: boolean;
+  /** Receives notices (a checkpoint skipped, modules imported); default: standard error. */
+  readonly onNotice?: (message: string) => void;
 }
 
 /** What {@link runTraining} returns. */
@@ -91,9 +100,15 @@ function vectorEnvFactory(config: PPOConfig): PPOOptions['makeVectorEnv'] {
  * throws after the last good checkpoint is on disk.
  *
  * `config.envModules` are resolved against the current working directory, stored as absolute
- * URLs in config.json and the checkpoints, and imported before any env is made (on resume
- * too); a module that cannot be found or fails to import raises a `ConfigError` before the run
- * directory is created.
+ * URLs in config.json and the checkpoints, and imported before any env is made; a module that
+ * cannot be found or fails to import raises a `ConfigError` before the run directory is
+ * created. On resume they are imported again only with consent (see {@link RunTrainingOptions}).
+ *
+ * The run directory is locked while training (a second process gets a `RunLockedError` naming
+ * the holder). Resume verifies the checkpoint's checksums and falls back to the newest one
+ * that passes (saying so through `onNotice`); a run killed before its first checkpoint starts
+ * over from its config.json; a run killed after its last update but before final/ was written
+ * gets final/.
  *
  * @example
  * ```ts
@@ -103,42 +118,109 @@ function vectorEnvFactory(config: PPOConfig): PPOOptions['makeVectorEnv'] {
 export async function runTraining(options: RunTrainingOptions): Promise<RunResult> {
   const runDir = options.out;
   const started = Date.now();
-  let ppo: PPO;
-  let backend: BackendName;
-  if (options.resume === true) {
+  const notice = options.onNotice ?? noticeToStderr;
+  const opened = options.resume === true ? await resumeRun(options, notice) : await startRun(options);
+  const { ppo, backend, lock } = opened;
+  try {
+    return await trainInRunDirectory(options, runDir, ppo, backend, started);
+  } finally {
+    lock.release();
+  }
+}
+
+interface OpenedRun {
+  readonly ppo: PPO;
+  readonly backend: BackendName;
+  readonly lock: RunLock;
+}
+
+/** A new run: the trainer is built before the run directory exists, then config.json is written under the lock. */
+async function startRun(options: RunTrainingOptions): Promise<OpenedRun> {
+  const runDir = options.out;
+  const resolved = resolveConfig({ preset: options.preset, overrides: options.config });
+  const alreadyRun = () => new Error(`${runDir} already holds a run (${RUN_LAYOUT.config} exists); resume it or choose another --out`);
+  if (existsSync(runPath(runDir, RUN_LAYOUT.config))) throw alreadyRun();
+  const config: PPOConfig = { ...resolved, envModules: await importEnvModules(resolved.envModules) };
+  const backend = await selectBackend(config.backend);
+  // Built before the run directory exists: a failure here (an unknown env, a value only the
+  // networks or the envs reject) leaves nothing behind, so the same --out can be retried.
+  const ppo = await createTrainer(config, { makeEnv: options.makeEnv, makeVectorEnv: vectorEnvFactory(config) });
+  let lock: RunLock | null = null;
+  try {
+    if (!existsSync(runDir)) makeFolder(runDir);
+    lock = lockRunDirectory(runDir, 'train');
+    if (existsSync(runPath(runDir, RUN_LAYOUT.config))) throw alreadyRun();
+    writeFileAtomic(runPath(runDir, RUN_LAYOUT.config), `${JSON.stringify(config, null, 2)}\n`);
+    return { ppo, backend, lock };
+  } catch (error) {
+    lock?.release();
+    await ppo.close();
+    throw error;
+  }
+}
+
+/** A run read back from its directory, under its lock: from the newest good checkpoint, or from the start. */
+async function resumeRun(options: RunTrainingOptions, notice: (message: string) => void): Promise<OpenedRun> {
+  const runDir = options.out;
+  if (!existsSync(runDir)) throw new Error(`cannot resume ${runDir}: it does not exist`);
+  const lock = lockRunDirectory(runDir, 'train --resume');
+  try {
     // A process killed while writing a checkpoint leaves its temporary folders behind.
     removeStaleCheckpointWrites(runDir);
-    const latest = latestCheckpointDir(runDir);
-    if (latest === null) throw new Error(`cannot resume ${runDir}: it holds no checkpoint (${RUN_LAYOUT.latest} is missing)`);
-    const checkpoint = withLaterConfigFields(readCheckpoint(latest));
-    const config = checkpoint.meta.config;
-    await importEnvModules(config.envModules);
-    backend = await selectBackend(config.backend);
-    for (const [file, size] of Object.entries(checkpoint.meta.logSizes)) truncateFile(join(runDir, file), size);
-    const actionsPath = join(runDir, RUN_LAYOUT.actions);
-    truncateFile(actionsPath, checkpoint.meta.actionLogBytes);
-    const log = existsSync(actionsPath) ? new Uint8Array(readFileSync(actionsPath)) : new Uint8Array(0);
-    ppo = await PPO.restore(checkpoint, log, { makeEnv: options.makeEnv, makeVectorEnv: vectorEnvFactory(config) });
-  } else {
-    const resolved = resolveConfig({ preset: options.preset, overrides: options.config });
-    if (existsSync(join(runDir, RUN_LAYOUT.config))) {
-      throw new Error(`${runDir} already holds a run (${RUN_LAYOUT.config} exists); resume it or choose another --out`);
+    const point = findResumeCheckpoint(runDir);
+    if (point === null) {
+      const configPath = runPath(runDir, RUN_LAYOUT.config);
+      if (!existsSync(configPath)) throw new Error(`cannot resume ${runDir}: it holds no run (no ${RUN_LAYOUT.config}); start one with ppo train --out`);
+      const saved = validateConfig(JSON.parse(readRegularFile(configPath, 1 << 20).toString('utf8')) as Record<string, unknown>);
+      notice(`${runDir} holds no checkpoint yet (the run was stopped before its first): starting it over from its ${RUN_LAYOUT.config}`);
+      const config: PPOConfig = { ...saved, envModules: await importRunEnvModules(saved.envModules, options, notice) };
+      const backend = await selectBackend(config.backend);
+      for (const file of [...LOG_FILES, RUN_LAYOUT.actions]) truncateFile(runDir, file, 0);
+      const ppo = await createTrainer(config, { makeEnv: options.makeEnv, makeVectorEnv: vectorEnvFactory(config) });
+      return { ppo, backend, lock };
     }
-    const config: PPOConfig = { ...resolved, envModules: await importEnvModules(resolved.envModules) };
-    backend = await selectBackend(config.backend);
-    // Built before the run directory exists: a failure here (an unknown env, a value only the
-    // networks or the envs reject) leaves nothing behind, so the same --out can be retried.
-    ppo = await PPO.create({ config, makeEnv: options.makeEnv, makeVectorEnv: vectorEnvFactory(config) });
-    try {
-      mkdirSync(runDir, { recursive: true });
-      writeFileAtomic(join(runDir, RUN_LAYOUT.config), `${JSON.stringify(config, null, 2)}\n`);
-    } catch (error) {
-      await ppo.close();
-      throw error;
-    }
+    for (const reason of point.skipped) notice(`skipping a checkpoint that fails verification: ${reason}`);
+    if (point.skipped.length > 0) notice(`resuming from the newest checkpoint that passes: ${point.directory}`);
+    const stored = point.checkpoint;
+    const envModules = await importRunEnvModules(stored.meta.config.envModules, options, notice);
+    const checkpoint: Checkpoint = { ...stored, meta: { ...stored.meta, config: { ...stored.meta.config, envModules } } };
+    const backend = await selectBackend(checkpoint.meta.config.backend);
+    for (const [file, size] of Object.entries(checkpoint.meta.logSizes)) truncateFile(runDir, file, size);
+    truncateFile(runDir, RUN_LAYOUT.actions, checkpoint.meta.actionLogBytes);
+    const actionsPath = runPath(runDir, RUN_LAYOUT.actions);
+    const log = existsSync(actionsPath) ? new Uint8Array(readRegularFile(actionsPath)) : new Uint8Array(0);
+    const ppo = await PPO.restore(checkpoint, log, { makeEnv: options.makeEnv, makeVectorEnv: vectorEnvFactory(checkpoint.meta.config) });
+    const final = runPath(runDir, RUN_LAYOUT.final);
+    // Killed after the last checkpoint but before final/ was written (or replaced, after an
+    // earlier stop): final/ is that checkpoint.
+    if (ppo.update >= ppo.numUpdates && !holdsCheckpointOf(final, ppo.update)) writeCheckpoint(final, stored, point.actionLog);
+    return { ppo, backend, lock };
+  } catch (error) {
+    lock.release();
+    throw error;
   }
-  const checkpoints = new RunCheckpointSink(runDir);
-  const loggers: Logger[] = [new JsonlLogger(join(runDir, RUN_LAYOUT.metrics)), new CsvLogger(join(runDir, RUN_LAYOUT.progress))];
+}
+
+/** Whether `directory` holds a checkpoint of `update` that passes verification. */
+function holdsCheckpointOf(directory: string, update: number): boolean {
+  if (!existsSync(directory)) return false;
+  try {
+    return readCheckpoint(directory).meta.counters.update === update;
+  } catch {
+    return false;
+  }
+}
+
+async function trainInRunDirectory(options: RunTrainingOptions, runDir: string, ppo: PPO, backend: BackendName, started: number): Promise<RunResult> {
+  let checkpoints: RunCheckpointSink;
+  const loggers: Logger[] = [];
+  try {
+    checkpoints = new RunCheckpointSink(runDir);
+    loggers.push(new JsonlLogger(runPath(runDir, RUN_LAYOUT.metrics)), new CsvLogger(runPath(runDir, RUN_LAYOUT.progress)));
+  } catch (error) {
+    await ppo.close();
+    throw error;
+  }
   const consoleLogger = options.console === false ? null : new ConsoleLogger({ totalSteps: ppo.config.totalSteps });
   if (consoleLogger !== null) loggers.push(consoleLogger);
   loggers.push(...(options.loggers ?? []));
@@ -192,13 +274,18 @@ export async function runTraining(options: RunTrainingOptions): Promise<RunResul
 }
 
 /**
- * Evaluates a run's policy (final/ if present, else the latest checkpoint): the deterministic
- * policy for `episodes` episodes on a fresh env with the checkpoint's frozen normalization.
- * The run's `envModules` are imported first.
+ * Evaluates a run's policy (final/ if present, else the latest checkpoint, verified): the
+ * deterministic policy for `episodes` episodes on a fresh env with the checkpoint's frozen
+ * normalization. The env modules the run names are imported only with consent
+ * (`options.envModules` or `options.trustRunModules`).
  */
-export async function evaluateRun(runDir: string, options: { episodes?: number; seed?: number; backend?: PPOConfig['backend'] } = {}): Promise<EvaluationResult> {
-  const checkpoint = withLaterConfigFields(readCheckpoint(bestAvailableCheckpointDir(runDir)));
-  await importEnvModules(checkpoint.meta.config.envModules);
+export async function evaluateRun(
+  runDir: string,
+  options: RunModuleConsent & { episodes?: number; seed?: number; backend?: PPOConfig['backend']; onNotice?: (message: string) => void } = {},
+): Promise<EvaluationResult> {
+  const stored = readCheckpoint(bestAvailableCheckpointDir(runDir));
+  const envModules = await importRunEnvModules(stored.meta.config.envModules, options, options.onNotice ?? noticeToStderr);
+  const checkpoint: Checkpoint = { ...stored, meta: { ...stored.meta, config: { ...stored.meta.config, envModules } } };
   await selectBackend(options.backend ?? checkpoint.meta.config.backend);
   const ppo = await PPO.restore(checkpoint, null);
   try {
@@ -208,18 +295,22 @@ export async function evaluateRun(runDir: string, options: { episodes?: number; 
   }
 }
 
-/** Writes a run's learning curve (learning-curve.svg and .png) from metrics.jsonl. */
+/**
+ * Writes a run's learning curve (learning-curve.svg and .png) from metrics.jsonl. Both are
+ * replaced atomically; a link in their place is replaced, never followed.
+ */
 export function plotRun(runDir: string): { svg: string; png: string } {
-  const records = readMetrics(join(runDir, RUN_LAYOUT.metrics));
+  const records = readMetrics(runPath(runDir, RUN_LAYOUT.metrics));
   let title = 'learning curve';
-  const configPath = join(runDir, RUN_LAYOUT.config);
+  const configPath = runPath(runDir, RUN_LAYOUT.config);
   if (existsSync(configPath)) {
-    const config = JSON.parse(readFileSync(configPath, 'utf8')) as Partial<PPOConfig>;
+    const config = JSON.parse(readRegularFile(configPath, 1 << 20).toString('utf8')) as Partial<PPOConfig>;
     title = `PPO on ${String(config.env)} (seed ${String(config.seed)})`;
   }
   const series = returnSeries(records);
+  // Replaced by a rename: a link in their place is replaced, not followed.
   const svg = join(runDir, RUN_LAYOUT.plot);
-  writeFileSync(svg, learningCurveSvg(series, { title }));
+  writeFileAtomic(svg, learningCurveSvg(series, { title }));
   const png = join(runDir, RUN_LAYOUT.plotPng);
   writePng(png, series);
   return { svg, png };

@@ -63,7 +63,7 @@ function resolveMake(id: string): MakeFn {
 
 async function main(): Promise<void> {
   const port0 = parentPort;
-  if (port0 === null) throw new Error('async-worker must run in a worker thread');
+  if (port0 === null) throw new PpoError('INVALID_STATE', 'async-worker must run in a worker thread');
   const data = workerData as WorkerStartData;
   const envs: Env<unknown, unknown>[] = [];
   try {

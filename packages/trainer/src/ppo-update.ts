@@ -1,0 +1,146 @@
+import * as tf from '@tensorflow/tfjs';
+import type { Minibatch, RandomSource, RolloutBuffer } from '@ppo/buffers';
+import { explainedVariance, type Objective, type ObjectiveContext, type Optimizer } from '@ppo/core';
+import type { Policy } from '@ppo/nets';
+import { loggedMetricName } from './metric-names';
+import { NonFiniteError } from './non-finite';
+
+/** Options of {@link ppoUpdate}. */
+export interface PpoUpdateOptions {
+  /** The policy being trained; `evaluate` scores the stored actions. */
+  readonly policy: Policy;
+  /** A full buffer with advantages and returns written (see `estimateAdvantages`). */
+  readonly buffer: RolloutBuffer;
+  /** What each minibatch minimises. */
+  readonly objective: Objective;
+  /** Steps the policy's variables. */
+  readonly optimizer: Optimizer;
+  /** Shuffles the minibatches. */
+  readonly rng: RandomSource;
+  /** Passes over the rollout (K). */
+  readonly epochs: number;
+  /** Minibatches per epoch. */
+  readonly numMinibatches: number;
+  /** The learning rate of this update. */
+  readonly learningRate: number;
+  /** Global gradient-norm clip, or null. */
+  readonly maxGradNorm: number | null;
+  /** Stop the epochs once the last minibatch's `approxKl` exceeds this (null: never). */
+  readonly targetKl?: number | null;
+  /** Where training stands (fraction done), passed to the objective. */
+  readonly context: ObjectiveContext;
+  /** Names the update in a non-finite error: its 1-based number and the global step. */
+  readonly position?: { readonly update: number; readonly globalStep: number };
+}
+
+/**
+ * The update phase of PPO: `epochs` passes of shuffled minibatches over the rollout, each
+ * scoring the stored actions with `policy.evaluate`, computing `objective.compute` and taking
+ * one `optimizer` step; then the objective's `afterUpdate` sees the whole rollout.
+ *
+ * Returns the update's metrics in camelCase, in this order: `learningRate`; the objective's
+ * metrics of the last minibatch (as CleanRL logs them), except `clipFraction`, averaged over
+ * every minibatch; `explainedVariance` of the rollout's values; the objective's
+ * `hyperparameters`; `epochs` run; the mean pre-clip `gradNorm`; the metrics of `afterUpdate`.
+ * Every metric is checked: a NaN or infinite one throws a `NonFiniteError` naming it.
+ *
+ * @example
+ * ```ts
+ * const metrics = ppoUpdate({
+ *   policy, buffer, objective: new ClipPpoObjective(), optimizer: new Adam(policy.trainableVariables),
+ *   rng, epochs: 4, numMinibatches: 4, learningRate: 2.5e-4, maxGradNorm: 0.5, context: { progress: 0 },
+ * });
+ * ```
+ */
+export function ppoUpdate(options: PpoUpdateOptions): Record<string, number> {
+  const { policy, buffer, objective, optimizer, context } = options;
+  if (!Number.isInteger(options.epochs) || options.epochs < 1) throw new RangeError(`ppoUpdate: epochs must be a positive integer, got ${String(options.epochs)}`);
+  const position = options.position ?? { update: 0, globalStep: 0 };
+  const check = (name: string, value: number, detail: string): void => {
+    if (!Number.isFinite(value)) throw new NonFiniteError(loggedMetricName(name), null, position.globalStep, `${detail} gave ${value}`);
+  };
+  let names: string[] = [];
+  const last: Record<string, number> = {};
+  const clipFractions: number[] = [];
+  const gradNorms: number[] = [];
+  let epochsRun = 0;
+  for (let epoch = 0; epoch < options.epochs; epoch++) {
+    epochsRun += 1;
+    let index = 0;
+    for (const mb of buffer.minibatches({ numMinibatches: options.numMinibatches, rng: options.rng })) {
+      let packed: tf.Tensor1D | null = null;
+      const gradNorm = optimizer.minimize(
+        () => {
+          const { loss, metrics } = objective.compute(minibatchTensors(policy, mb), context);
+          names = Object.keys(metrics);
+          packed = tf.keep(tf.stack(names.map((name) => metrics[name])) as tf.Tensor1D);
+          return loss;
+        },
+        options.learningRate,
+        options.maxGradNorm,
+      );
+      const values = (packed as unknown as tf.Tensor1D).dataSync();
+      (packed as unknown as tf.Tensor1D).dispose();
+      names.forEach((name, k) => {
+        check(name, values[k], `update ${position.update}, epoch ${epoch}, minibatch ${index}`);
+        last[name] = values[k];
+        if (name === 'clipFraction') clipFractions.push(values[k]);
+      });
+      gradNorms.push(gradNorm);
+      index += 1;
+    }
+    const targetKl = options.targetKl ?? null;
+    if (targetKl !== null && last.approxKl > targetKl) break;
+  }
+  const metrics: Record<string, number> = { learningRate: options.learningRate, ...last };
+  if (clipFractions.length > 0) metrics.clipFraction = mean(clipFractions);
+  metrics.explainedVariance = explainedVariance(buffer.values, buffer.returns);
+  Object.assign(metrics, objective.hyperparameters?.(context));
+  metrics.epochs = epochsRun;
+  metrics.gradNorm = mean(gradNorms);
+  if (objective.afterUpdate !== undefined) {
+    const count = buffer.numSteps * buffer.numEnvs;
+    const after = objective.afterUpdate(
+      () => ({
+        logProbs: policy.evaluate(...rowsAsTensors(policy, buffer.observations, buffer.actions, count)).logProbs,
+        oldLogProbs: tf.tensor1d(buffer.logProbs.subarray(0, count)),
+      }),
+      context,
+    );
+    for (const [name, value] of Object.entries(after)) {
+      check(name, value, `update ${position.update}`);
+      metrics[name] = value;
+    }
+  }
+  return metrics;
+}
+
+function mean(values: readonly number[]): number {
+  return values.length === 0 ? Number.NaN : values.reduce((a, b) => a + b, 0) / values.length;
+}
+
+/** Observations [count, D] and actions ([count] for one discrete action, else [count, A]) of the first `count` rows. */
+function rowsAsTensors(policy: Policy, observations: Float32Array, actions: Float32Array | Int32Array, count: number): [tf.Tensor2D, tf.Tensor] {
+  const size = policy.observationSize;
+  const actionSize = policy.actionSize;
+  const obs = tf.tensor2d(observations.subarray(0, count * size), [count, size]);
+  const acts =
+    policy.actionType === 'int32'
+      ? tf.tensor(actions.subarray(0, count * actionSize), actionSize === 1 ? [count] : [count, actionSize], 'int32')
+      : tf.tensor2d(actions.subarray(0, count * actionSize) as Float32Array, [count, actionSize]);
+  return [obs, acts];
+}
+
+/** The policy's outputs for a minibatch and its stored quantities, as the objective takes them. */
+function minibatchTensors(policy: Policy, mb: Minibatch) {
+  const out = policy.evaluate(...rowsAsTensors(policy, mb.observations, mb.actions, mb.size));
+  return {
+    logProbs: out.logProbs,
+    entropy: out.entropy,
+    values: out.values,
+    oldLogProbs: tf.tensor1d(mb.logProbs.subarray(0, mb.size)),
+    oldValues: tf.tensor1d(mb.values.subarray(0, mb.size)),
+    advantages: tf.tensor1d(mb.advantages.subarray(0, mb.size)),
+    returns: tf.tensor1d(mb.returns.subarray(0, mb.size)),
+  };
+}
