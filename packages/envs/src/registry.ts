@@ -1,4 +1,4 @@
-import { checkPositiveInt, describeValue, PpoRangeError, PpoTypeError, PpoError } from '@ppo/utils';
+import { checkPositiveInt, describeValue, PpoError, PpoTypeError } from '@ppo/utils';
 import type { Env } from './env';
 import { AcrobotEnv } from './classic-control/acrobot';
 import { CartPoleEnv } from './classic-control/cartpole';

@@ -1,6 +1,6 @@
 import { describeValue, PpoRangeError, PpoTypeError, PpoError } from '@ppo/utils';
 import type { Env, Info, RenderFrame, ResetOptions, ResetResult, StepResult } from './env';
-import { type Space } from './spaces';
+import type { Space } from './spaces';
 import { hasStepInto, type StepIntoEnv, type StepIntoTarget } from './vector/step-into';
 
 /** Options of {@link TimeLimit}. */

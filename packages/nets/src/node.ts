@@ -146,5 +146,5 @@ export async function loadWeights(dir: string, target: WeightsTarget): Promise<v
   assignVariables(target, manifest.weightsManifest.flatMap((g) => g.weights), data, join(dir, MANIFEST_FILE));
 }
 
-export type { BackendName, BackendRequest, SelectBackendOptions } from './backend';
+export { BACKEND_NAMES, BACKEND_REQUESTS, type BackendName, type BackendRequest, type SelectBackendOptions } from './backend';
 export type { WeightsManifest, WeightSpec, WeightsTarget } from './weights';

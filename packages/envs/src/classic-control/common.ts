@@ -1,7 +1,7 @@
 import { describeValue, PpoRangeError, PpoTypeError, Rng } from '@ppo/utils';
 import type { Info, ResetOptions, ResetResult, StatefulEnv, StepResult, SvgFrame } from '../env';
 import { EpisodeGuard } from '../episode-guard';
-import { type Box, type Space } from '../spaces';
+import type { Box, Space } from '../spaces';
 import type { StepIntoEnv, StepIntoTarget } from '../vector/step-into';
 
 const TWO_POW_32 = 4294967296;

@@ -1,3 +1,4 @@
+import { PpoError } from '@ppo/utils';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -220,6 +221,10 @@ describe('AsyncVectorEnv', () => {
   it('rejects creation for an unknown id, naming it, and leaves no worker', async () => {
     const threads = threadCount();
     await expect(AsyncVectorEnv.create({ envId: 'Nope-v9', numEnvs: 2 })).rejects.toThrow(/no env registered as "Nope-v9"/);
+    // The env failed (ENV_FAILED) because the registry knows no such id (UNKNOWN_ENV): both codes survive the thread boundary.
+    await expect(AsyncVectorEnv.create({ envId: 'Nope-v9', numEnvs: 1 })).rejects.toSatisfy(
+      (error) => PpoError.is(error, 'ENV_FAILED') && PpoError.is((error as Error).cause, 'UNKNOWN_ENV'),
+    );
     expect(await threadsSettleTo(threads)).toBe(threads);
   });
 
@@ -227,6 +232,9 @@ describe('AsyncVectorEnv', () => {
     const threads = threadCount();
     await expect(AsyncVectorEnv.create({ envId: 'CartPole-v1', numEnvs: 2, modules: [TEST_ENVS, 'no-such-package-of-envs/register'] })).rejects.toThrow(
       /^AsyncVectorEnv\.create: modules\[1\]: module 'no-such-package-of-envs\/register' cannot be found: no node_modules\/no-such-package-of-envs in /,
+    );
+    await expect(AsyncVectorEnv.create({ envId: 'CartPole-v1', numEnvs: 1, modules: ['no-such-package-of-envs/register'] })).rejects.toSatisfy((error) =>
+      PpoError.is(error, 'MODULE_NOT_FOUND'),
     );
     expect(threadCount()).toBe(threads);
   });

@@ -108,7 +108,7 @@ function resolveModules(modules: readonly string[]): string[] {
 
 function rebuildError(e: SerializedError): PpoError {
   if (e.envIndex !== undefined) {
-    const cause = new Error(e.message);
+    const cause = e.code === undefined ? new Error(e.message) : new PpoError(e.code, e.message);
     if (e.stack !== undefined) cause.stack = e.stack;
     return new VectorEnvError('AsyncVectorEnv', e.envIndex, e.envId, e.phase ?? 'step', cause);
   }

@@ -34,7 +34,9 @@ function serialize(error: unknown): SerializedError {
     : { message: String(error) };
   if (error instanceof VectorEnvError) {
     const cause = error.cause instanceof Error ? error.cause.message : String(error.cause);
-    return { ...base, message: cause, envIndex: error.envIndex, envId: error.envId, phase: error.phase };
+    // The code of the env's own error: the rebuilt VectorEnvError carries ENV_FAILED itself.
+    const code = PpoError.is(error.cause) ? error.cause.code : undefined;
+    return { message: cause, stack: error.stack, code, envIndex: error.envIndex, envId: error.envId, phase: error.phase };
   }
   return base;
 }

@@ -1,6 +1,6 @@
 import { describeValue, PpoRangeError, PpoTypeError } from '@ppo/utils';
 import type { Info } from '../env';
-import { type Space } from '../spaces';
+import type { Space } from '../spaces';
 
 /** Options of {@link VectorEnv.reset}. */
 export interface VectorResetOptions {

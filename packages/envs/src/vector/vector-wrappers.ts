@@ -1,6 +1,6 @@
 import { describeValue, PpoRangeError, PpoTypeError, RunningMeanStd } from '@ppo/utils';
 import type { Info } from '../env';
-import { type Box, type Space } from '../spaces';
+import type { Box, Space } from '../spaces';
 import {
   boundsArray,
   checkOrdered,

@@ -1,6 +1,6 @@
 import { describeValue, PpoTypeError } from '@ppo/utils';
 import type { Env, RenderFrame, ResetOptions, ResetResult, StepResult } from '../env';
-import { type Space } from '../spaces';
+import type { Space } from '../spaces';
 
 /**
  * An {@link Env} around another (Gymnasium's `Wrapper`): every member delegates to `env` until a
