@@ -61,5 +61,5 @@ export {
 } from './schedule';
 export { explainedVariance, type NumericSeries } from './explained-variance';
 
-/** The errors this package throws: each has a stable `code`; `PpoError.is(error, code?)` tells them apart across builds (shared with every @ppo package through `@ppo/utils`). */
+/** The errors this package throws: each has a stable `code`; `PpoError.is(error, code?)` tells them apart across builds (shared by every package through `@ppo/utils`). */
 export { PpoError, PpoRangeError, PpoTypeError, type ErrorCode } from '@ppo/utils';

@@ -22,7 +22,7 @@ describe('PpoError', () => {
     expect(range.code).toBe('NON_FINITE');
   });
 
-  it('recognises every @ppo error with is() and instanceof, by code when given', () => {
+  it('recognises every error of the project with is() and instanceof, by code when given', () => {
     for (const e of [new PpoError('INVALID_STATE', 'a'), new PpoRangeError('INVALID_ARGUMENT', 'b'), new PpoTypeError('INVALID_ARGUMENT', 'c')]) {
       expect(PpoError.is(e)).toBe(true);
       expect(e instanceof PpoError).toBe(true);

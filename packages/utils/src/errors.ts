@@ -1,11 +1,11 @@
 /**
- * Errors with identity. Every error the @ppo packages throw carries a stable `code` and a
+ * Errors with identity. Every error the packages of the project throw carries a stable `code` and a
  * brand registered with `Symbol.for`, so a caller tells errors apart with
  * {@link PpoError.is} even when the thrower is another copy of a package (its ESM build next to
  * its CJS build, or two installed versions), where `instanceof` fails.
  */
 
-/** The brand every @ppo error carries (on its prototype); shared by all copies through the global symbol registry. */
+/** The brand every error of the project carries (on its prototype); shared by all copies through the global symbol registry. */
 const BRAND: unique symbol = Symbol.for('@ppo/error') as never;
 
 /**
@@ -48,7 +48,7 @@ export interface PpoErrorOptions {
   readonly cause?: unknown;
 }
 
-/** An error thrown by an @ppo package, whatever built-in class it extends. */
+/** An error thrown by a package of the project, whatever built-in class it extends. */
 export interface PpoErrorLike extends Error {
   readonly code: ErrorCode;
 }
@@ -62,7 +62,7 @@ function brand(prototype: object): void {
 }
 
 /**
- * The base of the @ppo errors that are neither a `TypeError` nor a `RangeError`. Argument
+ * The base of the errors of the project that are neither a `TypeError` nor a `RangeError`. Argument
  * errors are {@link PpoTypeError} and {@link PpoRangeError}, so `catch (e) { if (e instanceof
  * RangeError) ... }` keeps working; `instanceof PpoError` and {@link PpoError.is} recognise all
  * three, from any copy of the packages.
@@ -88,7 +88,7 @@ export class PpoError extends Error implements PpoErrorLike {
   }
 
   /**
-   * Whether `error` was thrown by an @ppo package (any copy, any of the three classes), and,
+   * Whether `error` was thrown by a package of the project (any copy, any of the three classes), and,
    * when `code` is given, whether it has that code.
    */
   static is(error: unknown, code?: ErrorCode): error is PpoErrorLike {
@@ -96,7 +96,7 @@ export class PpoError extends Error implements PpoErrorLike {
   }
 
   /**
-   * `instanceof PpoError` holds for every @ppo error, {@link PpoRangeError} and
+   * `instanceof PpoError` holds for every error of the project, {@link PpoRangeError} and
    * {@link PpoTypeError} included, from any copy; subclasses keep the usual prototype check.
    */
   static override [Symbol.hasInstance](value: unknown): boolean {

@@ -1,5 +1,5 @@
 /**
- * `@ppo/utils`: what every @ppo package shares and nothing else, with no dependencies: the
+ * `@ppo/utils`: what the other packages share and nothing else, with no dependencies: the
  * seeded random generator, running statistics, errors with identity, boundary checks and the
  * JSON form of spaces.
  *

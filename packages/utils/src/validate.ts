@@ -1,7 +1,7 @@
 import { PpoRangeError, PpoTypeError } from './errors';
 
 /**
- * Boundary checks shared by the @ppo packages. Each throws a TypeError for a
+ * Boundary checks shared by the packages of the project. Each throws a TypeError for a
  * wrong kind of value and a RangeError for a value of the right kind outside its domain, and
  * the message names the argument, the offending value and what was expected.
  */
