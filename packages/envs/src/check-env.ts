@@ -21,6 +21,7 @@ export interface CheckEnvReport {
 export class EnvCheckError extends PpoError {
   constructor(message: string) {
     super('ENV_CHECK_FAILED', message);
+    this.name = 'EnvCheckError';
   }
 }
 

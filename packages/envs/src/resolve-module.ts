@@ -14,6 +14,7 @@ const IMPORT_CONDITIONS = new Set(['import', 'node', 'default']);
  * wrong (it starts with a verb, so callers can write `<their argument> '<specifier>' <problem>`).
  */
 export class ModuleResolutionError extends PpoError {
+  override readonly name = 'ModuleResolutionError';
   readonly specifier: unknown;
   readonly problem: string;
 

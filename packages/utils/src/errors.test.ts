@@ -47,7 +47,9 @@ describe('PpoError', () => {
   });
 
   it('keeps the prototype check for subclasses', () => {
-    class EnvFailure extends PpoError {}
+    class EnvFailure extends PpoError {
+      override name = 'EnvFailure';
+    }
     const e = new PpoError('ENV_FAILED', 'x');
     expect(e instanceof EnvFailure).toBe(false);
     const sub = new EnvFailure('ENV_FAILED', 'y');

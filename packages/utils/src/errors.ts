@@ -83,7 +83,8 @@ export class PpoError extends Error implements PpoErrorLike {
 
   constructor(code: ErrorCode, message: string, options?: PpoErrorOptions) {
     super(message, options);
-    this.name = new.target.name;
+    // Set here rather than from the class name, which bundlers may rename; subclasses set their own.
+    this.name = 'PpoError';
     this.code = code;
   }
 

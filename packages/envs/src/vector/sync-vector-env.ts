@@ -58,6 +58,7 @@ export class VectorEnvError extends PpoError {
   constructor(owner: string, envIndex: number, envId: string | undefined, phase: string, error: unknown) {
     const message = error instanceof Error ? error.message : String(error);
     super('ENV_FAILED', `${owner}: env ${envIndex} (${envId ?? 'no id'}) threw in ${phase}: ${message}`, { cause: error });
+    this.name = 'VectorEnvError';
     this.envIndex = envIndex;
     this.envId = envId;
     this.phase = phase;
