@@ -1,4 +1,4 @@
-import { describeValue, findNonFinite, PpoRangeError, PpoTypeError } from '@ppo/utils';
+import { describeValue, findNonFinite, formatPosition, PpoRangeError, PpoTypeError } from '@ppo/utils';
 import * as tf from '@tensorflow/tfjs';
 
 /** Symmetric (a number) or asymmetric (`{ low, high }`) clip range of the probability ratio. */
@@ -109,17 +109,6 @@ export function parseClipRange(name: string, value: unknown): { low: number; hig
  */
 const checkedFinite = new WeakMap<tf.Tensor, tf.Tensor | null>();
 
-/** `[i, j, ...]`: the position of flat index `k` in a row-major array of `shape`. */
-function position(shape: readonly number[], k: number): string {
-  const index: number[] = [];
-  let rest = k;
-  for (let d = shape.length - 1; d >= 0; d--) {
-    index.unshift(rest % shape[d]);
-    rest = Math.floor(rest / shape[d]);
-  }
-  return `[${index.join(', ')}]`;
-}
-
 /**
  * Throws a `NON_FINITE` RangeError naming `${fn}: ${name}[position]` and the value at the first
  * NaN or infinite element of any of `tensors` that `mask` keeps (every element without one:
@@ -141,7 +130,7 @@ export function assertFiniteTensors(fn: string, tensors: Readonly<Record<string,
       keep ??= mask.dataSync();
       for (let i = 0; i < data.length && k < 0; i++) if (keep[i] !== 0 && !Number.isFinite(data[i])) k = i;
     }
-    if (k >= 0) throw new PpoRangeError('NON_FINITE', `${fn}: ${name}${position(tensor.shape, k)} must be finite, got ${data[k]}`);
+    if (k >= 0) throw new PpoRangeError('NON_FINITE', `${fn}: ${name}${formatPosition(k, tensor.shape)} must be finite, got ${data[k]}`);
     // A variable can be assigned new values later, so it is checked every time.
     if (!(tensor instanceof tf.Variable)) checkedFinite.set(tensor, mask ?? null);
   }

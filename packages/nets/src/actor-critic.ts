@@ -6,6 +6,7 @@ import {
   type RandomSource,
   type ActionSpaceSpec,
   PpoError,
+  assertAllFinite,
 } from '@ppo/utils';
 import * as tf from '@tensorflow/tfjs';
 import { natureCnn } from './cnn';
@@ -27,7 +28,7 @@ import { Mlp, type Activation } from './mlp';
 import { layersTorso, makeVariable, uniqueScope, type Torso } from './torso';
 import type { Policy } from './policy';
 import { readNamedWeights, writeNamedWeights } from './weights';
-import { checkFiniteData, checkFiniteTensor, markChecked, markFinite } from './finite';
+import { checkFiniteTensor, markChecked, markFinite } from './finite';
 
 export type { ActionSpaceSpec };
 
@@ -374,7 +375,7 @@ export class ActorCritic implements Policy {
       const packed = tf.concat([actionColumns, tf.reshape(logProbs, [count, 1]), tf.reshape(values, [count, 1])], 1);
       return packed.dataSync() as Float32Array;
     });
-    checkFiniteData('ActorCritic.act: output', data, [count, size + 2], DIVERGED);
+    assertAllFinite('ActorCritic.act: output', data, [count, size + 2], DIVERGED);
     const width = size + 2;
     const actionsOut = this.actionType === 'int32' ? new Int32Array(count * size) : new Float32Array(count * size);
     const logProbsOut = new Float32Array(count);
@@ -409,7 +410,7 @@ export class ActorCritic implements Policy {
       return all.dataSync() as Float32Array;
     });
     // Rows of policy parameters and value, then the log-std: all must be finite.
-    checkFiniteData('ActorCritic.act: network output', data, [data.length], DIVERGED);
+    assertAllFinite('ActorCritic.act: network output', data, [data.length], DIVERGED);
     const width = head + 1;
     const logProbs = new Float32Array(count);
     const values = new Float32Array(count);
@@ -434,7 +435,7 @@ export class ActorCritic implements Policy {
       const obs = tf.tensor2d(observations, [count, this.observationSize]);
       return this.valueHead.apply(this.criticTorso.apply(obs)).dataSync() as Float32Array;
     });
-    checkFiniteData('ActorCritic.predictValues: value', data, [count], DIVERGED);
+    assertAllFinite('ActorCritic.predictValues: value', data, [count], DIVERGED);
     return Float32Array.from(data);
   }
 
@@ -498,7 +499,7 @@ export class ActorCritic implements Policy {
       );
     }
     // NaN or an infinity would silently poison every output; one scan is cheap next to one tfjs op.
-    checkFiniteData('observations', observations, [count, this.observationSize]);
+    assertAllFinite('observations', observations, [count, this.observationSize]);
   }
 
   /**
@@ -511,14 +512,14 @@ export class ActorCritic implements Policy {
   private checkEvaluateInputs(observations: tf.Tensor2D, actions: tf.Tensor): boolean {
     const batch = observations.shape[0];
     if (!(actions instanceof tf.Tensor) || actions.size !== batch * this.actionSize) return false;
-    checkFiniteData('ActorCritic.evaluate: observations', observations.dataSync(), observations.shape);
+    assertAllFinite('ActorCritic.evaluate: observations', observations.dataSync(), observations.shape);
     const actionData = actions.dataSync();
     const s = this.space;
     if (s.kind === 'discrete' || s.kind === 'multi-discrete') {
       // Checked here rather than by the distribution, so the message shows the space's own values.
       checkCategoryIndexData(actionData, s.nvec, s.start, 'ActorCritic.evaluate');
     } else {
-      checkFiniteData('ActorCritic.evaluate: actions', actionData, [batch, this.actionSize]);
+      assertAllFinite('ActorCritic.evaluate: actions', actionData, [batch, this.actionSize]);
     }
     markChecked(observations);
     return true;

@@ -1,4 +1,4 @@
-import { findNonFinite, PpoRangeError } from '@ppo/utils';
+import { assertAllFinite } from '@ppo/utils';
 import * as tf from '@tensorflow/tfjs';
 
 /**
@@ -18,34 +18,13 @@ export function markFinite(tensor: tf.Tensor): void {
   finite.add(tensor);
 }
 
-/** `[i, j, ...]`: the position of flat index `k` in a row-major array of `shape`. */
-export function position(shape: readonly number[], k: number): string {
-  if (shape.length <= 1) return `[${k}]`;
-  const index: number[] = [];
-  let rest = k;
-  for (let d = shape.length - 1; d >= 0; d--) {
-    index.unshift(rest % shape[d]);
-    rest = Math.floor(rest / shape[d]);
-  }
-  return `[${index.join(', ')}]`;
-}
-
 /**
- * Throws a `NON_FINITE` RangeError naming `${name}[position]` and the value at the first NaN
- * or infinite entry of `data` (row-major, of `shape`); `hint` is appended to the message.
- */
-export function checkFiniteData(name: string, data: ArrayLike<number>, shape: readonly number[], hint = ''): void {
-  const k = findNonFinite(data);
-  if (k >= 0) throw new PpoRangeError('NON_FINITE', `${name}${position(shape, k)} must be finite, got ${data[k]}${hint}`);
-}
-
-/**
- * {@link checkFiniteData} of a float tensor (one download), unless it is marked finite. A
+ * `assertAllFinite` of a float tensor (one download), unless it is marked finite. A
  * checked tensor is marked; a variable is not, since `assign` can change it.
  */
 export function checkFiniteTensor(name: string, tensor: tf.Tensor, hint = ''): void {
   if (finite.has(tensor) || tensor.dtype !== 'float32') return;
-  checkFiniteData(name, tensor.dataSync(), tensor.shape, hint);
+  assertAllFinite(name, tensor.dataSync(), tensor.shape, hint);
   markChecked(tensor);
 }
 

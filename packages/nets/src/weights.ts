@@ -1,5 +1,4 @@
-import { findNonFinite, PpoRangeError, PpoTypeError } from '@ppo/utils';
-import { checkFiniteData, position } from './finite';
+import { findNonFinite, PpoRangeError, PpoTypeError, assertAllFinite, formatPosition } from '@ppo/utils';
 import * as tf from '@tensorflow/tfjs';
 
 /**
@@ -103,7 +102,7 @@ export function assignVariables(target: WeightsTarget, specs: readonly WeightSpe
   for (const [name, v] of entries) {
     const start = (byName.get(name) as { offset: number }).offset / 4;
     const k = findNonFinite(floats.subarray(start, start + v.size));
-    if (k >= 0) throw new PpoRangeError('BAD_WEIGHTS', `${source}: variable '${name}'${position(v.shape, k)} must be finite, got ${floats[start + k]}`);
+    if (k >= 0) throw new PpoRangeError('BAD_WEIGHTS', `${source}: variable '${name}'${formatPosition(k, v.shape)} must be finite, got ${floats[start + k]}`);
   }
   for (const [name, v] of entries) {
     const start = (byName.get(name) as { offset: number }).offset / 4;
@@ -212,7 +211,7 @@ export function writeNamedWeights(
     if (!(values instanceof Float32Array) || values.length !== v.size) {
       throw new PpoRangeError('INVALID_ARGUMENT', `weights: variable '${name}' needs a Float32Array of ${v.size} values (shape [${v.shape.join(', ')}]), got ${values instanceof Float32Array ? values.length : String(values)}`);
     }
-    checkFiniteData(`weights: variable '${name}'`, values, v.shape);
+    assertAllFinite(`weights: variable '${name}'`, values, v.shape);
   }
   for (const [name, v] of entries) {
     // A copy: on the cpu backend a tensor keeps a reference to the array it was made from.

@@ -37,6 +37,7 @@ export {
   checkPositiveInt,
   describeValue,
   findNonFinite,
+  formatPosition,
   type FloatArray,
 } from './validate';
 export {

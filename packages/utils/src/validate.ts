@@ -88,10 +88,28 @@ export function findNonFinite(array: ArrayLike<number>): number {
   return -1;
 }
 
-/** Throws a `NON_FINITE` RangeError naming the first NaN or infinite entry of `array` (`${name}[k]`). */
-export function assertAllFinite(name: string, array: ArrayLike<number>): void {
+/**
+ * `[i, j, ...]`: the position of flat index `k` in a row-major array of `shape` (`[k]` without
+ * a shape or for one dimension).
+ */
+export function formatPosition(k: number, shape?: readonly number[]): string {
+  if (shape === undefined || shape.length <= 1) return `[${k}]`;
+  const index: number[] = [];
+  let rest = k;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    index.unshift(rest % shape[d]);
+    rest = Math.floor(rest / shape[d]);
+  }
+  return `[${index.join(', ')}]`;
+}
+
+/**
+ * Throws a `NON_FINITE` RangeError naming the first NaN or infinite entry of `array`:
+ * `${name}[k]`, or `${name}[i, j]` when the row-major `shape` is given; `hint` ends the message.
+ */
+export function assertAllFinite(name: string, array: ArrayLike<number>, shape?: readonly number[], hint = ''): void {
   const k = findNonFinite(array);
-  if (k >= 0) throw new PpoRangeError('NON_FINITE', `${name}[${k}] must be finite, got ${array[k]}`);
+  if (k >= 0) throw new PpoRangeError('NON_FINITE', `${name}${formatPosition(k, shape)} must be finite, got ${array[k]}${hint}`);
 }
 
 /** Throws unless `array.length === expected`. */
