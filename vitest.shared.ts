@@ -1,7 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
-// The test command runs every package's build, lint and tests at once on a 2-core machine, so
-// time limits allow for a loaded machine; no test asserts on timing.
+// The test command runs one turbo task per core and vitest one test file per core but one, yet
+// other processes may share the machine: time limits only catch a hang and allow for a machine
+// several times slower than idle. No test asserts on timing and no test's work is bounded by the
+// clock. Check with `bash scripts/busy-ci.sh bash .ci/run`.
 export default defineConfig({
   test: {
     testTimeout: 60_000,

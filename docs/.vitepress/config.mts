@@ -77,6 +77,7 @@ export default defineConfig({
           { text: '3. Reproduce HalfCheetah', link: '/tutorials/halfcheetah' },
           { text: '4. GRPO from the blocks', link: '/tutorials/grpo' },
           { text: '5. A policy in the browser', link: '/tutorials/browser' },
+          { text: '6. Compose your own PPO', link: '/tutorials/compose' },
           { text: 'Demo: CartPole in the browser', link: '/demo/cartpole' },
         ],
       },

@@ -30,15 +30,19 @@ const MIN_BENCHMARKS_TABLES = 3;
 // One learning-curve plot per committed plot file.
 const PLOTS_DIR = join(docsRoot, '..', 'benchmarks', 'results', 'mujoco', 'plots');
 const MIN_BENCHMARKS_IMAGES = existsSync(PLOTS_DIR) ? readdirSync(PLOTS_DIR).filter((name) => name.endsWith('.svg')).length : 0;
-const IMAGE_TIMEOUT_MS = 15_000;
+// Waits end as soon as their condition holds; the limits only catch a broken page, and allow for
+// a machine several times slower than idle (CI may share it with other work).
+const PAGE_TIMEOUT_MS = 60_000;
+const IMAGE_TIMEOUT_MS = 60_000;
 // The demo plays episode 1 (seed 0) of the committed CartPole-v1 policy (docs/demo/cartpole.md)
 // on the wasm backend. Measured with the same deterministic actions in Node on wasm and cpu:
 // returns 294 to 500 over seeds 0-19, 294 for seed 0; far below means the page is broken.
 const DEMO_PAGE = `${BASE}demo/cartpole.html`;
 const DEMO_MIN_RETURN = 200;
 const DEMO_BACKEND = 'wasm';
-// An episode of at most 500 steps at one step per animation frame, plus loading the policy.
-const DEMO_TIMEOUT_MS = 60_000;
+// An episode of at most 500 steps at one step per animation frame, plus loading the policy:
+// at 60 frames per second 500 steps take about 8 s.
+const DEMO_TIMEOUT_MS = 180_000;
 
 if (process.env.PPO_SKIP_BROWSER === '1') {
   console.log('docs browser test: skipped (PPO_SKIP_BROWSER=1)');
@@ -111,6 +115,8 @@ try {
   // Nothing on the site may reach another host.
   await context.route('**/*', (route) => (route.request().url().startsWith(origin) ? route.continue() : route.abort()));
   const page = await context.newPage();
+  // Navigation too (playwright's default limit is 30 s).
+  page.setDefaultTimeout(PAGE_TIMEOUT_MS);
   let current = '';
   page.on('console', (message) => {
     if (message.type() === 'error') problems.push(`${current}: console error: ${message.text()}`);
@@ -130,7 +136,7 @@ try {
   const visit = async (pathname) => {
     current = pathname;
     await page.goto(`${origin}${pathname}`, { waitUntil: 'load' });
-    await page.waitForSelector('#app > *', { timeout: 15_000 });
+    await page.waitForSelector('#app > *', { timeout: PAGE_TIMEOUT_MS });
   };
 
   /**

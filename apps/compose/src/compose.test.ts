@@ -34,14 +34,14 @@ describe('the composed PPO of the tutorial', () => {
     tf.dispose([out.loss, ...Object.values(out.metrics), ...Object.values(batch)]);
   });
 
-  // The full 475 run is measured by the benchmark suite (benchmarks/compose); this checks that
+  // The full run to 475 is measured by `pnpm --filter @ppo/app-compose start --seed N` (README); this checks that
   // the composition learns, far above a random policy's mean return of about 22, within a
   // fixed budget (the work, not the clock, bounds it).
   it('learns CartPole-v1: seed 1 reaches a mean return of 200 within 60,000 steps', async () => {
     const before = tf.memory().numTensors;
     const result = await trainComposedPpo({ seed: 1, totalSteps: 60_000, threshold: 200 });
     expect(result.solvedAt).not.toBeNull();
-    expect(result.recentReturn).toBeGreaterThanOrEqual(200);
+    expect(result.solvedAt as number).toBeLessThanOrEqual(60_000);
     expect(tf.memory().numTensors).toBe(before);
   }, 600_000);
 });

@@ -2,8 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '@ppo/nets';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runGrpo, VARIANTS, variantAdvantages, variantBeta, variantLoss, type Variant } from './grpo';
-import { lineChartSvg } from './plot';
-import { expectLearned, LEARNING_CHECK_RUN } from './learning-check';
+import { expectLearned, LEARNING_CHECK_RUN, LEARNING_CHECK_TIMEOUT_MS } from '@ppo/example-kit/learning-check';
 
 describe('GRPO app (smoke)', () => {
   beforeAll(async () => {
@@ -42,13 +41,6 @@ describe('GRPO app (smoke)', () => {
     const run = () => runGrpo({ seed: 5, iterations: 2, pretrainMaxSteps: 2, prompts: 2, groupSize: 4, hiddenSize: 16, embeddingSize: 8, evalPrompts: 16 }).history;
     expect(run()).toEqual(run().map((m, i) => (i === 0 ? m : { ...m, seconds: expect.any(Number) as number })));
   });
-
-  it('draws a chart with one polyline per series', () => {
-    const svg = lineChartSvg({ title: 'a <b>', xLabel: 'x', series: [{ name: 'acc', color: 'red', points: [[0, 0.1], [1, Number.NaN], [2, 0.9]] }] });
-    expect(svg).toContain('a &lt;b&gt;');
-    expect(svg.match(/<polyline/g)).toHaveLength(1);
-    expect(svg).toMatch(/points="[\d.]+,[\d.]+ [\d.]+,[\d.]+"/);
-  });
 });
 
 describe('GRPO app (learning)', () => {
@@ -57,9 +49,9 @@ describe('GRPO app (learning)', () => {
   });
 
   it('raises greedy accuracy from a weak start within 20 iterations', () => {
-    // Over seeds 1-3 accuracy rose by 0.45-0.59 in 20 iterations from 21-25% after pre-training.
+    // Over seeds 1-3 accuracy rose by 0.37-0.51 in 20 iterations from 22-24% after pre-training.
     expectLearned(runGrpo(LEARNING_CHECK_RUN), 0.25);
-  });
+  }, LEARNING_CHECK_TIMEOUT_MS);
 });
 
 describe('GRPO variants reach the loss', () => {

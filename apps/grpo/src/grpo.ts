@@ -6,11 +6,11 @@
  * objective with the k3 KL to a frozen reference policy.
  */
 import * as tf from '@tensorflow/tfjs';
-import { Rng, TokenBatch, type TokenSequence } from '@ppo/buffers';
+import { completionColumns, joinPromptsAndCompletions, Rng, TokenBatch } from '@ppo/buffers';
 import { type ClipRange, grpoLoss, type GrpoAggregation, type GrpoLossResult } from '@ppo/core';
 import { groupRelativeAdvantages, type GroupScale } from '@ppo/gae';
 import { deserializeWeights, serializeWeights, TokenPolicy } from '@ppo/nets';
-import { DEFAULT_SORT_RUN_OPTIONS, greedyAccuracy, pretrain, SortTask, type SortRunOptions } from './task';
+import { DEFAULT_SORT_RUN_OPTIONS, greedyAccuracy, pretrain, SortTask, type SortRunOptions } from '@ppo/example-kit/sort-task';
 
 /** The algorithm variants, selected with `--variant`. */
 export type Variant = 'grpo' | 'beta0' | 'dr-grpo' | 'dapo';
@@ -167,28 +167,16 @@ export function runGrpo(partial: Partial<GrpoOptions> = {}): GrpoResult {
       const sample = policy.generate({ prompts, count, promptLength: p, maxNewTokens: t, rng, temperature: o.temperature, eosTokenId: task.eosTokenId });
       const rewards = task.rewards(prompts, sample.completions, sample.completionLengths, t);
       const advantages = variantAdvantages(o.variant, rewards, g);
-      let refScores: Float32Array | null = null;
-      if (reference !== null) {
-        const full = new Int32Array(count * length).fill(task.eosTokenId);
-        for (let i = 0; i < count; i++) {
-          full.set(prompts.subarray(i * p, (i + 1) * p), i * length);
-          full.set(sample.completions.subarray(i * t, (i + 1) * t), i * length + p);
-        }
-        refScores = reference.scoreSequences(full, count, length, { temperature: o.temperature }).logProbs;
-      }
-      const sequences: TokenSequence[] = [];
-      for (let i = 0; i < count; i++) {
-        const n = sample.completionLengths[i];
-        sequences.push({
-          prompt: prompts.subarray(i * p, (i + 1) * p),
-          completion: sample.completions.subarray(i * t, i * t + n),
-          oldLogProbs: sample.logProbs.subarray(i * t, i * t + n),
-          refLogProbs: refScores === null ? undefined : refScores.subarray(i * length + p, i * length + p + n),
-          reward: rewards[i],
-          groupId: Math.floor(i / g),
-        });
-      }
-      const batch = TokenBatch.fromSequences(sequences, { maxLength: length, vocabSize: task.vocabSize, groupSize: g, padTokenId: task.eosTokenId });
+      const layout = { promptLength: p, slots: t };
+      // The reference scores the sampled rows; its log-probs of the completion slots feed the KL term.
+      const refLogProbs =
+        reference === null
+          ? undefined
+          : completionColumns(reference.scoreSequences(joinPromptsAndCompletions(prompts, sample.completions, layout), count, length, { temperature: o.temperature }).logProbs, layout);
+      const batch = TokenBatch.fromCompletions(
+        { prompts, promptLength: p, completions: sample.completions, completionLengths: sample.completionLengths, slots: t, oldLogProbs: sample.logProbs, refLogProbs, rewards },
+        { maxLength: length, vocabSize: task.vocabSize, groupSize: g, padTokenId: task.eosTokenId },
+      );
       let kl = Number.NaN;
       let clipFraction = 0;
       tf.tidy(() => {

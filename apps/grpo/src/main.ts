@@ -9,9 +9,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { selectBackend } from '@ppo/nets';
-import { integerFlag, MAX_SEED, numberFlag } from './flags';
+import { integerFlag, MAX_SEED, numberFlag } from '@ppo/example-kit/flags';
 import { runGrpo, VARIANTS, type Variant } from './grpo';
-import { lineChartSvg } from './plot';
+import { lineChartSvg } from '@ppo/example-kit/plot';
 
 const { values } = parseArgs({
   options: {

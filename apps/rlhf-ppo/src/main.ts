@@ -8,8 +8,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { integerFlag, MAX_SEED, numberFlag } from '@ppo/app-grpo/flags';
-import { lineChartSvg } from '@ppo/app-grpo/plot';
+import { integerFlag, MAX_SEED, numberFlag } from '@ppo/example-kit/flags';
+import { lineChartSvg } from '@ppo/example-kit/plot';
 import { selectBackend } from '@ppo/nets';
 import { runRlhfPpo } from './rlhf-ppo';
 

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '@ppo/nets';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '@ppo/buffers';
-import { expectLearned, LEARNING_CHECK_RUN } from '@ppo/app-grpo/learning-check';
+import { expectLearned, LEARNING_CHECK_RUN, LEARNING_CHECK_TIMEOUT_MS } from '@ppo/example-kit/learning-check';
 import { runRlhfPpo, tokenAdvantages } from './rlhf-ppo';
 
 describe('RLHF-PPO app (smoke)', () => {
@@ -41,9 +41,9 @@ describe('RLHF-PPO app (learning)', () => {
   });
 
   it('raises greedy accuracy from a weak start within 20 iterations', () => {
-    // Over seeds 1-3 accuracy rose by 0.33-0.67 in 20 iterations from 21-25% after pre-training.
-    expectLearned(runRlhfPpo(LEARNING_CHECK_RUN), 0.2);
-  });
+    // Over seeds 1-3 accuracy rose by 0.29-0.57 in 20 iterations from 22-24% after pre-training.
+    expectLearned(runRlhfPpo(LEARNING_CHECK_RUN), 0.25);
+  }, LEARNING_CHECK_TIMEOUT_MS);
 });
 
 describe('tokenAdvantages', () => {

@@ -7,8 +7,8 @@
  * `valueLoss` (@ppo/core) with a value head on the `TokenPolicy` (@ppo/nets).
  */
 import * as tf from '@tensorflow/tfjs';
-import { DEFAULT_SORT_RUN_OPTIONS, greedyAccuracy, pretrain, SortTask, type SortRunOptions } from '@ppo/app-grpo/task';
-import { Rng, TokenBatch, type TokenSequence } from '@ppo/buffers';
+import { DEFAULT_SORT_RUN_OPTIONS, greedyAccuracy, pretrain, SortTask, type SortRunOptions } from '@ppo/example-kit/sort-task';
+import { completionColumns, joinPromptsAndCompletions, Rng, TokenBatch } from '@ppo/buffers';
 import { clippedSurrogate, normalizeAdvantages, valueLoss } from '@ppo/core';
 import { gae } from '@ppo/gae';
 import { deserializeWeights, serializeWeights, TokenPolicy } from '@ppo/nets';
@@ -187,15 +187,12 @@ export function runRlhfPpo(partial: Partial<RlhfPpoOptions> = {}): RlhfPpoResult
       const prompts = task.samplePrompts(rng, b);
       const sample = policy.generate({ prompts, count: b, promptLength: p, maxNewTokens: t, rng, temperature: o.temperature, eosTokenId: task.eosTokenId });
       const outcome = task.rewards(prompts, sample.completions, sample.completionLengths, t);
-      const full = new Int32Array(b * length).fill(task.eosTokenId);
-      for (let i = 0; i < b; i++) {
-        full.set(prompts.subarray(i * p, (i + 1) * p), i * length);
-        full.set(sample.completions.subarray(i * t, (i + 1) * t), i * length + p);
-      }
-      const ref = reference.scoreSequences(full, b, length, { temperature: o.temperature }).logProbs;
+      const layout = { promptLength: p, slots: t };
+      const refCompletion = completionColumns(
+        reference.scoreSequences(joinPromptsAndCompletions(prompts, sample.completions, layout), b, length, { temperature: o.temperature }).logProbs,
+        layout,
+      );
       const values = sample.values as Float32Array;
-      const refCompletion = new Float32Array(b * t);
-      for (let i = 0; i < b; i++) refCompletion.set(ref.subarray(i * length + p, i * length + p + t), i * t);
       const { advantages, returns, meanKl } = tokenAdvantages({
         logProbs: sample.logProbs,
         refLogProbs: refCompletion,
@@ -207,26 +204,13 @@ export function runRlhfPpo(partial: Partial<RlhfPpoOptions> = {}): RlhfPpoResult
         gamma: o.gamma,
         lambda: o.lambda,
       });
-      advantagesBl.fill(0);
-      returnsBl.fill(0);
-      oldValuesBl.fill(0);
-      const sequences: TokenSequence[] = [];
-      for (let i = 0; i < b; i++) {
-        const len = sample.completionLengths[i];
-        for (let j = 0; j < len; j++) {
-          advantagesBl[i * length + p + j] = advantages[i * t + j];
-          returnsBl[i * length + p + j] = returns[i * t + j];
-          oldValuesBl[i * length + p + j] = values[i * t + j];
-        }
-        sequences.push({
-          prompt: prompts.subarray(i * p, (i + 1) * p),
-          completion: sample.completions.subarray(i * t, i * t + len),
-          oldLogProbs: sample.logProbs.subarray(i * t, i * t + len),
-          reward: outcome[i],
-          groupId: i,
-        });
-      }
-      const batch = TokenBatch.fromSequences(sequences, { maxLength: length, vocabSize: task.vocabSize, padTokenId: task.eosTokenId });
+      const batch = TokenBatch.fromCompletions(
+        { prompts, promptLength: p, completions: sample.completions, completionLengths: sample.completionLengths, slots: t, oldLogProbs: sample.logProbs, rewards: outcome },
+        { maxLength: length, vocabSize: task.vocabSize, padTokenId: task.eosTokenId },
+      );
+      batch.scatterCompletionSlots(advantages, t, advantagesBl);
+      batch.scatterCompletionSlots(returns, t, returnsBl);
+      batch.scatterCompletionSlots(values, t, oldValuesBl);
       let policyLossValue = 0;
       let valueLossValue = 0;
       let clipFraction = 0;

@@ -19,7 +19,8 @@ export {
   type RolloutBufferOptions,
   type RolloutStep,
 } from './rollout-buffer';
-export { TokenBatch, type TokenBatchOptions, type TokenRow, type TokenSequence } from './token-batch';
+export { TokenBatch, type SampledCompletions, type TokenBatchOptions, type TokenRow, type TokenSequence } from './token-batch';
+export { completionColumns, joinPromptsAndCompletions, type PromptCompletionShape } from './token-layout';
 
 /** The errors this package throws: each has a stable `code`; `PpoError.is(error, code?)` tells them apart across builds (shared by every package through `@ppo/utils`). */
 export { PpoError, PpoRangeError, PpoTypeError, type ErrorCode } from '@ppo/utils';

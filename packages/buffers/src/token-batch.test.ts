@@ -233,3 +233,101 @@ describe('TokenBatch accessors', () => {
     expect(() => batch.select([7])).toThrow(/indices\[0\] must be an integer in \[0, 6\], got 7/);
   });
 });
+
+describe('TokenBatch from completion slots', () => {
+  /** B rows of T slots as a sampler returns them: the ends are random, the slots after them hold junk. */
+  function sampled(rng: Rng, b: number, p: number, t: number) {
+    return {
+      prompts: Int32Array.from({ length: b * p }, () => rng.nextInt(30)),
+      promptLength: p,
+      completions: Int32Array.from({ length: b * t }, () => rng.nextInt(30)),
+      completionLengths: Int32Array.from({ length: b }, () => 1 + rng.nextInt(t)),
+      slots: t,
+      oldLogProbs: Float32Array.from({ length: b * t }, () => -3 * rng.nextFloat()),
+      refLogProbs: Float32Array.from({ length: b * t }, () => -3 * rng.nextFloat()),
+      rewards: Float32Array.from({ length: b }, () => rng.nextInt(2)),
+    };
+  }
+
+  it.each([
+    [1, 0, 1],
+    [4, 3, 5],
+    [6, 2, 3],
+  ])('fromCompletions equals fromSequences of the sequences written out by hand (B %i, P %i, T %i)', (b, p, t) => {
+    const input = sampled(new Rng(b + 10 * p + 100 * t), b, p, t);
+    const byHand: TokenSequence[] = Array.from({ length: b }, (_, i) => {
+      const n = input.completionLengths[i];
+      return {
+        prompt: Array.from(input.prompts).slice(i * p, i * p + p),
+        completion: Array.from(input.completions).slice(i * t, i * t + n),
+        oldLogProbs: Array.from(input.oldLogProbs).slice(i * t, i * t + n),
+        refLogProbs: Array.from(input.refLogProbs).slice(i * t, i * t + n),
+        reward: input.rewards[i],
+        groupId: i,
+      };
+    });
+    const options = { maxLength: p + t, padTokenId: 29 };
+    const got = TokenBatch.fromCompletions(input, options);
+    const want = TokenBatch.fromSequences(byHand, options);
+    for (const key of ['tokens', 'attentionMask', 'lossMask', 'oldLogProbs', 'refLogProbs', 'rewards', 'groupIds', 'promptLengths', 'completionLengths'] as const) {
+      expect(got[key], key).toEqual(want[key]);
+    }
+    // Without reference log-probs the batch has none.
+    expect(TokenBatch.fromCompletions({ ...input, refLogProbs: undefined }).refLogProbs).toBeNull();
+  });
+
+  it('groups contiguously by groupSize, or takes the given ids', () => {
+    const input = sampled(new Rng(3), 6, 2, 3);
+    expect(Array.from(TokenBatch.fromCompletions(input, { groupSize: 3 }).groupIds)).toEqual([0, 0, 0, 1, 1, 1]);
+    expect(Array.from(TokenBatch.fromCompletions(input).groupIds)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(Array.from(TokenBatch.fromCompletions({ ...input, groupIds: [7, 7, 8, 8, 9, 9] }, { groupSize: 2 }).groupIds)).toEqual([7, 7, 8, 8, 9, 9]);
+    expect(() => TokenBatch.fromCompletions({ ...input, groupIds: [7, 7, 8, 8, 9, 9] }, { groupSize: 3 })).toThrow(/groupSize = 3: sequences\[2\] has groupId 8/);
+  });
+
+  it('fromCompletions names a bad argument', () => {
+    const input = sampled(new Rng(4), 2, 2, 3);
+    const bad = (patch: Record<string, unknown>) => () => TokenBatch.fromCompletions({ ...input, ...patch });
+    expect(bad({ completionLengths: Int32Array.of(1, 4) })).toThrow(/TokenBatch.fromCompletions: completionLengths\[1\] must be an integer in \[1, 3\], got 4/);
+    expect(bad({ completionLengths: new Int32Array(0) })).toThrow(/completionLengths must not be empty/);
+    expect(bad({ prompts: new Int32Array(3) })).toThrow(/prompts must have length B \* promptLength = 4, got length 3/);
+    expect(bad({ completions: new Int32Array(5) })).toThrow(/completions must have length B \* slots = 6, got length 5/);
+    expect(bad({ oldLogProbs: new Float32Array(5) })).toThrow(/oldLogProbs must have length B \* slots = 6/);
+    expect(bad({ refLogProbs: new Float32Array(7) })).toThrow(/refLogProbs must have length B \* slots = 6/);
+    expect(bad({ rewards: [1] })).toThrow(/rewards must have length B = 2, got length 1/);
+    expect(bad({ slots: 0 })).toThrow(/slots must be an integer in \[1, /);
+    // The checks of fromSequences name the sequence.
+    expect(bad({ oldLogProbs: Float32Array.of(0, 0, 0, Number.NaN, 0, 0) })).toThrow(/sequences\[1\]\.oldLogProbs\[0\]/);
+    expect(() => TokenBatch.fromCompletions(null as unknown as typeof input)).toThrow(/input must be an object, got null/);
+  });
+
+  it('scatterCompletionSlots puts slot j of row i on completion token j of sequence i, 0 elsewhere', () => {
+    const input = sampled(new Rng(5), 5, 3, 4);
+    const batch = TokenBatch.fromCompletions(input, { maxLength: 9 });
+    const values = Float32Array.from({ length: 5 * 4 }, (_, k) => k - 7.5);
+    const got = batch.scatterCompletionSlots(values, 4);
+    // Reference: walk each row of the batch and count completion tokens as they come.
+    for (let i = 0; i < 5; i++) {
+      let j = 0;
+      for (let k = 0; k < 9; k++) {
+        const at = i * 9 + k;
+        if (batch.lossMask[at] === 1) expect(got[at]).toBe(values[i * 4 + j++]);
+        else expect(Object.is(got[at], 0)).toBe(true);
+      }
+      expect(j).toBe(input.completionLengths[i]);
+    }
+    // Into a given array, overwriting what it held.
+    const out = new Float32Array(45).fill(9);
+    expect(batch.scatterCompletionSlots(values, 4, out)).toBe(out);
+    expect(Array.from(out)).toEqual(Array.from(got));
+    // The old log-probs round-trip into the batch's own layout.
+    expect(batch.scatterCompletionSlots(input.oldLogProbs, 4)).toEqual(batch.oldLogProbs);
+  });
+
+  it('scatterCompletionSlots names a bad argument', () => {
+    const batch = TokenBatch.fromSequences(TWO);
+    expect(() => batch.scatterCompletionSlots(new Float32Array(5), 3)).toThrow(/scatterCompletionSlots: values must have length batchSize \* slots = 6, got length 5/);
+    expect(() => batch.scatterCompletionSlots(new Float32Array(4), 2)).toThrow(/sequence 0 has 3 completion tokens, more than slots = 2/);
+    expect(() => batch.scatterCompletionSlots([0, 0, Number.POSITIVE_INFINITY, 0, 0, 0], 3)).toThrow(/values\[2\]/);
+    expect(() => batch.scatterCompletionSlots(new Float32Array(6), 3, new Float32Array(9))).toThrow(/out must have length batchSize \* length = 10, got length 9/);
+  });
+});

@@ -53,6 +53,35 @@ export interface TokenBatchOptions {
   readonly groupSize?: number;
 }
 
+/**
+ * Sampled completions in the "completion slots" layout a sampler returns (for example
+ * `TokenPolicy.generate` of `@ppo/nets`): B rows of T slots, of which the first
+ * `completionLengths[i]` hold completion i; per-token arrays are aligned with the slots.
+ */
+export interface SampledCompletions {
+  /** B * P prompt token ids, row-major (P may be 0). */
+  readonly prompts: ArrayLike<number>;
+  /** Prompt tokens per row, P. */
+  readonly promptLength: number;
+  /** B * T completion ids, row-major; slots after a completion's end are ignored. */
+  readonly completions: ArrayLike<number>;
+  /** B completion lengths, each in [1, T]; B is the length of this array. */
+  readonly completionLengths: ArrayLike<number>;
+  /** Completion slots per row, T. */
+  readonly slots: number;
+  /** B * T log-probabilities of the completion tokens under the sampling (old) policy. */
+  readonly oldLogProbs: ArrayLike<number>;
+  /** B * T log-probabilities of the completion tokens under the reference policy, when the loss has a KL term. */
+  readonly refLogProbs?: ArrayLike<number>;
+  /** B outcome rewards. */
+  readonly rewards: ArrayLike<number>;
+  /**
+   * B group ids. Default: contiguous groups of `groupSize` (`floor(i / groupSize)`) when that
+   * option is given, else one group per sequence (`i`).
+   */
+  readonly groupIds?: ArrayLike<number>;
+}
+
 /** Row views of one sequence of a {@link TokenBatch} (length L each). */
 export interface TokenRow {
   /** Token ids, padded. */
@@ -244,6 +273,57 @@ export class TokenBatch {
     return new TokenBatch(fields);
   }
 
+  /**
+   * Builds a batch from completions in the sampler's "completion slots" layout (see
+   * {@link SampledCompletions}): sequence i is prompt i followed by the first
+   * `completionLengths[i]` slots of row i, with the matching log-probabilities. The same
+   * checks as {@link TokenBatch.fromSequences} apply, with the same options.
+   *
+   * @throws TypeError or RangeError naming the argument at fault (a length that does not fit
+   *   B, P or T, a completion length outside [1, T]), or the sequence and field at fault.
+   *
+   * @example
+   * ```ts
+   * const out = policy.generate({ prompts, count: B, promptLength: P, maxNewTokens: T, rng, eosTokenId });
+   * const batch = TokenBatch.fromCompletions(
+   *   { prompts, promptLength: P, completions: out.completions, completionLengths: out.completionLengths, slots: T, oldLogProbs: out.logProbs, rewards },
+   *   { maxLength: P + T, groupSize: G, padTokenId: eosTokenId },
+   * );
+   * ```
+   */
+  static fromCompletions(input: SampledCompletions, options: TokenBatchOptions = {}): TokenBatch {
+    const where = 'TokenBatch.fromCompletions';
+    if (input === null || typeof input !== 'object') throw new PpoTypeError('INVALID_ARGUMENT', `${where}: input must be an object, got ${describeValue(input)}`);
+    const lengths = checkArrayLike(where, 'completionLengths', input.completionLengths);
+    const b = lengths.length;
+    if (b === 0) throw new PpoRangeError('INVALID_ARGUMENT', `${where}: completionLengths must not be empty`);
+    const p = checkInteger(where, 'promptLength', input.promptLength, 0, INT32_MAX);
+    const t = checkInteger(where, 'slots', input.slots, 1, INT32_MAX);
+    checkIntegers(where, 'completionLengths', lengths, 1, t);
+    const prompts = checkLength(where, 'prompts', input.prompts, b * p, 'B * promptLength');
+    const completions = checkLength(where, 'completions', input.completions, b * t, 'B * slots');
+    const old = checkLength(where, 'oldLogProbs', input.oldLogProbs, b * t, 'B * slots');
+    const ref = input.refLogProbs === undefined ? undefined : checkLength(where, 'refLogProbs', input.refLogProbs, b * t, 'B * slots');
+    const rewards = checkLength(where, 'rewards', input.rewards, b, 'B');
+    const groupIds = input.groupIds === undefined ? undefined : checkLength(where, 'groupIds', input.groupIds, b, 'B');
+    const groupSize = options.groupSize === undefined ? 1 : checkInteger(where, 'groupSize', options.groupSize, 1, b);
+    const part = (a: ArrayLike<number>, start: number, end: number): ArrayLike<number> =>
+      ArrayBuffer.isView(a) ? (a as unknown as Float32Array).subarray(start, end) : Array.prototype.slice.call(a, start, end);
+    const sequences: TokenSequence[] = [];
+    for (let i = 0; i < b; i++) {
+      const n = lengths[i];
+      sequences.push({
+        prompt: part(prompts, i * p, (i + 1) * p),
+        completion: part(completions, i * t, i * t + n),
+        oldLogProbs: part(old, i * t, i * t + n),
+        refLogProbs: ref === undefined ? undefined : part(ref, i * t, i * t + n),
+        reward: rewards[i],
+        groupId: groupIds === undefined ? Math.floor(i / groupSize) : groupIds[i],
+      });
+    }
+    return TokenBatch.fromSequences(sequences, options);
+  }
+
   /** `[batchSize, length]`, the shape of every per-token array. */
   get shape(): [number, number] {
     return [this.batchSize, this.length];
@@ -283,6 +363,35 @@ export class TokenBatch {
       const row = i * this.length;
       // A select, not mask * value: 0 * -3 would write -0 into the padding.
       for (let j = 0; j < this.length; j++) result[row + j] = this.lossMask[row + j] === 1 ? v[i] : 0;
+    }
+    return result;
+  }
+
+  /**
+   * Moves per-token values from the sampler's "completion slots" layout (B rows of `slots`,
+   * aligned with the completions as in {@link TokenBatch.fromCompletions}) to this batch's
+   * [B, L] layout: slot j of row i lands on completion token j of sequence i, at position
+   * `promptLengths[i] + j`, for j < `completionLengths[i]`; every other entry is 0. For
+   * token-level advantages, returns and values.
+   *
+   * @throws RangeError naming the argument: `values` not B * slots long, a non-finite value, a
+   *   completion longer than `slots`, `out` not B * L long.
+   */
+  scatterCompletionSlots(values: ArrayLike<number>, slots: number, out?: Float32Array): Float32Array {
+    const where = 'TokenBatch.scatterCompletionSlots';
+    const t = checkInteger(where, 'slots', slots, 1, INT32_MAX);
+    const v = checkLength(where, 'values', values, this.batchSize * t, 'batchSize * slots');
+    checkFinite(where, 'values', v);
+    const result = out ?? new Float32Array(this.batchSize * this.length);
+    if (result.length !== this.batchSize * this.length) {
+      throw new PpoRangeError('INVALID_ARGUMENT', `${where}: out must have length batchSize * length = ${this.batchSize * this.length}, got length ${result.length}`);
+    }
+    result.fill(0);
+    for (let i = 0; i < this.batchSize; i++) {
+      const n = this.completionLengths[i];
+      if (n > t) throw new PpoRangeError('INVALID_ARGUMENT', `${where}: sequence ${i} has ${n} completion tokens, more than slots = ${t}`);
+      const at = i * this.length + this.promptLengths[i];
+      for (let j = 0; j < n; j++) result[at + j] = v[i * t + j];
     }
     return result;
   }

@@ -5,4 +5,4 @@
  * specifiers that register envs into absolute URLs that any worker or process can import.
  */
 export { ModuleResolutionError, resolveModuleUrl } from './resolve-module';
-export { AsyncVectorEnv, type AsyncVectorEnvOptions } from './vector/async-vector-env';
+export { AsyncVectorEnv, VectorEnvTimeoutError, type AsyncVectorEnvOptions } from './vector/async-vector-env';

@@ -37,6 +37,7 @@ export {
   type TokenLogProbsResult,
   type TokenPolicyOptions,
 } from './token-policy';
+export { tokenLogProbsFromLogits, type TokenLogProbsFromLogitsOptions } from './token-log-probs';
 export {
   applyWeights,
   deserializeWeights,

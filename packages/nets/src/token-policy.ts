@@ -2,6 +2,7 @@ import { checkPositiveInt, PpoRangeError, PpoTypeError, Rng, type RandomSource, 
 import * as tf from '@tensorflow/tfjs';
 import { orthogonal, PPO_GAINS } from './init';
 import { openUniform } from './random';
+import { checkTemperature, gatherTokenLogProbs, padFront } from './token-log-probs';
 import { makeVariable, uniqueScope } from './torso';
 
 /** Options of {@link TokenPolicy}. */
@@ -86,12 +87,6 @@ interface StepOutput {
  * again; a tensor built from an already checked array is entered without a download.
  */
 const checkedTokenMax = new WeakMap<tf.Tensor, number>();
-
-function checkTemperature(temperature: number): void {
-  if (typeof temperature !== 'number' || !Number.isFinite(temperature) || temperature <= 0) {
-    throw new PpoRangeError('INVALID_ARGUMENT', `temperature must be a finite number > 0, got ${String(temperature)}`);
-  }
-}
 
 /**
  * A tiny autoregressive token policy: token embedding, one GRU layer and a linear head to
@@ -284,17 +279,12 @@ export class TokenPolicy {
     if (l < 2) throw new PpoRangeError('INVALID_ARGUMENT', `TokenPolicy.tokenLogProbs: tokens need L >= 2 positions (the first token is only context), got shape [${b}, ${l}]`);
     const parts = tf.tidy(() => {
       const { logits, values } = this.forward(tokens);
-      // Position j - 1 scores token j: drop the last position's logits, pad one zero column in front.
-      const scoring = tf.slice(logits, [0, 0, 0], [b, l - 1, this.vocabSize]);
-      const logp = tf.logSoftmax(temperature === 1 ? scoring : tf.div(scoring, temperature));
-      const next = tf.slice(tokens, [0, 1], [b, l - 1]);
-      const picked = tf.sum(tf.mul(logp, tf.oneHot(next, this.vocabSize)), 2);
-      const entropy = tf.neg(tf.sum(tf.mul(tf.exp(logp), logp), 2));
-      const padFront = (x: tf.Tensor): tf.Tensor2D => tf.pad<tf.Tensor2D>(x as tf.Tensor2D, [[0, 0], [1, 0]]);
+      const scored = gatherTokenLogProbs(logits, tokens, temperature);
       const keep = mask === undefined ? null : tf.cast(mask, 'float32');
       const masked = (x: tf.Tensor2D): tf.Tensor2D => (keep === null ? x : tf.mul<tf.Tensor2D>(x, keep));
+      // The value of the state that generates token j comes from position j - 1, as its logits.
       const shiftedValues = values === null ? null : padFront(tf.slice(values, [0, 0], [b, l - 1]));
-      const out = [masked(padFront(picked)), masked(padFront(entropy))];
+      const out = [masked(scored.logProbs), masked(scored.entropy)];
       if (shiftedValues !== null) out.push(masked(shiftedValues));
       return out;
     });

@@ -15,7 +15,7 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 let checkpoint: Checkpoint;
 beforeAll(async () => {
   await selectBackend('cpu');
-  const ppo = await PPO.create({ config: { env: 'Pendulum-v1', hiddenSizes: [4], normalizeObservation: true, backend: 'cpu' } });
+  const ppo = await PPO.create({ config: { env: 'Pendulum-v1', hiddenSizes: [4], normalizeObservation: true } });
   checkpoint = ppo.checkpoint();
   await ppo.close();
 });

@@ -4,10 +4,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isRegistered, listEnvs } from '@ppo/envs';
-import { CONFIG_SCHEMA, ConfigError, PRESETS, resolveConfig, type PPOConfig, type PresetName } from './config';
+import { CONFIG_SCHEMA, ConfigError, isPresetName, PRESETS, resolveConfig, type PPOConfig, type PresetName } from './config';
 import { EnvModulesConsentError, importEnvModules, type RunModuleConsent } from './env-modules';
 import { exportRun } from './export-run';
-import { evaluateRun, plotRun, runTraining } from './runner';
+import { parseDecimal, parseDecimalInteger } from './parse-number';
+import { evaluateRun, plotRun, runTraining, type RunResult } from './runner';
+import { superviseTraining } from './supervise-training';
 
 /** The usage text printed by `ppo --help` and on a usage error. */
 export const USAGE = `Usage:
@@ -15,6 +17,7 @@ export const USAGE = `Usage:
             [--env-modules MODULE,...] [--backend auto|wasm|cpu|tensorflow] [--out DIR]
             [--config file.json] [--quiet] [--<hyperparameter> VALUE ...]
   ppo train --resume DIR [--env-modules MODULE,... | --trust-run-modules]
+            (both forms also take [--env-timeout-ms MS] [--env-start-timeout-ms MS] [--stop-grace-ms MS])
   ppo eval DIR [--episodes K] [--seed S] [--backend auto|wasm|cpu|tensorflow]
            [--env-modules MODULE,... | --trust-run-modules]
   ppo export DIR [--out DIR2] [--env-modules MODULE,... | --trust-run-modules]
@@ -28,6 +31,13 @@ threads of --vector-env async too: package specifiers such as @ppo/envs-mujoco/r
 other URLs are refused. A run stores them as absolute URLs, but --resume, eval and export
 import modules only with your consent: name them again with --env-modules, or pass
 --trust-run-modules to import the ones the run names (they are printed first). See SECURITY.md.
+
+SIGINT or SIGTERM stops a run after its current update with a checkpoint; training runs in a
+child process, which is ended if it has not stopped within --stop-grace-ms (default 5000) or
+on a second signal; the last checkpoint on disk is kept and --resume continues from it. With
+--vector-env async, --env-timeout-ms bounds each step and reset of the envs and
+--env-start-timeout-ms (default: the larger of --env-timeout-ms and 30000) the import of the
+env modules and the making of the envs in the workers; the error names the env and the call.
 
 ppo export writes a run's final policy to DIR/export (or DIR2) for a browser page: the weights
 in @ppo/nets' format (weights.json and its .bin) and policy.json (the network options, the
@@ -69,7 +79,23 @@ export type ParsedCommand =
   | { command: 'plot'; dir: string }
   | ({ command: 'export'; dir: string; out: string | null } & RunModuleConsent)
   | ({ command: 'eval'; dir: string; episodes?: number; seed?: number; backend?: PPOConfig['backend'] } & RunModuleConsent)
-  | ({ command: 'train'; resume: string | null; out: string | null; preset: PresetName; configFile: string | null; overrides: Partial<PPOConfig>; quiet: boolean } & RunModuleConsent);
+  | ({
+      command: 'train';
+      resume: string | null;
+      out: string | null;
+      preset: PresetName;
+      configFile: string | null;
+      overrides: Partial<PPOConfig>;
+      quiet: boolean;
+    } & RunModuleConsent &
+      TrainLimits);
+
+/** Process settings of `ppo train`, not part of the run's config (so they are allowed with --resume). */
+export interface TrainLimits {
+  readonly envTimeoutMs?: number;
+  readonly envStartTimeoutMs?: number;
+  readonly stopGraceMs?: number;
+}
 
 function parseValue(field: keyof PPOConfig, text: string): unknown {
   const kind = CONFIG_SCHEMA[field];
@@ -87,16 +113,15 @@ function parseValue(field: keyof PPOConfig, text: string): unknown {
       if (['false', '0', 'no'].includes(text)) return false;
       return bad('true or false');
     case 'int':
-      if (!/^-?\d+$/.test(text)) bad('an integer');
-      return Number(text);
+      // The range is checked with the whole config; here only the syntax and exactness.
+      return parseDecimalInteger(text) ?? bad(`a decimal integer (at most ${Number.MAX_SAFE_INTEGER} in magnitude)`);
     case 'number':
       if (kind.nullable === true && (text === 'null' || text === 'none')) return null;
-      if (text.trim() === '' || !Number.isFinite(Number(text))) bad(`a number${kind.nullable === true ? " or 'null'" : ''}`);
-      return Number(text);
+      return parseDecimal(text) ?? bad(`a finite decimal number${kind.nullable === true ? " or 'null'" : ''}`);
     case 'intList': {
-      const parts = text.split(',');
-      if (!parts.every((p) => /^\d+$/.test(p.trim()))) bad('a comma-separated list of integers such as 64,64');
-      return parts.map((p) => Number(p.trim()));
+      const parts = text.split(',').map((p) => parseDecimalInteger(p.trim()));
+      if (!parts.every((p) => p !== undefined)) bad('a comma-separated list of decimal integers such as 64,64');
+      return parts;
     }
     case 'stringList': {
       const parts = text.split(',').map((p) => p.trim());
@@ -120,9 +145,26 @@ function checkConsentFlags(envModules: readonly string[] | undefined, trustRunMo
   }
 }
 
-function parseInteger(flag: string, text: string | undefined, min: number): number {
-  if (text === undefined || !/^\d+$/.test(text) || Number(text) < min) throw new UsageError(`${flag} expects an integer >= ${min}, got '${String(text)}'`);
-  return Number(text);
+const LIMIT_FLAGS: Readonly<Record<string, 'envTimeoutMs' | 'envStartTimeoutMs' | 'stopGraceMs'>> = {
+  'env-timeout-ms': 'envTimeoutMs',
+  'env-start-timeout-ms': 'envStartTimeoutMs',
+  'stop-grace-ms': 'stopGraceMs',
+};
+
+/** A time limit: whole milliseconds in [1, 2^31 - 1] (the longest a timer can wait). */
+function parseMilliseconds(flag: string, text: string): number {
+  const value = parseDecimalInteger(text);
+  if (value === undefined || value < 1 || value > 2 ** 31 - 1) throw new UsageError(`${flag} expects a decimal integer of milliseconds in [1, ${2 ** 31 - 1}], got '${text}'`);
+  return value;
+}
+
+/** An integer flag of eval with the range of the config field it stands for. */
+function parseInteger(flag: string, text: string, field: 'evalEpisodes' | 'seed'): number {
+  const kind = CONFIG_SCHEMA[field];
+  const [min, max] = kind.kind === 'int' ? [kind.min, kind.max ?? Number.MAX_SAFE_INTEGER] : [0, Number.MAX_SAFE_INTEGER];
+  const value = parseDecimalInteger(text);
+  if (value === undefined || value < min || value > max) throw new UsageError(`${flag} expects a decimal integer in [${min}, ${max}], got '${text}'`);
+  return value;
 }
 
 /**
@@ -167,10 +209,10 @@ export function parseArgs(argv: readonly string[]): ParsedCommand {
       } else if (command === 'export' && arg === '--out') {
         out = takeValue(k++, arg);
       } else if (command === 'eval' && arg === '--episodes') {
-        episodes = parseInteger('--episodes', takeValue(k, arg), 1);
+        episodes = parseInteger('--episodes', takeValue(k, arg), 'evalEpisodes');
         k++;
       } else if (command === 'eval' && arg === '--seed') {
-        seed = parseInteger('--seed', takeValue(k, arg), 0);
+        seed = parseInteger('--seed', takeValue(k, arg), 'seed');
         k++;
       } else if (command === 'eval' && arg === '--backend') {
         backend = parseValue('backend', takeValue(k, arg)) as PPOConfig['backend'];
@@ -194,6 +236,7 @@ export function parseArgs(argv: readonly string[]): ParsedCommand {
   let preset: PresetName = 'classic';
   let configFile: string | null = null;
   let quiet = false;
+  const limits: { -readonly [K in keyof TrainLimits]: TrainLimits[K] } = {};
   let trustRunModules: boolean | undefined;
   const overrides: Record<string, unknown> = {};
   for (let k = 0; k < rest.length; k++) {
@@ -208,12 +251,14 @@ export function parseArgs(argv: readonly string[]): ParsedCommand {
       configFile = takeValue(k++, arg);
     } else if (flag === 'quiet') {
       quiet = true;
+    } else if (Object.hasOwn(LIMIT_FLAGS, flag)) {
+      limits[LIMIT_FLAGS[flag]] = parseMilliseconds(arg, takeValue(k++, arg));
     } else if (flag === 'trust-run-modules') {
       trustRunModules = true;
     } else if (flag === 'preset') {
       const value = takeValue(k++, arg);
-      if (!(value in PRESETS)) throw new UsageError(`--preset expects one of ${Object.keys(PRESETS).join(', ')}, got '${value}'`);
-      preset = value as PresetName;
+      if (!isPresetName(value)) throw new UsageError(`--preset expects one of ${Object.keys(PRESETS).join(', ')}, got '${value}'`);
+      preset = value;
     } else if (flag.startsWith('no-') && CONFIG_SCHEMA[FLAG_TO_FIELD.get(flag.slice(3)) ?? ('' as keyof PPOConfig)]?.kind === 'bool') {
       overrides[FLAG_TO_FIELD.get(flag.slice(3)) as string] = false;
     } else {
@@ -229,7 +274,7 @@ export function parseArgs(argv: readonly string[]): ParsedCommand {
   }
   if (resume === null) {
     if (trustRunModules === true) throw new UsageError('--trust-run-modules applies to --resume, eval and export only: a new run imports the --env-modules given');
-    return { command: 'train', resume, out, preset, configFile, overrides, quiet };
+    return { command: 'train', resume, out, preset, configFile, overrides, quiet, ...limits };
   }
   // With --resume, --env-modules is consent to import modules, not a setting.
   const { envModules, ...settings } = overrides as Partial<PPOConfig>;
@@ -237,7 +282,7 @@ export function parseArgs(argv: readonly string[]): ParsedCommand {
     throw new UsageError('--resume takes no other settings: the run continues with its saved config');
   }
   checkConsentFlags(envModules, trustRunModules);
-  return { command: 'train', resume, out, preset, configFile, overrides: {}, quiet, envModules, trustRunModules };
+  return { command: 'train', resume, out, preset, configFile, overrides: {}, quiet, envModules, trustRunModules, ...limits };
 }
 
 /** Where {@link main} writes; defaults to the process streams. */
@@ -269,14 +314,29 @@ function loadConfigFile(path: string): Partial<PPOConfig> {
   return value;
 }
 
+/** Options of {@link main}. */
+export interface MainOptions {
+  /**
+   * Run `train` in a child process while this process handles SIGINT and SIGTERM, so that a
+   * signal ends the run within the grace period whatever the training is doing (the `ppo`
+   * executable does). Needs the built package. Default false: train in this process, where a
+   * signal is handled only when the training thread is free (not while an env call hangs).
+   */
+  readonly isolateTraining?: boolean;
+}
+
+/** How long a stopped run may take to finish its update before it is ended, by default. */
+const DEFAULT_STOP_GRACE_MS = 5000;
+
 /**
  * Runs the command line and resolves to the exit code: 0 ok, 1 error, 2 usage (an unknown
  * flag, a bad value, a config error, an unknown env id or an --env-modules entry that cannot
  * be imported; the usage follows the message; also a run naming env modules without
  * --env-modules or --trust-run-modules, with the list of modules only), 130/143 stopped by
- * SIGINT/SIGTERM (after writing a checkpoint).
+ * SIGINT/SIGTERM (after writing a checkpoint, or, when isolated and the run did not stop in
+ * time, after ending it with the last checkpoint kept).
  */
-export async function main(argv: readonly string[], io: CliIo = PROCESS_IO): Promise<number> {
+export async function main(argv: readonly string[], io: CliIo = PROCESS_IO, options: MainOptions = {}): Promise<number> {
   const usageFailure = (error: Error): number => {
     io.stderr(`ppo: ${error.message}\n\n${USAGE}\n`);
     return 2;
@@ -288,6 +348,9 @@ export async function main(argv: readonly string[], io: CliIo = PROCESS_IO): Pro
     if (parsed.command === 'train' && parsed.resume === null) {
       const fromFile = parsed.configFile === null ? {} : loadConfigFile(parsed.configFile);
       config = resolveConfig({ preset: parsed.preset, overrides: { ...fromFile, ...parsed.overrides } });
+      if (config.vectorEnv !== 'async' && (parsed.envTimeoutMs !== undefined || parsed.envStartTimeoutMs !== undefined)) {
+        throw new UsageError('--env-timeout-ms and --env-start-timeout-ms need --vector-env async (a sync env runs in the training thread, where a call cannot be timed out)');
+      }
       // The env id can only be checked once the modules that register envs are imported.
       await importEnvModules(config.envModules);
       if (!isRegistered(config.env)) {
@@ -352,15 +415,35 @@ export async function main(argv: readonly string[], io: CliIo = PROCESS_IO): Pro
           parsed.resume ??
           parsed.out ??
           join('runs', `${(config as PPOConfig).env}__seed${(config as PPOConfig).seed}__${new Date().toISOString().replace(/[:.]/g, '-')}`);
-        const result = await runTraining({
+        const runOptions = {
           out,
           resume: parsed.resume !== null,
           config: config ?? undefined,
           console: !parsed.quiet,
           envModules: parsed.envModules,
           trustRunModules: parsed.trustRunModules,
-          onNotice,
-        });
+          envTimeoutMs: parsed.envTimeoutMs,
+          envStartTimeoutMs: parsed.envStartTimeoutMs,
+        };
+        let result: RunResult;
+        if (options.isolateTraining === true) {
+          // The child reports notices on the same stderr.
+          const run = await superviseTraining(runOptions, { graceMs: parsed.stopGraceMs ?? DEFAULT_STOP_GRACE_MS });
+          if (run.kind === 'killed') {
+            const why = run.reason === 'grace' ? `it did not stop within ${parsed.stopGraceMs ?? DEFAULT_STOP_GRACE_MS} ms` : 'a second signal came';
+            io.stderr(`ppo: stopped by ${run.signal}: the training process was ended because ${why}; the last checkpoint on disk is kept (ppo train --resume ${out} continues from it)\n`);
+            return run.signal === 'SIGTERM' ? 143 : 130;
+          }
+          if (run.kind === 'died') {
+            io.stderr(`ppo: the training process was killed by ${run.signal}; the last checkpoint on disk is kept (ppo train --resume ${out} continues from it)\n`);
+            // End the way the training did, so that a caller sees the same signal.
+            process.kill(process.pid, run.signal);
+            return 1;
+          }
+          result = run.result;
+        } else {
+          result = await runTraining({ ...runOptions, onNotice });
+        }
         io.stdout(
           `${result.stoppedBy === 'signal' ? 'stopped by signal after a checkpoint' : 'done'}: ${result.globalStep} steps, ` +
             `${result.update} updates in ${result.seconds.toFixed(1)} s on ${result.backend}; ` +

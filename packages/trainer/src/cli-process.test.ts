@@ -2,54 +2,20 @@
  * The built `ppo` in real child processes: real signals, and a real SIGKILL followed by a
  * resume. Needs `pnpm build` first.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from './cli-main';
 import { readCheckpoint, readMetrics, RUN_LAYOUT } from './run-files';
-import { builtCli, captureIo } from './test-cli-io';
+import { captureIo } from './test-cli-io';
+import { descendants, killTree, latestUpdate, startCli, startedClis } from './test-cli-process';
 
 const root = mkdtempSync(join(tmpdir(), 'ppo-cli-process-'));
-const children: ChildProcess[] = [];
 afterAll(() => {
-  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  for (const child of startedClis) killTree(child);
   rmSync(root, { recursive: true, force: true });
 });
-
-interface Finished {
-  readonly code: number | null;
-  readonly signal: NodeJS.Signals | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Starts the CLI; `onStdout` sees the output so far each time more arrives. */
-function startCli(args: string[], onStdout?: (child: ChildProcess, stdout: string) => void): { child: ChildProcess; finished: Promise<Finished> } {
-  const child = spawn(process.execPath, [builtCli(), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.setEncoding('utf8').on('data', (text: string) => {
-    stdout += text;
-    onStdout?.(child, stdout);
-  });
-  child.stderr?.setEncoding('utf8').on('data', (text: string) => {
-    stderr += text;
-  });
-  const finished = new Promise<Finished>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
-  return { child, finished };
-}
-
-function latestUpdate(runDir: string): number | null {
-  const path = join(runDir, RUN_LAYOUT.latest);
-  // latest.json is replaced by a rename, so a read sees the old or the new file whole.
-  return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as { update: number }).update : null;
-}
 
 // 24 updates of 2 x 32 steps on the cpu backend: long enough that a signal sent after the
 // first progress line arrives mid-run, short enough to resume within seconds.
@@ -139,9 +105,11 @@ describe('run lock', () => {
     });
     await training;
     const metricsBefore = readFileSync(join(out, RUN_LAYOUT.metrics));
+    // The lock is held by the process that trains: the child process of the `ppo` command.
+    const [trainer] = descendants(run.child.pid as number);
     const c = captureIo();
     expect(await main(['train', '--resume', out, '--quiet'], c.io)).toBe(1);
-    expect(c.err.join('')).toMatch(new RegExp(`is in use by another process: pid ${run.child.pid} on .* \\(ppo train, since `));
+    expect(c.err.join('')).toMatch(new RegExp(`is in use by another process: pid ${trainer} on .* \\(ppo train, since `));
     // The refused resume cut nothing: the log only grew.
     expect(readFileSync(join(out, RUN_LAYOUT.metrics)).subarray(0, metricsBefore.byteLength).equals(metricsBefore)).toBe(true);
     run.child.kill('SIGINT');

@@ -41,13 +41,13 @@ describe('parseArgs', () => {
 
   it.each([
     [['train', '--lerning-rate', '1'], /unknown flag '--lerning-rate'/],
-    [['train', '--num-envs', 'four'], /--num-envs expects an integer, got 'four'/],
+    [['train', '--num-envs', 'four'], /--num-envs expects a decimal integer \(at most 9007199254740991 in magnitude\), got 'four'/],
     [['train', '--backend', 'gpu'], /--backend expects one of auto, tensorflow, wasm, cpu, got 'gpu'/],
     [['train', '--seed'], /--seed needs a value/],
     [['train', '--preset', 'dota'], /--preset expects one of classic, mujoco, atari/],
     [['train', '--resume', 'a', '--seed', '2'], /--resume takes no other settings/],
     [['eval'], /eval needs a run directory/],
-    [['eval', 'a', '--episodes', '0'], /--episodes expects an integer >= 1/],
+    [['eval', 'a', '--episodes', '0'], /--episodes expects a decimal integer in \[1, 1000000\], got '0'/],
     [['train', '--env-modules', 'a.mjs,,b.mjs'], /--env-modules expects a comma-separated list of non-empty entries/],
     [['export'], /export needs a run directory/],
     [['export', 'a', '--episodes', '2'], /unknown flag '--episodes' for export/],

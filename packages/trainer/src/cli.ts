@@ -2,7 +2,8 @@
 /** The `ppo` executable. */
 import { main } from './cli-main';
 
-main(process.argv.slice(2)).then(
+// Training runs in a child process so that this one always answers SIGINT and SIGTERM.
+main(process.argv.slice(2), undefined, { isolateTraining: true }).then(
   (code) => {
     process.exitCode = code;
   },

@@ -55,6 +55,20 @@ describe('config', () => {
     ['observationScale', { observationScale: 0 }, /config\.observationScale: expected a finite number > 0, got 0/],
     ['observationScale', { observationScale: 1 / 255 }, /config\.observationScale: expected 1 with torso 'mlp' \(it scales the nature-cnn input only\), got 0\.0039/],
     ['learnignRate', { learnignRate: 1e-3 }, /config\.learnignRate: unknown field/],
+    // Keys that `in` finds on Object.prototype are no fields either.
+    ['__proto__', JSON.parse('{"__proto__": {"learningRate": 5}}') as Record<string, unknown>, /config\.__proto__: unknown field/],
+    ['constructor', { constructor: 5 }, /config\.constructor: unknown field/],
+    ['toString', { toString: 5 }, /config\.toString: unknown field/],
+    // Integers a double cannot hold exactly.
+    ['totalSteps', { totalSteps: 1e23 }, /config\.totalSteps: expected an integer in \[1, 9007199254740991\], got 1e\+23/],
+    ['checkpointEvery', { checkpointEvery: 2 ** 53 }, /config\.checkpointEvery: expected an integer in \[0, 9007199254740991\]/],
+    // Limits a later stage would hit only after the run directory exists, or that never finish.
+    ['clipCoef', { clipCoef: 1e9 }, /config\.clipCoef: expected a finite number > 0 and <= 1, got 1000000000/],
+    ['hiddenSizes', { hiddenSizes: [100_000_000] }, /config\.hiddenSizes: expected an array of 1 to 16 integers in \[1, 4096\], got \[100000000\]/],
+    ['hiddenSizes', { hiddenSizes: new Array<number>(17).fill(8) }, /config\.hiddenSizes: expected an array of 1 to 16 integers/],
+    ['numSteps', { numEnvs: 4096, numSteps: 2048, totalSteps: 2 ** 30 }, /config\.numSteps: expected a batch size numEnvs\*numSteps of at most 4194304, got 4096\*2048 = 8388608/],
+    ['updateEpochs', { updateEpochs: 1e6 }, /config\.updateEpochs: expected an integer in \[1, 10000\]/],
+    ['evalEpisodes', { evalEpisodes: 1e7 }, /config\.evalEpisodes: expected an integer in \[1, 1000000\]/],
   ];
   it.each(bad)('rejects a bad %s and names it', (field, overrides, message) => {
     let error: unknown;
@@ -73,5 +87,8 @@ describe('config', () => {
     const { gamma: _gamma, ...rest } = resolveConfig();
     expect(() => validateConfig(rest)).toThrow(/config\.gamma: is missing/);
     expect(() => resolveConfig({ preset: 'dota' as never })).toThrow(/preset must be one of classic, mujoco, atari, got "dota"/);
+    for (const name of ['__proto__', 'toString', 'constructor', 'hasOwnProperty']) {
+      expect(() => resolveConfig({ preset: name as never })).toThrow(`preset must be one of classic, mujoco, atari, got "${name}"`);
+    }
   });
 });

@@ -233,6 +233,17 @@ export const PRESETS: Readonly<Record<PresetName, Readonly<Partial<PPOConfig>>>>
   }),
 });
 
+/** Whether `name` is one of the {@link PRESETS} (an own key: not `__proto__` or `toString`). */
+export function isPresetName(name: unknown): name is PresetName {
+  return typeof name === 'string' && Object.hasOwn(PRESETS, name);
+}
+
+/**
+ * The largest rollout batch (`numEnvs * numSteps`) a config may ask for: the rollout buffers
+ * hold several floats per step and observation, so larger batches exhaust memory.
+ */
+export const MAX_BATCH_SIZE = 2 ** 22;
+
 /** Thrown by {@link validateConfig}; `field` names the offending field. */
 export class ConfigError extends RangeError {
   /** The config field at fault. */
@@ -250,7 +261,7 @@ type Kind =
   | { kind: 'bool' }
   | { kind: 'enum'; values: readonly string[] }
   | { kind: 'string' }
-  | { kind: 'intList' }
+  | { kind: 'intList'; min: number; max: number; maxLength: number }
   | { kind: 'stringList' }
   | { kind: 'object' };
 
@@ -259,12 +270,12 @@ export const CONFIG_SCHEMA: Readonly<Record<keyof PPOConfig, Kind>> = {
   env: { kind: 'string' },
   envOptions: { kind: 'object' },
   envModules: { kind: 'stringList' },
-  totalSteps: { kind: 'int', min: 1 },
+  totalSteps: { kind: 'int', min: 1, max: Number.MAX_SAFE_INTEGER },
   seed: { kind: 'int', min: 0, max: 4294967295 },
   numEnvs: { kind: 'int', min: 1, max: 4096 },
   vectorEnv: { kind: 'enum', values: ['sync', 'async'] },
   numWorkers: { kind: 'int', min: 0, max: 1024 },
-  numSteps: { kind: 'int', min: 1 },
+  numSteps: { kind: 'int', min: 1, max: MAX_BATCH_SIZE },
   learningRate: { kind: 'number', min: 0, minExclusive: true },
   annealLr: { kind: 'bool' },
   adamEps: { kind: 'number', min: 0, minExclusive: true },
@@ -273,11 +284,12 @@ export const CONFIG_SCHEMA: Readonly<Record<keyof PPOConfig, Kind>> = {
   gamma: { kind: 'number', min: 0, max: 1 },
   gaeLambda: { kind: 'number', min: 0, max: 1 },
   bootstrapTruncated: { kind: 'bool' },
-  numMinibatches: { kind: 'int', min: 1 },
-  updateEpochs: { kind: 'int', min: 1 },
+  numMinibatches: { kind: 'int', min: 1, max: MAX_BATCH_SIZE },
+  updateEpochs: { kind: 'int', min: 1, max: 10_000 },
   normAdv: { kind: 'bool' },
   loss: { kind: 'enum', values: ['clip', 'kl'] },
-  clipCoef: { kind: 'number', min: 0, minExclusive: true },
+  // The PPO loss takes a clip range in (0, 1].
+  clipCoef: { kind: 'number', min: 0, minExclusive: true, max: 1 },
   annealClip: { kind: 'bool' },
   clipVloss: { kind: 'bool' },
   entCoef: { kind: 'number', min: 0 },
@@ -289,7 +301,8 @@ export const CONFIG_SCHEMA: Readonly<Record<keyof PPOConfig, Kind>> = {
   orthogonalInit: { kind: 'bool' },
   torso: { kind: 'enum', values: ['mlp', 'nature-cnn'] },
   observationScale: { kind: 'number', min: 0, minExclusive: true },
-  hiddenSizes: { kind: 'intList' },
+  // Wider or deeper nets than this take minutes to initialise (orthogonal init) or exhaust memory.
+  hiddenSizes: { kind: 'intList', min: 1, max: 4096, maxLength: 16 },
   activation: { kind: 'enum', values: ['tanh', 'relu'] },
   sharedTorso: { kind: 'bool' },
   logStdInit: { kind: 'number' },
@@ -299,9 +312,9 @@ export const CONFIG_SCHEMA: Readonly<Record<keyof PPOConfig, Kind>> = {
   normalizeReward: { kind: 'bool' },
   clipReward: { kind: 'number', min: 0, minExclusive: true, nullable: true },
   backend: { kind: 'enum', values: ['auto', 'tensorflow', 'wasm', 'cpu'] },
-  checkpointEvery: { kind: 'int', min: 0 },
-  evalEvery: { kind: 'int', min: 0 },
-  evalEpisodes: { kind: 'int', min: 1 },
+  checkpointEvery: { kind: 'int', min: 0, max: Number.MAX_SAFE_INTEGER },
+  evalEvery: { kind: 'int', min: 0, max: Number.MAX_SAFE_INTEGER },
+  evalEpisodes: { kind: 'int', min: 1, max: 1_000_000 },
 };
 
 function describe(value: unknown): string {
@@ -332,8 +345,13 @@ function checkField(field: string, kind: Kind, value: unknown): void {
       if (typeof value !== 'string' || !kind.values.includes(value)) bad(`one of ${kind.values.map((v) => `'${v}'`).join(', ')}`);
       return;
     case 'intList':
-      if (!Array.isArray(value) || value.length === 0 || !value.every((v) => Number.isInteger(v) && (v as number) >= 1)) {
-        bad('a non-empty array of positive integers');
+      if (
+        !Array.isArray(value) ||
+        value.length === 0 ||
+        value.length > kind.maxLength ||
+        !value.every((v) => Number.isSafeInteger(v) && (v as number) >= kind.min && (v as number) <= kind.max)
+      ) {
+        bad(`an array of 1 to ${kind.maxLength} integers in [${kind.min}, ${kind.max}]`);
       }
       return;
     case 'stringList':
@@ -341,7 +359,8 @@ function checkField(field: string, kind: Kind, value: unknown): void {
       return;
     case 'int': {
       const range = kind.max === undefined ? `>= ${kind.min}` : `in [${kind.min}, ${kind.max}]`;
-      if (typeof value !== 'number' || !Number.isInteger(value) || value < kind.min || (kind.max !== undefined && value > kind.max)) {
+      // Safe integers only: past 2^53 - 1 a double no longer holds the integer that was meant.
+      if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < kind.min || (kind.max !== undefined && value > kind.max)) {
         bad(`an integer ${range}`);
       }
       return;
@@ -366,11 +385,12 @@ function checkField(field: string, kind: Kind, value: unknown): void {
  * fields. Throws a {@link ConfigError} naming the first bad field.
  */
 export function validateConfig(config: Readonly<Record<string, unknown>>): PPOConfig {
+  // Own properties only: `__proto__`, `constructor` or `toString` are not fields.
   for (const key of Object.keys(config)) {
-    if (!(key in CONFIG_SCHEMA)) throw new ConfigError(key, `unknown field (known fields: ${Object.keys(CONFIG_SCHEMA).join(', ')})`);
+    if (!Object.hasOwn(CONFIG_SCHEMA, key)) throw new ConfigError(key, `unknown field (known fields: ${Object.keys(CONFIG_SCHEMA).join(', ')})`);
   }
   for (const [field, kind] of Object.entries(CONFIG_SCHEMA) as [keyof PPOConfig, Kind][]) {
-    if (!(field in config)) throw new ConfigError(field, 'is missing');
+    if (!Object.hasOwn(config, field)) throw new ConfigError(field, 'is missing');
     checkField(field, kind, config[field]);
   }
   const c = config as unknown as PPOConfig;
@@ -386,6 +406,9 @@ export function validateConfig(config: Readonly<Record<string, unknown>>): PPOCo
   }
   if (c.torso === 'mlp' && c.observationScale !== 1) {
     throw new ConfigError('observationScale', `expected 1 with torso 'mlp' (it scales the nature-cnn input only), got ${c.observationScale}`);
+  }
+  if (batch > MAX_BATCH_SIZE) {
+    throw new ConfigError('numSteps', `expected a batch size numEnvs*numSteps of at most ${MAX_BATCH_SIZE}, got ${c.numEnvs}*${c.numSteps} = ${batch}`);
   }
   if (c.totalSteps < batch) {
     throw new ConfigError('totalSteps', `expected at least one batch (numEnvs*numSteps = ${batch}), got ${c.totalSteps}`);
@@ -403,7 +426,7 @@ export function validateConfig(config: Readonly<Record<string, unknown>>): PPOCo
  */
 export function resolveConfig(options: { preset?: PresetName; overrides?: Partial<PPOConfig> } = {}): PPOConfig {
   const preset = options.preset ?? 'classic';
-  if (!(preset in PRESETS)) {
+  if (!isPresetName(preset)) {
     throw new RangeError(`preset must be one of ${Object.keys(PRESETS).join(', ')}, got ${describe(preset)}`);
   }
   const merged: Record<string, unknown> = {

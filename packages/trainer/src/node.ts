@@ -27,4 +27,4 @@ export { UnsafePathError } from './confined-path';
 export { lockRunDirectory, RunLockedError, type LockHolder, type RunLock } from './run-lock';
 export { EnvModulesConsentError, importRunEnvModules, type RunModuleConsent } from './env-modules';
 export { encodePng, writePng } from './png';
-export { main, parseArgs, USAGE, UsageError, type CliIo, type ParsedCommand } from './cli-main';
+export { main, parseArgs, USAGE, UsageError, type CliIo, type MainOptions, type ParsedCommand } from './cli-main';

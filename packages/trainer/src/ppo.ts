@@ -1,20 +1,23 @@
-import * as tf from '@tensorflow/tfjs';
 import { RolloutBuffer, Rng } from '@ppo/buffers';
-import { gaeEstimator, type AdvantageEstimator } from '@ppo/gae';
-import { ActorCritic, type ActionSpaceSpec, type ActorCriticOptions, type Policy } from '@ppo/nets';
-import { Adam, ClipPpoObjective, KlPenaltyPpoObjective, type Objective, type Optimizer, type StateValue } from '@ppo/core';
+import type { Objective, Optimizer } from '@ppo/core';
 import type { Env, VectorEnv } from '@ppo/envs';
+import type { AdvantageEstimator } from '@ppo/gae';
+import { ActorCritic, type Policy } from '@ppo/nets';
 import { runHook, type Callback, type CallbackContext } from './callbacks';
-import { CHECKPOINT_VERSION, packArrays, unpackArrays, type Checkpoint } from './checkpoint';
+import { CHECKPOINT_VERSION, type Checkpoint } from './checkpoint';
 import { collectRollout, type RolloutCounters } from './collect-rollout';
-import { decodeState, encodeState } from './component-state';
-import { ConfigError, DEFAULT_CONFIG, PRESETS, resolveConfig, validateConfig, type PPOConfig, type PresetName } from './config';
+import { buildComponents, rejectUnusedFields, type PPOComponents, type TorsoOptions } from './components';
+import { resolveConfig, validateConfig, type PPOConfig, type PresetName } from './config';
 import { makeConfiguredEnv, makeSyncVectorEnv, wrapVectorEnv, type WrappedVectorEnv } from './environment';
 import { estimateAdvantages } from './estimate-advantages';
+import { EVAL_MAX_STEPS, evaluatePolicy, mean, type EvaluateOptions, type EvaluationResult } from './evaluate-policy';
 import type { Logger } from './loggers';
 import { toLoggedMetrics } from './metric-names';
 import { ppoUpdate } from './ppo-update';
+import { captureCheckpoint, restoreCheckpoint, type TrainerParts } from './trainer-checkpoint';
 
+export type { PolicySpec, PPOComponents, TorsoOptions } from './components';
+export type { EvaluateOptions, EvaluationResult } from './evaluate-policy';
 export { NonFiniteError } from './non-finite';
 
 /** Episodes averaged by the `charts/mean_recent_return` metric. */
@@ -26,35 +29,6 @@ export interface CheckpointSink {
   appendActions(actions: Float32Array | Int32Array): void;
   /** Stores a checkpoint durably; returns where it went. */
   save(checkpoint: Checkpoint, options: { final: boolean }): Promise<string> | string;
-}
-
-/** What a custom policy is built from: the env's spaces and a seed derived from `config.seed`. */
-export interface PolicySpec {
-  /** Flat observation size D. */
-  readonly observationSize: number;
-  /** The observation space's shape (for example [84, 84, 4] for frames). */
-  readonly observationShape: readonly number[];
-  /** The action space (the JSON form of the env's space). */
-  readonly actionSpace: ActionSpaceSpec;
-  /** Seed for the policy's initialisation, an integer in [0, 2^32). */
-  readonly seed: number;
-}
-
-/**
- * Components that replace what the config would build. Each is optional; leave one out and the
- * config's choice is used. The config fields a given component replaces may not be set in the
- * same call (a `ConfigError` names them), so nothing is silently ignored. Pass the same
- * components to {@link PPO.restore}: their state comes back from the checkpoint.
- */
-export interface PPOComponents {
-  /** Builds the policy (default: an `ActorCritic` from the network fields of the config). */
-  readonly policy?: (spec: PolicySpec) => Policy;
-  /** What each minibatch minimises (default: PPO-Clip or PPO-KL from `config.loss`). */
-  readonly objective?: Objective;
-  /** Builds the optimizer over the policy's variables (default: `Adam` with the config's betas and epsilon). */
-  readonly optimizer?: (variables: readonly tf.Variable[]) => Optimizer;
-  /** Turns a rollout into advantages and returns (default: GAE with `gamma` and `gaeLambda`). */
-  readonly advantageEstimator?: AdvantageEstimator;
 }
 
 /** Options of {@link PPO.create}. */
@@ -85,155 +59,6 @@ export interface TrainOptions {
   readonly loggers?: readonly Logger[];
   /** Receives checkpoints every `config.checkpointEvery` updates, at the start and at the end. */
   readonly checkpoints?: CheckpointSink;
-}
-
-/** Summary of an evaluation; returns are raw (unscaled) undiscounted sums of rewards. */
-export interface EvaluationResult {
-  /** Episodes run. */
-  readonly episodes: number;
-  /** Mean return over the episodes. */
-  readonly mean: number;
-  /** Population standard deviation of the returns. */
-  readonly std: number;
-  /** Lowest return. */
-  readonly min: number;
-  /** Highest return. */
-  readonly max: number;
-  /** Return of each episode, in the order they finished. */
-  readonly returns: number[];
-  /** Length in steps of each episode, in the same order. */
-  readonly lengths: number[];
-  /** How many of the episodes were cut at `maxSteps` rather than ended by the env. */
-  readonly cutAtMaxSteps: number;
-}
-
-/** Options of {@link PPO.evaluate}. */
-export interface EvaluateOptions {
-  /** Episodes to run. Default `config.evalEpisodes`. */
-  readonly episodes?: number;
-  /** Seed of the evaluation env's reset, an integer in [0, 2^32). Default derived from `config.seed`. */
-  readonly seed?: number;
-  /**
-   * Cuts an episode after this many steps and counts it with its return so far, so an env that
-   * never ends cannot hang the evaluation. Default 100,000.
-   */
-  readonly maxSteps?: number;
-}
-
-/** Default of {@link EvaluateOptions.maxSteps}. */
-const EVAL_MAX_STEPS = 100_000;
-
-/** The options of `new ActorCritic(...)` that choose and shape its torso. */
-export type TorsoOptions = Pick<ActorCriticOptions, 'torso' | 'observationShape' | 'inputScale'> & { readonly torso: PPOConfig['torso'] };
-
-function actionSpecOf(env: VectorEnv): ActionSpaceSpec {
-  const spec = env.singleActionSpace.toJSON();
-  switch (spec.type) {
-    case 'discrete':
-      return { type: 'discrete', n: spec.n, start: spec.start };
-    case 'box':
-      return { type: 'box', shape: spec.shape, low: spec.low, high: spec.high };
-    case 'multi-discrete':
-      return { type: 'multi-discrete', nvec: spec.nvec };
-    case 'multi-binary':
-      return { type: 'multi-binary', n: spec.n };
-    default:
-      throw new TypeError(`action space of type '${spec.type}' is not supported (expected box, discrete, multi-discrete or multi-binary)`);
-  }
-}
-
-function observationShapeOf(env: VectorEnv): readonly number[] {
-  const spec = env.singleObservationSpace.toJSON() as { type: string; shape?: readonly number[] };
-  return spec.shape ?? [env.observationSize];
-}
-
-/** The torso options the config asks for, checked against the env's observation space. */
-function torsoOptionsOf(config: PPOConfig, env: VectorEnv): TorsoOptions {
-  if (config.torso === 'mlp') return { torso: 'mlp' };
-  const spec = env.singleObservationSpace.toJSON() as { type: string; shape?: readonly number[] };
-  if (spec.type !== 'box' || spec.shape?.length !== 3) {
-    const what = spec.type === 'box' ? `shape [${(spec.shape ?? []).join(', ')}]` : `a ${spec.type} space`;
-    throw new ConfigError('torso', `'nature-cnn' needs a Box observation space of shape [height, width, channels], the env has ${what}`);
-  }
-  const [height, width, channels] = spec.shape;
-  return { torso: 'nature-cnn', observationShape: [height, width, channels], inputScale: config.observationScale };
-}
-
-/**
- * PyTorch's `nn.Linear` / `nn.Conv2d` default initialisation, U(-1/sqrt(fanIn), 1/sqrt(fanIn))
- * for kernels [fanIn, out] or filters [k, k, cIn, out] (fanIn = k * k * cIn) and the biases
- * that follow them; the state-independent log-std (1-D, not a bias of a kernel) keeps its value.
- */
-function reinitializeUniform(variables: readonly tf.Variable[], rng: Rng): void {
-  let fanIn = 1;
-  tf.tidy(() => {
-    for (const v of variables) {
-      if (v.shape.length >= 2) fanIn = v.shape.slice(0, -1).reduce((a, b) => a * b, 1);
-      else if (/log_std/.test(v.name)) continue;
-      const bound = 1 / Math.sqrt(fanIn);
-      const values = rng.fillUniform(new Float32Array(v.size), -bound, bound);
-      v.assign(tf.tensor(values, v.shape, 'float32'));
-    }
-  });
-}
-
-function mean(values: readonly number[]): number {
-  return values.length === 0 ? Number.NaN : values.reduce((a, b) => a + b, 0) / values.length;
-}
-
-/**
- * Config fields that `PPO` itself does not act on, with what to do instead. Set to anything but
- * their default in {@link PPO.create}, they are errors rather than silently ignored.
- */
-const RUNNER_SETTINGS: Partial<Record<keyof PPOConfig, string>> = {
-  backend: 'PPO runs on the active tfjs backend: call selectBackend() from @ppo/nets before PPO.create, or use runTraining from @ppo/trainer/node',
-  envModules: 'import the modules that register your envs before PPO.create, or use runTraining from @ppo/trainer/node',
-  evalEvery: 'pass an EvaluationCallback to train(), or use runTraining from @ppo/trainer/node',
-};
-
-/** Config fields each component replaces. */
-const REPLACED_BY: Readonly<Record<keyof PPOComponents, readonly (keyof PPOConfig)[]>> = {
-  policy: ['hiddenSizes', 'activation', 'torso', 'observationScale', 'sharedTorso', 'logStdInit', 'orthogonalInit'],
-  objective: ['loss', 'clipCoef', 'annealClip', 'clipVloss', 'entCoef', 'vfCoef', 'normAdv', 'klTarget', 'klBetaInit'],
-  optimizer: ['adamEps', 'adamBeta1', 'adamBeta2'],
-  advantageEstimator: ['gaeLambda'],
-};
-
-/** Rejects fields the caller set that this entry point would not use. */
-function rejectUnusedFields(options: PPOOptions): void {
-  const given = options.config ?? {};
-  const preset = PRESETS[options.preset ?? 'classic'] ?? {};
-  const changed = (field: keyof PPOConfig): boolean =>
-    Object.hasOwn(given, field) && given[field] !== undefined && JSON.stringify(given[field]) !== JSON.stringify(preset[field] ?? DEFAULT_CONFIG[field]);
-  for (const [field, instead] of Object.entries(RUNNER_SETTINGS) as [keyof PPOConfig, string][]) {
-    if (changed(field)) throw new ConfigError(field, `PPO.create does not use it (${instead})`);
-  }
-  if (options.makeVectorEnv === undefined) {
-    for (const field of ['vectorEnv', 'numWorkers'] as const) {
-      if (changed(field)) throw new ConfigError(field, 'PPO.create builds a sync vector env unless makeVectorEnv is given (runTraining from @ppo/trainer/node builds the async one)');
-    }
-  }
-  for (const [component, fields] of Object.entries(REPLACED_BY) as [keyof PPOComponents, readonly (keyof PPOConfig)[]][]) {
-    if (options.components?.[component] === undefined) continue;
-    for (const field of fields) {
-      if (changed(field)) throw new ConfigError(field, `is not used with a custom ${component} component (configure the component instead)`);
-    }
-  }
-}
-
-/** The objective the config asks for. */
-function configuredObjective(config: PPOConfig): Objective {
-  const clipCoef = config.clipCoef;
-  const options = {
-    clipRange: config.annealClip ? (progress: number) => (1 - progress) * clipCoef : clipCoef,
-    clipValueLoss: config.clipVloss,
-    normalizeAdvantages: config.normAdv,
-    vfCoef: config.vfCoef,
-    entCoef: config.entCoef,
-  };
-  return config.loss === 'clip'
-    ? new ClipPpoObjective(options)
-    : new KlPenaltyPpoObjective({ ...options, klTarget: config.klTarget, initialBeta: config.klBetaInit });
 }
 
 /** Creates the trainer from a validated config, without {@link PPO.create}'s check of unused fields (for the runner). */
@@ -303,30 +128,8 @@ export class PPO {
     this.actionRng = master.fork();
     this.minibatchRng = master.fork();
     this.evalRng = master.fork();
-    const netSeed = master.nextUint32();
-    const actionSpace = actionSpecOf(env);
-    if (components.policy !== undefined) {
-      this.torsoOptions = null;
-      this.policy = components.policy({ observationSize: env.observationSize, observationShape: observationShapeOf(env), actionSpace, seed: netSeed });
-      if (this.policy.observationSize !== env.observationSize || this.policy.actionSize !== env.actionSize) {
-        throw new RangeError(
-          `components.policy built a policy of ${this.policy.observationSize} observations and ${this.policy.actionSize} actions, the env has ${env.observationSize} and ${env.actionSize}`,
-        );
-      }
-    } else {
-      this.torsoOptions = torsoOptionsOf(config, env);
-      this.policy = new ActorCritic({
-        observationSize: env.observationSize,
-        actionSpace,
-        ...this.torsoOptions,
-        hiddenSizes: config.hiddenSizes,
-        activation: config.activation,
-        shared: config.sharedTorso,
-        logStdInit: config.logStdInit,
-        seed: netSeed,
-      });
-      if (!config.orthogonalInit) reinitializeUniform(this.policy.trainableVariables, master.fork());
-    }
+    ({ policy: this.policy, torsoOptions: this.torsoOptions, optimizer: this.optimizer, objective: this.objective, advantageEstimator: this.advantageEstimator } =
+      buildComponents(config, env, master, components));
     this.buffer = new RolloutBuffer({
       numSteps: config.numSteps,
       numEnvs: config.numEnvs,
@@ -334,11 +137,6 @@ export class PPO {
       actionSize: env.actionSize,
       actionType: this.policy.actionType,
     });
-    this.optimizer =
-      components.optimizer?.(this.policy.trainableVariables) ??
-      new Adam(this.policy.trainableVariables, { beta1: config.adamBeta1, beta2: config.adamBeta2, epsilon: config.adamEps });
-    this.objective = components.objective ?? configuredObjective(config);
-    this.advantageEstimator = components.advantageEstimator ?? gaeEstimator({ gamma: config.gamma, lambda: config.gaeLambda });
     this.observations = new Float32Array(config.numEnvs * env.observationSize);
     this.observations.set(env.reset({ seed: config.seed }).observations);
   }
@@ -434,102 +232,27 @@ export class PPO {
     }
   }
 
-  /** The components whose state a checkpoint holds beyond the weights, Adam's moments and PPO-KL's beta. */
-  private statefulComponents(): [string, { getState?(): StateValue; setState?(state: StateValue): void }][] {
-    const custom: [string, { getState?(): StateValue; setState?(state: StateValue): void }][] = [];
-    if (!(this.optimizer instanceof Adam)) custom.push(['optimizer', this.optimizer]);
-    if (!(this.objective instanceof KlPenaltyPpoObjective)) custom.push(['objective', this.objective]);
-    custom.push(['advantageEstimator', this.advantageEstimator as { getState?(): StateValue; setState?(state: StateValue): void }]);
-    return custom.filter(([, component]) => typeof component.getState === 'function');
+  private parts(): TrainerParts {
+    return {
+      config: this.config,
+      components: this,
+      rngs: { action: this.actionRng, minibatch: this.minibatchRng, evaluation: this.evalRng },
+      wrapped: this.wrapped,
+    };
   }
 
   private loadCheckpoint(checkpoint: Checkpoint): void {
-    const { meta, data } = checkpoint;
-    const saved = meta.components ?? {};
-    const custom = this.statefulComponents();
-    for (const role of Object.keys(saved)) {
-      if (!custom.some(([r]) => r === role)) {
-        throw new RangeError(`checkpoint holds the state of a custom ${role} component: pass the components the run was created with to PPO.restore`);
-      }
-    }
-    for (const [role, component] of custom) {
-      if (!Object.hasOwn(saved, role)) throw new RangeError(`checkpoint holds no state for the custom ${role} component: it was written by a run with another ${role}`);
-      component.setState?.(decodeState(saved[role], `checkpoint components.${role}`));
-    }
-    const variables = this.policy.trainableVariables;
-    const weights = unpackArrays(meta.weights, data, 'weight');
-    if (weights.length !== variables.length) {
-      throw new RangeError(`checkpoint holds ${weights.length} weight arrays, the network has ${variables.length}`);
-    }
-    tf.tidy(() => {
-      weights.forEach((w, k) => {
-        if (w.length !== variables[k].size) {
-          throw new RangeError(`checkpoint weight '${meta.weights[k].name}' has ${w.length} values, variable '${variables[k].name}' needs ${variables[k].size}`);
-        }
-        variables[k].assign(tf.tensor(w, variables[k].shape, 'float32'));
-      });
-    });
-    if (this.optimizer instanceof Adam) {
-      this.optimizer.setState({ step: meta.optimizer.step, m: unpackArrays(meta.adamM, data, 'adam m'), v: unpackArrays(meta.adamV, data, 'adam v') });
-    }
-    if (this.objective instanceof KlPenaltyPpoObjective && meta.klBeta !== null) this.objective.setState({ beta: meta.klBeta });
-    this.actionRng.setState(meta.rngs.action);
-    this.minibatchRng.setState(meta.rngs.minibatch);
-    this.evalRng.setState(meta.rngs.evaluation);
-    const { observationNormalizer, rewardNormalizer } = this.wrapped;
-    if (observationNormalizer !== null && meta.normalization.observation !== null) {
-      observationNormalizer.setState(meta.normalization.observation as never);
-    }
-    if (rewardNormalizer !== null && meta.normalization.reward !== null) rewardNormalizer.setState(meta.normalization.reward as never);
-    this.counters.globalStep = meta.counters.globalStep;
-    this.counters.episodes = meta.counters.episodes;
-    this.update = meta.counters.update;
-    this.recentReturns.splice(0, this.recentReturns.length, ...meta.recentReturns);
+    const progress = restoreCheckpoint(this.parts(), checkpoint);
+    this.counters.globalStep = progress.globalStep;
+    this.counters.episodes = progress.episodes;
+    this.update = progress.update;
+    this.recentReturns.splice(0, this.recentReturns.length, ...progress.recentReturns);
   }
 
   /** A checkpoint of the current state (call between updates). */
   checkpoint(logSizes: Readonly<Record<string, number>> = {}): Checkpoint {
-    const variables = this.policy.trainableVariables;
-    const adam = this.optimizer instanceof Adam ? this.optimizer.getState() : { step: this.optimizer.step, m: [], v: [] };
-    const group = (prefix: string, arrays: Float32Array[]) =>
-      arrays.map((data, k) => ({ name: `${prefix}${variables[k].name}`, shape: [...variables[k].shape], data }));
-    const { entries, data } = packArrays([
-      group('', variables.map((x) => Float32Array.from(x.dataSync() as Float32Array))),
-      group('m/', adam.m),
-      group('v/', adam.v),
-    ]);
-    const { observationNormalizer, rewardNormalizer } = this.wrapped;
-    const custom = this.statefulComponents();
-    return {
-      meta: {
-        format: 'ppo-checkpoint',
-        version: CHECKPOINT_VERSION,
-        config: structuredClone(this.config),
-        counters: { globalStep: this.globalStep, update: this.update, episodes: this.episodes },
-        rngs: {
-          action: this.actionRng.getState(),
-          minibatch: this.minibatchRng.getState(),
-          evaluation: this.evalRng.getState(),
-        },
-        normalization: {
-          observation: observationNormalizer === null ? null : observationNormalizer.getState(),
-          reward: rewardNormalizer === null ? null : rewardNormalizer.getState(),
-        },
-        klBeta: this.objective instanceof KlPenaltyPpoObjective ? this.objective.beta : null,
-        recentReturns: [...this.recentReturns],
-        optimizer: { step: adam.step },
-        actionRows: this.globalStep / this.config.numEnvs,
-        actionLogBytes: this.globalStep * this.wrapped.env.actionSize * 4,
-        weights: entries[0],
-        adamM: entries[1],
-        adamV: entries[2],
-        logSizes: { ...logSizes },
-        ...(custom.length === 0
-          ? {}
-          : { components: Object.fromEntries(custom.map(([role, c]) => [role, encodeState((c.getState as () => StateValue)(), `${role} state`)])) }),
-      },
-      data,
-    };
+    const progress = { globalStep: this.globalStep, update: this.update, episodes: this.episodes, recentReturns: this.recentReturns };
+    return captureCheckpoint(this.parts(), progress, logSizes);
   }
 
   /** Mean raw return of the last {@link RECENT_RETURN_WINDOW} episodes (NaN before any). */
@@ -643,53 +366,21 @@ export class PPO {
    */
   async evaluate(options: EvaluateOptions = {}): Promise<EvaluationResult> {
     this.assertLive();
-    const episodes = options.episodes ?? this.config.evalEpisodes;
-    if (!Number.isInteger(episodes) || episodes < 1) throw new RangeError(`episodes must be a positive integer, got ${String(episodes)}`);
-    const maxSteps = options.maxSteps ?? EVAL_MAX_STEPS;
-    if (!Number.isInteger(maxSteps) || maxSteps < 1) throw new RangeError(`maxSteps must be a positive integer, got ${String(maxSteps)}`);
-    const seed = options.seed ?? (this.config.seed + 1_000_003) % 4294967296;
-    if (!Number.isInteger(seed) || seed < 0 || seed > 4294967295) {
-      throw new RangeError(`seed must be an integer in [0, 4294967295], got ${String(seed)}`);
-    }
     const wrapped = wrapVectorEnv(makeSyncVectorEnv(1, this.makeEnv), this.config, { training: false });
     const source = this.wrapped.observationNormalizer;
     if (wrapped.observationNormalizer !== null && source !== null) {
       wrapped.observationNormalizer.setState(source.getState());
       wrapped.observationNormalizer.frozen = true;
     }
-    const returns: number[] = [];
-    const lengths: number[] = [];
-    let cut = 0;
     try {
-      let obs = Float32Array.from(wrapped.env.reset({ seed }).observations);
-      let episodeReturn = 0;
-      let length = 0;
-      while (returns.length < episodes) {
-        const { actions } = this.policy.act(obs, 1, this.evalRng, { deterministic: true });
-        const result = wrapped.env.step(actions);
-        episodeReturn += result.rewards[0];
-        length += 1;
-        const ended = result.terminated[0] === 1 || result.truncated[0] === 1;
-        if (ended || length >= maxSteps) {
-          returns.push(episodeReturn);
-          lengths.push(length);
-          episodeReturn = 0;
-          length = 0;
-          if (!ended) {
-            cut += 1;
-            // Continues the env's own generator: only the first reset takes the seed.
-            obs = Float32Array.from(wrapped.env.reset().observations);
-            continue;
-          }
-        }
-        obs = Float32Array.from(result.observations);
-      }
+      return evaluatePolicy(this.policy, wrapped.env, this.evalRng, {
+        episodes: options.episodes ?? this.config.evalEpisodes,
+        seed: options.seed ?? (this.config.seed + 1_000_003) % 4294967296,
+        maxSteps: options.maxSteps ?? EVAL_MAX_STEPS,
+      });
     } finally {
       await wrapped.env.close();
     }
-    const m = mean(returns);
-    const std = Math.sqrt(mean(returns.map((r) => (r - m) ** 2)));
-    return { episodes, mean: m, std, min: Math.min(...returns), max: Math.max(...returns), returns, lengths, cutAtMaxSteps: cut };
   }
 
   private assertLive(): void {

@@ -38,7 +38,7 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 let fresh: Checkpoint;
 beforeAll(async () => {
   await selectBackend('cpu');
-  const ppo = await PPO.create({ config: { env: 'CartPole-v1', hiddenSizes: [4], backend: 'cpu' } });
+  const ppo = await PPO.create({ config: { env: 'CartPole-v1', hiddenSizes: [4] } });
   fresh = ppo.checkpoint();
   await ppo.close();
 });

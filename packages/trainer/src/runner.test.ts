@@ -48,3 +48,27 @@ describe('runTraining', () => {
     expect(readdirSync(folder).filter((name) => /\.(tmp|old)-\d+$/.test(name))).toEqual([]);
   });
 });
+
+describe('runTraining stop and env limits', () => {
+  it('stops after the current update when its stop signal is aborted, naming the reason as the signal', async () => {
+    const out = join(root, 'abort');
+    const stop = new AbortController();
+    const result = await runTraining({
+      out,
+      config: { ...tiny, totalSteps: 32 * 10 },
+      ...quiet,
+      stop: stop.signal,
+      callbacks: [{ onRolloutEnd: (context: CallbackContext) => void (context.update === 1 && stop.abort('SIGTERM')) }],
+    });
+    expect(result).toMatchObject({ stoppedBy: 'signal', signal: 'SIGTERM', update: 2 });
+    expect(existsSync(join(out, RUN_LAYOUT.final))).toBe(false);
+  });
+
+  it('refuses env timeouts with a sync vector env before anything is written', async () => {
+    const out = join(root, 'sync-timeout');
+    await expect(runTraining({ out, config: tiny, ...quiet, envTimeoutMs: 100 })).rejects.toThrow(
+      /^envTimeoutMs needs vectorEnv 'async' \(a sync vector env runs in the training thread, where a call cannot be timed out\), got vectorEnv 'sync'$/,
+    );
+    expect(existsSync(out)).toBe(false);
+  });
+});

@@ -14,6 +14,7 @@ import { importEnvModules, importRunEnvModules, type RunModuleConsent } from './
 import { makeFolder, readRegularFile } from './file-ops';
 import { EvaluationCallback } from './evaluation';
 import { ConsoleLogger, type Logger } from './loggers';
+import { checkNewRunDir } from './new-run-dir';
 import { learningCurveSvg, returnSeries } from './plot';
 import { createTrainer, PPO, type EvaluationResult, type PPOOptions } from './ppo';
 import {
@@ -53,6 +54,21 @@ export interface RunTrainingOptions extends RunModuleConsent {
   readonly console?: boolean;
   /** On SIGINT/SIGTERM finish the current update, write a checkpoint and stop. Default true. */
   readonly handleSignals?: boolean;
+  /**
+   * Aborting it stops the run as a signal would (finish the update, write a checkpoint); its
+   * `reason` names the signal, `'SIGINT'` or `'SIGTERM'` (default `'SIGINT'`). A second abort
+   * has no further effect: the caller decides how long to wait.
+   */
+  readonly stop?: AbortSignal;
+  /**
+   * With `vectorEnv: 'async'`: how long a `step` or `reset` of the envs may take, in
+   * milliseconds, before the run fails with an error naming the env and the call. Default: no
+   * limit. A sync vector env runs in the training thread, where no limit can be enforced: it
+   * is refused there.
+   */
+  readonly envTimeoutMs?: number;
+  /** With `vectorEnv: 'async'`: the limit for importing `envModules` and making the envs in the workers, in milliseconds (see `AsyncVectorEnv`'s `startTimeoutMs`). */
+  readonly envStartTimeoutMs?: number;
   /** Override the env factory (tests). */
   readonly makeEnv?: PPOOptions['makeEnv'];
   /** Write the learning curve when training ends. Default true. */
@@ -78,8 +94,17 @@ export interface RunResult {
   readonly plot: string | null;
 }
 
-function vectorEnvFactory(config: PPOConfig): PPOOptions['makeVectorEnv'] {
-  if (config.vectorEnv !== 'async') return undefined;
+type EnvTimeouts = Pick<RunTrainingOptions, 'envTimeoutMs' | 'envStartTimeoutMs'>;
+
+function vectorEnvFactory(config: PPOConfig, timeouts: EnvTimeouts): PPOOptions['makeVectorEnv'] {
+  if (config.vectorEnv !== 'async') {
+    for (const name of ['envTimeoutMs', 'envStartTimeoutMs'] as const) {
+      if (timeouts[name] !== undefined) {
+        throw new RangeError(`${name} needs vectorEnv 'async' (a sync vector env runs in the training thread, where a call cannot be timed out), got vectorEnv '${config.vectorEnv}'`);
+      }
+    }
+    return undefined;
+  }
   return async (c) => {
     // Loaded only when asked for: worker threads cost a start-up.
     const { AsyncVectorEnv } = await import('@ppo/envs/node');
@@ -89,6 +114,8 @@ function vectorEnvFactory(config: PPOConfig): PPOOptions['makeVectorEnv'] {
       numWorkers: c.numWorkers > 0 ? c.numWorkers : Math.min(c.numEnvs, 2),
       makeOptions: c.envOptions,
       modules: c.envModules,
+      timeoutMs: timeouts.envTimeoutMs,
+      startTimeoutMs: timeouts.envStartTimeoutMs,
     });
   };
 }
@@ -139,12 +166,15 @@ async function startRun(options: RunTrainingOptions): Promise<OpenedRun> {
   const runDir = options.out;
   const resolved = resolveConfig({ preset: options.preset, overrides: options.config });
   const alreadyRun = () => new Error(`${runDir} already holds a run (${RUN_LAYOUT.config} exists); resume it or choose another --out`);
-  if (existsSync(runPath(runDir, RUN_LAYOUT.config))) throw alreadyRun();
+  const makeVectorEnv = vectorEnvFactory(resolved, options);
+  // A start killed before config.json was written leaves its lock (taken over below if its
+  // process is gone) and maybe the config's temporary file: the same --out starts again.
+  checkNewRunDir(runDir, RUN_LAYOUT.config, [RUN_LAYOUT.lock, `${RUN_LAYOUT.config}.tmp-`]);
   const config: PPOConfig = { ...resolved, envModules: await importEnvModules(resolved.envModules) };
   const backend = await selectBackend(config.backend);
   // Built before the run directory exists: a failure here (an unknown env, a value only the
   // networks or the envs reject) leaves nothing behind, so the same --out can be retried.
-  const ppo = await createTrainer(config, { makeEnv: options.makeEnv, makeVectorEnv: vectorEnvFactory(config) });
+  const ppo = await createTrainer(config, { makeEnv: options.makeEnv, makeVectorEnv });
   let lock: RunLock | null = null;
   try {
     if (!existsSync(runDir)) makeFolder(runDir);
@@ -176,7 +206,7 @@ async function resumeRun(options: RunTrainingOptions, notice: (message: string) 
       const config: PPOConfig = { ...saved, envModules: await importRunEnvModules(saved.envModules, options, notice) };
       const backend = await selectBackend(config.backend);
       for (const file of [...LOG_FILES, RUN_LAYOUT.actions]) truncateFile(runDir, file, 0);
-      const ppo = await createTrainer(config, { makeEnv: options.makeEnv, makeVectorEnv: vectorEnvFactory(config) });
+      const ppo = await createTrainer(config, { makeEnv: options.makeEnv, makeVectorEnv: vectorEnvFactory(config, options) });
       return { ppo, backend, lock };
     }
     for (const reason of point.skipped) notice(`skipping a checkpoint that fails verification: ${reason}`);
@@ -189,7 +219,7 @@ async function resumeRun(options: RunTrainingOptions, notice: (message: string) 
     truncateFile(runDir, RUN_LAYOUT.actions, checkpoint.meta.actionLogBytes);
     const actionsPath = runPath(runDir, RUN_LAYOUT.actions);
     const log = existsSync(actionsPath) ? new Uint8Array(readRegularFile(actionsPath)) : new Uint8Array(0);
-    const ppo = await PPO.restore(checkpoint, log, { makeEnv: options.makeEnv, makeVectorEnv: vectorEnvFactory(checkpoint.meta.config) });
+    const ppo = await PPO.restore(checkpoint, log, { makeEnv: options.makeEnv, makeVectorEnv: vectorEnvFactory(checkpoint.meta.config, options) });
     const final = runPath(runDir, RUN_LAYOUT.final);
     // Killed after the last checkpoint but before final/ was written (or replaced, after an
     // earlier stop): final/ is that checkpoint.
@@ -238,11 +268,16 @@ async function trainInRunDirectory(options: RunTrainingOptions, runDir: string, 
   };
   const onSigint = () => onSignal('SIGINT');
   const onSigterm = () => onSignal('SIGTERM');
+  const onStop = () => {
+    if (!signalled) onSignal(options.stop?.reason === 'SIGTERM' ? 'SIGTERM' : 'SIGINT');
+  };
   const handle = options.handleSignals !== false;
   if (handle) {
     process.on('SIGINT', onSigint);
     process.on('SIGTERM', onSigterm);
   }
+  options.stop?.addEventListener('abort', onStop);
+  if (options.stop?.aborted === true) onStop();
   // Tells a callback's stop apart from a signal's.
   callbacks.push({
     onEnd: (context) => {
@@ -252,6 +287,7 @@ async function trainInRunDirectory(options: RunTrainingOptions, runDir: string, 
   try {
     await ppo.train({ callbacks, loggers, checkpoints });
   } finally {
+    options.stop?.removeEventListener('abort', onStop);
     if (handle) {
       process.off('SIGINT', onSigint);
       process.off('SIGTERM', onSigterm);
@@ -300,13 +336,12 @@ export async function evaluateRun(
  * replaced atomically; a link in their place is replaced, never followed.
  */
 export function plotRun(runDir: string): { svg: string; png: string } {
-  const records = readMetrics(runPath(runDir, RUN_LAYOUT.metrics));
-  let title = 'learning curve';
   const configPath = runPath(runDir, RUN_LAYOUT.config);
-  if (existsSync(configPath)) {
-    const config = JSON.parse(readRegularFile(configPath, 1 << 20).toString('utf8')) as Partial<PPOConfig>;
-    title = `PPO on ${String(config.env)} (seed ${String(config.seed)})`;
-  }
+  // Every run writes its config first: without one this is not a run and nothing is drawn.
+  if (!existsSync(configPath)) throw new Error(`${runDir} is not a run directory (it has no ${RUN_LAYOUT.config})`);
+  const records = readMetrics(runPath(runDir, RUN_LAYOUT.metrics));
+  const config = JSON.parse(readRegularFile(configPath, 1 << 20).toString('utf8')) as Partial<PPOConfig>;
+  const title = `PPO on ${String(config.env)} (seed ${String(config.seed)})`;
   const series = returnSeries(records);
   // Replaced by a rename: a link in their place is replaced, not followed.
   const svg = join(runDir, RUN_LAYOUT.plot);

@@ -11,10 +11,24 @@ export const DONE = 2;
 export const STATUS = 3;
 /** 1 when the worker posted a message (infos or an error) for the command just done. */
 export const HAS_MESSAGE = 4;
+/** What the worker is doing (a PHASE_* code), so that a timeout can say which call hangs. */
+export const PHASE = 5;
+/** The global index of the env in that call, or the index of the module being imported. */
+export const PHASE_INDEX = 6;
 
 export const CMD_STEP = 1;
 export const CMD_RESET = 2;
 export const CMD_CLOSE = 3;
+
+export const PHASE_IDLE = 0;
+export const PHASE_IMPORT = 1;
+export const PHASE_MAKE = 2;
+export const PHASE_STEP = 3;
+export const PHASE_RESET = 4;
+export const PHASE_AUTORESET = 5;
+export const PHASE_CLOSE = 6;
+/** The call each PHASE_* code stands for, as error messages name it. */
+export const PHASE_NAMES: readonly string[] = ['idle', 'import', 'make', 'step', 'reset', 'autoreset', 'close'];
 
 export const STATUS_OK = 0;
 export const STATUS_DEAD = 2;
@@ -28,6 +42,8 @@ export interface WorkerStartData {
   readonly start: number;
   readonly count: number;
   readonly workerIndex: number;
+  /** The control block (see STRIDE), shared from the start so that the worker reports its phase while it imports and makes. */
+  readonly control: SharedArrayBuffer;
 }
 
 /** The worker's first message: its envs are made (or could not be). */
@@ -38,7 +54,6 @@ export type WorkerReadyMessage =
 /** Shared memory handed to a worker once every worker is ready. */
 export interface WorkerBuffers {
   readonly type: 'buffers';
-  readonly control: SharedArrayBuffer;
   readonly observations: SharedArrayBuffer;
   readonly finalObservations: SharedArrayBuffer;
   readonly actions: SharedArrayBuffer;

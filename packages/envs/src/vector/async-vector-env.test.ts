@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { make } from '../registry';
 import { Discrete, spacesEqual } from '../spaces';
 
-import { AsyncVectorEnv } from './async-vector-env';
+import { AsyncVectorEnv, VectorEnvTimeoutError } from './async-vector-env';
 import { SyncVectorEnv, VectorEnvError } from './sync-vector-env';
 import './test-envs';
 import type { VectorEnv } from './vector-env';
@@ -31,10 +31,10 @@ function threadCount(): number {
   return readdirSync('/proc/self/task').length;
 }
 
-/** Waits (at most 2 s) for the thread count to come back to `expected`; returns the last count. */
+/** Waits (at most 20 s, for a loaded machine) for the thread count to come back to `expected`; returns the last count. */
 async function threadsSettleTo(expected: number): Promise<number> {
   let count = threadCount();
-  for (let k = 0; k < 40 && count !== expected; k++) {
+  for (let k = 0; k < 400 && count !== expected; k++) {
     await new Promise((resolve) => setTimeout(resolve, 50));
     count = threadCount();
   }
@@ -185,7 +185,7 @@ describe('AsyncVectorEnv', () => {
     expect(await threadsSettleTo(threads)).toBe(threads);
   });
 
-  it('times out on an env that never answers, and close() ends the stuck worker', async () => {
+  it('times out on an env that never answers, names the env and the call, and close() ends the stuck worker', async () => {
     const threads = threadCount();
     const venv = await create({
       envId: 'TestRandomWalk-v0',
@@ -193,15 +193,88 @@ describe('AsyncVectorEnv', () => {
       numWorkers: 1,
       modules: [TEST_ENVS],
       makeOptions: { hangAtStep: 1, failSeed: 40 },
-      timeoutMs: 300,
+      // Long enough for the reset to answer on a loaded machine.
+      timeoutMs: 2000,
     });
-    venv.reset({ seed: 40 });
-    expect(() => venv.step(new Int32Array([1, 1]))).toThrow(/worker 0 \(envs 0..1\) did not answer within 300 ms/);
-    const start = performance.now();
+    // Env i is reset with seed 39 + i: env 1 is the one that hangs.
+    venv.reset({ seed: 39 });
+    let caught: unknown;
+    try {
+      venv.step(new Int32Array([1, 1]));
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(VectorEnvTimeoutError);
+    expect((caught as Error).message).toBe('AsyncVectorEnv.step: env 1 (TestRandomWalk-v0) did not return from step within 2000 ms (worker 0, envs 0..1)');
+    expect(caught).toMatchObject({ envIndex: 1, call: 'step', timeoutMs: 2000 });
+    expect(() => venv.step(new Int32Array([1, 1]))).toThrow(/close\(\) it/);
     await venv.close();
-    expect(performance.now() - start).toBeLessThan(10_000);
     expect(venv.runningWorkers).toBe(0);
     expect(await threadsSettleTo(threads)).toBe(threads);
+  });
+
+  it('times out on a reset that never returns, naming the env', async () => {
+    const threads = threadCount();
+    const venv = await create({
+      envId: 'TestRandomWalk-v0',
+      numEnvs: 4,
+      numWorkers: 2,
+      modules: [TEST_ENVS],
+      makeOptions: { hangOnResetSeed: true, failSeed: 12 },
+      timeoutMs: 2000,
+    });
+    expect(() => venv.reset({ seed: 10 })).toThrow(/^AsyncVectorEnv\.reset: env 2 \(TestRandomWalk-v0\) did not return from reset within 2000 ms \(worker 1, envs 2\.\.3\)$/);
+    await venv.close();
+    expect(await threadsSettleTo(threads)).toBe(threads);
+  });
+
+  it('rejects creation when an env constructor never returns, naming the env, and ends every worker', async () => {
+    const threads = threadCount();
+    const creating = AsyncVectorEnv.create({
+      envId: 'TestRandomWalk-v0',
+      numEnvs: 2,
+      numWorkers: 2,
+      modules: [TEST_ENVS],
+      makeOptions: { hangOnMake: true },
+      startTimeoutMs: 2000,
+    });
+    const error = await creating.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(VectorEnvTimeoutError);
+    expect((error as Error).message).toMatch(/^AsyncVectorEnv\.create: env [01] \(TestRandomWalk-v0\) did not return from make within 2000 ms \(startTimeoutMs\)$/);
+    expect(error).toMatchObject({ call: 'make' });
+    expect(await threadsSettleTo(threads)).toBe(threads);
+  });
+
+  it('rejects creation when a module import never finishes, naming the module, and ends every worker', async () => {
+    const threads = threadCount();
+    const dir = mkdtempSync(join(tmpdir(), 'ppo-hanging-module-'));
+    const hanging = join(dir, 'hangs.mjs');
+    writeFileSync(hanging, 'for (;;) {}\n');
+    try {
+      const error = await AsyncVectorEnv.create({ envId: 'CartPole-v1', numEnvs: 1, modules: [TEST_ENVS, hanging], startTimeoutMs: 2000 }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(VectorEnvTimeoutError);
+      expect((error as Error).message).toBe(
+        `AsyncVectorEnv.create: worker 0 did not finish importing modules[1] '${hanging}' within 2000 ms (startTimeoutMs)`,
+      );
+      expect(error).toMatchObject({ call: 'import', moduleIndex: 1, envIndex: undefined });
+      expect(await threadsSettleTo(threads)).toBe(threads);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('runs envs whose members are getters over private fields (the worker calls them on the env itself)', async () => {
+    const venv = await create({ envId: 'TestPrivate-v0', numEnvs: 2, numWorkers: 1, modules: [TEST_ENVS] });
+    expect(venv.reset().observations).toEqual(new Float32Array([0, 0]));
+    const r = venv.step(new Int32Array([1, 0]));
+    expect(Array.from(r.observations)).toEqual([0.5, -0.5]);
+    expect(Array.from(r.rewards)).toEqual([1, 1]);
   });
 
   it('ends every worker on close, also with a step pending', async () => {
@@ -243,6 +316,7 @@ describe('AsyncVectorEnv', () => {
     await expect(AsyncVectorEnv.create({ envId: 'CartPole-v1', numEnvs: 0 })).rejects.toThrow(/numEnvs must be a positive integer/);
     await expect(AsyncVectorEnv.create({ envId: 'CartPole-v1', numEnvs: 2, numWorkers: 3 })).rejects.toThrow(/numWorkers must be an integer in \[1, numEnvs=2\]/);
     await expect(AsyncVectorEnv.create({ envId: 'CartPole-v1', numEnvs: 2, modules: [''] })).rejects.toThrow(/modules\[0\]: module '' is not a specifier/);
+    await expect(AsyncVectorEnv.create({ envId: 'CartPole-v1', numEnvs: 2, startTimeoutMs: 0 })).rejects.toThrow(/startTimeoutMs must be a positive number, got 0/);
     const venv = await create({ envId: 'CartPole-v1', numEnvs: 2, numWorkers: 1 });
     expect(() => venv.step(new Int32Array(2))).toThrow(/call reset\(\) before step\(\)/);
     venv.reset();

@@ -13,6 +13,11 @@ import {
   CMD_STEP,
   DONE,
   HAS_MESSAGE,
+  PHASE,
+  PHASE_IMPORT,
+  PHASE_INDEX,
+  PHASE_MAKE,
+  PHASE_NAMES,
   SEQ,
   STATUS,
   STATUS_DEAD,
@@ -59,10 +64,44 @@ export interface AsyncVectorEnvOptions {
    */
   readonly modules?: readonly string[];
   /**
-   * How long `step`, `reset` and `stepWait` wait for the workers before raising, in
-   * milliseconds. Default: no limit.
+   * How long `step`, `reset` and `stepWait` wait for the workers before raising a
+   * {@link VectorEnvTimeoutError} naming the env and the call, in milliseconds. The vector env
+   * is then unusable; `close()` ends its workers. Default: no limit.
    */
   readonly timeoutMs?: number;
+  /**
+   * How long `create` waits for the workers to import `modules` and make their envs, in
+   * milliseconds; past it `create` ends every worker and rejects with a
+   * {@link VectorEnvTimeoutError} naming the module or the env. Default: no limit when
+   * `timeoutMs` is unset, else the larger of `timeoutMs` and 30 s (starting a thread and
+   * importing modules takes far longer than a step).
+   */
+  readonly startTimeoutMs?: number;
+}
+
+/**
+ * An env call (or a worker's module import) of an {@link AsyncVectorEnv} did not return within
+ * the time limit. `call` is `'import'`, `'make'`, `'step'`, `'reset'`, `'autoreset'` or
+ * `'close'`; for `'import'`, `envIndex` is undefined and `moduleIndex` names the module.
+ */
+export class VectorEnvTimeoutError extends PpoError {
+  /** The global index of the env whose call hangs, when an env call hangs. */
+  readonly envIndex: number | undefined;
+  /** The index in `modules` of the module whose import hangs. */
+  readonly moduleIndex: number | undefined;
+  /** The call that did not return. */
+  readonly call: string;
+  /** The limit that passed, in milliseconds. */
+  readonly timeoutMs: number;
+
+  constructor(message: string, details: { call: string; timeoutMs: number; envIndex?: number; moduleIndex?: number }) {
+    super('TIMEOUT', message);
+    this.name = 'VectorEnvTimeoutError';
+    this.call = details.call;
+    this.timeoutMs = details.timeoutMs;
+    this.envIndex = details.envIndex;
+    this.moduleIndex = details.moduleIndex;
+  }
 }
 
 interface WorkerSlot {
@@ -76,6 +115,9 @@ interface WorkerSlot {
 }
 
 const EMPTY_INFO: Info = Object.freeze({});
+
+/** The least default `startTimeoutMs` once `timeoutMs` is set. */
+const DEFAULT_START_TIMEOUT_MS = 30_000;
 
 /**
  * The worker script: the built `worker.js` next to this bundle; when running from the
@@ -104,6 +146,28 @@ function resolveModules(modules: readonly string[]): string[] {
       throw new PpoError('MODULE_NOT_FOUND', `AsyncVectorEnv.create: modules[${k}]: ${error.message}`, { cause: error });
     }
   });
+}
+
+/** The error for worker `w` not being ready within `timeoutMs`: the module or env it is stuck in. */
+function startTimeout(control: Int32Array, w: number, envId: string, modules: readonly string[], timeoutMs: number): VectorEnvTimeoutError {
+  const phase = Atomics.load(control, w * STRIDE + PHASE);
+  const index = Atomics.load(control, w * STRIDE + PHASE_INDEX);
+  const within = `within ${timeoutMs} ms (startTimeoutMs)`;
+  if (phase === PHASE_IMPORT) {
+    return new VectorEnvTimeoutError(`AsyncVectorEnv.create: worker ${w} did not finish importing modules[${index}] '${modules[index]}' ${within}`, {
+      call: 'import',
+      timeoutMs,
+      moduleIndex: index,
+    });
+  }
+  if (phase === PHASE_MAKE) {
+    return new VectorEnvTimeoutError(`AsyncVectorEnv.create: env ${index} (${envId}) did not return from make ${within}`, {
+      call: 'make',
+      timeoutMs,
+      envIndex: index,
+    });
+  }
+  return new VectorEnvTimeoutError(`AsyncVectorEnv.create: worker ${w} did not start ${within}`, { call: 'start', timeoutMs });
 }
 
 function rebuildError(e: SerializedError): PpoError {
@@ -152,6 +216,7 @@ export class AsyncVectorEnv implements VectorEnv {
   private readonly actions: Float32Array | Int32Array;
   private readonly actionKind: ActionKind;
   private readonly timeoutMs: number;
+  private readonly envId: string;
   private readonly result: {
     observations: Float32Array;
     rewards: Float32Array;
@@ -172,6 +237,8 @@ export class AsyncVectorEnv implements VectorEnv {
     observationSpace: Space<unknown>;
     actionSpace: Space<unknown>;
     timeoutMs: number;
+    envId: string;
+    control: SharedArrayBuffer;
   }) {
     this.numEnvs = init.numEnvs;
     this.numWorkers = init.slots.length;
@@ -183,10 +250,11 @@ export class AsyncVectorEnv implements VectorEnv {
     this.actionKind = layout.kind;
     this.actionSize = layout.size;
     this.timeoutMs = init.timeoutMs;
+    this.envId = init.envId;
     const n = this.numEnvs;
     const d = this.observationSize;
     const sab = (bytes: number): SharedArrayBuffer => new SharedArrayBuffer(bytes);
-    const control = sab(this.numWorkers * STRIDE * 4);
+    const { control } = init;
     const observations = sab(n * d * 4);
     const finalObservations = sab(n * d * 4);
     const actions = sab(n * this.actionSize * 4);
@@ -211,7 +279,6 @@ export class AsyncVectorEnv implements VectorEnv {
       });
       const message: WorkerBuffers = {
         type: 'buffers',
-        control,
         observations,
         finalObservations,
         actions,
@@ -249,6 +316,10 @@ export class AsyncVectorEnv implements VectorEnv {
     if (typeof timeoutMs !== 'number' || !(timeoutMs > 0)) {
       throw new PpoRangeError('INVALID_ARGUMENT', `AsyncVectorEnv.create: timeoutMs must be a positive number, got ${describeValue(timeoutMs)}`);
     }
+    const startTimeoutMs = options.startTimeoutMs ?? Math.max(timeoutMs, DEFAULT_START_TIMEOUT_MS);
+    if (typeof startTimeoutMs !== 'number' || !(startTimeoutMs > 0)) {
+      throw new PpoRangeError('INVALID_ARGUMENT', `AsyncVectorEnv.create: startTimeoutMs must be a positive number, got ${describeValue(startTimeoutMs)}`);
+    }
     const makeOptions = options.makeOptions ?? {};
     if (makeOptions === null || typeof makeOptions !== 'object') {
       throw new PpoTypeError('INVALID_ARGUMENT', `AsyncVectorEnv.create: makeOptions must be an object, got ${describeValue(makeOptions)}`);
@@ -258,13 +329,15 @@ export class AsyncVectorEnv implements VectorEnv {
     const resolvedModules = resolveModules(modules);
 
     const location = workerLocation();
+    const control = new SharedArrayBuffer(numWorkers * STRIDE * 4);
     const slots: WorkerSlot[] = [];
     const specs: Promise<{ observationSpace: SpaceSpec; actionSpace: SpaceSpec }>[] = [];
     let start = 0;
+    let timer: ReturnType<typeof setTimeout> | undefined;
     try {
       for (let w = 0; w < numWorkers; w++) {
         const count = Math.floor(numEnvs / numWorkers) + (w < numEnvs % numWorkers ? 1 : 0);
-        const workerData: WorkerStartData = { envId, makeOptions, modules: resolvedModules, start, count, workerIndex: w };
+        const workerData: WorkerStartData = { envId, makeOptions, modules: resolvedModules, start, count, workerIndex: w, control };
         const worker = new Worker(location.script, { workerData, eval: location.eval, name: `AsyncVectorEnv ${envId} worker ${w}` });
         const channel = new MessageChannel();
         slots.push({ worker, port: channel.port1, workerPort: channel.port2, start, count });
@@ -283,7 +356,16 @@ export class AsyncVectorEnv implements VectorEnv {
         );
         start += count;
       }
-      const ready = await Promise.all(specs);
+      const readyFlags = specs.map(() => false);
+      specs.forEach((spec, w) => void spec.then(() => (readyFlags[w] = true), () => undefined));
+      const timedOut = new Promise<never>((_, reject) => {
+        if (!Number.isFinite(startTimeoutMs)) return;
+        timer = setTimeout(() => {
+          const w = readyFlags.indexOf(false);
+          reject(startTimeout(new Int32Array(control), w, envId, modules, startTimeoutMs));
+        }, startTimeoutMs);
+      });
+      const ready = await Promise.race([Promise.all(specs), timedOut]);
       for (let w = 1; w < ready.length; w++) {
         if (JSON.stringify(ready[w]) !== JSON.stringify(ready[0])) {
           throw new PpoTypeError('INVALID_ARGUMENT', `AsyncVectorEnv.create: worker ${w} made envs with other spaces than worker 0`);
@@ -292,12 +374,15 @@ export class AsyncVectorEnv implements VectorEnv {
       const observationSpace = spaceFromJSON(ready[0].observationSpace);
       const actionSpace = spaceFromJSON(ready[0].actionSpace);
       actionLayout(actionSpace);
-      return new AsyncVectorEnv({ numEnvs, slots, observationSpace, actionSpace, timeoutMs });
+      return new AsyncVectorEnv({ numEnvs, slots, observationSpace, actionSpace, timeoutMs, envId, control });
     } catch (error) {
-      await Promise.allSettled(specs);
+      // Terminating first: a worker stuck in an import or a constructor never settles its spec.
       await Promise.all(slots.map((slot) => slot.worker.terminate()));
+      await Promise.allSettled(specs);
       for (const slot of slots) slot.port.close();
       throw error;
+    } finally {
+      clearTimeout(timer);
     }
   }
 
@@ -358,11 +443,11 @@ export class AsyncVectorEnv implements VectorEnv {
       if (this.broken === undefined) {
         // Finish a pending command first so that the workers listen again.
         if (this.pending !== undefined) {
-          this.waitAll(5000);
+          this.waitAll(5000, 'close');
           for (const slot of this.slots) this.readReply(slot); // drop the pending command's replies
         }
         this.signal(CMD_CLOSE);
-        this.waitAll(5000);
+        this.waitAll(5000, 'close');
         for (const slot of this.slots) {
           const reply = this.readReply(slot);
           if (reply !== undefined && 'error' in reply) closeError ??= rebuildError(reply.error);
@@ -394,7 +479,7 @@ export class AsyncVectorEnv implements VectorEnv {
   }
 
   /** Waits for every worker to finish the current command; raises on a dead worker or a timeout. */
-  private waitAll(timeoutMs: number): void {
+  private waitAll(timeoutMs: number, method: string): void {
     const c = this.control;
     const deadline = Number.isFinite(timeoutMs) ? performance.now() + timeoutMs : Infinity;
     for (let w = 0; w < this.slots.length; w++) {
@@ -407,12 +492,22 @@ export class AsyncVectorEnv implements VectorEnv {
           throw new PpoError('WORKER_FAILED', `worker ${w} (envs ${this.slots[w].start}..${this.slots[w].start + this.slots[w].count - 1}) exited`);
         }
         const left = deadline - performance.now();
-        if (left <= 0) {
-          throw new PpoError('TIMEOUT', `worker ${w} (envs ${this.slots[w].start}..${this.slots[w].start + this.slots[w].count - 1}) did not answer within ${timeoutMs} ms`);
-        }
+        if (left <= 0) throw this.callTimeout(w, timeoutMs, method);
         Atomics.wait(c, row + DONE, done, Math.min(left, 1000));
       }
     }
+  }
+
+  /** The error for worker `w` not answering: the env and the call it is in, from its control row. */
+  private callTimeout(w: number, timeoutMs: number, method: string): VectorEnvTimeoutError {
+    const row = w * STRIDE;
+    const call = PHASE_NAMES[Atomics.load(this.control, row + PHASE)] ?? 'unknown';
+    const envIndex = Atomics.load(this.control, row + PHASE_INDEX);
+    const slot = this.slots[w];
+    return new VectorEnvTimeoutError(
+      `AsyncVectorEnv.${method}: env ${envIndex} (${this.envId}) did not return from ${call} within ${timeoutMs} ms (worker ${w}, envs ${slot.start}..${slot.start + slot.count - 1})`,
+      { call, timeoutMs, envIndex },
+    );
   }
 
   private readReply(slot: WorkerSlot): WorkerReply | undefined {
@@ -424,9 +519,10 @@ export class AsyncVectorEnv implements VectorEnv {
   /** Waits for the pending command, then gathers infos and errors. */
   private collect(phase: 'step' | 'reset'): void {
     try {
-      this.waitAll(this.timeoutMs);
+      this.waitAll(this.timeoutMs, phase);
     } catch (error) {
       this.broken = error instanceof Error ? error : new Error(String(error));
+      if (error instanceof VectorEnvTimeoutError) throw error;
       throw new PpoError(PpoError.is(error) ? error.code : 'WORKER_FAILED', `AsyncVectorEnv.${phase}: ${this.broken.message}`, { cause: error });
     } finally {
       this.pending = undefined;

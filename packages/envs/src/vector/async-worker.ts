@@ -13,6 +13,15 @@ import {
   CMD_STEP,
   DONE,
   HAS_MESSAGE,
+  PHASE,
+  PHASE_AUTORESET,
+  PHASE_CLOSE,
+  PHASE_IDLE,
+  PHASE_IMPORT,
+  PHASE_INDEX,
+  PHASE_MAKE,
+  PHASE_RESET,
+  PHASE_STEP,
   SEQ,
   STATUS,
   STATUS_DEAD,
@@ -23,6 +32,7 @@ import {
   type WorkerReply,
   type WorkerStartData,
 } from './async-protocol';
+import { hasStepInto, type StepIntoEnv } from './step-into';
 import { SyncVectorEnv, VectorEnvError } from './sync-vector-env';
 import { PpoError } from '@ppo/utils';
 
@@ -63,15 +73,69 @@ function resolveMake(id: string): MakeFn {
   return make; // raises the registry's "no env registered" error
 }
 
+/** Publishes what this worker is doing, for the main thread's timeout messages. */
+type MarkPhase = (phase: number, index: number) => void;
+
+function phaseMarker(control: Int32Array, row: number): MarkPhase {
+  return (phase, index) => {
+    Atomics.store(control, row + PHASE_INDEX, index);
+    Atomics.store(control, row + PHASE, phase);
+  };
+}
+
+/**
+ * `env` seen through an object that marks the phase and the env's global index before each
+ * call, so that a call that never returns can be named. Only what a `SyncVectorEnv` uses is
+ * forwarded, and every call runs on the env itself (its private fields stay reachable).
+ */
+function tracked(env: Env<unknown, unknown>, index: number, mark: MarkPhase, stepping: () => boolean): Env<unknown, unknown> {
+  const view: Env<unknown, unknown> & Partial<StepIntoEnv<unknown>> = {
+    get id() {
+      return env.id;
+    },
+    get observationSpace() {
+      return env.observationSpace;
+    },
+    get actionSpace() {
+      return env.actionSpace;
+    },
+    step(action) {
+      mark(PHASE_STEP, index);
+      return env.step(action);
+    },
+    reset(options) {
+      mark(stepping() ? PHASE_AUTORESET : PHASE_RESET, index);
+      return env.reset(options);
+    },
+    close() {
+      mark(PHASE_CLOSE, index);
+      env.close();
+    },
+  };
+  if (hasStepInto(env)) {
+    const fast = env as unknown as StepIntoEnv<unknown>;
+    view.stepInto = (action, out, i) => {
+      mark(PHASE_STEP, index);
+      return fast.stepInto(action, out, i);
+    };
+  }
+  return view;
+}
+
 async function main(): Promise<void> {
   const port0 = parentPort;
   if (port0 === null) throw new PpoError('INVALID_STATE', 'async-worker must run in a worker thread');
   const data = workerData as WorkerStartData;
+  const mark = phaseMarker(new Int32Array(data.control), data.workerIndex * STRIDE);
   const envs: Env<unknown, unknown>[] = [];
   try {
-    for (const m of data.modules) await import(m);
+    for (let k = 0; k < data.modules.length; k++) {
+      mark(PHASE_IMPORT, k);
+      await import(data.modules[k]);
+    }
     const makeFn = resolveMake(data.envId);
     for (let k = 0; k < data.count; k++) {
+      mark(PHASE_MAKE, data.start + k);
       try {
         envs.push(makeFn(data.envId, data.makeOptions));
       } catch (error) {
@@ -83,6 +147,7 @@ async function main(): Promise<void> {
     port0.postMessage({ type: 'error', error: serialize(error) } satisfies WorkerReadyMessage);
     return;
   }
+  mark(PHASE_IDLE, 0);
   const ready: WorkerReadyMessage = {
     type: 'ready',
     observationSpace: envs[0].observationSpace.toJSON(),
@@ -92,13 +157,13 @@ async function main(): Promise<void> {
     port0.once('message', resolve);
     port0.postMessage(ready);
   });
-  serve(envs, data, buffers);
+  serve(envs, data, buffers, mark);
 }
 
 /** The blocking command loop; returns after CMD_CLOSE. */
-function serve(envs: Env<unknown, unknown>[], data: WorkerStartData, b: WorkerBuffers): void {
+function serve(envs: Env<unknown, unknown>[], data: WorkerStartData, b: WorkerBuffers, mark: MarkPhase): void {
   const { start, count } = data;
-  const control = new Int32Array(b.control);
+  const control = new Int32Array(data.control);
   const row = data.workerIndex * STRIDE;
   const port = b.port;
   // A worker that dies (process.exit in an env, an uncaught error) must not leave the main
@@ -109,12 +174,14 @@ function serve(envs: Env<unknown, unknown>[], data: WorkerStartData, b: WorkerBu
   });
   let venv: SyncVectorEnv | undefined;
   let setupError: unknown;
+  let cmd = 0;
+  const stepping = (): boolean => cmd === CMD_STEP;
   try {
     const d = envs[0].observationSpace.flatDim;
     const f32 = (buffer: SharedArrayBuffer, width: number): Float32Array => new Float32Array(buffer, start * width * 4, count * width);
     const u8 = (buffer: SharedArrayBuffer): Uint8Array => new Uint8Array(buffer, start, count);
     venv = new SyncVectorEnv(
-      envs.map((env) => () => env),
+      envs.map((env, k) => () => tracked(env, start + k, mark, stepping)),
       {
         indexOffset: start,
         buffers: {
@@ -138,7 +205,7 @@ function serve(envs: Env<unknown, unknown>[], data: WorkerStartData, b: WorkerBu
   for (;;) {
     Atomics.wait(control, row + SEQ, seq);
     seq = Atomics.load(control, row + SEQ);
-    const cmd = Atomics.load(control, row + CMD);
+    cmd = Atomics.load(control, row + CMD);
     let reply: WorkerReply | undefined;
     try {
       if (venv === undefined) throw setupError;
@@ -166,6 +233,7 @@ function serve(envs: Env<unknown, unknown>[], data: WorkerStartData, b: WorkerBu
         port.postMessage({ error: serialize(new Error(`an info could not be sent to the main thread: ${serialize(error).message}`)) });
       }
     }
+    mark(PHASE_IDLE, 0);
     Atomics.store(control, row + HAS_MESSAGE, reply === undefined ? 0 : 1);
     Atomics.store(control, row + DONE, seq);
     Atomics.notify(control, row + DONE);

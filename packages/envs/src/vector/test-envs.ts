@@ -5,6 +5,13 @@ import type { Env, Info, ResetOptions, ResetResult, StepResult } from '../env';
 import { isRegistered, register } from '../registry';
 import { Box, Discrete } from '../spaces';
 
+/** A call that never returns and never yields: only terminating the thread ends it. */
+function spinForever(): never {
+  for (;;) {
+    // spin
+  }
+}
+
 /** Options of {@link RandomWalkEnv}. */
 export interface RandomWalkOptions {
   /** Throw from `step` on this step of an episode of the env reset with `failSeed`. */
@@ -14,6 +21,10 @@ export interface RandomWalkOptions {
   readonly exitAtStep?: number;
   /** Spin for a minute on this step of an episode of the env reset with `failSeed`. */
   readonly hangAtStep?: number;
+  /** Spin forever in the constructor: an env that never finishes being made. */
+  readonly hangOnMake?: boolean;
+  /** Spin forever in `reset` with seed `failSeed`. */
+  readonly hangOnResetSeed?: boolean;
   /** Busy-work per step, in inner iterations. */
   readonly work?: number;
 }
@@ -35,6 +46,7 @@ export class RandomWalkEnv implements Env<Float32Array, number> {
 
   constructor(options: RandomWalkOptions = {}) {
     this.options = options;
+    if (options.hangOnMake === true) spinForever();
   }
 
   private observe(): Float32Array {
@@ -43,6 +55,7 @@ export class RandomWalkEnv implements Env<Float32Array, number> {
 
   reset(options: ResetOptions = {}): ResetResult<Float32Array> {
     if (options.seed !== undefined) {
+      if (this.options.hangOnResetSeed === true && options.seed === this.options.failSeed) spinForever();
       this.seed = options.seed;
       this.rng = new Rng(options.seed);
     }
@@ -60,9 +73,11 @@ export class RandomWalkEnv implements Env<Float32Array, number> {
     if (this.options.failSeed === this.seed) {
       if (this.options.exitAtStep === this.t) process.exit(3);
       if (this.options.hangAtStep === this.t) {
-        const until = Date.now() + 60_000;
+        // Spin far longer than any test's time limit (an env that never answers), yet end in
+        // case nothing terminates the thread.
+        const until = Date.now() + 600_000;
         while (Date.now() < until) {
-          // spin: an env that never answers
+          // spin
         }
       }
     }
@@ -107,6 +122,40 @@ export class DriftEnv implements Env<Float32Array, Float32Array> {
   close(): void {}
 }
 
+/** An env whose members are getters over private fields: they work only on the env itself. */
+export class PrivateFieldsEnv implements Env<Float32Array, number> {
+  readonly #observationSpace = new Box({ low: -1, high: 1, shape: [1] });
+  readonly #actionSpace = new Discrete({ n: 2 });
+  #t = 0;
+
+  get id(): string {
+    return 'TestPrivate-v0';
+  }
+
+  get observationSpace(): Box {
+    return this.#observationSpace;
+  }
+
+  get actionSpace(): Discrete {
+    return this.#actionSpace;
+  }
+
+  reset(): ResetResult<Float32Array> {
+    this.#t = 0;
+    return { observation: Float32Array.of(0), info: {} };
+  }
+
+  step(action: number): StepResult<Float32Array> {
+    this.#t++;
+    return { observation: Float32Array.of(action - 0.5), reward: this.#t, terminated: false, truncated: this.#t >= 3, info: {} };
+  }
+
+  close(): void {}
+}
+
+if (!isRegistered('TestPrivate-v0')) {
+  register('TestPrivate-v0', () => new PrivateFieldsEnv());
+}
 if (!isRegistered('TestRandomWalk-v0')) {
   register('TestRandomWalk-v0', (o) => new RandomWalkEnv(o));
 }

@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '@ppo/buffers';
+import { maskedMean } from '@ppo/core';
 import type { TokenPolicy } from '@ppo/nets';
 
 /** Run options the GRPO and RLHF-PPO apps share: budget, model size, pre-training, sampling. */
@@ -187,7 +188,7 @@ export function pretrain(policy: TokenPolicy, task: SortTask, options: PretrainO
       tf.tidy(() => {
         const t = tf.tensor2d(tokens, [batchSize, length], 'int32');
         const m = tf.tensor2d(mask, [batchSize, length]);
-        optimizer.minimize(() => tf.div(tf.neg(tf.sum(policy.tokenLogProbs(t, { mask: m }).logProbs)), tf.sum(m)), false, varList);
+        optimizer.minimize(() => tf.neg(maskedMean(policy.tokenLogProbs(t, { mask: m }).logProbs, m)), false, varList);
       });
       steps += 1;
       accuracy = greedyAccuracy(policy, task, evalPrompts);

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { Rng } from '@ppo/buffers';
 import { selectBackend, TokenPolicy } from '@ppo/nets';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { greedyAccuracy, pretrain, SortTask } from './task';
+import { greedyAccuracy, pretrain, SortTask } from './sort-task';
 
 describe('pretrain', () => {
   beforeAll(async () => {
