@@ -5,7 +5,7 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-import { Rng } from '@ppo/buffers';
+import { Rng } from '@ppo/utils';
 import { make } from '@ppo/envs';
 import { selectBackend, type BackendName } from '@ppo/nets';
 import { loadPolicy, type LoadedPolicy } from './load-policy.js';

@@ -1,5 +1,5 @@
 import { ActorCritic, applyWeights, type WeightsManifest } from '@ppo/nets';
-import { RunningMeanStd } from '@ppo/gae';
+import { RunningMeanStd } from '@ppo/utils';
 import { POLICY_FILE, type ExportedPolicy } from '@ppo/trainer';
 
 /** Reads one file of an export folder. */

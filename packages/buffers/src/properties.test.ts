@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { RolloutBuffer } from './rollout-buffer';
-import { Rng } from './rng';
+import { Rng } from '@ppo/utils';
 import { TokenBatch, type TokenSequence } from './token-batch';
 
 describe('RolloutBuffer.minibatches properties', () => {

@@ -1,10 +1,9 @@
-import { type RandomSource, shuffleInPlace } from './rng';
+import { describeValue, type RandomSource, shuffleInPlace, PpoRangeError, PpoTypeError, PpoError } from '@ppo/utils';
 import {
   checkFinite,
   checkInteger,
   checkIntegers,
   checkLength,
-  describeValue,
   INT32_MAX,
   INT32_MIN,
 } from './validate';
@@ -233,14 +232,14 @@ export class RolloutBuffer<A extends ActionType = ActionType> {
   constructor(options: RolloutBufferOptions<A>) {
     const where = 'RolloutBuffer';
     if (options === null || typeof options !== 'object') {
-      throw new TypeError(`${where}: options must be an object, got ${describeValue(options)}`);
+      throw new PpoTypeError('INVALID_ARGUMENT', `${where}: options must be an object, got ${describeValue(options)}`);
     }
     this.numSteps = checkInteger(where, 'numSteps', options.numSteps, 1);
     this.numEnvs = checkInteger(where, 'numEnvs', options.numEnvs, 1);
     this.observationSize = checkInteger(where, 'observationSize', options.observationSize, 1);
     this.actionSize = checkInteger(where, 'actionSize', options.actionSize, 1);
     if (options.actionType !== 'float32' && options.actionType !== 'int32') {
-      throw new RangeError(`${where}: actionType must be 'float32' or 'int32', got ${String(options.actionType)}`);
+      throw new PpoRangeError('INVALID_ARGUMENT', `${where}: actionType must be 'float32' or 'int32', got ${String(options.actionType)}`);
     }
     this.actionType = options.actionType;
     const n = this.numSteps * this.numEnvs;
@@ -307,10 +306,10 @@ export class RolloutBuffer<A extends ActionType = ActionType> {
    */
   add(step: RolloutStep): void {
     if (step === null || typeof step !== 'object') {
-      throw new TypeError(`${WHERE_ADD}: step must be an object, got ${describeValue(step)}`);
+      throw new PpoTypeError('INVALID_ARGUMENT', `${WHERE_ADD}: step must be an object, got ${describeValue(step)}`);
     }
     if (this.isFull) {
-      throw new RangeError(
+      throw new PpoRangeError('INVALID_ARGUMENT', 
         `${WHERE_ADD}: the buffer is full (numSteps = ${this.numSteps}); call reset() before adding more steps`,
       );
     }
@@ -357,7 +356,7 @@ export class RolloutBuffer<A extends ActionType = ActionType> {
    */
   setNextValues(step: number, values: ArrayLike<number>): void {
     const where = 'RolloutBuffer.setNextValues';
-    if (this.steps === 0) throw new RangeError(`${where}: the buffer is empty; add the step first`);
+    if (this.steps === 0) throw new PpoRangeError('INVALID_ARGUMENT', `${where}: the buffer is empty; add the step first`);
     checkInteger(where, 'step', step, 0, this.steps - 1);
     const v = checkLength(where, 'values', values, this.numEnvs, 'numEnvs');
     checkFinite(where, 'values', v);
@@ -377,7 +376,7 @@ export class RolloutBuffer<A extends ActionType = ActionType> {
    */
   bootstrapNextValues(lastValues: ArrayLike<number>): void {
     const where = 'RolloutBuffer.bootstrapNextValues';
-    if (this.steps === 0) throw new RangeError(`${where}: the buffer is empty; add steps first`);
+    if (this.steps === 0) throw new PpoRangeError('INVALID_ARGUMENT', `${where}: the buffer is empty; add steps first`);
     const last = checkLength(where, 'lastValues', lastValues, this.numEnvs, 'numEnvs');
     checkFinite(where, 'lastValues', last);
     const n = this.numEnvs;
@@ -385,7 +384,8 @@ export class RolloutBuffer<A extends ActionType = ActionType> {
     for (let k = 0; k < stored; k++) {
       if (this.truncated[k] === 1 && this.terminated[k] === 0 && Number.isNaN(this.nextValues[k])) {
         const t = Math.floor(k / n);
-        throw new Error(
+        throw new PpoError(
+          'INVALID_STATE',
           `${where}: step ${t}, env ${k % n} was truncated but its next value was not set since the last reset(); ` +
             `call setNextValues(${t}, values) with the values of the episodes' final observations first`,
         );
@@ -438,10 +438,10 @@ export class RolloutBuffer<A extends ActionType = ActionType> {
           return result as IteratorResult<Minibatch<A>>;
         }
         if (this.version !== stamp) {
-          throw new Error(`${WHERE_MB}: the buffer was modified (add or reset) during the epoch; start a new epoch`);
+          throw new PpoError('INVALID_STATE', `${WHERE_MB}: the buffer was modified (add or reset) during the epoch; start a new epoch`);
         }
         if (this.epochs !== epoch) {
-          throw new Error(`${WHERE_MB}: a newer epoch started on this buffer and reuses its storage; iterate one epoch at a time`);
+          throw new PpoError('INVALID_STATE', `${WHERE_MB}: a newer epoch started on this buffer and reuses its storage; iterate one epoch at a time`);
         }
         result.value = this.gather(plan, order, next++);
         return result as IteratorResult<Minibatch<A>>;
@@ -460,7 +460,8 @@ export class RolloutBuffer<A extends ActionType = ActionType> {
       const array = this[name];
       for (let k = 0; k < stored; k++) {
         if (Number.isNaN(array[k])) {
-          throw new Error(
+          throw new PpoError(
+          'INVALID_STATE',
             `${WHERE_MB}: ${name} of step ${Math.floor(k / n)}, env ${k % n} is NaN (not written since the last ` +
               'reset() or add()); compute advantages and returns for every stored step (for example with gae() ' +
               'from @ppo/gae) before sampling minibatches',
@@ -517,30 +518,30 @@ export class RolloutBuffer<A extends ActionType = ActionType> {
 
   private plan(options: MinibatchOptions): Plan {
     if (options === null || typeof options !== 'object') {
-      throw new TypeError(`${WHERE_MB}: options must be an object, got ${describeValue(options)}`);
+      throw new PpoTypeError('INVALID_ARGUMENT', `${WHERE_MB}: options must be an object, got ${describeValue(options)}`);
     }
     const rng = options.rng as RandomSource | undefined;
     if (rng === null || typeof rng !== 'object' || typeof rng.nextInt !== 'function') {
-      throw new TypeError(`${WHERE_MB}: rng must be a RandomSource (for example new Rng(seed)), got ${describeValue(rng)}`);
+      throw new PpoTypeError('INVALID_ARGUMENT', `${WHERE_MB}: rng must be a RandomSource (for example new Rng(seed)), got ${describeValue(rng)}`);
     }
     const mode = options.mode ?? 'shuffle';
     if (mode !== 'shuffle' && mode !== 'sequential') {
-      throw new RangeError(`${WHERE_MB}: mode must be 'shuffle' or 'sequential', got ${String(mode)}`);
+      throw new PpoRangeError('INVALID_ARGUMENT', `${WHERE_MB}: mode must be 'shuffle' or 'sequential', got ${String(mode)}`);
     }
     if (this.steps === 0) {
-      throw new RangeError(`${WHERE_MB}: the buffer is empty; add steps before sampling minibatches`);
+      throw new PpoRangeError('INVALID_ARGUMENT', `${WHERE_MB}: the buffer is empty; add steps before sampling minibatches`);
     }
     const hasSize = options.minibatchSize !== undefined;
     const hasCount = options.numMinibatches !== undefined;
     if (hasSize === hasCount) {
-      throw new TypeError(`${WHERE_MB}: give exactly one of minibatchSize and numMinibatches`);
+      throw new PpoTypeError('INVALID_ARGUMENT', `${WHERE_MB}: give exactly one of minibatchSize and numMinibatches`);
     }
     const dropLast = options.dropLast ?? false;
     if (typeof dropLast !== 'boolean') {
-      throw new TypeError(`${WHERE_MB}: dropLast must be a boolean, got ${String(dropLast)}`);
+      throw new PpoTypeError('INVALID_ARGUMENT', `${WHERE_MB}: dropLast must be a boolean, got ${String(dropLast)}`);
     }
     if (dropLast && !hasSize) {
-      throw new TypeError(`${WHERE_MB}: dropLast applies only with minibatchSize (numMinibatches uses every row)`);
+      throw new PpoTypeError('INVALID_ARGUMENT', `${WHERE_MB}: dropLast applies only with minibatchSize (numMinibatches uses every row)`);
     }
     // A unit is a transition in 'shuffle' mode and a whole env column in 'sequential' mode.
     const sequential = mode === 'sequential';
@@ -551,12 +552,12 @@ export class RolloutBuffer<A extends ActionType = ActionType> {
     if (hasSize) {
       const size = options.minibatchSize;
       if (typeof size !== 'number' || !Number.isInteger(size) || size < 1 || size > rows) {
-        throw new RangeError(
+        throw new PpoRangeError('INVALID_ARGUMENT', 
           `${WHERE_MB}: minibatchSize must be an integer in [1, ${rows}] (the stored transitions), got ${String(size)}`,
         );
       }
       if (size % unitLength !== 0) {
-        throw new RangeError(
+        throw new PpoRangeError('INVALID_ARGUMENT', 
           `${WHERE_MB}: in 'sequential' mode minibatchSize must be a multiple of the stored steps (${unitLength}), got ${size}`,
         );
       }

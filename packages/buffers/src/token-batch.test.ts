@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Rng } from './rng';
+import { Rng } from '@ppo/utils';
 import { TokenBatch, type TokenSequence } from './token-batch';
 
 /** Naive reference: nested arrays built position by position, padded on the right. */
@@ -130,7 +130,7 @@ describe('TokenBatch validation', () => {
     expect(() => TokenBatch.fromSequences(bad({ completion: [] , oldLogProbs: [] }))).toThrow(/sequences\[1\]\.completion must have at least one token/);
     expect(() => TokenBatch.fromSequences(bad({ prompt: [1, 2.5] }))).toThrow(/sequences\[1\]\.prompt\[1\] must be an integer/);
     expect(() => TokenBatch.fromSequences(bad({ completion: [7, -1, 2] }))).toThrow(/sequences\[1\]\.completion\[1\]/);
-    expect(() => TokenBatch.fromSequences(bad({ prompt: 'ab' }))).toThrow(/prompt must be a typed array or an array of numbers, got string ab/);
+    expect(() => TokenBatch.fromSequences(bad({ prompt: 'ab' }))).toThrow(/prompt must be a typed array or an array of numbers, got "ab"/);
     expect(() => TokenBatch.fromSequences(bad({ completion: undefined }))).toThrow(/completion must be a typed array/);
     expect(() => TokenBatch.fromSequences(bad({ oldLogProbs: [-1, -1] }))).toThrow(
       /sequences\[1\]\.oldLogProbs must have length completion.length = 3, got length 2/,

@@ -1,10 +1,10 @@
+import { describeValue, PpoRangeError, PpoTypeError } from '@ppo/utils';
 import {
   checkArrayLike,
   checkFinite,
   checkInteger,
   checkIntegers,
   checkLength,
-  describeValue,
   FLOAT32_MAX,
   INT32_MAX,
 } from './validate';
@@ -186,7 +186,7 @@ export class TokenBatch {
     const candidate: unknown = sequences;
     if (!Array.isArray(candidate) || candidate.length === 0) {
       const got = Array.isArray(candidate) ? 'an empty array' : describeValue(candidate);
-      throw new RangeError(`${WHERE}: sequences must be a non-empty array, got ${got}`);
+      throw new PpoRangeError('INVALID_ARGUMENT', `${WHERE}: sequences must be a non-empty array, got ${got}`);
     }
     const padTokenId = checkInteger(WHERE, 'padTokenId', options.padTokenId ?? 0, 0, INT32_MAX);
     const vocabSize = options.vocabSize === undefined ? undefined : checkInteger(WHERE, 'vocabSize', options.vocabSize, 1, INT32_MAX);
@@ -198,26 +198,26 @@ export class TokenBatch {
       const seq = sequences[i];
       const at = `sequences[${i}]`;
       if (seq === null || typeof seq !== 'object') {
-        throw new TypeError(`${WHERE}: ${at} must be an object, got ${describeValue(seq)}`);
+        throw new PpoTypeError('INVALID_ARGUMENT', `${WHERE}: ${at} must be an object, got ${describeValue(seq)}`);
       }
       const prompt = checkArrayLike(WHERE, `${at}.prompt`, seq.prompt);
       const completion = checkArrayLike(WHERE, `${at}.completion`, seq.completion);
       if (completion.length === 0) {
-        throw new RangeError(`${WHERE}: ${at}.completion must have at least one token, got none`);
+        throw new PpoRangeError('INVALID_ARGUMENT', `${WHERE}: ${at}.completion must have at least one token, got none`);
       }
       checkIntegers(WHERE, `${at}.prompt`, prompt, 0, maxToken);
       checkIntegers(WHERE, `${at}.completion`, completion, 0, maxToken);
       const old = checkLength(WHERE, `${at}.oldLogProbs`, seq.oldLogProbs, completion.length, 'completion.length');
       checkFinite(WHERE, `${at}.oldLogProbs`, old);
       if ((seq.refLogProbs !== undefined) !== hasRef) {
-        throw new TypeError(`${WHERE}: ${at}.refLogProbs must be given for every sequence or for none (sequences[0] ${hasRef ? 'has' : 'has none'})`);
+        throw new PpoTypeError('INVALID_ARGUMENT', `${WHERE}: ${at}.refLogProbs must be given for every sequence or for none (sequences[0] ${hasRef ? 'has' : 'has none'})`);
       }
       if (seq.refLogProbs !== undefined) {
         const ref = checkLength(WHERE, `${at}.refLogProbs`, seq.refLogProbs, completion.length, 'completion.length');
         checkFinite(WHERE, `${at}.refLogProbs`, ref);
       }
       if (typeof seq.reward !== 'number' || !(Math.abs(seq.reward) <= FLOAT32_MAX)) {
-        throw new RangeError(`${WHERE}: ${at}.reward must be a finite number within float32 range, got ${String(seq.reward)}`);
+        throw new PpoRangeError('INVALID_ARGUMENT', `${WHERE}: ${at}.reward must be a finite number within float32 range, got ${String(seq.reward)}`);
       }
       checkInteger(WHERE, `${at}.groupId`, seq.groupId, 0, INT32_MAX);
       longest = Math.max(longest, prompt.length + completion.length);
@@ -228,13 +228,13 @@ export class TokenBatch {
       if (longest > length) {
         const i = sequences.findIndex((s) => s.prompt.length + s.completion.length > length);
         const tokens = sequences[i].prompt.length + sequences[i].completion.length;
-        throw new RangeError(`${WHERE}: sequences[${i}] has ${tokens} tokens (prompt + completion), more than maxLength = ${length}`);
+        throw new PpoRangeError('INVALID_ARGUMENT', `${WHERE}: sequences[${i}] has ${tokens} tokens (prompt + completion), more than maxLength = ${length}`);
       }
     }
     if (options.groupSize !== undefined) {
       const g = checkInteger(WHERE, 'groupSize', options.groupSize, 1, b);
       const problem = groupLayoutProblem(sequences.map((s) => s.groupId), g);
-      if (problem !== null) throw new RangeError(`${WHERE}: groupSize = ${g}: ${problem}`);
+      if (problem !== null) throw new PpoRangeError('INVALID_ARGUMENT', `${WHERE}: groupSize = ${g}: ${problem}`);
     }
 
     const fields: TokenBatchFields = {
@@ -293,10 +293,10 @@ export class TokenBatch {
    */
   static fromCompletions(input: SampledCompletions, options: TokenBatchOptions = {}): TokenBatch {
     const where = 'TokenBatch.fromCompletions';
-    if (input === null || typeof input !== 'object') throw new TypeError(`${where}: input must be an object, got ${describeValue(input)}`);
+    if (input === null || typeof input !== 'object') throw new PpoTypeError('INVALID_ARGUMENT', `${where}: input must be an object, got ${describeValue(input)}`);
     const lengths = checkArrayLike(where, 'completionLengths', input.completionLengths);
     const b = lengths.length;
-    if (b === 0) throw new RangeError(`${where}: completionLengths must not be empty`);
+    if (b === 0) throw new PpoRangeError('INVALID_ARGUMENT', `${where}: completionLengths must not be empty`);
     const p = checkInteger(where, 'promptLength', input.promptLength, 0, INT32_MAX);
     const t = checkInteger(where, 'slots', input.slots, 1, INT32_MAX);
     checkIntegers(where, 'completionLengths', lengths, 1, t);
@@ -357,7 +357,7 @@ export class TokenBatch {
     checkFinite(where, 'values', v);
     const result = out ?? new Float32Array(this.batchSize * this.length);
     if (result.length !== this.batchSize * this.length) {
-      throw new RangeError(`${where}: out must have length batchSize * length = ${this.batchSize * this.length}, got length ${result.length}`);
+      throw new PpoRangeError('INVALID_ARGUMENT', `${where}: out must have length batchSize * length = ${this.batchSize * this.length}, got length ${result.length}`);
     }
     for (let i = 0; i < this.batchSize; i++) {
       const row = i * this.length;
@@ -384,12 +384,12 @@ export class TokenBatch {
     checkFinite(where, 'values', v);
     const result = out ?? new Float32Array(this.batchSize * this.length);
     if (result.length !== this.batchSize * this.length) {
-      throw new RangeError(`${where}: out must have length batchSize * length = ${this.batchSize * this.length}, got length ${result.length}`);
+      throw new PpoRangeError('INVALID_ARGUMENT', `${where}: out must have length batchSize * length = ${this.batchSize * this.length}, got length ${result.length}`);
     }
     result.fill(0);
     for (let i = 0; i < this.batchSize; i++) {
       const n = this.completionLengths[i];
-      if (n > t) throw new RangeError(`${where}: sequence ${i} has ${n} completion tokens, more than slots = ${t}`);
+      if (n > t) throw new PpoRangeError('INVALID_ARGUMENT', `${where}: sequence ${i} has ${n} completion tokens, more than slots = ${t}`);
       const at = i * this.length + this.promptLengths[i];
       for (let j = 0; j < n; j++) result[at + j] = v[i * t + j];
     }
@@ -444,7 +444,7 @@ export class TokenBatch {
   select(indices: ArrayLike<number>): TokenBatch {
     const where = 'TokenBatch.select';
     const idx = checkArrayLike(where, 'indices', indices);
-    if (idx.length === 0) throw new RangeError(`${where}: indices must not be empty`);
+    if (idx.length === 0) throw new PpoRangeError('INVALID_ARGUMENT', `${where}: indices must not be empty`);
     checkIntegers(where, 'indices', idx, 0, this.batchSize - 1);
     const m = idx.length;
     const l = this.length;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Rng } from './rng';
+import { Rng } from '@ppo/utils';
 import { completionColumns, joinPromptsAndCompletions } from './token-layout';
 
 /** Naive reference: rows as nested arrays, concatenated and flattened. */
@@ -37,7 +37,7 @@ describe('joinPromptsAndCompletions', () => {
       /prompts must have B \* promptLength = 2 \* 2 = 4 entries \(B from completions\), got 6/,
     );
     expect(() => joinPromptsAndCompletions(new Int32Array(4), new Int32Array(0), shape)).toThrow(/completions must have a positive multiple/);
-    expect(() => joinPromptsAndCompletions([1, 2] as unknown as Int32Array, new Int32Array(3), shape)).toThrow(/prompts must be an Int32Array, got Array/);
+    expect(() => joinPromptsAndCompletions([1, 2] as unknown as Int32Array, new Int32Array(3), shape)).toThrow(/prompts must be an Int32Array, got \[1,2\]/);
     expect(() => joinPromptsAndCompletions(new Int32Array(2), new Int32Array(3), { promptLength: 2, slots: 0 })).toThrow(/slots must be an integer in \[1, /);
     expect(() => joinPromptsAndCompletions(new Int32Array(2), new Int32Array(3), { promptLength: -1, slots: 3 })).toThrow(/promptLength must be an integer in \[0, /);
   });

@@ -1,7 +1,8 @@
 // Index arithmetic between the two layouts of sampled completions: "completion slots" (B rows
 // of T slots, as a sampler returns them) and "sequences" (B rows of P prompt tokens followed by
 // the T slots, L = P + T, as a causal model scores them).
-import { checkInteger, describeValue, INT32_MAX } from './validate';
+import { describeValue, PpoRangeError, PpoTypeError } from '@ppo/utils';
+import { checkInteger, INT32_MAX } from './validate';
 
 /** Shape of prompt + completion rows: {@link joinPromptsAndCompletions}, {@link completionColumns}. */
 export interface PromptCompletionShape {
@@ -12,7 +13,7 @@ export interface PromptCompletionShape {
 }
 
 function checkShape(where: string, shape: PromptCompletionShape): { p: number; t: number } {
-  if (shape === null || typeof shape !== 'object') throw new TypeError(`${where}: shape must be an object { promptLength, slots }, got ${describeValue(shape)}`);
+  if (shape === null || typeof shape !== 'object') throw new PpoTypeError('INVALID_ARGUMENT', `${where}: shape must be an object { promptLength, slots }, got ${describeValue(shape)}`);
   const p = checkInteger(where, 'promptLength', shape.promptLength, 0, INT32_MAX);
   const t = checkInteger(where, 'slots', shape.slots, 1, INT32_MAX);
   return { p, t };
@@ -22,7 +23,7 @@ function checkShape(where: string, shape: PromptCompletionShape): { p: number; t
 function rowsOf(where: string, name: string, array: ArrayLike<number>, width: number, widthName: string): number {
   const rows = width === 0 ? Number.NaN : array.length / width;
   if (!Number.isInteger(rows) || rows < 1) {
-    throw new RangeError(`${where}: ${name} must have a positive multiple of ${widthName} = ${width} entries, got ${array.length}`);
+    throw new PpoRangeError('INVALID_ARGUMENT', `${where}: ${name} must have a positive multiple of ${widthName} = ${width} entries, got ${array.length}`);
   }
   return rows;
 }
@@ -48,11 +49,11 @@ function rowsOf(where: string, name: string, array: ArrayLike<number>, width: nu
 export function joinPromptsAndCompletions(prompts: Int32Array, completions: Int32Array, shape: PromptCompletionShape): Int32Array {
   const where = 'joinPromptsAndCompletions';
   const { p, t } = checkShape(where, shape);
-  if (!(prompts instanceof Int32Array)) throw new TypeError(`${where}: prompts must be an Int32Array, got ${describeValue(prompts)}`);
-  if (!(completions instanceof Int32Array)) throw new TypeError(`${where}: completions must be an Int32Array, got ${describeValue(completions)}`);
+  if (!(prompts instanceof Int32Array)) throw new PpoTypeError('INVALID_ARGUMENT', `${where}: prompts must be an Int32Array, got ${describeValue(prompts)}`);
+  if (!(completions instanceof Int32Array)) throw new PpoTypeError('INVALID_ARGUMENT', `${where}: completions must be an Int32Array, got ${describeValue(completions)}`);
   const b = rowsOf(where, 'completions', completions, t, 'slots');
   if (prompts.length !== b * p) {
-    throw new RangeError(`${where}: prompts must have B * promptLength = ${b} * ${p} = ${b * p} entries (B from completions), got ${prompts.length}`);
+    throw new PpoRangeError('INVALID_ARGUMENT', `${where}: prompts must have B * promptLength = ${b} * ${p} = ${b * p} entries (B from completions), got ${prompts.length}`);
   }
   const l = p + t;
   const out = new Int32Array(b * l);
@@ -79,7 +80,7 @@ export function joinPromptsAndCompletions(prompts: Int32Array, completions: Int3
 export function completionColumns(values: Float32Array, shape: PromptCompletionShape): Float32Array {
   const where = 'completionColumns';
   const { p, t } = checkShape(where, shape);
-  if (!(values instanceof Float32Array)) throw new TypeError(`${where}: values must be a Float32Array, got ${describeValue(values)}`);
+  if (!(values instanceof Float32Array)) throw new PpoTypeError('INVALID_ARGUMENT', `${where}: values must be a Float32Array, got ${describeValue(values)}`);
   const l = p + t;
   const b = rowsOf(where, 'values', values, l, 'promptLength + slots');
   const out = new Float32Array(b * t);

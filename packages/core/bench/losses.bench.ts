@@ -2,7 +2,7 @@
 // Run with `pnpm bench`; sizes are CleanRL's continuous-control minibatch (64) and a small GRPO
 // batch (16 completions x 256 tokens).
 import * as tf from '@tensorflow/tfjs';
-import { Rng } from '@ppo/buffers';
+import { Rng } from '@ppo/utils';
 import { selectBackend } from '@ppo/nets';
 import { bench, describe } from 'vitest';
 import { grpoLoss, ppoLoss } from '../src/index';

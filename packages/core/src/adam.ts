@@ -1,3 +1,4 @@
+import { PpoRangeError } from '@ppo/utils';
 import type * as tf from '@tensorflow/tfjs';
 import { HostOptimizer } from './optimizer';
 
@@ -50,9 +51,9 @@ export class Adam extends HostOptimizer<AdamState> {
       ['beta1', this.beta1],
       ['beta2', this.beta2],
     ] as const) {
-      if (!(x >= 0 && x < 1)) throw new RangeError(`${name} must be in [0, 1), got ${x}`);
+      if (!(x >= 0 && x < 1)) throw new PpoRangeError('INVALID_ARGUMENT', `${name} must be in [0, 1), got ${x}`);
     }
-    if (!(this.epsilon > 0)) throw new RangeError(`epsilon must be > 0, got ${this.epsilon}`);
+    if (!(this.epsilon > 0)) throw new PpoRangeError('INVALID_ARGUMENT', `epsilon must be > 0, got ${this.epsilon}`);
     this.m = new Float32Array(this.size);
     this.v = new Float32Array(this.size);
   }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { Rng } from '@ppo/buffers';
+import { Rng } from '@ppo/utils';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { normalizeAdvantages } from './advantages';
 import { refNormalize } from './test-references';

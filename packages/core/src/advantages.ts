@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { applyMask, maskedMean, prepareMask, type PreparedMask } from './reduce';
-import { assertFloatTensor, assertMask, assertPositive } from './validate';
+import { assertFiniteTensors, assertFloatTensor, assertMask, assertPositive } from './validate';
 
 /** Options of {@link normalizeAdvantages}. */
 export interface NormalizeAdvantagesOptions {
@@ -39,5 +39,6 @@ export function normalizeAdvantages(advantages: tf.Tensor, options: NormalizeAdv
   if (options.mask !== undefined) {
     assertMask('normalizeAdvantages: mask', options.mask, 'normalizeAdvantages: advantages', advantages);
   }
+  assertFiniteTensors('normalizeAdvantages', { advantages }, options.mask);
   return tf.tidy(() => normalizeAdvantagesInternal(advantages, prepareMask(options.mask), epsilon));
 }

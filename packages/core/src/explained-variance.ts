@@ -1,3 +1,4 @@
+import { PpoRangeError, PpoTypeError } from '@ppo/utils';
 import type * as tf from '@tensorflow/tfjs';
 import { assertTensor } from './validate';
 
@@ -9,11 +10,11 @@ function toArray(name: string, value: NumericSeries): ArrayLike<number> {
     return value as ArrayLike<number>;
   }
   if (typeof value !== 'object' || value === null || !('dataSync' in value)) {
-    throw new TypeError(`${name} must be a Float32Array, Float64Array, number[] or tf.Tensor, got ${typeof value}`);
+    throw new PpoTypeError('INVALID_ARGUMENT', `${name} must be a Float32Array, Float64Array, number[] or tf.Tensor, got ${typeof value}`);
   }
   assertTensor(name, value);
   if (value.dtype !== 'float32' && value.dtype !== 'int32') {
-    throw new TypeError(`${name} must be a float32 or int32 tensor, got '${value.dtype}'`);
+    throw new PpoTypeError('INVALID_ARGUMENT', `${name} must be a float32 or int32 tensor, got '${value.dtype}'`);
   }
   return value.dataSync();
 }
@@ -35,9 +36,9 @@ export function explainedVariance(yPred: NumericSeries, yTrue: NumericSeries): n
   const pred = toArray('explainedVariance: yPred', yPred);
   const truth = toArray('explainedVariance: yTrue', yTrue);
   const n = truth.length;
-  if (n === 0) throw new RangeError('explainedVariance: yTrue must have at least one element, got 0');
+  if (n === 0) throw new PpoRangeError('INVALID_ARGUMENT', 'explainedVariance: yTrue must have at least one element, got 0');
   if (pred.length !== n) {
-    throw new RangeError(`explainedVariance: yPred must have the length of yTrue (${n}), got ${pred.length}`);
+    throw new PpoRangeError('INVALID_ARGUMENT', `explainedVariance: yPred must have the length of yTrue (${n}), got ${pred.length}`);
   }
   let sumTrue = 0;
   let sumDiff = 0;
@@ -47,8 +48,8 @@ export function explainedVariance(yPred: NumericSeries, yTrue: NumericSeries): n
   for (let i = 0; i < n; i++) {
     const t = truth[i];
     const p = pred[i];
-    if (!Number.isFinite(t)) throw new RangeError(`explainedVariance: yTrue[${i}] must be finite, got ${t}`);
-    if (!Number.isFinite(p)) throw new RangeError(`explainedVariance: yPred[${i}] must be finite, got ${p}`);
+    if (!Number.isFinite(t)) throw new PpoRangeError('NON_FINITE', `explainedVariance: yTrue[${i}] must be finite, got ${t}`);
+    if (!Number.isFinite(p)) throw new PpoRangeError('NON_FINITE', `explainedVariance: yPred[${i}] must be finite, got ${p}`);
     sumTrue += t;
     sumDiff += t - p;
     if (t !== truth[0]) constant = false;

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { Rng } from '@ppo/buffers';
+import { Rng } from '@ppo/utils';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type GrpoAggregation, grpoLoss } from './grpo';
 import { BACKENDS, checkGradient, expectClose, runNoLeak, tolerance, useBackend } from './test-utils';

@@ -1,3 +1,4 @@
+import { PpoRangeError, PpoTypeError } from '@ppo/utils';
 import * as tf from '@tensorflow/tfjs';
 import type { LossResult } from './loss-result';
 import { k3Elements } from './kl';
@@ -10,6 +11,7 @@ import {
   assertNonNegative,
   assertOneOf,
   assertPositiveInteger,
+  assertFiniteTensors,
   assertSameShape,
   parseClipRange,
 } from './validate';
@@ -89,7 +91,7 @@ export function grpoLoss(args: GrpoLossArgs): GrpoLossResult {
   const fn = 'grpoLoss';
   assertFloatTensor(`${fn}: logProbs`, logProbs);
   if (logProbs.rank !== 2) {
-    throw new RangeError(`${fn}: logProbs must have rank 2 [B, L], got shape [${logProbs.shape.join(', ')}]`);
+    throw new PpoRangeError('INVALID_ARGUMENT', `${fn}: logProbs must have rank 2 [B, L], got shape [${logProbs.shape.join(', ')}]`);
   }
   assertFloatTensor(`${fn}: oldLogProbs`, oldLogProbs);
   assertSameShape(`${fn}: logProbs`, logProbs, `${fn}: oldLogProbs`, oldLogProbs);
@@ -101,25 +103,28 @@ export function grpoLoss(args: GrpoLossArgs): GrpoLossResult {
   const [batch, length] = logProbs.shape as [number, number];
   if (advantages.rank === 1) {
     if (advantages.shape[0] !== batch) {
-      throw new RangeError(`${fn}: advantages must have shape [${batch}] or [${batch}, ${length}], got [${advantages.shape[0]}]`);
+      throw new PpoRangeError('INVALID_ARGUMENT', `${fn}: advantages must have shape [${batch}] or [${batch}, ${length}], got [${advantages.shape[0]}]`);
     }
   } else {
     assertSameShape(`${fn}: logProbs`, logProbs, `${fn}: advantages`, advantages);
   }
-  if (mask === undefined) throw new TypeError(`${fn}: mask is required ([B, L] completion-token mask)`);
+  if (mask === undefined) throw new PpoTypeError('INVALID_ARGUMENT', `${fn}: mask is required ([B, L] completion-token mask)`);
   assertMask(`${fn}: mask`, mask, `${fn}: logProbs`, logProbs);
+  // Per-sequence advantages [B] are not laid out like the mask: checked in full.
+  assertFiniteTensors(fn, { logProbs, oldLogProbs, refLogProbs, ...(advantages.rank === 1 ? {} : { advantages }) }, mask);
+  if (advantages.rank === 1) assertFiniteTensors(fn, { advantages });
   const { low, high } = parseClipRange(`${fn}: clipRange`, args.clipRange);
   assertNonNegative(`${fn}: beta`, args.beta);
   const beta = args.beta;
   if (beta > 0 && refLogProbs === undefined) {
-    throw new TypeError(`${fn}: refLogProbs is required when beta > 0 (got beta ${beta})`);
+    throw new PpoTypeError('INVALID_ARGUMENT', `${fn}: refLogProbs is required when beta > 0 (got beta ${beta})`);
   }
   const aggregation = args.aggregation ?? 'sequence-mean';
   assertOneOf(`${fn}: aggregation`, aggregation, ['sequence-mean', 'token-mean', 'fixed-length'] as const);
   let maxLength = length;
   if (args.maxLength !== undefined) {
     if (aggregation !== 'fixed-length') {
-      throw new RangeError(`${fn}: maxLength is used only with aggregation 'fixed-length', got aggregation '${aggregation}'`);
+      throw new PpoRangeError('INVALID_ARGUMENT', `${fn}: maxLength is used only with aggregation 'fixed-length', got aggregation '${aggregation}'`);
     }
     assertPositiveInteger(`${fn}: maxLength`, args.maxLength);
     maxLength = args.maxLength;

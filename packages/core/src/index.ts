@@ -61,3 +61,6 @@ export {
 } from './schedule';
 export { explainedVariance, type NumericSeries } from './explained-variance';
 export { maskedMean } from './masked-mean';
+
+/** The errors this package throws: each has a stable `code`; `PpoError.is(error, code?)` tells them apart across builds (shared by every package through `@ppo/utils`). */
+export { PpoError, PpoRangeError, PpoTypeError, type ErrorCode } from '@ppo/utils';

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { Rng } from '@ppo/buffers';
+import { Rng } from '@ppo/utils';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AdaptiveKlController, klK1, klK2, klK3 } from './kl';
 import { BACKENDS, checkGradient, expectClose, refMean, runNoLeak, tolerance, useBackend } from './test-utils';

@@ -1,5 +1,6 @@
+import { PpoTypeError } from '@ppo/utils';
 import * as tf from '@tensorflow/tfjs';
-import { assertFiniteNumber, assertFloatTensor, assertPositive, assertSameShape } from './validate';
+import { assertFiniteNumber, assertFiniteTensors, assertFloatTensor, assertPositive, assertSameShape } from './validate';
 
 /** Inputs of the per-element KL estimators {@link klK1}, {@link klK2}, {@link klK3}. */
 export interface KlEstimatorArgs {
@@ -13,6 +14,7 @@ function checkEstimatorArgs(fn: string, args: KlEstimatorArgs): void {
   assertFloatTensor(`${fn}: logProbs`, args.logProbs);
   assertFloatTensor(`${fn}: refLogProbs`, args.refLogProbs);
   assertSameShape(`${fn}: logProbs`, args.logProbs, `${fn}: refLogProbs`, args.refLogProbs);
+  assertFiniteTensors(fn, { logProbs: args.logProbs, refLogProbs: args.refLogProbs });
 }
 
 /** k1 = -log r with log r = refLogProbs - logProbs; inside a tidy, inputs already checked. */
@@ -130,7 +132,7 @@ export class AdaptiveKlController {
    */
   constructor(options: AdaptiveKlControllerOptions) {
     if (typeof options !== 'object' || options === null) {
-      throw new TypeError('AdaptiveKlController: options must be an object { target, initialBeta }');
+      throw new PpoTypeError('INVALID_ARGUMENT', 'AdaptiveKlController: options must be an object { target, initialBeta }');
     }
     assertPositive('AdaptiveKlController: target', options.target);
     assertPositive('AdaptiveKlController: initialBeta', options.initialBeta);
@@ -167,7 +169,7 @@ export class AdaptiveKlController {
   /** Restores a state from {@link AdaptiveKlController.getState}. */
   setState(state: AdaptiveKlState): void {
     if (typeof state !== 'object' || state === null) {
-      throw new TypeError('AdaptiveKlController.setState: state must be an object { target, beta }');
+      throw new PpoTypeError('INVALID_ARGUMENT', 'AdaptiveKlController.setState: state must be an object { target, beta }');
     }
     assertPositive('AdaptiveKlController.setState: state.target', state.target);
     assertPositive('AdaptiveKlController.setState: state.beta', state.beta);
@@ -178,7 +180,7 @@ export class AdaptiveKlController {
   /** A controller continuing from a saved state. */
   static fromState(state: AdaptiveKlState): AdaptiveKlController {
     if (typeof state !== 'object' || state === null) {
-      throw new TypeError('AdaptiveKlController.fromState: state must be an object { target, beta }');
+      throw new PpoTypeError('INVALID_ARGUMENT', 'AdaptiveKlController.fromState: state must be an object { target, beta }');
     }
     return new AdaptiveKlController({ target: state.target, initialBeta: state.beta });
   }

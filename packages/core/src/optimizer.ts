@@ -1,3 +1,4 @@
+import { PpoRangeError, PpoError } from '@ppo/utils';
 import * as tf from '@tensorflow/tfjs';
 import type { Stateful, StateValue } from './state';
 
@@ -53,7 +54,7 @@ export abstract class HostOptimizer<S extends StateValue> implements Optimizer<S
 
   minimize(loss: () => tf.Scalar, learningRate: number, maxGradNorm: number | null): number {
     if (!(learningRate >= 0) || !Number.isFinite(learningRate)) {
-      throw new RangeError(`learningRate must be a finite number >= 0, got ${learningRate}`);
+      throw new PpoRangeError('INVALID_ARGUMENT', `learningRate must be a finite number >= 0, got ${learningRate}`);
     }
     // A variable the loss does not reach has no gradient; like PyTorch, it is not stepped.
     const grads: (Float32Array | null)[] = [];
@@ -65,7 +66,7 @@ export abstract class HostOptimizer<S extends StateValue> implements Optimizer<S
         grads.push(g === undefined ? null : (g.dataSync() as Float32Array));
       }
     });
-    if (grads.every((g) => g === null)) throw new Error('the loss depends on none of the optimised variables');
+    if (grads.every((g) => g === null)) throw new PpoError('INVALID_ARGUMENT', 'the loss depends on none of the optimised variables');
     this.t += 1;
     let squares = 0;
     for (const g of grads) {
@@ -104,14 +105,14 @@ export abstract class HostOptimizer<S extends StateValue> implements Optimizer<S
 
   /** Checks a saved step count and per-variable arrays, then copies the arrays into `flat` vectors. */
   protected restore(where: string, step: unknown, lists: readonly (readonly [string, unknown, Float32Array])[]): void {
-    if (typeof step !== 'number' || !Number.isInteger(step) || step < 0) throw new RangeError(`${where}: state.step must be an integer >= 0, got ${String(step)}`);
+    if (typeof step !== 'number' || !Number.isInteger(step) || step < 0) throw new PpoRangeError('INVALID_ARGUMENT', `${where}: state.step must be an integer >= 0, got ${String(step)}`);
     for (const [name, list] of lists) {
       if (!Array.isArray(list) || list.length !== this.variables.length) {
-        throw new RangeError(`${where}: state.${name} must hold ${this.variables.length} arrays, got ${Array.isArray(list) ? list.length : typeof list}`);
+        throw new PpoRangeError('INVALID_ARGUMENT', `${where}: state.${name} must hold ${this.variables.length} arrays, got ${Array.isArray(list) ? list.length : typeof list}`);
       }
       list.forEach((a: unknown, k) => {
         if (!(a instanceof Float32Array) || a.length !== this.variables[k].size) {
-          throw new RangeError(`${where}: state.${name}[${k}] must be a Float32Array of length ${this.variables[k].size}`);
+          throw new PpoRangeError('INVALID_ARGUMENT', `${where}: state.${name}[${k}] must be a Float32Array of length ${this.variables[k].size}`);
         }
       });
     }

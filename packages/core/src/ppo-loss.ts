@@ -1,3 +1,4 @@
+import { PpoTypeError } from '@ppo/utils';
 import * as tf from '@tensorflow/tfjs';
 import type { LossResult } from './loss-result';
 import { tidyObject } from './reduce';
@@ -9,7 +10,9 @@ import {
   assertMask,
   assertNonNegative,
   assertPositive,
+  assertFiniteTensors,
   assertSameShape,
+  markFinite,
   parseClipRange,
 } from './validate';
 import { entropyBonus, valueLoss } from './value';
@@ -103,17 +106,22 @@ export function ppoLoss(args: PpoLossArgs): PpoLossResult {
   if (args.clipRangeVf !== undefined) {
     assertPositive(`${fn}: clipRangeVf`, args.clipRangeVf);
     if (args.oldValues === undefined) {
-      throw new TypeError(`${fn}: oldValues is required when clipRangeVf is set (got clipRangeVf ${args.clipRangeVf})`);
+      throw new PpoTypeError('INVALID_ARGUMENT', `${fn}: oldValues is required when clipRangeVf is set (got clipRangeVf ${args.clipRangeVf})`);
     }
   }
   if (args.normalizeAdvantages !== undefined && typeof args.normalizeAdvantages !== 'boolean') {
-    throw new TypeError(`${fn}: normalizeAdvantages must be a boolean, got ${typeof args.normalizeAdvantages}`);
+    throw new PpoTypeError('INVALID_ARGUMENT', `${fn}: normalizeAdvantages must be a boolean, got ${typeof args.normalizeAdvantages}`);
   }
+  const { logProbs, oldLogProbs, advantages: rawAdvantages, values, returns, oldValues, entropy, mask } = args;
+  // Once for every term: the terms below skip tensors checked here.
+  assertFiniteTensors(fn, { logProbs, oldLogProbs, advantages: rawAdvantages, values, returns, oldValues, entropy }, mask);
   return tidyObject(() => {
-    const advantages =
-      args.normalizeAdvantages === true
-        ? normalizeAdvantages(args.advantages, args.mask === undefined ? {} : { mask: args.mask })
-        : args.advantages;
+    let advantages = rawAdvantages;
+    if (args.normalizeAdvantages === true) {
+      advantages = normalizeAdvantages(rawAdvantages, mask === undefined ? {} : { mask });
+      // Finite inputs and a positive epsilon give finite normalized advantages.
+      markFinite(advantages, mask);
+    }
     const policy = clippedSurrogate({
       logProbs: args.logProbs,
       oldLogProbs: args.oldLogProbs,

@@ -1,3 +1,4 @@
+import { PpoRangeError } from '@ppo/utils';
 import type * as tf from '@tensorflow/tfjs';
 import { HostOptimizer } from './optimizer';
 
@@ -37,8 +38,8 @@ export class RmsProp extends HostOptimizer<RmsPropState> {
     super(variables);
     this.alpha = options.alpha ?? 0.99;
     this.epsilon = options.epsilon ?? 1e-8;
-    if (!(this.alpha >= 0 && this.alpha < 1)) throw new RangeError(`alpha must be in [0, 1), got ${this.alpha}`);
-    if (!(this.epsilon > 0) || !Number.isFinite(this.epsilon)) throw new RangeError(`epsilon must be a finite number > 0, got ${this.epsilon}`);
+    if (!(this.alpha >= 0 && this.alpha < 1)) throw new PpoRangeError('INVALID_ARGUMENT', `alpha must be in [0, 1), got ${this.alpha}`);
+    if (!(this.epsilon > 0) || !Number.isFinite(this.epsilon)) throw new PpoRangeError('INVALID_ARGUMENT', `epsilon must be a finite number > 0, got ${this.epsilon}`);
     this.squareAverage = new Float32Array(this.size);
   }
 

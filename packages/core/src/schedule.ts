@@ -1,3 +1,4 @@
+import { PpoRangeError, PpoTypeError } from '@ppo/utils';
 import { assertFiniteNumber, assertPositiveInteger } from './validate';
 
 /**
@@ -9,7 +10,7 @@ export type Schedule = (progress: number) => number;
 
 function checkProgress(progress: number): void {
   if (typeof progress !== 'number' || !(progress >= 0 && progress <= 1)) {
-    throw new RangeError(`schedule: progress must be a number in [0, 1], got ${String(progress)}`);
+    throw new PpoRangeError('INVALID_ARGUMENT', `schedule: progress must be a number in [0, 1], got ${String(progress)}`);
   }
 }
 
@@ -55,7 +56,7 @@ export interface LinearScheduleOptions {
  */
 export function linearSchedule(options: LinearScheduleOptions): Schedule {
   if (typeof options !== 'object' || options === null) {
-    throw new TypeError('linearSchedule: options must be an object { start, end, endFraction? }');
+    throw new PpoTypeError('INVALID_ARGUMENT', 'linearSchedule: options must be an object { start, end, endFraction? }');
   }
   const { start, end } = options;
   const endFraction = options.endFraction ?? 1;
@@ -63,7 +64,7 @@ export function linearSchedule(options: LinearScheduleOptions): Schedule {
   assertFiniteNumber('linearSchedule: end', end);
   assertFiniteNumber('linearSchedule: endFraction', endFraction);
   if (endFraction <= 0 || endFraction > 1) {
-    throw new RangeError(`linearSchedule: endFraction must be in (0, 1], got ${endFraction}`);
+    throw new PpoRangeError('INVALID_ARGUMENT', `linearSchedule: endFraction must be in (0, 1], got ${endFraction}`);
   }
   return (progress: number) => {
     checkProgress(progress);
@@ -86,7 +87,7 @@ export function linearSchedule(options: LinearScheduleOptions): Schedule {
  */
 export function trainingProgress(step: number, totalSteps: number): number {
   if (typeof step !== 'number' || !Number.isInteger(step) || step < 0) {
-    throw new RangeError(`trainingProgress: step must be an integer >= 0, got ${String(step)}`);
+    throw new PpoRangeError('INVALID_ARGUMENT', `trainingProgress: step must be an integer >= 0, got ${String(step)}`);
   }
   assertPositiveInteger('trainingProgress: totalSteps', totalSteps);
   return Math.min(step / totalSteps, 1);

@@ -8,6 +8,7 @@ import {
   assertMask,
   assertNonNegative,
   assertOneOf,
+  assertFiniteTensors,
   assertSameShape,
   parseClipRange,
 } from './validate';
@@ -103,6 +104,7 @@ export function clippedSurrogate(args: ClippedSurrogateArgs): ClippedSurrogateRe
   assertSameShape('clippedSurrogate: logProbs', logProbs, 'clippedSurrogate: oldLogProbs', oldLogProbs);
   assertSameShape('clippedSurrogate: logProbs', logProbs, 'clippedSurrogate: advantages', advantages);
   if (mask !== undefined) assertMask('clippedSurrogate: mask', mask, 'clippedSurrogate: logProbs', logProbs);
+  assertFiniteTensors('clippedSurrogate', { logProbs, oldLogProbs, advantages }, mask);
   const { low, high } = parseClipRange('clippedSurrogate: clipRange', args.clipRange);
   return tidyObject(() => {
     const prepared = prepareMask(mask);
@@ -184,6 +186,7 @@ export function klPenaltySurrogate(args: KlPenaltySurrogateArgs): KlPenaltySurro
     assertSameShape(`${fn}: logProbs`, logProbs, `${fn}: kl`, kl);
   }
   if (mask !== undefined) assertMask(`${fn}: mask`, mask, `${fn}: logProbs`, logProbs);
+  assertFiniteTensors(fn, { logProbs, oldLogProbs, advantages, kl }, mask);
   assertNonNegative(`${fn}: beta`, args.beta);
   const estimator = args.klEstimator ?? 'k3';
   assertOneOf(`${fn}: klEstimator`, estimator, ['k1', 'k2', 'k3'] as const);
@@ -248,6 +251,7 @@ export function policyGradientLoss(args: PolicyGradientLossArgs): LossResult<Rec
     assertSameShape(`${fn}: logProbs`, logProbs, `${fn}: baseline`, baseline);
   }
   if (mask !== undefined) assertMask(`${fn}: mask`, mask, `${fn}: logProbs`, logProbs);
+  assertFiniteTensors(fn, { logProbs, advantages, baseline }, mask);
   return tidyObject(() => {
     const prepared = prepareMask(mask);
     const weights = stopGradient(baseline === undefined ? advantages : tf.sub(advantages, baseline));

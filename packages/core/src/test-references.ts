@@ -1,5 +1,5 @@
 // Independent float64 reference implementations (plain loops) and seeded data for the tests.
-import { Rng } from '@ppo/buffers';
+import { Rng } from '@ppo/utils';
 import { refMean } from './test-utils';
 
 export function refClipped(lp: ArrayLike<number>, old: ArrayLike<number>, adv: ArrayLike<number>, low: number, high: number, mask?: ArrayLike<number>) {

@@ -1,16 +1,8 @@
-import type * as tf from '@tensorflow/tfjs';
+import { describeValue, findNonFinite, formatPosition, PpoRangeError, PpoTypeError } from '@ppo/utils';
+import * as tf from '@tensorflow/tfjs';
 
 /** Symmetric (a number) or asymmetric (`{ low, high }`) clip range of the probability ratio. */
 export type ClipRange = number | { readonly low: number; readonly high: number };
-
-function describe(value: unknown): string {
-  if (typeof value === 'number') return String(value);
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (value === null) return 'null';
-  if (value === undefined) return 'undefined';
-  if (Array.isArray(value)) return 'an array';
-  return typeof value === 'object' ? 'an object' : typeof value;
-}
 
 /**
  * Duck-typed tensor check: `instanceof` fails when the caller's tfjs is a different module
@@ -25,10 +17,10 @@ export function assertTensor(name: string, value: unknown): asserts value is tf.
     typeof candidate.dtype !== 'string' ||
     typeof candidate.dataSync !== 'function'
   ) {
-    throw new TypeError(`${name} must be a tf.Tensor, got ${describe(value)}`);
+    throw new PpoTypeError('INVALID_ARGUMENT', `${name} must be a tf.Tensor, got ${describeValue(value)}`);
   }
   if ((candidate as tf.Tensor).isDisposed) {
-    throw new TypeError(`${name} is a disposed tensor`);
+    throw new PpoTypeError('INVALID_ARGUMENT', `${name} is a disposed tensor`);
   }
 }
 
@@ -36,10 +28,10 @@ export function assertTensor(name: string, value: unknown): asserts value is tf.
 export function assertFloatTensor(name: string, value: unknown): asserts value is tf.Tensor {
   assertTensor(name, value);
   if (value.dtype !== 'float32') {
-    throw new TypeError(`${name} must have dtype 'float32', got '${value.dtype}'`);
+    throw new PpoTypeError('INVALID_ARGUMENT', `${name} must have dtype 'float32', got '${value.dtype}'`);
   }
   if (value.size === 0) {
-    throw new RangeError(`${name} must have at least one element, got shape [${value.shape.join(', ')}]`);
+    throw new PpoRangeError('INVALID_ARGUMENT', `${name} must have at least one element, got shape [${value.shape.join(', ')}]`);
   }
 }
 
@@ -47,7 +39,7 @@ export function assertFloatTensor(name: string, value: unknown): asserts value i
 export function assertSameShape(nameA: string, a: tf.Tensor, nameB: string, b: tf.Tensor): void {
   const same = a.rank === b.rank && a.shape.every((d, i) => d === b.shape[i]);
   if (!same) {
-    throw new RangeError(
+    throw new PpoRangeError('INVALID_ARGUMENT', 
       `${nameB} must have the shape of ${nameA} [${a.shape.join(', ')}], got [${b.shape.join(', ')}]`,
     );
   }
@@ -57,36 +49,37 @@ export function assertSameShape(nameA: string, a: tf.Tensor, nameB: string, b: t
 export function assertMask(name: string, value: unknown, likeName: string, like: tf.Tensor): asserts value is tf.Tensor {
   assertTensor(name, value);
   if (value.dtype !== 'bool' && value.dtype !== 'float32' && value.dtype !== 'int32') {
-    throw new TypeError(`${name} must have dtype 'bool', 'float32' or 'int32', got '${value.dtype}'`);
+    throw new PpoTypeError('INVALID_ARGUMENT', `${name} must have dtype 'bool', 'float32' or 'int32', got '${value.dtype}'`);
   }
   assertSameShape(likeName, like, name, value);
 }
 
 export function assertFiniteNumber(name: string, value: unknown): asserts value is number {
   if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw new RangeError(`${name} must be a finite number, got ${describe(value)}`);
+    const code = typeof value === 'number' ? 'NON_FINITE' : 'INVALID_ARGUMENT';
+    throw new PpoRangeError(code, `${name} must be a finite number, got ${describeValue(value)}`);
   }
 }
 
 export function assertPositive(name: string, value: unknown): asserts value is number {
   assertFiniteNumber(name, value);
-  if (value <= 0) throw new RangeError(`${name} must be > 0, got ${value}`);
+  if (value <= 0) throw new PpoRangeError('INVALID_ARGUMENT', `${name} must be > 0, got ${value}`);
 }
 
 export function assertNonNegative(name: string, value: unknown): asserts value is number {
   assertFiniteNumber(name, value);
-  if (value < 0) throw new RangeError(`${name} must be >= 0, got ${value}`);
+  if (value < 0) throw new PpoRangeError('INVALID_ARGUMENT', `${name} must be >= 0, got ${value}`);
 }
 
 export function assertPositiveInteger(name: string, value: unknown): asserts value is number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    throw new RangeError(`${name} must be a positive integer, got ${describe(value)}`);
+    throw new PpoRangeError('INVALID_ARGUMENT', `${name} must be a positive integer, got ${describeValue(value)}`);
   }
 }
 
 export function assertOneOf<T extends string>(name: string, value: unknown, allowed: readonly T[]): asserts value is T {
   if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
-    throw new RangeError(`${name} must be one of ${allowed.map((a) => `'${a}'`).join(', ')}, got ${describe(value)}`);
+    throw new PpoRangeError('INVALID_ARGUMENT', `${name} must be one of ${allowed.map((a) => `'${a}'`).join(', ')}, got ${describeValue(value)}`);
   }
 }
 
@@ -97,15 +90,53 @@ export function assertOneOf<T extends string>(name: string, value: unknown, allo
 export function parseClipRange(name: string, value: unknown): { low: number; high: number } {
   if (typeof value === 'number') {
     assertPositive(name, value);
-    if (value > 1) throw new RangeError(`${name} must be in (0, 1], got ${value}`);
+    if (value > 1) throw new PpoRangeError('INVALID_ARGUMENT', `${name} must be in (0, 1], got ${value}`);
     return { low: value, high: value };
   }
   if (typeof value !== 'object' || value === null) {
-    throw new TypeError(`${name} must be a number or { low, high }, got ${describe(value)}`);
+    throw new PpoTypeError('INVALID_ARGUMENT', `${name} must be a number or { low, high }, got ${describeValue(value)}`);
   }
   const { low, high } = value as { low?: unknown; high?: unknown };
   assertPositive(`${name}.low`, low);
-  if (low > 1) throw new RangeError(`${name}.low must be in (0, 1], got ${low}`);
+  if (low > 1) throw new PpoRangeError('INVALID_ARGUMENT', `${name}.low must be in (0, 1], got ${low}`);
   assertPositive(`${name}.high`, high);
   return { low, high };
+}
+
+/**
+ * Tensors already found finite, with the mask they were checked under (null: every element),
+ * so a loss that hands its inputs to another loss checks them once.
+ */
+const checkedFinite = new WeakMap<tf.Tensor, tf.Tensor | null>();
+
+/**
+ * Throws a `NON_FINITE` RangeError naming `${fn}: ${name}[position]` and the value at the first
+ * NaN or infinite element of any of `tensors` that `mask` keeps (every element without one:
+ * masked padding may hold anything, a -Infinity log-prob say). Each tensor is read once on the
+ * host and scanned (cheaper on cpu and wasm than any on-device reduction: a few microseconds
+ * for a minibatch); a tensor checked before, under the same mask or none, is skipped.
+ */
+export function assertFiniteTensors(fn: string, tensors: Readonly<Record<string, tf.Tensor | undefined>>, mask?: tf.Tensor): void {
+  let keep: ArrayLike<number> | undefined;
+  for (const [name, tensor] of Object.entries(tensors)) {
+    if (tensor === undefined) continue;
+    const checkedUnder = checkedFinite.get(tensor);
+    if (checkedUnder === null || (checkedUnder !== undefined && checkedUnder === mask)) continue;
+    const data = tensor.dataSync();
+    let k = -1;
+    if (mask === undefined) {
+      k = findNonFinite(data);
+    } else {
+      keep ??= mask.dataSync();
+      for (let i = 0; i < data.length && k < 0; i++) if (keep[i] !== 0 && !Number.isFinite(data[i])) k = i;
+    }
+    if (k >= 0) throw new PpoRangeError('NON_FINITE', `${fn}: ${name}${formatPosition(k, tensor.shape)} must be finite, got ${data[k]}`);
+    // A variable can be assigned new values later, so it is checked every time.
+    if (!(tensor instanceof tf.Variable)) checkedFinite.set(tensor, mask ?? null);
+  }
+}
+
+/** Records that `tensor` is finite wherever `mask` keeps (computed from checked inputs). */
+export function markFinite(tensor: tf.Tensor, mask?: tf.Tensor): void {
+  checkedFinite.set(tensor, mask ?? null);
 }

@@ -1,7 +1,8 @@
+import { PpoTypeError } from '@ppo/utils';
 import * as tf from '@tensorflow/tfjs';
 import type { LossResult } from './loss-result';
 import { maskedMean, prepareMask, tidyObject } from './reduce';
-import { assertFloatTensor, assertMask, assertPositive, assertSameShape } from './validate';
+import { assertFiniteTensors, assertFloatTensor, assertMask, assertPositive, assertSameShape } from './validate';
 
 /** Inputs of {@link valueLoss}. All tensors float32 with one shape, e.g. [N]. */
 export interface ValueLossArgs {
@@ -42,7 +43,7 @@ export function valueLoss(args: ValueLossArgs): LossResult<Record<string, never>
   if (clipRange !== undefined) {
     assertPositive(`${fn}: clipRange`, clipRange);
     if (oldValues === undefined) {
-      throw new TypeError(`${fn}: oldValues is required when clipRange is set (got clipRange ${clipRange})`);
+      throw new PpoTypeError('INVALID_ARGUMENT', `${fn}: oldValues is required when clipRange is set (got clipRange ${clipRange})`);
     }
   }
   if (oldValues !== undefined) {
@@ -50,6 +51,7 @@ export function valueLoss(args: ValueLossArgs): LossResult<Record<string, never>
     assertSameShape(`${fn}: values`, values, `${fn}: oldValues`, oldValues);
   }
   if (mask !== undefined) assertMask(`${fn}: mask`, mask, `${fn}: values`, values);
+  assertFiniteTensors(fn, { values, returns, oldValues }, mask);
   return tidyObject(() => {
     const prepared = prepareMask(mask);
     const unclipped = tf.squaredDifference(values, returns);
@@ -84,6 +86,7 @@ export function entropyBonus(args: EntropyBonusArgs): LossResult<{ readonly entr
   const { entropy, mask } = args;
   assertFloatTensor('entropyBonus: entropy', entropy);
   if (mask !== undefined) assertMask('entropyBonus: mask', mask, 'entropyBonus: entropy', entropy);
+  assertFiniteTensors('entropyBonus', { entropy }, mask);
   return tidyObject(() => {
     const mean = maskedMean(entropy, prepareMask(mask));
     return { loss: tf.neg<tf.Scalar>(mean), metrics: { entropy: mean } };

@@ -42,3 +42,6 @@ export {
   ANT_XML,
   HUMANOID_XML,
 } from './models';
+
+/** The errors this package throws: each has a stable `code`; `PpoError.is(error, code?)` tells them apart across builds (shared by every package through `@ppo/utils`). */
+export { PpoError, PpoRangeError, PpoTypeError, type ErrorCode } from '@ppo/utils';

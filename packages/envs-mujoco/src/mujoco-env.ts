@@ -1,4 +1,4 @@
-import { Rng } from '@ppo/buffers';
+import { describeValue, PpoRangeError, PpoTypeError, Rng } from '@ppo/utils';
 import {
   Box,
   EpisodeGuard,
@@ -11,7 +11,7 @@ import {
   type StepResult,
 } from '@ppo/envs';
 import type { MainModule, MjData, MjModel } from 'mujoco-js';
-import { checkKnownOptions, describeValue, positiveIntOption } from './options';
+import { checkKnownOptions, positiveIntOption } from './options';
 import { compileModel, getMujoco } from './runtime';
 
 const TWO_POW_32 = 4294967296;
@@ -49,7 +49,7 @@ export interface MujocoTaskConfig {
 
 function seedOf(owner: string, seed: unknown): number {
   if (typeof seed !== 'number' || !Number.isInteger(seed) || seed < 0 || seed >= TWO_POW_32) {
-    throw new RangeError(`${owner}: seed must be an integer in [0, 2^32), got ${describeValue(seed)}`);
+    throw new PpoRangeError('INVALID_ARGUMENT', `${owner}: seed must be an integer in [0, 2^32), got ${describeValue(seed)}`);
   }
   return seed;
 }
@@ -104,7 +104,7 @@ export abstract class MujocoEnv implements StatefulEnv<Float32Array, Float32Arra
     this.name = name;
     this.episode = new EpisodeGuard(name);
     if (options !== undefined && (options === null || typeof options !== 'object')) {
-      throw new TypeError(`${name}: options must be an object, got ${describeValue(options)}`);
+      throw new PpoTypeError('INVALID_ARGUMENT', `${name}: options must be an object, got ${describeValue(options)}`);
     }
     const opts = (options ?? {}) as Readonly<Record<string, unknown>>;
     checkKnownOptions(name, opts, ['seed', 'frameSkip', ...config.optionKeys]);
@@ -206,7 +206,7 @@ export abstract class MujocoEnv implements StatefulEnv<Float32Array, Float32Arra
   /** Starts an episode from the model's initial pose plus the task's reset noise (reseeded by `seed`). */
   reset(options: ResetOptions = {}): ResetResult<Float32Array> {
     if (options === null || typeof options !== 'object') {
-      throw new TypeError(`${this.name}.reset: options must be an object { seed?, options? }, got ${describeValue(options)}`);
+      throw new PpoTypeError('INVALID_ARGUMENT', `${this.name}.reset: options must be an object { seed?, options? }, got ${describeValue(options)}`);
     }
     this.ensureOpen('reset');
     if (options.seed !== undefined) this.generator = new Rng(seedOf(`${this.name}.reset`, options.seed));
@@ -221,11 +221,11 @@ export abstract class MujocoEnv implements StatefulEnv<Float32Array, Float32Arra
 
   private checkAction(action: unknown): Float32Array {
     if (!(action instanceof Float32Array) || action.length !== this.nu) {
-      throw new TypeError(`${this.name}.step: action must be a Float32Array of length ${this.nu}, got ${describeValue(action)}`);
+      throw new PpoTypeError('INVALID_ARGUMENT', `${this.name}.step: action must be a Float32Array of length ${this.nu}, got ${describeValue(action)}`);
     }
     for (let k = 0; k < action.length; k++) {
       if (!Number.isFinite(action[k])) {
-        throw new RangeError(`${this.name}.step: action[${k}] must be finite, got ${action[k]}`);
+        throw new PpoRangeError('INVALID_ARGUMENT', `${this.name}.step: action[${k}] must be finite, got ${action[k]}`);
       }
     }
     return action;
@@ -292,14 +292,14 @@ export abstract class MujocoEnv implements StatefulEnv<Float32Array, Float32Arra
     this.ensureOpen('setState');
     const size = this.nq + this.nv;
     if (state === null || typeof state !== 'object' || typeof state.length !== 'number') {
-      throw new TypeError(`${this.name}.setState: state must be an array of ${size} numbers [qpos, qvel], got ${describeValue(state)}`);
+      throw new PpoTypeError('INVALID_ARGUMENT', `${this.name}.setState: state must be an array of ${size} numbers [qpos, qvel], got ${describeValue(state)}`);
     }
     if (state.length !== size) {
-      throw new RangeError(`${this.name}.setState: state must have nq + nv = ${size} entries, got ${state.length}`);
+      throw new PpoRangeError('INVALID_ARGUMENT', `${this.name}.setState: state must have nq + nv = ${size} entries, got ${state.length}`);
     }
     for (let k = 0; k < size; k++) {
       if (typeof state[k] !== 'number' || !Number.isFinite(state[k])) {
-        throw new RangeError(`${this.name}.setState: state[${k}] must be a finite number, got ${describeValue(state[k])}`);
+        throw new PpoRangeError('INVALID_ARGUMENT', `${this.name}.setState: state[${k}] must be a finite number, got ${describeValue(state[k])}`);
       }
     }
     for (let k = 0; k < this.nq; k++) this.qpos[k] = state[k];

@@ -1,11 +1,6 @@
 /** Checks and reads the constructor options of the MuJoCo envs (Gymnasium's keyword arguments). */
 
-function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'number' || typeof value === 'boolean' || value === null || value === undefined) return String(value);
-  if (Array.isArray(value)) return `[${value.map(describe).join(', ')}]`;
-  return Object.prototype.toString.call(value);
-}
+import { describeValue, PpoRangeError, PpoTypeError } from '@ppo/utils';
 
 /** A finite number option, `fallback` when absent; `min` (inclusive) when given. */
 export function numberOption(owner: string, options: Readonly<Record<string, unknown>>, key: string, fallback: number, min?: number): number {
@@ -13,7 +8,7 @@ export function numberOption(owner: string, options: Readonly<Record<string, unk
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || (min !== undefined && value < min)) {
     const bound = min === undefined ? '' : ` >= ${min}`;
-    throw new RangeError(`${owner}: option ${key} must be a finite number${bound}, got ${describe(value)}`);
+    throw new PpoRangeError('INVALID_ARGUMENT', `${owner}: option ${key} must be a finite number${bound}, got ${describeValue(value)}`);
   }
   return value;
 }
@@ -23,7 +18,7 @@ export function positiveIntOption(owner: string, options: Readonly<Record<string
   const value = options[key];
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    throw new RangeError(`${owner}: option ${key} must be a positive integer, got ${describe(value)}`);
+    throw new PpoRangeError('INVALID_ARGUMENT', `${owner}: option ${key} must be a positive integer, got ${describeValue(value)}`);
   }
   return value;
 }
@@ -32,7 +27,7 @@ export function positiveIntOption(owner: string, options: Readonly<Record<string
 export function booleanOption(owner: string, options: Readonly<Record<string, unknown>>, key: string, fallback: boolean): boolean {
   const value = options[key];
   if (value === undefined) return fallback;
-  if (typeof value !== 'boolean') throw new TypeError(`${owner}: option ${key} must be a boolean, got ${describe(value)}`);
+  if (typeof value !== 'boolean') throw new PpoTypeError('INVALID_ARGUMENT', `${owner}: option ${key} must be a boolean, got ${describeValue(value)}`);
   return value;
 }
 
@@ -59,7 +54,7 @@ export function rangeOption(
     Number.isNaN(pair[1]) ||
     !(pair[0] < pair[1])
   ) {
-    throw new RangeError(`${owner}: option ${key} must be a pair [low, high] of numbers with low < high, got ${describe(value)}`);
+    throw new PpoRangeError('INVALID_ARGUMENT', `${owner}: option ${key} must be a pair [low, high] of numbers with low < high, got ${describeValue(value)}`);
   }
   return [pair[0], pair[1]];
 }
@@ -68,9 +63,8 @@ export function rangeOption(
 export function checkKnownOptions(owner: string, options: Readonly<Record<string, unknown>>, known: readonly string[]): void {
   for (const key of Object.keys(options)) {
     if (!known.includes(key)) {
-      throw new TypeError(`${owner}: unknown option ${JSON.stringify(key)}; known options: ${known.join(', ')}`);
+      throw new PpoTypeError('INVALID_ARGUMENT', `${owner}: unknown option ${JSON.stringify(key)}; known options: ${known.join(', ')}`);
     }
   }
 }
 
-export { describe as describeValue };

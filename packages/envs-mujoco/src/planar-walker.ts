@@ -1,4 +1,4 @@
-import type { Rng } from '@ppo/buffers';
+import type { Rng } from '@ppo/utils';
 import type { Info } from '@ppo/envs';
 import { MujocoEnv, type MujocoEnvOptions } from './mujoco-env';
 import { booleanOption, numberOption, rangeOption } from './options';

@@ -1,4 +1,4 @@
-import type { Rng } from '@ppo/buffers';
+import type { Rng } from '@ppo/utils';
 import type { Info } from '@ppo/envs';
 import { REACHER_XML } from './models';
 import { MujocoEnv, type MujocoEnvOptions } from './mujoco-env';

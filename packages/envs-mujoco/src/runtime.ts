@@ -1,3 +1,4 @@
+import { PpoTypeError, PpoError } from '@ppo/utils';
 import type { MainModule, MjModel } from 'mujoco-js';
 
 /**
@@ -42,12 +43,12 @@ function prepare(module: MainModule): MainModule {
  */
 export async function initMujoco(options: InitMujocoOptions = {}): Promise<MainModule> {
   if (options === null || typeof options !== 'object') {
-    throw new TypeError(`initMujoco: options must be an object { module? }, got ${String(options)}`);
+    throw new PpoTypeError('INVALID_ARGUMENT', `initMujoco: options must be an object { module? }, got ${String(options)}`);
   }
   if (options.module !== undefined) {
     const m = options.module as Partial<MainModule> | null;
     if (m === null || typeof m !== 'object' || typeof m.mj_step !== 'function' || typeof m.MjModel !== 'function') {
-      throw new TypeError('initMujoco: options.module must be a started mujoco-js module (the result of `await loadMujoco()`)');
+      throw new PpoTypeError('INVALID_ARGUMENT', 'initMujoco: options.module must be a started mujoco-js module (the result of `await loadMujoco()`)');
     }
   }
   if (instance !== undefined) return instance;
@@ -82,7 +83,8 @@ export function isMujocoReady(): boolean {
  */
 export function getMujoco(owner = 'getMujoco'): MainModule {
   if (instance === undefined) {
-    throw new Error(
+    throw new PpoError(
+      'INVALID_STATE',
       `${owner}: the MuJoCo WebAssembly module is not started; call \`await initMujoco()\` from '@ppo/envs-mujoco' once before making MuJoCo envs`,
     );
   }
@@ -96,17 +98,17 @@ export function getMujoco(owner = 'getMujoco'): MainModule {
  */
 export function compileModel(module: MainModule, xml: string, owner: string): MjModel {
   if (typeof xml !== 'string' || xml.length === 0) {
-    throw new TypeError(`${owner}: the MJCF model must be a non-empty string`);
+    throw new PpoTypeError('INVALID_ARGUMENT', `${owner}: the MJCF model must be a non-empty string`);
   }
   fileCounter += 1;
   const path = `${MODEL_DIR}/model-${fileCounter}.xml`;
   module.FS.writeFile(path, xml);
   try {
     const model = module.MjModel.loadFromXML(path) as MjModel | null | undefined;
-    if (model === null || model === undefined) throw new Error(`${owner}: MuJoCo could not compile the model`);
+    if (model === null || model === undefined) throw new PpoError('SIMULATOR_FAILED', `${owner}: MuJoCo could not compile the model`);
     return model;
   } catch (error) {
-    throw new Error(`${owner}: MuJoCo could not compile the model: ${error instanceof Error ? error.message : String(error)}`);
+    throw new PpoError('SIMULATOR_FAILED', `${owner}: MuJoCo could not compile the model: ${error instanceof Error ? error.message : String(error)}`);
   } finally {
     module.FS.unlink(path);
   }

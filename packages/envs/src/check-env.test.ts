@@ -4,6 +4,7 @@ import type { Env } from './env';
 import { listEnvs, make } from './registry';
 import { Box, Discrete } from './spaces';
 
+
 /** A small valid env whose behaviour a test can break one piece at a time. */
 function toy(overrides: Partial<Env<unknown, unknown>> & { noise?: () => number } = {}): Env<unknown, unknown> {
   let x = 0;
@@ -44,7 +45,7 @@ describe('checkEnv', () => {
     ['a NaN reward', { step: () => ({ observation: new Float32Array(2), reward: Number.NaN, terminated: false, truncated: false, info: {} }) }, /step 0: reward must be a finite number, got NaN/],
     ['an infinite reward', { step: () => ({ observation: new Float32Array(2), reward: -Infinity, terminated: false, truncated: false, info: {} }) }, /step 0: reward must be a finite number, got -Infinity/],
     ['an infinite observation in a bounded Box', { reset: () => ({ observation: new Float32Array([0, Infinity]), info: {} }) }, /reset\(\{ seed: 0 \}\): observation\[1\] must be finite \(the space bounds it to \[-100, 100\]\), got Infinity/],
-    ['an observation outside the space', { step: () => ({ observation: new Float32Array([1000, 0]), reward: 0, terminated: false, truncated: false, info: {} }) }, /observation Float32Array\[1000, 0\] is not inside observationSpace/],
+    ['an observation outside the space', { step: () => ({ observation: new Float32Array([1000, 0]), reward: 0, terminated: false, truncated: false, info: {} }) }, /observation Float32Array\(2\) \[1000, 0\] is not inside observationSpace/],
     ['a Float64Array observation', { reset: () => ({ observation: new Float64Array(2), info: {} }) }, /a Box observation must be a Float32Array/],
     ['a missing info', { reset: () => ({ observation: new Float32Array(2) }) as never }, /reset\(\) must return \{ observation, info \}/],
     ['an array info', { reset: () => ({ observation: new Float32Array(2), info: [] as never }) }, /info must be a plain object/],

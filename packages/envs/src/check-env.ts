@@ -1,6 +1,6 @@
-import { Rng } from '@ppo/buffers';
+import { describeValue, PpoRangeError, PpoTypeError, Rng, PpoError } from '@ppo/utils';
 import type { Env, RenderFrame, ResetResult, StepResult } from './env';
-import { Box, describeValue, spaceFromJSON, spacesEqual, type Space } from './spaces';
+import { Box, spaceFromJSON, spacesEqual, type Space } from './spaces';
 
 /** Options of {@link checkEnv}. */
 export interface CheckEnvOptions {
@@ -18,9 +18,9 @@ export interface CheckEnvReport {
 }
 
 /** Raised by {@link checkEnv}: the env breaks the contract; the message says where and how. */
-export class EnvCheckError extends Error {
+export class EnvCheckError extends PpoError {
   constructor(message: string) {
-    super(message);
+    super('ENV_CHECK_FAILED', message);
     this.name = 'EnvCheckError';
   }
 }
@@ -189,12 +189,12 @@ function checkFrame(name: string, frame: unknown): void {
  * ```
  */
 export function checkEnv(env: Env<unknown, unknown>, options: CheckEnvOptions = {}): CheckEnvReport {
-  if (env === null || typeof env !== 'object') throw new TypeError(`checkEnv: env must be an Env object, got ${describeValue(env)}`);
+  if (env === null || typeof env !== 'object') throw new PpoTypeError('INVALID_ARGUMENT', `checkEnv: env must be an Env object, got ${describeValue(env)}`);
   const name = env.id ?? env.constructor.name;
   const seed = options.seed ?? 0;
   const steps = options.steps ?? 100;
-  if (!Number.isInteger(seed) || seed < 0) throw new RangeError(`checkEnv: seed must be a non-negative integer, got ${describeValue(seed)}`);
-  if (!Number.isInteger(steps) || steps < 1) throw new RangeError(`checkEnv: steps must be a positive integer, got ${describeValue(steps)}`);
+  if (!Number.isInteger(seed) || seed < 0) throw new PpoRangeError('INVALID_ARGUMENT', `checkEnv: seed must be a non-negative integer, got ${describeValue(seed)}`);
+  if (!Number.isInteger(steps) || steps < 1) throw new PpoRangeError('INVALID_ARGUMENT', `checkEnv: steps must be a positive integer, got ${describeValue(steps)}`);
   const warnings: string[] = [];
   for (const method of ['reset', 'step', 'close'] as const) {
     if (typeof env[method] !== 'function') fail(name, `env.${method} must be a function`);

@@ -1,13 +1,14 @@
+import { PpoError } from '@ppo/utils';
 import { describe, expect, it } from 'vitest';
 import { EpisodeGuard } from './episode-guard';
 
 describe('EpisodeGuard', () => {
   it('raises on a step before the first reset, and on reading the state', () => {
     const guard = new EpisodeGuard('Toy-v0');
-    expect(() => guard.checkStep()).toThrow(new Error('Toy-v0.step: call reset() before step()'));
-    expect(() => guard.checkStarted('render')).toThrow(new Error('Toy-v0.render: call reset() first'));
+    expect(() => guard.checkStep()).toThrow(new PpoError('INVALID_STATE', 'Toy-v0.step: call reset() before step()'));
+    expect(() => guard.checkStarted('render')).toThrow(new PpoError('INVALID_STATE', 'Toy-v0.render: call reset() first'));
     expect(() => guard.checkStarted('getState', 'reset() or setState()')).toThrow(
-      new Error('Toy-v0.getState: call reset() or setState() first'),
+      new PpoError('INVALID_STATE', 'Toy-v0.getState: call reset() or setState() first'),
     );
     guard.start('setState');
     expect(() => guard.checkStep()).not.toThrow();
@@ -24,7 +25,7 @@ describe('EpisodeGuard', () => {
     guard.checkStep();
     guard.endStep(true, false);
     expect(() => guard.checkStep()).toThrow(
-      new Error('Toy-v0.step: the episode has ended (terminated); call reset() before stepping again'),
+      new PpoError('INVALID_STATE', 'Toy-v0.step: the episode has ended (terminated); call reset() before stepping again'),
     );
     // The ended episode's state can still be read.
     expect(() => guard.checkStarted('getState')).not.toThrow();
@@ -51,10 +52,10 @@ describe('EpisodeGuard', () => {
       guard.close();
       guard.close();
       expect(guard.closed).toBe(true);
-      expect(() => guard.checkStep()).toThrow(new Error('Toy-v0.step: the env is closed'));
-      expect(() => guard.checkStarted('getState')).toThrow(new Error('Toy-v0.getState: the env is closed'));
-      expect(() => guard.checkOpen('reset')).toThrow(new Error('Toy-v0.reset: the env is closed'));
-      expect(() => guard.start('setState')).toThrow(new Error('Toy-v0.setState: the env is closed'));
+      expect(() => guard.checkStep()).toThrow(new PpoError('INVALID_STATE', 'Toy-v0.step: the env is closed'));
+      expect(() => guard.checkStarted('getState')).toThrow(new PpoError('INVALID_STATE', 'Toy-v0.getState: the env is closed'));
+      expect(() => guard.checkOpen('reset')).toThrow(new PpoError('INVALID_STATE', 'Toy-v0.reset: the env is closed'));
+      expect(() => guard.start('setState')).toThrow(new PpoError('INVALID_STATE', 'Toy-v0.setState: the env is closed'));
       expect(guard.closed).toBe(true);
     }
   });

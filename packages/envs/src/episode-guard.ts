@@ -1,4 +1,4 @@
-import { describeValue } from './spaces';
+import { describeValue, PpoTypeError, PpoError } from '@ppo/utils';
 
 // Episode phases.
 const NEEDS_RESET = 0;
@@ -48,7 +48,7 @@ export class EpisodeGuard {
   /** @param owner - the env's name, a non-empty string. */
   constructor(owner: string) {
     if (typeof owner !== 'string' || owner === '') {
-      throw new TypeError(`EpisodeGuard: owner must be a non-empty string, got ${describeValue(owner)}`);
+      throw new PpoTypeError('INVALID_ARGUMENT', `EpisodeGuard: owner must be a non-empty string, got ${describeValue(owner)}`);
     }
     this.owner = owner;
   }
@@ -60,7 +60,7 @@ export class EpisodeGuard {
 
   /** Raises `<owner>.<method>: the env is closed` after {@link EpisodeGuard.close}. */
   checkOpen(method: string): void {
-    if (this.phase === CLOSED) throw new Error(`${this.owner}.${method}: the env is closed`);
+    if (this.phase === CLOSED) throw new PpoError('INVALID_STATE', `${this.owner}.${method}: the env is closed`);
   }
 
   /**
@@ -70,7 +70,7 @@ export class EpisodeGuard {
    */
   checkStarted(method: string, remedy = 'reset()'): void {
     this.checkOpen(method);
-    if (this.phase === NEEDS_RESET) throw new Error(`${this.owner}.${method}: call ${remedy} first`);
+    if (this.phase === NEEDS_RESET) throw new PpoError('INVALID_STATE', `${this.owner}.${method}: call ${remedy} first`);
   }
 
   /** Raises unless an episode is running; call it before each step. */
@@ -101,8 +101,8 @@ export class EpisodeGuard {
 
   private raiseStep(): never {
     this.checkOpen('step');
-    if (this.phase === NEEDS_RESET) throw new Error(`${this.owner}.step: call reset() before step()`);
+    if (this.phase === NEEDS_RESET) throw new PpoError('INVALID_STATE', `${this.owner}.step: call reset() before step()`);
     const how = this.phase === TERMINATED ? 'terminated' : 'truncated';
-    throw new Error(`${this.owner}.step: the episode has ended (${how}); call reset() before stepping again`);
+    throw new PpoError('INVALID_STATE', `${this.owner}.step: the episode has ended (${how}); call reset() before stepping again`);
   }
 }

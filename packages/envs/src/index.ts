@@ -105,3 +105,6 @@ export {
   type NormalizeRewardOptions,
   type RunningStatsState,
 } from './wrappers/common';
+
+/** The errors this package throws: each has a stable `code`; `PpoError.is(error, code?)` tells them apart across builds (shared by every package through `@ppo/utils`). */
+export { PpoError, PpoRangeError, PpoTypeError, type ErrorCode } from '@ppo/utils';

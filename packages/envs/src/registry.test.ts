@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Env, StatefulEnv } from './env';
 import { envSpec, isRegistered, listEnvs, make, register } from './registry';
 import { Box, Discrete } from './spaces';
+
 import { TimeLimit } from './time-limit';
 
 type AnyClassic = StatefulEnv<Float32Array, number | Float32Array>;

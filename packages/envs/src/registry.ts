@@ -1,10 +1,10 @@
+import { checkPositiveInt, describeValue, PpoError, PpoTypeError } from '@ppo/utils';
 import type { Env } from './env';
 import { AcrobotEnv } from './classic-control/acrobot';
 import { CartPoleEnv } from './classic-control/cartpole';
 import { ContinuousMountainCarEnv } from './classic-control/continuous-mountain-car';
 import { MountainCarEnv } from './classic-control/mountain-car';
 import { PendulumEnv } from './classic-control/pendulum';
-import { describeValue } from './spaces';
 import { TimeLimit } from './time-limit';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the registry holds envs of every value type
@@ -55,14 +55,6 @@ const ID_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.:/-]*$/;
  */
 const registry = new Map<string, Registration>();
 
-function checkPositiveInt(name: string, value: unknown): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    throw new RangeError(`${name} must be a positive integer, got ${describeValue(value)}`);
-  }
-  return value;
-}
-
 /**
  * Registers an env id so that {@link make} can build it.
  *
@@ -80,21 +72,22 @@ function checkPositiveInt(name: string, value: unknown): number | undefined {
  */
 export function register(id: string, factory: EnvFactory, options: RegisterOptions = {}): void {
   if (typeof id !== 'string' || !ID_PATTERN.test(id)) {
-    throw new TypeError(`register: id must be a non-empty string of letters, digits and _.:/-, got ${describeValue(id)}`);
+    throw new PpoTypeError('INVALID_ARGUMENT', `register: id must be a non-empty string of letters, digits and _.:/-, got ${describeValue(id)}`);
   }
   if (typeof factory !== 'function') {
-    throw new TypeError(`register: factory for '${id}' must be a function, got ${describeValue(factory)}`);
+    throw new PpoTypeError('INVALID_ARGUMENT', `register: factory for '${id}' must be a function, got ${describeValue(factory)}`);
   }
   if (options === null || typeof options !== 'object') {
-    throw new TypeError(`register: options for '${id}' must be an object, got ${describeValue(options)}`);
+    throw new PpoTypeError('INVALID_ARGUMENT', `register: options for '${id}' must be an object, got ${describeValue(options)}`);
   }
-  const maxEpisodeSteps = checkPositiveInt(`register: maxEpisodeSteps of '${id}'`, options.maxEpisodeSteps);
+  const maxEpisodeSteps =
+    options.maxEpisodeSteps === undefined ? undefined : checkPositiveInt(`register: maxEpisodeSteps of '${id}'`, options.maxEpisodeSteps);
   const { rewardThreshold } = options;
   if (rewardThreshold !== undefined && (typeof rewardThreshold !== 'number' || !Number.isFinite(rewardThreshold))) {
-    throw new TypeError(`register: rewardThreshold of '${id}' must be a finite number, got ${describeValue(rewardThreshold)}`);
+    throw new PpoTypeError('INVALID_ARGUMENT', `register: rewardThreshold of '${id}' must be a finite number, got ${describeValue(rewardThreshold)}`);
   }
   if (registry.has(id) && options.override !== true) {
-    throw new Error(`register: '${id}' is already registered (pass { override: true } to replace it)`);
+    throw new PpoError('ALREADY_REGISTERED', `register: '${id}' is already registered (pass { override: true } to replace it)`);
   }
   registry.set(id, { spec: Object.freeze({ id, maxEpisodeSteps, rewardThreshold }), factory });
 }
@@ -118,7 +111,7 @@ export function listEnvs(): EnvSpec[] {
 
 function unknownId(owner: string, id: unknown): Error {
   const known = [...registry.keys()].sort().join(', ');
-  return new Error(`${owner}: no env registered as ${describeValue(id)}; registered ids: ${known}`);
+  return new PpoError('UNKNOWN_ENV', `${owner}: no env registered as ${describeValue(id)}; registered ids: ${known}`);
 }
 
 /**
@@ -136,7 +129,7 @@ export function make<Obs = Float32Array, Act = number | Float32Array>(id: string
   const registration = registry.get(id);
   if (registration === undefined) throw unknownId('make', id);
   if (options === null || typeof options !== 'object') {
-    throw new TypeError(`make('${id}'): options must be an object, got ${describeValue(options)}`);
+    throw new PpoTypeError('INVALID_ARGUMENT', `make('${id}'): options must be an object, got ${describeValue(options)}`);
   }
   const { maxEpisodeSteps: override, ...envOptions } = options;
   let limit = registration.spec.maxEpisodeSteps;
@@ -144,7 +137,7 @@ export function make<Obs = Float32Array, Act = number | Float32Array>(id: string
   else if (override !== undefined) limit = checkPositiveInt(`make('${id}'): maxEpisodeSteps`, override);
   const env = registration.factory(envOptions) as Env<Obs, Act>;
   if (env === null || typeof env !== 'object' || typeof env.step !== 'function' || typeof env.reset !== 'function') {
-    throw new TypeError(`make('${id}'): the factory returned ${describeValue(env)}, not an Env`);
+    throw new PpoTypeError('INVALID_ARGUMENT', `make('${id}'): the factory returned ${describeValue(env)}, not an Env`);
   }
   if (limit !== undefined) return new TimeLimit(env, { maxEpisodeSteps: limit, id });
   if (env.id !== id && Object.isExtensible(env)) {

@@ -1,10 +1,10 @@
 // Node-only: module specifiers resolved to absolute URLs, so that another module (in a worker
 // thread, or a later process) imports the same module wherever its own file lives.
+import { describeValue, PpoTypeError, PpoError } from '@ppo/utils';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { describeValue } from './spaces';
 
 // The conditions Node's `import()` matches in a package's `exports`.
 const IMPORT_CONDITIONS = new Set(['import', 'node', 'default']);
@@ -13,13 +13,13 @@ const IMPORT_CONDITIONS = new Set(['import', 'node', 'default']);
  * Raised by {@link resolveModuleUrl}: `specifier` is the entry as given, `problem` what went
  * wrong (it starts with a verb, so callers can write `<their argument> '<specifier>' <problem>`).
  */
-export class ModuleResolutionError extends Error {
+export class ModuleResolutionError extends PpoError {
   override readonly name = 'ModuleResolutionError';
   readonly specifier: unknown;
   readonly problem: string;
 
   constructor(specifier: unknown, problem: string) {
-    super(`module ${typeof specifier === 'string' ? `'${specifier}'` : describeValue(specifier)} ${problem}`);
+    super('MODULE_NOT_FOUND', `module ${typeof specifier === 'string' ? `'${specifier}'` : describeValue(specifier)} ${problem}`);
     this.specifier = specifier;
     this.problem = problem;
   }
@@ -135,7 +135,7 @@ export function resolveModuleUrl(spec: string, fromDir: string = process.cwd()):
     throw new ModuleResolutionError(spec, 'is not a specifier: expected a non-empty string (a package name, a path, or a file:, node: or data: URL)');
   }
   if (typeof fromDir !== 'string' || fromDir.length === 0) {
-    throw new TypeError(`resolveModuleUrl: fromDir must be a directory path, got ${describeValue(fromDir)}`);
+    throw new PpoTypeError('INVALID_ARGUMENT', `resolveModuleUrl: fromDir must be a directory path, got ${describeValue(fromDir)}`);
   }
   if (/^(file|node|data):/.test(spec)) return spec;
   if (spec.startsWith('.') || isAbsolute(spec)) {

@@ -1,6 +1,7 @@
-import { Rng } from '@ppo/buffers';
+import { Rng } from '@ppo/utils';
 import { describe, expect, it } from 'vitest';
 import { Box, Dict, Discrete, MultiBinary, MultiDiscrete, spaceFromJSON, spacesEqual, Tuple, type Space } from './spaces';
+
 
 function roundTrip<T>(space: Space<T>, rng: Rng, draws = 50): void {
   for (let k = 0; k < draws; k++) {

@@ -1,23 +1,13 @@
-import type { RandomSource } from '@ppo/buffers';
+import {
+  checkPositiveInt,
+  describeValue,
+  PpoRangeError,
+  PpoTypeError,
+  type SpaceSpec,
+  type RandomSource,
+} from '@ppo/utils';
 
-/**
- * The JSON description of a space, as {@link Space.toJSON} writes it and {@link spaceFromJSON}
- * reads it. Infinite Box bounds are written as `null` (JSON has no infinity); readers treat
- * `null` as unbounded.
- */
-export type SpaceSpec =
-  | {
-      type: 'box';
-      shape: number[];
-      low: (number | null)[];
-      high: (number | null)[];
-      dtype: 'float32' | 'float64';
-    }
-  | { type: 'discrete'; n: number; start: number }
-  | { type: 'multi-discrete'; nvec: number[] }
-  | { type: 'multi-binary'; n: number }
-  | { type: 'dict'; spaces: Record<string, SpaceSpec> }
-  | { type: 'tuple'; spaces: SpaceSpec[] };
+export type { SpaceSpec };
 
 /**
  * A set of values an env observes or accepts, with Gymnasium's semantics.
@@ -45,38 +35,12 @@ export interface Space<T> {
 /** The value type of a space. */
 export type SpaceValue<S> = S extends Space<infer T> ? T : never;
 
-function describe(x: unknown): string {
-  if (typeof x === 'number') return String(x);
-  if (ArrayBuffer.isView(x) && !(x instanceof DataView)) {
-    const arr = x as unknown as ArrayLike<number>;
-    const items = Array.from({ length: Math.min(arr.length, 8) }, (_, k) => String(arr[k]));
-    return `${x.constructor.name}[${items.join(', ')}${arr.length > 8 ? ', ...' : ''}]`;
-  }
-  try {
-    return JSON.stringify(x) ?? String(x);
-  } catch {
-    return String(x);
-  }
-}
-
-/** Formats a value for error messages (typed arrays, numbers and JSON). */
-export function describeValue(x: unknown): string {
-  return describe(x);
-}
-
-function checkPositiveInt(name: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    throw new RangeError(`${name} must be a positive integer, got ${describe(value)}`);
-  }
-  return value;
-}
-
 function checkFlatLength(space: string, flat: ArrayLike<number>, expected: number): void {
   if (flat === null || typeof flat !== 'object' || typeof flat.length !== 'number') {
-    throw new TypeError(`${space}.unflatten: flat must be an array of numbers, got ${describe(flat)}`);
+    throw new PpoTypeError('INVALID_ARGUMENT', `${space}.unflatten: flat must be an array of numbers, got ${describeValue(flat)}`);
   }
   if (flat.length !== expected) {
-    throw new RangeError(`${space}.unflatten: flat must have length ${expected}, got ${flat.length}`);
+    throw new PpoRangeError('INVALID_ARGUMENT', `${space}.unflatten: flat must have length ${expected}, got ${flat.length}`);
   }
 }
 
@@ -91,7 +55,7 @@ function readOneHot(space: string, flat: ArrayLike<number>, offset: number, n: n
   }
   if (!valid || hot === -1) {
     const block = Array.from({ length: n }, (_, k) => flat[offset + k]);
-    throw new RangeError(`${space}.unflatten: expected a one-hot block of length ${n}, got [${block.join(', ')}]`);
+    throw new PpoRangeError('INVALID_ARGUMENT', `${space}.unflatten: expected a one-hot block of length ${n}, got [${block.join(', ')}]`);
   }
   return hot;
 }
@@ -144,17 +108,17 @@ export class Box implements Space<Float32Array> {
 
   constructor(options: BoxOptions) {
     if (options === null || typeof options !== 'object') {
-      throw new TypeError(`Box: options must be an object { low, high, shape?, dtype? }, got ${describe(options)}`);
+      throw new PpoTypeError('INVALID_ARGUMENT', `Box: options must be an object { low, high, shape?, dtype? }, got ${describeValue(options)}`);
     }
     const { low, high } = options;
     const dtype = options.dtype ?? 'float32';
     if (dtype !== 'float32' && dtype !== 'float64') {
-      throw new TypeError(`Box: dtype must be 'float32' or 'float64', got ${describe(dtype)}`);
+      throw new PpoTypeError('INVALID_ARGUMENT', `Box: dtype must be 'float32' or 'float64', got ${describeValue(dtype)}`);
     }
     let shape: number[];
     if (options.shape !== undefined) {
       if (!Array.isArray(options.shape)) {
-        throw new TypeError(`Box: shape must be an array of positive integers, got ${describe(options.shape)}`);
+        throw new PpoTypeError('INVALID_ARGUMENT', `Box: shape must be an array of positive integers, got ${describeValue(options.shape)}`);
       }
       shape = options.shape.map((d, k) => checkPositiveInt(`Box: shape[${k}]`, d));
     } else if (typeof low !== 'number' && low !== null && typeof low === 'object') {
@@ -162,10 +126,10 @@ export class Box implements Space<Float32Array> {
     } else if (typeof high !== 'number' && high !== null && typeof high === 'object') {
       shape = [high.length];
     } else {
-      throw new TypeError('Box: shape is required when low and high are both numbers');
+      throw new PpoTypeError('INVALID_ARGUMENT', 'Box: shape is required when low and high are both numbers');
     }
     const size = shape.reduce((a, b) => a * b, 1);
-    if (size < 1) throw new RangeError(`Box: shape must have at least one entry, got [${shape.join(', ')}]`);
+    if (size < 1) throw new PpoRangeError('INVALID_ARGUMENT', `Box: shape must have at least one entry, got [${shape.join(', ')}]`);
     this.shape = Object.freeze(shape);
     this.flatDim = size;
     this.dtype = dtype;
@@ -173,10 +137,10 @@ export class Box implements Space<Float32Array> {
     this.high = Box.bounds('high', high, size);
     for (let k = 0; k < size; k++) {
       if (!(this.low[k] <= this.high[k])) {
-        throw new RangeError(`Box: low[${k}]=${this.low[k]} must be <= high[${k}]=${this.high[k]}`);
+        throw new PpoRangeError('INVALID_ARGUMENT', `Box: low[${k}]=${this.low[k]} must be <= high[${k}]=${this.high[k]}`);
       }
       if (this.low[k] === Infinity || this.high[k] === -Infinity) {
-        throw new RangeError(`Box: entry ${k} has an empty range [${this.low[k]}, ${this.high[k]}]`);
+        throw new PpoRangeError('INVALID_ARGUMENT', `Box: entry ${k} has an empty range [${this.low[k]}, ${this.high[k]}]`);
       }
     }
   }
@@ -184,20 +148,20 @@ export class Box implements Space<Float32Array> {
   private static bounds(name: string, value: number | ArrayLike<number>, size: number): Float32Array {
     const out = new Float32Array(size);
     if (typeof value === 'number') {
-      if (Number.isNaN(value)) throw new RangeError(`Box: ${name} must not be NaN`);
+      if (Number.isNaN(value)) throw new PpoRangeError('INVALID_ARGUMENT', `Box: ${name} must not be NaN`);
       out.fill(value);
       return out;
     }
     if (value === null || typeof value !== 'object' || typeof value.length !== 'number') {
-      throw new TypeError(`Box: ${name} must be a number or an array of numbers, got ${describe(value)}`);
+      throw new PpoTypeError('INVALID_ARGUMENT', `Box: ${name} must be a number or an array of numbers, got ${describeValue(value)}`);
     }
     if (value.length !== size) {
-      throw new RangeError(`Box: ${name} must have ${size} entries to match the shape, got ${value.length}`);
+      throw new PpoRangeError('INVALID_ARGUMENT', `Box: ${name} must have ${size} entries to match the shape, got ${value.length}`);
     }
     for (let k = 0; k < size; k++) {
       const v = value[k];
       if (typeof v !== 'number' || Number.isNaN(v)) {
-        throw new RangeError(`Box: ${name}[${k}] must be a number (not NaN), got ${describe(v)}`);
+        throw new PpoRangeError('INVALID_ARGUMENT', `Box: ${name}[${k}] must be a number (not NaN), got ${describeValue(v)}`);
       }
       out[k] = v;
     }
@@ -243,7 +207,7 @@ export class Box implements Space<Float32Array> {
 
   flatten(x: Float32Array): Float32Array {
     if (!(x instanceof Float32Array) || x.length !== this.flatDim) {
-      throw new TypeError(`Box.flatten: x must be a Float32Array of length ${this.flatDim}, got ${describe(x)}`);
+      throw new PpoTypeError('INVALID_ARGUMENT', `Box.flatten: x must be a Float32Array of length ${this.flatDim}, got ${describeValue(x)}`);
     }
     return x.slice();
   }
@@ -282,12 +246,12 @@ export class Discrete implements Space<number> {
 
   constructor(options: { readonly n: number; readonly start?: number }) {
     if (options === null || typeof options !== 'object') {
-      throw new TypeError(`Discrete: options must be an object { n, start? }, got ${describe(options)}`);
+      throw new PpoTypeError('INVALID_ARGUMENT', `Discrete: options must be an object { n, start? }, got ${describeValue(options)}`);
     }
     this.n = checkPositiveInt('Discrete: n', options.n);
     const start = options.start ?? 0;
     if (typeof start !== 'number' || !Number.isSafeInteger(start)) {
-      throw new RangeError(`Discrete: start must be an integer, got ${describe(start)}`);
+      throw new PpoRangeError('INVALID_ARGUMENT', `Discrete: start must be an integer, got ${describeValue(start)}`);
     }
     this.start = start;
     this.flatDim = this.n;
@@ -303,7 +267,7 @@ export class Discrete implements Space<number> {
 
   flatten(x: number): Float32Array {
     if (!this.contains(x)) {
-      throw new RangeError(`Discrete.flatten: x must be an integer in [${this.start}, ${this.start + this.n}), got ${describe(x)}`);
+      throw new PpoRangeError('INVALID_ARGUMENT', `Discrete.flatten: x must be an integer in [${this.start}, ${this.start + this.n}), got ${describeValue(x)}`);
     }
     const out = new Float32Array(this.n);
     out[x - this.start] = 1;
@@ -332,15 +296,15 @@ export class MultiDiscrete implements Space<Int32Array> {
 
   constructor(options: { readonly nvec: ArrayLike<number> }) {
     if (options === null || typeof options !== 'object' || options.nvec === null || typeof options.nvec !== 'object') {
-      throw new TypeError(`MultiDiscrete: options must be an object { nvec: number[] }, got ${describe(options)}`);
+      throw new PpoTypeError('INVALID_ARGUMENT', `MultiDiscrete: options must be an object { nvec: number[] }, got ${describeValue(options)}`);
     }
     const { nvec } = options;
-    if (nvec.length < 1) throw new RangeError('MultiDiscrete: nvec must have at least one entry');
+    if (nvec.length < 1) throw new PpoRangeError('INVALID_ARGUMENT', 'MultiDiscrete: nvec must have at least one entry');
     this.nvec = new Int32Array(nvec.length);
     let total = 0;
     for (let k = 0; k < nvec.length; k++) {
       const n = checkPositiveInt(`MultiDiscrete: nvec[${k}]`, nvec[k]);
-      if (n > 2 ** 31 - 1) throw new RangeError(`MultiDiscrete: nvec[${k}] must be below 2^31, got ${n}`);
+      if (n > 2 ** 31 - 1) throw new PpoRangeError('INVALID_ARGUMENT', `MultiDiscrete: nvec[${k}] must be below 2^31, got ${n}`);
       this.nvec[k] = n;
       total += n;
     }
@@ -362,8 +326,8 @@ export class MultiDiscrete implements Space<Int32Array> {
 
   flatten(x: Int32Array): Float32Array {
     if (!this.contains(x)) {
-      throw new RangeError(
-        `MultiDiscrete.flatten: x must be an Int32Array with entries in [0, nvec) for nvec [${this.nvec.join(', ')}], got ${describe(x)}`,
+      throw new PpoRangeError('INVALID_ARGUMENT', 
+        `MultiDiscrete.flatten: x must be an Int32Array with entries in [0, nvec) for nvec [${this.nvec.join(', ')}], got ${describeValue(x)}`,
       );
     }
     const out = new Float32Array(this.flatDim);
@@ -399,7 +363,7 @@ export class MultiBinary implements Space<Uint8Array> {
 
   constructor(options: { readonly n: number }) {
     if (options === null || typeof options !== 'object') {
-      throw new TypeError(`MultiBinary: options must be an object { n }, got ${describe(options)}`);
+      throw new PpoTypeError('INVALID_ARGUMENT', `MultiBinary: options must be an object { n }, got ${describeValue(options)}`);
     }
     this.n = checkPositiveInt('MultiBinary: n', options.n);
     this.shape = Object.freeze([this.n]);
@@ -420,7 +384,7 @@ export class MultiBinary implements Space<Uint8Array> {
 
   flatten(x: Uint8Array): Float32Array {
     if (!this.contains(x)) {
-      throw new RangeError(`MultiBinary.flatten: x must be a Uint8Array of ${this.n} zeros and ones, got ${describe(x)}`);
+      throw new PpoRangeError('INVALID_ARGUMENT', `MultiBinary.flatten: x must be a Uint8Array of ${this.n} zeros and ones, got ${describeValue(x)}`);
     }
     return Float32Array.from(x);
   }
@@ -430,7 +394,7 @@ export class MultiBinary implements Space<Uint8Array> {
     const out = new Uint8Array(this.n);
     for (let k = 0; k < this.n; k++) {
       const v = flat[k];
-      if (v !== 0 && v !== 1) throw new RangeError(`MultiBinary.unflatten: flat[${k}] must be 0 or 1, got ${describe(v)}`);
+      if (v !== 0 && v !== 1) throw new PpoRangeError('INVALID_ARGUMENT', `MultiBinary.unflatten: flat[${k}] must be 0 or 1, got ${describeValue(v)}`);
       out[k] = v;
     }
     return out;
@@ -455,7 +419,7 @@ function checkSubspace(owner: string, key: string, space: unknown): AnySpace {
     typeof s.toJSON !== 'function' ||
     typeof s.flatDim !== 'number'
   ) {
-    throw new TypeError(`${owner}: spaces${key} must be a Space, got ${describe(space)}`);
+    throw new PpoTypeError('INVALID_ARGUMENT', `${owner}: spaces${key} must be a Space, got ${describeValue(space)}`);
   }
   return s as AnySpace;
 }
@@ -481,10 +445,10 @@ export class Dict<S extends Record<string, Space<unknown>> = Record<string, Spac
 
   constructor(options: { readonly spaces: S }) {
     if (options === null || typeof options !== 'object' || options.spaces === null || typeof options.spaces !== 'object') {
-      throw new TypeError(`Dict: options must be an object { spaces: Record<string, Space> }, got ${describe(options)}`);
+      throw new PpoTypeError('INVALID_ARGUMENT', `Dict: options must be an object { spaces: Record<string, Space> }, got ${describeValue(options)}`);
     }
     const keys = Object.keys(options.spaces).sort();
-    if (keys.length === 0) throw new RangeError('Dict: spaces must have at least one entry');
+    if (keys.length === 0) throw new PpoRangeError('INVALID_ARGUMENT', 'Dict: spaces must have at least one entry');
     const spaces: Record<string, AnySpace> = {};
     let total = 0;
     for (const key of keys) {
@@ -515,7 +479,7 @@ export class Dict<S extends Record<string, Space<unknown>> = Record<string, Spac
   }
 
   flatten(x: { [K in keyof S]: SpaceValue<S[K]> }): Float32Array {
-    if (!this.contains(x)) throw new RangeError(`Dict.flatten: x is not a member of the space, got ${describe(x)}`);
+    if (!this.contains(x)) throw new PpoRangeError('INVALID_ARGUMENT', `Dict.flatten: x is not a member of the space, got ${describeValue(x)}`);
     const out = new Float32Array(this.flatDim);
     let offset = 0;
     for (const key of this.keys) {
@@ -555,9 +519,9 @@ export class Tuple<S extends readonly Space<unknown>[] = readonly Space<unknown>
 
   constructor(options: { readonly spaces: S }) {
     if (options === null || typeof options !== 'object' || !Array.isArray(options.spaces)) {
-      throw new TypeError(`Tuple: options must be an object { spaces: Space[] }, got ${describe(options)}`);
+      throw new PpoTypeError('INVALID_ARGUMENT', `Tuple: options must be an object { spaces: Space[] }, got ${describeValue(options)}`);
     }
-    if (options.spaces.length === 0) throw new RangeError('Tuple: spaces must have at least one entry');
+    if (options.spaces.length === 0) throw new PpoRangeError('INVALID_ARGUMENT', 'Tuple: spaces must have at least one entry');
     let total = 0;
     options.spaces.forEach((space, k) => {
       total += checkSubspace('Tuple', `[${k}]`, space).flatDim;
@@ -576,7 +540,7 @@ export class Tuple<S extends readonly Space<unknown>[] = readonly Space<unknown>
   }
 
   flatten(x: { [K in keyof S]: SpaceValue<S[K]> }): Float32Array {
-    if (!this.contains(x)) throw new RangeError(`Tuple.flatten: x is not a member of the space, got ${describe(x)}`);
+    if (!this.contains(x)) throw new PpoRangeError('INVALID_ARGUMENT', `Tuple.flatten: x is not a member of the space, got ${describeValue(x)}`);
     const out = new Float32Array(this.flatDim);
     let offset = 0;
     this.spaces.forEach((space, k) => {
@@ -608,7 +572,7 @@ export class Tuple<S extends readonly Space<unknown>[] = readonly Space<unknown>
  */
 export function spaceFromJSON(spec: SpaceSpec): Space<unknown> {
   if (spec === null || typeof spec !== 'object') {
-    throw new TypeError(`spaceFromJSON: spec must be a SpaceSpec object, got ${describe(spec)}`);
+    throw new PpoTypeError('INVALID_ARGUMENT', `spaceFromJSON: spec must be a SpaceSpec object, got ${describeValue(spec)}`);
   }
   switch (spec.type) {
     case 'box':
@@ -632,7 +596,7 @@ export function spaceFromJSON(spec: SpaceSpec): Space<unknown> {
     case 'tuple':
       return new Tuple({ spaces: spec.spaces.map(spaceFromJSON) });
     default:
-      throw new TypeError(`spaceFromJSON: unknown space type in ${describe(spec)}`);
+      throw new PpoTypeError('INVALID_ARGUMENT', `spaceFromJSON: unknown space type in ${describeValue(spec)}`);
   }
 }
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Env } from './env';
 import { CartPoleEnv } from './classic-control/cartpole';
 import { Box, Discrete } from './spaces';
+
 import { TimeLimit } from './time-limit';
 
 /** An env that never ends by itself and has no stepInto: exercises the generic paths. */

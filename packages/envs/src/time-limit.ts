@@ -1,5 +1,6 @@
+import { describeValue, PpoRangeError, PpoTypeError, PpoError } from '@ppo/utils';
 import type { Env, Info, RenderFrame, ResetOptions, ResetResult, StepResult } from './env';
-import { describeValue, type Space } from './spaces';
+import type { Space } from './spaces';
 import { hasStepInto, type StepIntoEnv, type StepIntoTarget } from './vector/step-into';
 
 /** Options of {@link TimeLimit}. */
@@ -37,11 +38,11 @@ export class TimeLimit<Obs = Float32Array, Act = number | Float32Array> implemen
 
   constructor(env: Env<Obs, Act>, options: TimeLimitOptions) {
     if (env === null || typeof env !== 'object' || typeof env.step !== 'function' || typeof env.reset !== 'function') {
-      throw new TypeError(`TimeLimit: env must be an Env (with reset and step), got ${describeValue(env)}`);
+      throw new PpoTypeError('INVALID_ARGUMENT', `TimeLimit: env must be an Env (with reset and step), got ${describeValue(env)}`);
     }
     const max = (options as Partial<TimeLimitOptions> | undefined)?.maxEpisodeSteps;
     if (typeof max !== 'number' || !Number.isInteger(max) || max < 1) {
-      throw new RangeError(`TimeLimit: maxEpisodeSteps must be a positive integer, got ${String(max)}`);
+      throw new PpoRangeError('INVALID_ARGUMENT', `TimeLimit: maxEpisodeSteps must be a positive integer, got ${String(max)}`);
     }
     this.env = env;
     this.maxEpisodeSteps = max;
@@ -75,7 +76,8 @@ export class TimeLimit<Obs = Float32Array, Act = number | Float32Array> implemen
 
   private begin(): void {
     if (this.ended) {
-      throw new Error(
+      throw new PpoError(
+        'INVALID_STATE',
         `${this.id ?? 'TimeLimit'}.step: the episode has ended (after ${this.steps} steps); call reset() before stepping again`,
       );
     }

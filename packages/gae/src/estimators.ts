@@ -1,5 +1,5 @@
+import { assertUnitInterval, PpoTypeError } from '@ppo/utils';
 import { discountedReturns, gae, tdLambdaReturns, type GaeOutput } from './gae';
-import { assertUnitInterval } from './validate';
 
 /** A rollout as an {@link AdvantageEstimator} reads it: flat, time-major arrays (see {@link gae}). */
 export interface EstimatorInput {
@@ -50,7 +50,7 @@ export interface LambdaEstimatorOptions extends EstimatorOptions {
 }
 
 function checkOptions(name: string, options: EstimatorOptions & { lambda?: number }): void {
-  if (typeof options !== 'object' || options === null) throw new TypeError(`${name}: options must be an object, got ${String(options)}`);
+  if (typeof options !== 'object' || options === null) throw new PpoTypeError('INVALID_ARGUMENT', `${name}: options must be an object, got ${String(options)}`);
   assertUnitInterval(`${name}: gamma`, options.gamma);
   if ('lambda' in options) assertUnitInterval(`${name}: lambda`, options.lambda);
 }

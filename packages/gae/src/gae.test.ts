@@ -271,7 +271,7 @@ describe('input validation', () => {
     ['gamma NaN', { gamma: Number.NaN }, RangeError, /gamma must be a finite number, got NaN/],
     ['lambda above 1', { lambda: 2 }, RangeError, /lambda must be in \[0, 1\], got 2/],
     ['lambda missing', { lambda: undefined }, TypeError, /lambda must be a number, got undefined/],
-    ['rewards as a plain array', { rewards: [0, 0, 0, 0, 0, 0] }, TypeError, /rewards must be a Float32Array or Float64Array, got Array\(6\)/],
+    ['rewards as a plain array', { rewards: [0, 0, 0, 0, 0, 0] }, TypeError, /rewards must be a Float32Array or Float64Array, got \[0,0,0,0,0,0\]/],
     ['values as Int32Array', { values: new Int32Array(6) }, TypeError, /values must be a Float32Array or Float64Array, got Int32Array\(6\)/],
     ['terminated as Float32Array', { terminated: new Float32Array(6) }, TypeError, /terminated must be a Uint8Array/],
     ['truncated missing', { truncated: undefined }, TypeError, /truncated must be a Uint8Array of 0\/1 flags, got undefined/],

@@ -1,4 +1,5 @@
 import {
+  describeValue,
   assertAllFinite,
   assertFlagArray,
   assertFlagValues,
@@ -8,10 +9,11 @@ import {
   assertLength,
   assertNoOverlap,
   assertUnitInterval,
-  describe,
   FLOAT32_MAX,
   type FloatArray,
-} from './validate';
+  PpoRangeError,
+  PpoTypeError,
+} from '@ppo/utils';
 
 /**
  * A rollout of `numSteps x numEnvs` transitions, stored time-major and flat: step `t` of
@@ -91,7 +93,7 @@ export interface ReturnsResult {
 /** Checks the parts every estimator shares and returns the flat length. */
 function validateRollout(input: RolloutInput): number {
   if (typeof input !== 'object' || input === null) {
-    throw new TypeError(`input must be an object, got ${describe(input)}`);
+    throw new PpoTypeError('INVALID_ARGUMENT', `input must be an object, got ${describeValue(input)}`);
   }
   const { rewards, nextValues, terminated, truncated, numEnvs, gamma } = input;
   assertFloatArray('rewards', rewards);
@@ -100,7 +102,7 @@ function validateRollout(input: RolloutInput): number {
   assertUnitInterval('gamma', gamma);
   const n = rewards.length;
   if (n % numEnvs !== 0) {
-    throw new RangeError(
+    throw new PpoRangeError('INVALID_ARGUMENT', 
       `rewards.length must be a multiple of numEnvs (${numEnvs}), got length ${n}`,
     );
   }
@@ -131,14 +133,14 @@ function reportBadEntries(
   for (const [name, array] of outputs) {
     for (let k = 0; k < array.length; k++) {
       if (!Number.isFinite(array[k])) {
-        throw new RangeError(
+        throw new PpoRangeError('INVALID_ARGUMENT', 
           `${name}[${k}] overflows the float32 range (got ${array[k]}); rescale rewards or values`,
         );
       }
     }
   }
   // Unreachable unless a result sat just above FLOAT32_MAX and rounded down to it.
-  throw new RangeError('results exceed the float32 range; rescale rewards or values');
+  throw new PpoRangeError('INVALID_ARGUMENT', 'results exceed the float32 range; rescale rewards or values');
 }
 
 /** Validates `out` (or allocates it) for the single-array estimators. */
@@ -146,7 +148,7 @@ function returnsDestination(input: RolloutInput & { out?: ReturnsOutput }, n: nu
   const out = input.out;
   if (out === undefined) return new Float32Array(n);
   if (typeof out !== 'object' || out === null) {
-    throw new TypeError(`out must be an object { returns }, got ${describe(out)}`);
+    throw new PpoTypeError('INVALID_ARGUMENT', `out must be an object { returns }, got ${describeValue(out)}`);
   }
   assertFloat32Array('out.returns', out.returns);
   assertLength('out.returns', out.returns, n, 'rewards.length');
@@ -209,7 +211,7 @@ export function gae(input: GaeInput): GaeResult {
     returns = new Float32Array(n);
   } else {
     if (typeof out !== 'object' || out === null) {
-      throw new TypeError(`out must be an object { advantages, returns }, got ${describe(out)}`);
+      throw new PpoTypeError('INVALID_ARGUMENT', `out must be an object { advantages, returns }, got ${describeValue(out)}`);
     }
     advantages = out.advantages;
     returns = out.returns;

@@ -1,4 +1,5 @@
 import {
+  describeValue,
   assertAllFinite,
   assertFloat32Array,
   assertFloatArray,
@@ -6,8 +7,9 @@ import {
   assertLength,
   assertNoOverlap,
   assertNonNegative,
-  describe,
-} from './validate';
+  PpoRangeError,
+  PpoTypeError,
+} from '@ppo/utils';
 
 /** How {@link groupRelativeAdvantages} scales the centred rewards. */
 export type GroupScale = 'group' | 'batch' | 'none';
@@ -66,21 +68,21 @@ export function groupRelativeAdvantages(
   assertFloatArray('rewards', rewards);
   assertInteger('groupSize', groupSize, 2);
   if (typeof options !== 'object' || options === null) {
-    throw new TypeError(`options must be an object, got ${describe(options)}`);
+    throw new PpoTypeError('INVALID_ARGUMENT', `options must be an object, got ${describeValue(options)}`);
   }
   const { scale = 'group', epsilon = 1e-4, unbiased = true, out } = options;
   if (!SCALES.includes(scale)) {
-    throw new RangeError(
-      `options.scale must be one of 'group', 'batch', 'none', got ${describe(scale)}`,
+    throw new PpoRangeError('INVALID_ARGUMENT', 
+      `options.scale must be one of 'group', 'batch', 'none', got ${describeValue(scale)}`,
     );
   }
   assertNonNegative('options.epsilon', epsilon);
   if (typeof unbiased !== 'boolean') {
-    throw new TypeError(`options.unbiased must be a boolean, got ${describe(unbiased)}`);
+    throw new PpoTypeError('INVALID_ARGUMENT', `options.unbiased must be a boolean, got ${describeValue(unbiased)}`);
   }
   const n = rewards.length;
   if (n % groupSize !== 0) {
-    throw new RangeError(
+    throw new PpoRangeError('INVALID_ARGUMENT', 
       `rewards.length must be a multiple of groupSize (${groupSize}), got length ${n}`,
     );
   }

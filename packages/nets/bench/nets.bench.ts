@@ -1,6 +1,6 @@
 // Throughput of act and of one PPO-style minibatch update (forward, backward, Adam), per
 // backend, for the two standard 64-64 MLP shapes. Run with `pnpm bench`; not a test.
-import { Rng } from '@ppo/buffers';
+import { Rng } from '@ppo/utils';
 import * as tf from '@tensorflow/tfjs';
 import { bench, describe } from 'vitest';
 import { ActorCritic, type ActionSpaceSpec } from '../src/actor-critic';

@@ -1,4 +1,4 @@
-import { Rng } from '@ppo/buffers';
+import { Rng } from '@ppo/utils';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it, vi } from 'vitest';
 import { ActorCritic, type ActionSpaceSpec } from './actor-critic';
@@ -282,7 +282,7 @@ describe.each(BACKENDS)('ActorCritic on %s', (backend) => {
     const policy = new ActorCritic({ observationSize: 2, actionSpace: { type: 'discrete', n: 2 }, seed: 1 });
     expect(() => policy.act(new Float32Array(3), 2, new Rng(1))).toThrow(/observations must have count \* observationSize = 2 \* 2 = 4 values, got 3/);
     expect(() => policy.act(new Float32Array(4), 0, new Rng(1))).toThrow(/count must be a positive integer/);
-    expect(() => policy.act(Float32Array.of(0, 1, Number.NaN, 0), 2, new Rng(1))).toThrow(/observations\[2\] is NaN \(row 1\)/);
+    expect(() => policy.act(Float32Array.of(0, 1, Number.NaN, 0), 2, new Rng(1))).toThrow(/observations\[1, 0\] must be finite, got NaN/);
     expect(() => policy.act(new Float32Array(4), 2, undefined as unknown as Rng)).toThrow(/rng must be a RandomSource/);
     expect(() => tf.tidy(() => policy.evaluate(tf.zeros([2, 3]), tf.zeros([2])))).toThrow(/observations must be a tensor \[batch, 2\]/);
     const offset = new ActorCritic({ observationSize: 2, actionSpace: { type: 'discrete', n: 3, start: -1 }, seed: 1 });

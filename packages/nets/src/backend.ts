@@ -1,10 +1,17 @@
+import { PpoRangeError, PpoError } from '@ppo/utils';
 import * as tf from '@tensorflow/tfjs';
 
+/** The backends {@link selectBackend} knows, by the name tfjs registers each under, fastest first (the order `'auto'` tries). */
+export const BACKEND_NAMES = ['tensorflow', 'wasm', 'cpu'] as const;
+
+/** What {@link selectBackend} can be asked for: `'auto'` or one of {@link BACKEND_NAMES}. */
+export const BACKEND_REQUESTS = ['auto', ...BACKEND_NAMES] as const;
+
 /** A backend that {@link selectBackend} can be asked for. */
-export type BackendRequest = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+export type BackendRequest = (typeof BACKEND_REQUESTS)[number];
 
 /** The name tfjs registers each backend under. */
-export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
+export type BackendName = (typeof BACKEND_NAMES)[number];
 
 /** Options of {@link selectBackend}. */
 export interface SelectBackendOptions {
@@ -72,18 +79,19 @@ async function tryBackend(name: BackendName, load: (packageName: string) => Prom
 export async function selectBackend(request: BackendRequest = 'auto', options: SelectBackendOptions = {}): Promise<BackendName> {
   const load = options.load ?? importPackage;
   if (request === 'auto') {
-    for (const name of ['tensorflow', 'wasm', 'cpu'] as const) {
+    for (const name of BACKEND_NAMES) {
       if ((await tryBackend(name, load)) === null) return name;
     }
-    throw new Error("selectBackend('auto') found no usable backend, not even 'cpu'");
+    throw new PpoError('BACKEND_UNAVAILABLE', "selectBackend('auto') found no usable backend, not even 'cpu'");
   }
-  if (request !== 'tensorflow' && request !== 'wasm' && request !== 'cpu') {
-    throw new RangeError(`backend must be one of 'auto', 'tensorflow', 'wasm', 'cpu', got ${JSON.stringify(request)}`);
+  if (!(BACKEND_NAMES as readonly unknown[]).includes(request)) {
+    const allowed = BACKEND_REQUESTS.map((name) => `'${name}'`).join(', ');
+    throw new PpoRangeError('INVALID_ARGUMENT', `backend must be one of ${allowed}, got ${JSON.stringify(request)}`);
   }
   const failure = await tryBackend(request, load);
   if (failure !== null) {
     const hint = request === 'cpu' ? '' : `; ${INSTALL_HINTS[request]}`;
-    throw new Error(`backend '${request}' is not available (${failure.message})${hint}`, { cause: failure });
+    throw new PpoError('BACKEND_UNAVAILABLE', `backend '${request}' is not available (${failure.message})${hint}`, { cause: failure });
   }
   return request;
 }

@@ -1,7 +1,7 @@
+import { checkPositiveInt, PpoRangeError, Rng, type RandomSource } from '@ppo/utils';
 import * as tf from '@tensorflow/tfjs';
 import { orthogonal, PPO_GAINS } from './init';
-import { Rng, type RandomSource } from '@ppo/buffers';
-import { checkPositiveInt, makeVariable, uniqueScope, type Torso } from './torso';
+import { makeVariable, uniqueScope, type Torso } from './torso';
 
 /** Options of {@link natureCnn}. */
 export interface NatureCnnOptions {
@@ -56,13 +56,13 @@ export class NatureCnn implements Torso {
   constructor(options: NatureCnnOptions) {
     const { inputShape, inputScale = 1, name = 'cnn' } = options;
     if (!Array.isArray(inputShape) || inputShape.length !== 3) {
-      throw new RangeError(`inputShape must be [height, width, channels], got ${JSON.stringify(inputShape)}`);
+      throw new PpoRangeError('INVALID_ARGUMENT', `inputShape must be [height, width, channels], got ${JSON.stringify(inputShape)}`);
     }
     inputShape.forEach((d, i) => checkPositiveInt(`inputShape[${i}]`, d));
-    if (!Number.isFinite(inputScale)) throw new RangeError(`inputScale must be finite, got ${String(inputScale)}`);
+    if (!Number.isFinite(inputScale)) throw new PpoRangeError('INVALID_ARGUMENT', `inputScale must be finite, got ${String(inputScale)}`);
     const [height, width, channels] = inputShape;
     const variant = options.variant ?? (height >= 36 && width >= 36 ? 'atari' : 'minatar');
-    if (variant !== 'atari' && variant !== 'minatar') throw new RangeError(`variant must be 'atari' or 'minatar', got ${String(variant)}`);
+    if (variant !== 'atari' && variant !== 'minatar') throw new PpoRangeError('INVALID_ARGUMENT', `variant must be 'atari' or 'minatar', got ${String(variant)}`);
     this.variant = variant;
     this.inputShape = [height, width, channels];
     this.inputSize = height * width * channels;
@@ -75,7 +75,7 @@ export class NatureCnn implements Torso {
     for (const [, size, stride] of VARIANTS[variant].convs) {
       h = Math.floor((h - size) / stride) + 1;
       w = Math.floor((w - size) / stride) + 1;
-      if (h < 1 || w < 1) throw new RangeError(`inputShape ${JSON.stringify(inputShape)} is too small for the '${variant}' network`);
+      if (h < 1 || w < 1) throw new PpoRangeError('INVALID_ARGUMENT', `inputShape ${JSON.stringify(inputShape)} is too small for the '${variant}' network`);
     }
     let c = channels;
     VARIANTS[variant].convs.forEach(([filters, size, stride], i) => {

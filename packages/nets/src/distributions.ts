@@ -1,4 +1,6 @@
+import { PpoRangeError, PpoTypeError } from '@ppo/utils';
 import * as tf from '@tensorflow/tfjs';
+import { checkFiniteTensor, markFinite } from './finite';
 import { openUniform, type RandomSource } from './random';
 import { isArray } from './torso';
 
@@ -38,15 +40,15 @@ const MASKED_LOGIT = -1e9;
 
 function checkRank2(name: string, t: tf.Tensor): asserts t is tf.Tensor2D {
   if (!(t instanceof tf.Tensor) || t.rank !== 2) {
-    throw new RangeError(`${name} must be a rank-2 tensor [batch, size], got ${t instanceof tf.Tensor ? `shape [${t.shape.join(', ')}]` : String(t)}`);
+    throw new PpoRangeError('INVALID_ARGUMENT', `${name} must be a rank-2 tensor [batch, size], got ${t instanceof tf.Tensor ? `shape [${t.shape.join(', ')}]` : String(t)}`);
   }
-  if (t.dtype !== 'float32') throw new TypeError(`${name} must be float32, got ${t.dtype}`);
+  if (t.dtype !== 'float32') throw new PpoTypeError('INVALID_ARGUMENT', `${name} must be float32, got ${t.dtype}`);
 }
 
 function checkSameKind<T>(self: Distribution, other: Distribution, kind: abstract new (...args: never[]) => T): T {
-  if (!(other instanceof kind)) throw new TypeError(`kl: other must be a ${kind.name}, got ${other.constructor.name}`);
+  if (!(other instanceof kind)) throw new PpoTypeError('INVALID_ARGUMENT', `kl: other must be a ${kind.name}, got ${other.constructor.name}`);
   if (other.batchSize !== self.batchSize || other.actionSize !== self.actionSize) {
-    throw new RangeError(
+    throw new PpoRangeError('INVALID_ARGUMENT', 
       `kl: other has batch ${other.batchSize} x ${other.actionSize}, expected ${self.batchSize} x ${self.actionSize}`,
     );
   }
@@ -56,7 +58,7 @@ function checkSameKind<T>(self: Distribution, other: Distribution, kind: abstrac
 /** Integer actions of shape [B] (accepting [B, 1]) as int32. */
 function integerActions(actions: tf.Tensor, batch: number, name: string): tf.Tensor1D {
   if (!(actions instanceof tf.Tensor) || actions.size !== batch || (actions.rank !== 1 && !(actions.rank === 2 && actions.shape[1] === 1))) {
-    throw new RangeError(`${name}: actions must have shape [${batch}] or [${batch}, 1], got ${actions instanceof tf.Tensor ? `[${actions.shape.join(', ')}]` : String(actions)}`);
+    throw new PpoRangeError('INVALID_ARGUMENT', `${name}: actions must have shape [${batch}] or [${batch}, 1], got ${actions instanceof tf.Tensor ? `[${actions.shape.join(', ')}]` : String(actions)}`);
   }
   const flat = actions.rank === 1 ? actions : actions.reshape([batch]);
   return (flat.dtype === 'int32' ? flat : flat.cast('int32')) as tf.Tensor1D;
@@ -64,7 +66,7 @@ function integerActions(actions: tf.Tensor, batch: number, name: string): tf.Ten
 
 function checkActions2d(actions: tf.Tensor, batch: number, size: number, name: string): tf.Tensor2D {
   if (!(actions instanceof tf.Tensor) || actions.rank !== 2 || actions.shape[0] !== batch || actions.shape[1] !== size) {
-    throw new RangeError(`${name}: actions must have shape [${batch}, ${size}], got ${actions instanceof tf.Tensor ? `[${actions.shape.join(', ')}]` : String(actions)}`);
+    throw new PpoRangeError('INVALID_ARGUMENT', `${name}: actions must have shape [${batch}, ${size}], got ${actions instanceof tf.Tensor ? `[${actions.shape.join(', ')}]` : String(actions)}`);
   }
   return actions as tf.Tensor2D;
 }
@@ -77,14 +79,22 @@ function checkActions2d(actions: tf.Tensor, batch: number, size: number, name: s
  * @internal
  */
 export function checkCategoryIndices(actions: tf.Tensor, nvec: readonly number[], start: number, name: string): void {
-  const data = actions.dataSync();
+  checkCategoryIndexData(actions.dataSync(), nvec, start, name);
+}
+
+/**
+ * {@link checkCategoryIndices} of actions already downloaded: rows of `nvec.length` values.
+ *
+ * @internal
+ */
+export function checkCategoryIndexData(data: ArrayLike<number>, nvec: readonly number[], start: number, name: string): void {
   const k = nvec.length;
   for (let i = 0; i < data.length; i++) {
     const v = data[i];
     const n = nvec[i % k];
     if (!Number.isInteger(v) || v < start || v >= start + n) {
       const at = k === 1 ? `[${i}]` : `[${Math.floor(i / k)}, ${i % k}]`;
-      throw new RangeError(`${name}: actions${at} = ${v}, expected an integer in [${start}, ${start + n - 1}]`);
+      throw new PpoRangeError('INVALID_ARGUMENT', `${name}: actions${at} = ${v}, expected an integer in [${start}, ${start + n - 1}]`);
     }
   }
 }
@@ -115,7 +125,7 @@ export function checkMaskData(data: ArrayLike<number>, rows: number, nvec: reado
     for (const [c, n] of nvec.entries()) {
       let any = false;
       for (let k = 0; k < n && !any; k++) any = data[offset + k] !== 0;
-      if (!any) throw new RangeError(`${name} row ${i} allows no action${nvec.length > 1 ? ` in component ${c}` : ''}`);
+      if (!any) throw new PpoRangeError('INVALID_ARGUMENT', `${name} row ${i} allows no action${nvec.length > 1 ? ` in component ${c}` : ''}`);
       offset += n;
     }
   }
@@ -249,15 +259,16 @@ export class Categorical implements Distribution {
 
   constructor(logits: tf.Tensor2D, options: CategoricalOptions = {}) {
     checkRank2('logits', logits);
+    checkFiniteTensor('Categorical: logits', logits, ' (rule actions out with the mask option instead)');
     this.batchSize = logits.shape[0];
     this.numCategories = logits.shape[1];
-    if (this.numCategories < 1) throw new RangeError('logits must have at least one category');
+    if (this.numCategories < 1) throw new PpoRangeError('INVALID_ARGUMENT', 'logits must have at least one category');
     const { mask } = options;
     if (mask === undefined) {
       this.logits = logits;
     } else {
       if (!(mask instanceof tf.Tensor) || mask.rank !== 2 || mask.shape[0] !== this.batchSize || mask.shape[1] !== this.numCategories) {
-        throw new RangeError(
+        throw new PpoRangeError('INVALID_ARGUMENT', 
           `mask must have shape [${this.batchSize}, ${this.numCategories}], got ${mask instanceof tf.Tensor ? `[${mask.shape.join(', ')}]` : String(mask)}`,
         );
       }
@@ -318,7 +329,7 @@ export class Categorical implements Distribution {
   kl(other: Distribution): tf.Tensor1D {
     const q = checkSameKind(this, other, Categorical);
     if (q.numCategories !== this.numCategories) {
-      throw new RangeError(`kl: other has ${q.numCategories} categories, expected ${this.numCategories}`);
+      throw new PpoRangeError('INVALID_ARGUMENT', `kl: other has ${q.numCategories} categories, expected ${this.numCategories}`);
     }
     const lp = this.logProbs;
     return tf.sum(tf.mul(tf.exp(lp), tf.sub(lp, q.logProbs)), 1);
@@ -343,19 +354,21 @@ export class MultiCategorical implements Distribution {
   constructor(logits: tf.Tensor2D, nvec: readonly number[], options: CategoricalOptions = {}) {
     checkRank2('logits', logits);
     if (!isArray(nvec) || nvec.length === 0 || !nvec.every((n) => Number.isInteger(n) && n >= 1)) {
-      throw new RangeError(`nvec must be a non-empty array of positive integers, got ${JSON.stringify(nvec)}`);
+      throw new PpoRangeError('INVALID_ARGUMENT', `nvec must be a non-empty array of positive integers, got ${JSON.stringify(nvec)}`);
     }
     const total = nvec.reduce((s, n) => s + n, 0);
-    if (logits.shape[1] !== total) throw new RangeError(`logits must have ${total} columns (sum of nvec), got ${logits.shape[1]}`);
+    if (logits.shape[1] !== total) throw new PpoRangeError('INVALID_ARGUMENT', `logits must have ${total} columns (sum of nvec), got ${logits.shape[1]}`);
+    checkFiniteTensor('MultiCategorical: logits', logits, ' (rule actions out with the mask option instead)');
     this.batchSize = logits.shape[0];
     this.actionSize = nvec.length;
     this.nvec = [...nvec];
     const parts: tf.Tensor2D[] = nvec.length === 1 ? [logits] : tf.split(logits, [...nvec], 1);
+    for (const part of parts) markFinite(part);
     let masks: tf.Tensor2D[] | undefined;
     if (options.mask !== undefined) {
       const { mask } = options;
       if (!(mask instanceof tf.Tensor) || mask.rank !== 2 || mask.shape[0] !== this.batchSize || mask.shape[1] !== total) {
-        throw new RangeError(`mask must have shape [${this.batchSize}, ${total}], got ${mask instanceof tf.Tensor ? `[${mask.shape.join(', ')}]` : String(mask)}`);
+        throw new PpoRangeError('INVALID_ARGUMENT', `mask must have shape [${this.batchSize}, ${total}], got ${mask instanceof tf.Tensor ? `[${mask.shape.join(', ')}]` : String(mask)}`);
       }
       checkMaskRows(mask, nvec);
       masks = nvec.length === 1 ? [mask] : tf.split(mask, [...nvec], 1);
@@ -397,7 +410,7 @@ export class MultiCategorical implements Distribution {
 
   kl(other: Distribution): tf.Tensor1D {
     const q = checkSameKind(this, other, MultiCategorical);
-    if (q.nvec.some((n, i) => n !== this.nvec[i])) throw new RangeError(`kl: other has nvec ${JSON.stringify(q.nvec)}, expected ${JSON.stringify(this.nvec)}`);
+    if (q.nvec.some((n, i) => n !== this.nvec[i])) throw new PpoRangeError('INVALID_ARGUMENT', `kl: other has nvec ${JSON.stringify(q.nvec)}, expected ${JSON.stringify(this.nvec)}`);
     return sumAll(this.components.map((c, i) => c.kl(q.components[i])));
   }
 }
@@ -418,6 +431,7 @@ export class Bernoulli implements Distribution {
 
   constructor(logits: tf.Tensor2D) {
     checkRank2('logits', logits);
+    checkFiniteTensor('Bernoulli: logits', logits);
     this.logits = logits;
     this.batchSize = logits.shape[0];
     this.actionSize = logits.shape[1];
@@ -440,6 +454,7 @@ export class Bernoulli implements Distribution {
 
   logProb(actions: tf.Tensor): tf.Tensor1D {
     const a = checkActions2d(actions, this.batchSize, this.actionSize, 'Bernoulli.logProb');
+    checkFiniteTensor('Bernoulli.logProb: actions', a);
     const af = a.dtype === 'float32' ? a : tf.cast(a, 'float32');
     // a * l - softplus(l) is log sigmoid(l) for a = 1 and log(1 - sigmoid(l)) for a = 0, stably.
     return tf.sum(tf.sub(tf.mul(af, this.logits), tf.softplus(this.logits)), 1);
@@ -470,7 +485,7 @@ function checkLogStd(logStd: tf.Tensor, batch: number, size: number): void {
     ((logStd.rank === 1 && logStd.shape[0] === size) ||
       (logStd.rank === 2 && (logStd.shape[0] === batch || logStd.shape[0] === 1) && logStd.shape[1] === size));
   if (!ok) {
-    throw new RangeError(
+    throw new PpoRangeError('INVALID_ARGUMENT', 
       `logStd must be float32 of shape [${size}], [1, ${size}] or [${batch}, ${size}], got ${logStd instanceof tf.Tensor ? `${logStd.dtype} [${logStd.shape.join(', ')}]` : String(logStd)}`,
     );
   }
@@ -494,6 +509,8 @@ export class DiagGaussian implements Distribution {
     this.batchSize = mean.shape[0];
     this.actionSize = mean.shape[1];
     checkLogStd(logStd, this.batchSize, this.actionSize);
+    checkFiniteTensor('DiagGaussian: mean', mean);
+    checkFiniteTensor('DiagGaussian: logStd', logStd);
     this.mean = mean;
     this.logStd = logStd;
   }
@@ -511,6 +528,7 @@ export class DiagGaussian implements Distribution {
 
   logProb(actions: tf.Tensor): tf.Tensor1D {
     const a = checkActions2d(actions, this.batchSize, this.actionSize, 'DiagGaussian.logProb');
+    checkFiniteTensor('DiagGaussian.logProb: actions', a);
     return this.logProbOf(a);
   }
 
@@ -567,7 +585,7 @@ let hermiteCache: { nodes: Float32Array; weights: Float32Array } | null = null;
  * from asymptotic starting points (the Golub-Welsch eigenproblem would need an eigen solver).
  */
 export function gaussHermite(n: number): { nodes: Float64Array; weights: Float64Array } {
-  if (!Number.isInteger(n) || n < 1 || n > 100) throw new RangeError(`n must be an integer in [1, 100], got ${String(n)}`);
+  if (!Number.isInteger(n) || n < 1 || n > 100) throw new PpoRangeError('INVALID_ARGUMENT', `n must be an integer in [1, 100], got ${String(n)}`);
   const nodes = new Float64Array(n);
   const weights = new Float64Array(n);
   const pim4 = Math.pow(Math.PI, -0.25);
@@ -647,8 +665,8 @@ export class TanhGaussian implements Distribution {
     const size = this.actionSize;
     const low = options.low ?? new Float32Array(size).fill(-1);
     const high = options.high ?? new Float32Array(size).fill(1);
-    if (low.length !== size) throw new RangeError(`low must have length ${size}, got ${low.length}`);
-    if (high.length !== size) throw new RangeError(`high must have length ${size}, got ${high.length}`);
+    if (low.length !== size) throw new PpoRangeError('INVALID_ARGUMENT', `low must have length ${size}, got ${low.length}`);
+    if (high.length !== size) throw new PpoRangeError('INVALID_ARGUMENT', `high must have length ${size}, got ${high.length}`);
     this.low = Float64Array.from(low);
     this.high = Float64Array.from(high);
     this.center = new Float32Array(size);
@@ -656,7 +674,7 @@ export class TanhGaussian implements Distribution {
     let logSum = 0;
     for (let i = 0; i < size; i++) {
       if (!Number.isFinite(low[i]) || !Number.isFinite(high[i]) || !(high[i] > low[i])) {
-        throw new RangeError(`bounds must be finite with high > low, got low[${i}] = ${low[i]}, high[${i}] = ${high[i]}`);
+        throw new PpoRangeError('INVALID_ARGUMENT', `bounds must be finite with high > low, got low[${i}] = ${low[i]}, high[${i}] = ${high[i]}`);
       }
       this.center[i] = (high[i] + low[i]) / 2;
       this.halfRange[i] = (high[i] - low[i]) / 2;
@@ -676,8 +694,11 @@ export class TanhGaussian implements Distribution {
 
   logProb(actions: tf.Tensor): tf.Tensor1D {
     const a = checkActions2d(actions, this.batchSize, this.actionSize, 'TanhGaussian.logProb');
+    checkFiniteTensor('TanhGaussian.logProb: actions', a);
     const y = tf.clipByValue(tf.div(tf.sub(a, tf.tensor1d(this.center)), tf.tensor1d(this.halfRange)), -1 + 1e-6, 1 - 1e-6);
     const u = tf.atanh(y) as tf.Tensor2D;
+    // Finite by construction (y is clipped inside (-1, 1)): no second download.
+    markFinite(u);
     return tf.sub(tf.sub(this.base.logProb(u), tf.sum(logTanhJacobian(u), 1)), this.logHalfRangeSum);
   }
 
@@ -689,6 +710,7 @@ export class TanhGaussian implements Distribution {
    */
   logProbFromPreSquash(u: tf.Tensor2D): tf.Tensor1D {
     const x = checkActions2d(u, this.batchSize, this.actionSize, 'TanhGaussian.logProbFromPreSquash');
+    checkFiniteTensor('TanhGaussian.logProbFromPreSquash: u', x);
     return tf.sub(tf.sub(this.base.logProb(x), tf.sum(logTanhJacobian(x), 1)), this.logHalfRangeSum);
   }
 
@@ -715,7 +737,7 @@ export class TanhGaussian implements Distribution {
     const q = checkSameKind(this, other, TanhGaussian);
     for (let i = 0; i < this.actionSize; i++) {
       if (q.center[i] !== this.center[i] || q.halfRange[i] !== this.halfRange[i]) {
-        throw new RangeError(`kl: other has bounds [${q.low[i]}, ${q.high[i]}] at component ${i}, expected [${this.low[i]}, ${this.high[i]}]`);
+        throw new PpoRangeError('INVALID_ARGUMENT', `kl: other has bounds [${q.low[i]}, ${q.high[i]}] at component ${i}, expected [${this.low[i]}, ${this.high[i]}]`);
       }
     }
     return gaussianKl(this.base, q.base);

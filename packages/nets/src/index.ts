@@ -3,7 +3,7 @@
  * Action distributions, policy and value networks, weights I/O and backend selection on
  * TensorFlow.js (`@tensorflow/tfjs` is a peer dependency).
  */
-export { selectBackend, type BackendName, type BackendRequest, type SelectBackendOptions } from './backend';
+export { BACKEND_NAMES, BACKEND_REQUESTS, selectBackend, type BackendName, type BackendRequest, type SelectBackendOptions } from './backend';
 export { type RandomSource } from './random';
 export {
   Bernoulli,
@@ -46,3 +46,6 @@ export {
   type WeightSpec,
   type WeightsTarget,
 } from './weights';
+
+/** The errors this package throws: each has a stable `code`; `PpoError.is(error, code?)` tells them apart across builds (shared by every package through `@ppo/utils`). */
+export { PpoError, PpoRangeError, PpoTypeError, type ErrorCode } from '@ppo/utils';

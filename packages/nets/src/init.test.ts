@@ -1,4 +1,4 @@
-import { Rng } from '@ppo/buffers';
+import { Rng } from '@ppo/utils';
 import { describe, expect, it } from 'vitest';
 import { orthogonal, PPO_GAINS } from './init';
 

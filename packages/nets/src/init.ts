@@ -1,3 +1,4 @@
+import { PpoRangeError } from '@ppo/utils';
 import type { RandomSource } from './random';
 
 /**
@@ -19,9 +20,9 @@ export const PPO_GAINS = Object.freeze({ hidden: Math.SQRT2, policy: 0.01, value
  */
 export function orthogonal(rows: number, cols: number, gain: number, rng: RandomSource): Float32Array {
   for (const [name, value] of [['rows', rows], ['cols', cols]] as const) {
-    if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be a positive integer, got ${String(value)}`);
+    if (!Number.isInteger(value) || value < 1) throw new PpoRangeError('INVALID_ARGUMENT', `${name} must be a positive integer, got ${String(value)}`);
   }
-  if (!Number.isFinite(gain)) throw new RangeError(`gain must be a finite number, got ${String(gain)}`);
+  if (!Number.isFinite(gain)) throw new PpoRangeError('INVALID_ARGUMENT', `gain must be a finite number, got ${String(gain)}`);
   const tall = rows >= cols;
   const m = tall ? rows : cols;
   const n = tall ? cols : rows;

@@ -1,4 +1,4 @@
-import { Rng } from '@ppo/buffers';
+import { Rng } from '@ppo/utils';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { natureCnn } from './cnn';

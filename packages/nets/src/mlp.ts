@@ -1,7 +1,7 @@
+import { checkPositiveInt, PpoRangeError, PpoTypeError, Rng, type RandomSource } from '@ppo/utils';
 import * as tf from '@tensorflow/tfjs';
 import { orthogonal, PPO_GAINS } from './init';
-import { Rng, type RandomSource } from '@ppo/buffers';
-import { checkPositiveInt, isArray, makeVariable, uniqueScope, type Torso } from './torso';
+import { isArray, makeVariable, uniqueScope, type Torso } from './torso';
 
 /** Hidden-layer nonlinearity of an {@link Mlp}. */
 export type Activation = 'tanh' | 'relu';
@@ -92,11 +92,11 @@ export class Mlp implements Torso {
   constructor(options: MlpOptions) {
     const { inputSize, hiddenSizes = [64, 64], activation = 'tanh', outputSize, init = {}, name = 'mlp' } = options;
     checkPositiveInt('inputSize', inputSize);
-    if (!isArray(hiddenSizes)) throw new TypeError(`hiddenSizes must be an array, got ${String(hiddenSizes)}`);
+    if (!isArray(hiddenSizes)) throw new PpoTypeError('INVALID_ARGUMENT', `hiddenSizes must be an array, got ${String(hiddenSizes)}`);
     hiddenSizes.forEach((h, i) => checkPositiveInt(`hiddenSizes[${i}]`, h));
     if (outputSize !== undefined) checkPositiveInt('outputSize', outputSize);
-    if (outputSize === undefined && hiddenSizes.length === 0) throw new RangeError('mlp needs hiddenSizes or an outputSize');
-    if (activation !== 'tanh' && activation !== 'relu') throw new RangeError(`activation must be 'tanh' or 'relu', got ${String(activation)}`);
+    if (outputSize === undefined && hiddenSizes.length === 0) throw new PpoRangeError('INVALID_ARGUMENT', 'mlp needs hiddenSizes or an outputSize');
+    if (activation !== 'tanh' && activation !== 'relu') throw new PpoRangeError('INVALID_ARGUMENT', `activation must be 'tanh' or 'relu', got ${String(activation)}`);
     const hiddenGain = init.hiddenGain ?? PPO_GAINS.hidden;
     const outputGain = init.outputGain ?? PPO_GAINS.value;
     const rng = init.rng ?? new Rng(init.seed ?? 0);

@@ -3,6 +3,7 @@
  * Node-only parts of `@ppo/nets`: backend selection that finds the wasm binaries on disk, and
  * saving and loading weights to and from a directory.
  */
+import { PpoTypeError, PpoError } from '@ppo/utils';
 import * as tf from '@tensorflow/tfjs';
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
@@ -28,7 +29,7 @@ async function loadWasmPointedAtDist(load: (packageName: string) => Promise<unkn
   // An ES module namespace of the CommonJS package may hold the exports under `default`.
   const module = loaded as { setWasmPaths?: unknown; default?: { setWasmPaths?: unknown } } | null;
   const setWasmPaths = module?.setWasmPaths ?? module?.default?.setWasmPaths;
-  if (typeof setWasmPaths !== 'function') throw new TypeError(`${WASM_PACKAGE} did not provide setWasmPaths`);
+  if (typeof setWasmPaths !== 'function') throw new PpoTypeError('BACKEND_UNAVAILABLE', `${WASM_PACKAGE} did not provide setWasmPaths`);
   // Resolved from this file, like the import: the package's main file lies in dist/ next to
   // the .wasm files. The wasm loader otherwise looks next to its own script, which is wrong
   // once that script is bundled into another file.
@@ -115,7 +116,7 @@ async function readManifest(dir: string): Promise<WeightsManifest | null> {
  * ```
  */
 export async function saveWeights(dir: string, target: WeightsTarget): Promise<void> {
-  if (typeof dir !== 'string' || dir.length === 0) throw new TypeError(`dir must be a non-empty string, got ${String(dir)}`);
+  if (typeof dir !== 'string' || dir.length === 0) throw new PpoTypeError('INVALID_ARGUMENT', `dir must be a non-empty string, got ${String(dir)}`);
   const { specs, data } = encodeVariables(target);
   await mkdir(dir, { recursive: true });
   const previous = await readManifest(dir).catch(() => null);
@@ -131,9 +132,9 @@ export async function saveWeights(dir: string, target: WeightsTarget): Promise<v
  * one is missing, has a different shape, or is not in the model; nothing is assigned then.
  */
 export async function loadWeights(dir: string, target: WeightsTarget): Promise<void> {
-  if (typeof dir !== 'string' || dir.length === 0) throw new TypeError(`dir must be a non-empty string, got ${String(dir)}`);
+  if (typeof dir !== 'string' || dir.length === 0) throw new PpoTypeError('INVALID_ARGUMENT', `dir must be a non-empty string, got ${String(dir)}`);
   const manifest = await readManifest(dir);
-  if (manifest === null) throw new Error(`loadWeights: no ${MANIFEST_FILE} in ${dir}`);
+  if (manifest === null) throw new PpoError('BAD_WEIGHTS', `loadWeights: no ${MANIFEST_FILE} in ${dir}`);
   const chunks = await Promise.all(manifest.weightsManifest.flatMap((g) => g.paths).map((p) => readFile(join(dir, p))));
   const total = chunks.reduce((s, c) => s + c.byteLength, 0);
   const data = new Uint8Array(total);
@@ -145,5 +146,5 @@ export async function loadWeights(dir: string, target: WeightsTarget): Promise<v
   assignVariables(target, manifest.weightsManifest.flatMap((g) => g.weights), data, join(dir, MANIFEST_FILE));
 }
 
-export type { BackendName, BackendRequest, SelectBackendOptions } from './backend';
+export { BACKEND_NAMES, BACKEND_REQUESTS, type BackendName, type BackendRequest, type SelectBackendOptions } from './backend';
 export type { WeightsManifest, WeightSpec, WeightsTarget } from './weights';

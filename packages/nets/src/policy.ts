@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
-import type { RandomSource } from '@ppo/buffers';
+import type { RandomSource } from '@ppo/utils';
 import type { ActOptions, ActResult, EvaluateResult } from './actor-critic';
 
 /**

@@ -1,4 +1,4 @@
-import type { RandomSource } from '@ppo/buffers';
+import type { RandomSource } from '@ppo/utils';
 
 export type { RandomSource };
 

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { Rng } from '@ppo/buffers';
+import { Rng } from '@ppo/utils';
 import { describe, expect, it } from 'vitest';
 import { BACKENDS, logSoftmax, useBackend, values } from './test-helpers';
 import { tokenLogProbsFromLogits } from './token-log-probs';

@@ -1,3 +1,4 @@
+import { PpoRangeError, PpoTypeError } from '@ppo/utils';
 import * as tf from '@tensorflow/tfjs';
 
 /** Options of {@link tokenLogProbsFromLogits}. */
@@ -11,7 +12,7 @@ export interface TokenLogProbsFromLogitsOptions {
 /** Throws unless `temperature` is a finite number > 0. */
 export function checkTemperature(temperature: number): void {
   if (typeof temperature !== 'number' || !Number.isFinite(temperature) || temperature <= 0) {
-    throw new RangeError(`temperature must be a finite number > 0, got ${String(temperature)}`);
+    throw new PpoRangeError('INVALID_ARGUMENT', `temperature must be a finite number > 0, got ${String(temperature)}`);
   }
 }
 
@@ -64,24 +65,24 @@ export function tokenLogProbsFromLogits(
 ): { logProbs: tf.Tensor2D; entropy: tf.Tensor2D } {
   const where = 'tokenLogProbsFromLogits';
   if (!(logits instanceof tf.Tensor) || logits.rank !== 3 || logits.dtype !== 'float32') {
-    throw new TypeError(`${where}: logits must be a float32 tensor [B, L, V], got ${describeTensor(logits)}`);
+    throw new PpoTypeError('INVALID_ARGUMENT', `${where}: logits must be a float32 tensor [B, L, V], got ${describeTensor(logits)}`);
   }
   if (!(tokens instanceof tf.Tensor) || tokens.rank !== 2 || tokens.dtype !== 'int32') {
-    throw new TypeError(`${where}: tokens must be an int32 tensor [B, L], got ${describeTensor(tokens)}`);
+    throw new PpoTypeError('INVALID_ARGUMENT', `${where}: tokens must be an int32 tensor [B, L], got ${describeTensor(tokens)}`);
   }
   const [b, l, v] = logits.shape;
   if (tokens.shape[0] !== b || tokens.shape[1] !== l) {
-    throw new RangeError(`${where}: tokens must have shape [${b}, ${l}] (the first two dimensions of logits), got [${tokens.shape.join(', ')}]`);
+    throw new PpoRangeError('INVALID_ARGUMENT', `${where}: tokens must have shape [${b}, ${l}] (the first two dimensions of logits), got [${tokens.shape.join(', ')}]`);
   }
-  if (b < 1 || l < 2 || v < 1) throw new RangeError(`${where}: logits need B >= 1, L >= 2 positions (the first token is only context) and V >= 1, got [${b}, ${l}, ${v}]`);
+  if (b < 1 || l < 2 || v < 1) throw new PpoRangeError('INVALID_ARGUMENT', `${where}: logits need B >= 1, L >= 2 positions (the first token is only context) and V >= 1, got [${b}, ${l}, ${v}]`);
   const { temperature = 1, mask } = options;
   checkTemperature(temperature);
   if (mask !== undefined && (!(mask instanceof tf.Tensor) || mask.rank !== 2 || mask.shape[0] !== b || mask.shape[1] !== l)) {
-    throw new RangeError(`${where}: mask must be a tensor of shape [${b}, ${l}], got ${describeTensor(mask)}`);
+    throw new PpoRangeError('INVALID_ARGUMENT', `${where}: mask must be a tensor of shape [${b}, ${l}], got ${describeTensor(mask)}`);
   }
   const ids = tokens.dataSync();
   for (let k = 0; k < ids.length; k++) {
-    if (!(ids[k] >= 0 && ids[k] < v)) throw new RangeError(`${where}: tokens must be ids in [0, ${v}), got ${ids[k]} at flat index ${k}`);
+    if (!(ids[k] >= 0 && ids[k] < v)) throw new PpoRangeError('INVALID_ARGUMENT', `${where}: tokens must be ids in [0, ${v}), got ${ids[k]} at flat index ${k}`);
   }
   return tf.tidy(() => {
     const out = gatherTokenLogProbs(logits, tokens, temperature);

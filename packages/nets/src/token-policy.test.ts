@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { Rng } from '@ppo/buffers';
+import { Rng } from '@ppo/utils';
 import { describe, expect, it, vi } from 'vitest';
 import { BACKENDS, logSoftmax, meanAndSe, useBackend } from './test-helpers';
 import { TokenPolicy } from './token-policy';

@@ -1,9 +1,9 @@
+import { checkPositiveInt, PpoRangeError, PpoTypeError, Rng, type RandomSource, PpoError } from '@ppo/utils';
 import * as tf from '@tensorflow/tfjs';
 import { orthogonal, PPO_GAINS } from './init';
-import { Rng, type RandomSource } from '@ppo/buffers';
 import { openUniform } from './random';
 import { checkTemperature, gatherTokenLogProbs, padFront } from './token-log-probs';
-import { checkPositiveInt, makeVariable, uniqueScope } from './torso';
+import { makeVariable, uniqueScope } from './torso';
 
 /** Options of {@link TokenPolicy}. */
 export interface TokenPolicyOptions {
@@ -129,13 +129,13 @@ export class TokenPolicy {
   private disposed = false;
 
   constructor(options: TokenPolicyOptions) {
-    if (typeof options !== 'object' || options === null) throw new TypeError(`options must be an object, got ${String(options)}`);
+    if (typeof options !== 'object' || options === null) throw new PpoTypeError('INVALID_ARGUMENT', `options must be an object, got ${String(options)}`);
     const { vocabSize, embeddingSize = 32, hiddenSize = 64, valueHead = false, seed = 0, name = 'token_policy' } = options;
     checkPositiveInt('vocabSize', vocabSize);
-    if (vocabSize < 2) throw new RangeError(`vocabSize must be at least 2, got ${vocabSize}`);
+    if (vocabSize < 2) throw new PpoRangeError('INVALID_ARGUMENT', `vocabSize must be at least 2, got ${vocabSize}`);
     checkPositiveInt('embeddingSize', embeddingSize);
     checkPositiveInt('hiddenSize', hiddenSize);
-    if (typeof valueHead !== 'boolean') throw new TypeError(`valueHead must be a boolean, got ${String(valueHead)}`);
+    if (typeof valueHead !== 'boolean') throw new PpoTypeError('INVALID_ARGUMENT', `valueHead must be a boolean, got ${String(valueHead)}`);
     const rng = new Rng(seed);
     const scope = uniqueScope(name);
     this.vocabSize = vocabSize;
@@ -176,7 +176,7 @@ export class TokenPolicy {
   }
 
   private checkAlive(): void {
-    if (this.disposed) throw new Error('TokenPolicy: the policy has been disposed');
+    if (this.disposed) throw new PpoError('INVALID_STATE', 'TokenPolicy: the policy has been disposed');
   }
 
   /** Input projections x W + b of every token at once: [B, L, 3H]. */
@@ -215,11 +215,11 @@ export class TokenPolicy {
 
   private checkTokens(tokens: tf.Tensor, where: string): asserts tokens is tf.Tensor2D {
     const candidate: unknown = tokens;
-    if (!(candidate instanceof tf.Tensor)) throw new TypeError(`${where}: tokens must be a tf.Tensor [B, L], got ${typeof candidate}`);
+    if (!(candidate instanceof tf.Tensor)) throw new PpoTypeError('INVALID_ARGUMENT', `${where}: tokens must be a tf.Tensor [B, L], got ${typeof candidate}`);
     const shape: readonly number[] = tokens.shape;
-    if (shape.length !== 2) throw new RangeError(`${where}: tokens must have rank 2 [B, L], got shape [${shape.join(', ')}]`);
-    if (tokens.dtype !== 'int32') throw new TypeError(`${where}: tokens must have dtype int32, got ${tokens.dtype}`);
-    if (shape[0] < 1 || shape[1] < 1) throw new RangeError(`${where}: tokens must be non-empty, got shape [${shape.join(', ')}]`);
+    if (shape.length !== 2) throw new PpoRangeError('INVALID_ARGUMENT', `${where}: tokens must have rank 2 [B, L], got shape [${shape.join(', ')}]`);
+    if (tokens.dtype !== 'int32') throw new PpoTypeError('INVALID_ARGUMENT', `${where}: tokens must have dtype int32, got ${tokens.dtype}`);
+    if (shape[0] < 1 || shape[1] < 1) throw new PpoRangeError('INVALID_ARGUMENT', `${where}: tokens must be non-empty, got shape [${shape.join(', ')}]`);
   }
 
   /**
@@ -268,7 +268,7 @@ export class TokenPolicy {
     checkTemperature(temperature);
     if (mask !== undefined) {
       if (!(mask instanceof tf.Tensor) || mask.rank !== 2 || mask.shape[0] !== tokens.shape[0] || mask.shape[1] !== tokens.shape[1]) {
-        throw new RangeError(`TokenPolicy.tokenLogProbs: mask must be a tensor of shape [${tokens.shape.join(', ')}], got ${mask instanceof tf.Tensor ? `[${mask.shape.join(', ')}]` : String(mask)}`);
+        throw new PpoRangeError('INVALID_ARGUMENT', `TokenPolicy.tokenLogProbs: mask must be a tensor of shape [${tokens.shape.join(', ')}], got ${mask instanceof tf.Tensor ? `[${mask.shape.join(', ')}]` : String(mask)}`);
       }
     }
     const checkedMax = checkedTokenMax.get(tokens);
@@ -276,7 +276,7 @@ export class TokenPolicy {
       checkedTokenMax.set(tokens, this.checkIds(tokens.dataSync(), 'TokenPolicy.tokenLogProbs: tokens'));
     }
     const [b, l] = tokens.shape;
-    if (l < 2) throw new RangeError(`TokenPolicy.tokenLogProbs: tokens need L >= 2 positions (the first token is only context), got shape [${b}, ${l}]`);
+    if (l < 2) throw new PpoRangeError('INVALID_ARGUMENT', `TokenPolicy.tokenLogProbs: tokens need L >= 2 positions (the first token is only context), got shape [${b}, ${l}]`);
     const parts = tf.tidy(() => {
       const { logits, values } = this.forward(tokens);
       const scored = gatherTokenLogProbs(logits, tokens, temperature);
@@ -302,7 +302,7 @@ export class TokenPolicy {
     checkPositiveInt('count', count);
     checkPositiveInt('length', length);
     if (!(tokens instanceof Int32Array) || tokens.length !== count * length) {
-      throw new RangeError(`tokens must be an Int32Array of count * length = ${count * length} ids, got ${tokens instanceof Int32Array ? `length ${tokens.length}` : String(tokens)}`);
+      throw new PpoRangeError('INVALID_ARGUMENT', `tokens must be an Int32Array of count * length = ${count * length} ids, got ${tokens instanceof Int32Array ? `length ${tokens.length}` : String(tokens)}`);
     }
     const max = this.checkIds(tokens, 'TokenPolicy.scoreSequences: tokens');
     const data = tf.tidy(() => {
@@ -320,7 +320,7 @@ export class TokenPolicy {
     let max = 0;
     for (let k = 0; k < ids.length; k++) {
       if (!(ids[k] >= 0 && ids[k] < this.vocabSize)) {
-        throw new RangeError(`${what} must be ids in [0, ${this.vocabSize}), got ${ids[k]} at flat index ${k}`);
+        throw new PpoRangeError('INVALID_ARGUMENT', `${what} must be ids in [0, ${this.vocabSize}), got ${ids[k]} at flat index ${k}`);
       }
       if (ids[k] > max) max = ids[k];
     }
@@ -342,23 +342,23 @@ export class TokenPolicy {
     checkPositiveInt('maxNewTokens', maxNewTokens);
     checkTemperature(temperature);
     if (!(prompts instanceof Int32Array) || prompts.length !== count * promptLength) {
-      throw new RangeError(`prompts must be an Int32Array of count * promptLength = ${count * promptLength} ids, got ${prompts instanceof Int32Array ? `length ${prompts.length}` : String(prompts)}`);
+      throw new PpoRangeError('INVALID_ARGUMENT', `prompts must be an Int32Array of count * promptLength = ${count * promptLength} ids, got ${prompts instanceof Int32Array ? `length ${prompts.length}` : String(prompts)}`);
     }
     for (let k = 0; k < prompts.length; k++) {
       if (!Number.isInteger(prompts[k]) || prompts[k] < 0 || prompts[k] >= this.vocabSize) {
-        throw new RangeError(`prompts must hold ids in [0, ${this.vocabSize}), got ${prompts[k]} at index ${k}`);
+        throw new PpoRangeError('INVALID_ARGUMENT', `prompts must hold ids in [0, ${this.vocabSize}), got ${prompts[k]} at index ${k}`);
       }
     }
     const checkId = (name: string, id: number | undefined): void => {
       if (id !== undefined && (!Number.isInteger(id) || id < 0 || id >= this.vocabSize)) {
-        throw new RangeError(`${name} must be an id in [0, ${this.vocabSize}), got ${String(id)}`);
+        throw new PpoRangeError('INVALID_ARGUMENT', `${name} must be an id in [0, ${this.vocabSize}), got ${String(id)}`);
       }
     };
     checkId('eosTokenId', eosTokenId);
     checkId('padTokenId', options.padTokenId);
     const padTokenId = options.padTokenId ?? eosTokenId ?? 0;
     if (!greedy && (typeof rng !== 'object' || rng === null || typeof rng.nextUint32 !== 'function')) {
-      throw new TypeError(`rng must be a RandomSource when sampling (greedy false), got ${rng === null ? 'null' : typeof rng}`);
+      throw new PpoTypeError('INVALID_ARGUMENT', `rng must be a RandomSource when sampling (greedy false), got ${rng === null ? 'null' : typeof rng}`);
     }
 
     const v = this.vocabSize;

@@ -1,3 +1,4 @@
+import { PpoRangeError, PpoTypeError } from '@ppo/utils';
 import * as tf from '@tensorflow/tfjs';
 
 /**
@@ -36,13 +37,6 @@ export function uniqueScope(base: string): string {
   return `${base}_${scopeCounter}`;
 }
 
-/** Checks that `value` is a positive integer, naming `name` otherwise. */
-export function checkPositiveInt(name: string, value: unknown): asserts value is number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    throw new RangeError(`${name} must be a positive integer, got ${String(value)}`);
-  }
-}
-
 /** Array check without narrowing the argument to `any[]`. */
 export function isArray(value: unknown): boolean {
   return Array.isArray(value);
@@ -51,7 +45,7 @@ export function isArray(value: unknown): boolean {
 function product(shape: readonly (number | null)[], what: string): number {
   let n = 1;
   for (const d of shape) {
-    if (d === null || !Number.isInteger(d) || d < 1) throw new RangeError(`${what} must be fully defined apart from the batch dimension, got [${shape.join(', ')}]`);
+    if (d === null || !Number.isInteger(d) || d < 1) throw new PpoRangeError('INVALID_ARGUMENT', `${what} must be fully defined apart from the batch dimension, got [${shape.join(', ')}]`);
     n *= d;
   }
   return n;
@@ -65,7 +59,7 @@ class LayersTorso implements Torso {
 
   constructor(private readonly model: tf.LayersModel) {
     if (model.inputs.length !== 1 || model.outputs.length !== 1) {
-      throw new RangeError(`model must have one input and one output, got ${model.inputs.length} and ${model.outputs.length}`);
+      throw new PpoRangeError('INVALID_ARGUMENT', `model must have one input and one output, got ${model.inputs.length} and ${model.outputs.length}`);
     }
     const inShape = model.inputs[0].shape.slice(1);
     const outShape = model.outputs[0].shape.slice(1);
@@ -110,6 +104,6 @@ class LayersTorso implements Torso {
  * ```
  */
 export function layersTorso(model: tf.LayersModel): Torso {
-  if (!(model instanceof tf.LayersModel)) throw new TypeError(`model must be a tf.LayersModel, got ${String(model)}`);
+  if (!(model instanceof tf.LayersModel)) throw new PpoTypeError('INVALID_ARGUMENT', `model must be a tf.LayersModel, got ${String(model)}`);
   return new LayersTorso(model);
 }

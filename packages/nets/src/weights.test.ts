@@ -1,4 +1,4 @@
-import { Rng } from '@ppo/buffers';
+import { Rng } from '@ppo/utils';
 import * as tf from '@tensorflow/tfjs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

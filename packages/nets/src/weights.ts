@@ -1,3 +1,4 @@
+import { findNonFinite, PpoRangeError, PpoTypeError, assertAllFinite, formatPosition } from '@ppo/utils';
 import * as tf from '@tensorflow/tfjs';
 
 /**
@@ -42,9 +43,9 @@ export function namedVariables(target: WeightsTarget): [string, tf.Variable][] {
   } else entries = Object.entries(target as Record<string, tf.Variable>);
   const seen = new Set<string>();
   for (const [name, v] of entries) {
-    if (!(v instanceof tf.Variable)) throw new TypeError(`variables: '${name}' is not a tf.Variable`);
-    if (v.dtype !== 'float32') throw new TypeError(`variables: '${name}' has dtype ${v.dtype}, only float32 is supported`);
-    if (seen.has(name)) throw new RangeError(`variables: the name '${name}' appears twice`);
+    if (!(v instanceof tf.Variable)) throw new PpoTypeError('INVALID_ARGUMENT', `variables: '${name}' is not a tf.Variable`);
+    if (v.dtype !== 'float32') throw new PpoTypeError('INVALID_ARGUMENT', `variables: '${name}' has dtype ${v.dtype}, only float32 is supported`);
+    if (seen.has(name)) throw new PpoRangeError('INVALID_ARGUMENT', `variables: the name '${name}' appears twice`);
     seen.add(name);
   }
   return entries;
@@ -75,29 +76,34 @@ export function assignVariables(target: WeightsTarget, specs: readonly WeightSpe
   const byName = new Map<string, { spec: WeightSpec; offset: number }>();
   let offset = 0;
   for (const spec of specs) {
-    if (spec.dtype !== 'float32') throw new TypeError(`${source}: variable '${spec.name}' has dtype ${String(spec.dtype)}, only float32 is supported`);
-    if (byName.has(spec.name)) throw new RangeError(`${source}: variable '${spec.name}' appears twice in the manifest`);
+    if (spec.dtype !== 'float32') throw new PpoTypeError('BAD_WEIGHTS', `${source}: variable '${spec.name}' has dtype ${String(spec.dtype)}, only float32 is supported`);
+    if (byName.has(spec.name)) throw new PpoRangeError('BAD_WEIGHTS', `${source}: variable '${spec.name}' appears twice in the manifest`);
     byName.set(spec.name, { spec, offset });
     offset += spec.shape.reduce((p, d) => p * d, 1) * 4;
   }
   // Name and shape errors first: they say which variable is wrong, a byte count does not.
   const wanted = new Set(entries.map(([name]) => name));
   for (const spec of specs) {
-    if (!wanted.has(spec.name)) throw new RangeError(`${source}: variable '${spec.name}' is not in the model`);
+    if (!wanted.has(spec.name)) throw new PpoRangeError('BAD_WEIGHTS', `${source}: variable '${spec.name}' is not in the model`);
   }
   for (const [name, v] of entries) {
     const found = byName.get(name);
-    if (found === undefined) throw new RangeError(`${source}: variable '${name}' is missing`);
+    if (found === undefined) throw new PpoRangeError('BAD_WEIGHTS', `${source}: variable '${name}' is missing`);
     const { shape } = found.spec;
     if (shape.length !== v.shape.length || shape.some((d, i) => d !== v.shape[i])) {
-      throw new RangeError(`${source}: variable '${name}' has shape [${shape.join(', ')}], expected [${v.shape.join(', ')}]`);
+      throw new PpoRangeError('BAD_WEIGHTS', `${source}: variable '${name}' has shape [${shape.join(', ')}], expected [${v.shape.join(', ')}]`);
     }
   }
-  if (offset !== data.byteLength) throw new RangeError(`${source}: the manifest describes ${offset} bytes of weights but the data has ${data.byteLength}`);
+  if (offset !== data.byteLength) throw new PpoRangeError('BAD_WEIGHTS', `${source}: the manifest describes ${offset} bytes of weights but the data has ${data.byteLength}`);
   // Copy into an aligned buffer: the data may start at any byte offset.
   const aligned = new Uint8Array(data.byteLength);
   aligned.set(data);
   const floats = new Float32Array(aligned.buffer);
+  for (const [name, v] of entries) {
+    const start = (byName.get(name) as { offset: number }).offset / 4;
+    const k = findNonFinite(floats.subarray(start, start + v.size));
+    if (k >= 0) throw new PpoRangeError('BAD_WEIGHTS', `${source}: variable '${name}'${formatPosition(k, v.shape)} must be finite, got ${floats[start + k]}`);
+  }
   for (const [name, v] of entries) {
     const start = (byName.get(name) as { offset: number }).offset / 4;
     tf.tidy(() => v.assign(tf.tensor(floats.subarray(start, start + v.size), v.shape, 'float32')));
@@ -113,13 +119,13 @@ export function makeManifest(specs: WeightSpec[], binaryPath: string): WeightsMa
 export function parseManifest(json: unknown, source: string): WeightsManifest {
   const m = json as Partial<WeightsManifest> | null;
   if (m === null || typeof m !== 'object' || m.format !== 'ppo-weights' || m.version !== 1 || !Array.isArray(m.weightsManifest)) {
-    throw new TypeError(`${source}: not a ppo-weights version 1 manifest`);
+    throw new PpoTypeError('BAD_WEIGHTS', `${source}: not a ppo-weights version 1 manifest`);
   }
   for (const group of m.weightsManifest) {
-    if (!Array.isArray(group?.paths) || !Array.isArray(group.weights)) throw new TypeError(`${source}: weightsManifest groups need paths and weights`);
+    if (!Array.isArray(group?.paths) || !Array.isArray(group.weights)) throw new PpoTypeError('BAD_WEIGHTS', `${source}: weightsManifest groups need paths and weights`);
     for (const w of group.weights) {
       if (typeof w?.name !== 'string' || !Array.isArray(w.shape) || !w.shape.every((d) => Number.isInteger(d) && d >= 0)) {
-        throw new TypeError(`${source}: bad weight entry ${JSON.stringify(w)}`);
+        throw new PpoTypeError('BAD_WEIGHTS', `${source}: bad weight entry ${JSON.stringify(w)}`);
       }
     }
   }
@@ -169,13 +175,13 @@ export function serializeWeights(target: WeightsTarget): ArrayBuffer {
  */
 export function deserializeWeights(buffer: ArrayBuffer | Uint8Array, target: WeightsTarget): void {
   const bytes = buffer instanceof Uint8Array ? buffer : new Uint8Array(buffer);
-  if (bytes.byteLength < HEADER_BYTES) throw new RangeError(`buffer is too short for serialized weights (${bytes.byteLength} bytes)`);
+  if (bytes.byteLength < HEADER_BYTES) throw new PpoRangeError('BAD_WEIGHTS', `buffer is too short for serialized weights (${bytes.byteLength} bytes)`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (view.getUint32(0, true) !== MAGIC) throw new TypeError('buffer does not hold serialized weights (bad magic number)');
-  if (view.getUint32(4, true) !== 1) throw new TypeError(`unsupported serialized weights version ${view.getUint32(4, true)}`);
+  if (view.getUint32(0, true) !== MAGIC) throw new PpoTypeError('BAD_WEIGHTS', 'buffer does not hold serialized weights (bad magic number)');
+  if (view.getUint32(4, true) !== 1) throw new PpoTypeError('BAD_WEIGHTS', `unsupported serialized weights version ${view.getUint32(4, true)}`);
   const jsonLength = view.getUint32(8, true);
   const padded = Math.ceil(jsonLength / 4) * 4;
-  if (HEADER_BYTES + padded > bytes.byteLength) throw new RangeError('serialized weights are truncated');
+  if (HEADER_BYTES + padded > bytes.byteLength) throw new PpoRangeError('BAD_WEIGHTS', 'serialized weights are truncated');
   const text = new TextDecoder().decode(bytes.subarray(HEADER_BYTES, HEADER_BYTES + jsonLength));
   const json = JSON.parse(text) as unknown;
   const manifest = parseManifest(json, 'serialized weights');
@@ -198,13 +204,14 @@ export function writeNamedWeights(
       : new Map(Object.entries(weights as Readonly<Record<string, Float32Array>>));
   const entries = namedVariables(target);
   const names = new Set(entries.map(([n]) => n));
-  for (const name of map.keys()) if (!names.has(name)) throw new RangeError(`weights: variable '${name}' is not in the model`);
+  for (const name of map.keys()) if (!names.has(name)) throw new PpoRangeError('INVALID_ARGUMENT', `weights: variable '${name}' is not in the model`);
   for (const [name, v] of entries) {
     const values = map.get(name);
-    if (values === undefined) throw new RangeError(`weights: variable '${name}' is missing`);
+    if (values === undefined) throw new PpoRangeError('INVALID_ARGUMENT', `weights: variable '${name}' is missing`);
     if (!(values instanceof Float32Array) || values.length !== v.size) {
-      throw new RangeError(`weights: variable '${name}' needs a Float32Array of ${v.size} values (shape [${v.shape.join(', ')}]), got ${values instanceof Float32Array ? values.length : String(values)}`);
+      throw new PpoRangeError('INVALID_ARGUMENT', `weights: variable '${name}' needs a Float32Array of ${v.size} values (shape [${v.shape.join(', ')}]), got ${values instanceof Float32Array ? values.length : String(values)}`);
     }
+    assertAllFinite(`weights: variable '${name}'`, values, v.shape);
   }
   for (const [name, v] of entries) {
     // A copy: on the cpu backend a tensor keeps a reference to the array it was made from.

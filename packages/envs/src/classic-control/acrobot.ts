@@ -1,5 +1,6 @@
+import { describeValue, PpoTypeError } from '@ppo/utils';
 import type { SvgFrame } from '../env';
-import { describeValue, Box, Discrete } from '../spaces';
+import { Box, Discrete } from '../spaces';
 import { ClassicControlEnv, discreteAction, resetBounds, type ClassicControlOptions } from './common';
 import { rotateTranslate, SvgCanvas, type Point } from './svg';
 
@@ -68,7 +69,7 @@ export class AcrobotEnv extends ClassicControlEnv<number> {
     super('Acrobot-v1', options, ['dynamics']);
     const dynamics = options?.dynamics ?? 'book';
     if (dynamics !== 'book' && dynamics !== 'nips') {
-      throw new TypeError(`Acrobot-v1: option dynamics must be 'book' or 'nips', got ${describeValue(dynamics)}`);
+      throw new PpoTypeError('INVALID_ARGUMENT', `Acrobot-v1: option dynamics must be 'book' or 'nips', got ${describeValue(dynamics)}`);
     }
     this.dynamics = dynamics;
     const high = [1, 1, 1, 1, MAX_VEL_1, MAX_VEL_2];

@@ -1,5 +1,6 @@
+import { describeValue, PpoTypeError } from '@ppo/utils';
 import type { SvgFrame } from '../env';
-import { Box, describeValue, Discrete } from '../spaces';
+import { Box, Discrete } from '../spaces';
 import { ClassicControlEnv, discreteAction, resetBounds, type ClassicControlOptions } from './common';
 import { rotateTranslate, SvgCanvas, type Point } from './svg';
 
@@ -60,7 +61,7 @@ export class CartPoleEnv extends ClassicControlEnv<number> {
     super('CartPole-v1', options, ['suttonBartoReward']);
     const suttonBarto = options?.suttonBartoReward ?? false;
     if (typeof suttonBarto !== 'boolean') {
-      throw new TypeError(`CartPole-v1: option suttonBartoReward must be a boolean, got ${describeValue(suttonBarto)}`);
+      throw new PpoTypeError('INVALID_ARGUMENT', `CartPole-v1: option suttonBartoReward must be a boolean, got ${describeValue(suttonBarto)}`);
     }
     this.suttonBartoReward = suttonBarto;
     const high = [X_THRESHOLD * 2, FLOAT32_MAX, THETA_THRESHOLD * 2, FLOAT32_MAX];

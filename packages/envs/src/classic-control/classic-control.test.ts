@@ -284,8 +284,8 @@ describe('bad input', () => {
     for (const env of [new PendulumEnv(), new ContinuousMountainCarEnv()]) {
       env.reset({ seed: 0 });
       expect(() => env.step(new Float32Array([100]))).not.toThrow();
-      expect(() => env.step(new Float32Array([Number.NaN]))).toThrow(new RegExp(`${env.name}.step: action must hold a number \\(not NaN\\), got Float32Array\\[NaN\\]`));
-      expect(() => env.step(new Float32Array([0, 0]))).toThrow(/Float32Array of length 1, got Float32Array\[0, 0\]/);
+      expect(() => env.step(new Float32Array([Number.NaN]))).toThrow(new RegExp(`${env.name}.step: action must hold a number \\(not NaN\\), got Float32Array\\(1\\) \\[NaN\\]`));
+      expect(() => env.step(new Float32Array([0, 0]))).toThrow(/Float32Array of length 1, got Float32Array\(2\) \[0, 0\]/);
       expect(() => env.step(0 as unknown as Float32Array)).toThrow(/got 0/);
     }
   });

@@ -1,7 +1,7 @@
-import { Rng } from '@ppo/buffers';
+import { describeValue, PpoRangeError, PpoTypeError, Rng } from '@ppo/utils';
 import type { Info, ResetOptions, ResetResult, StatefulEnv, StepResult, SvgFrame } from '../env';
 import { EpisodeGuard } from '../episode-guard';
-import { describeValue, type Box, type Space } from '../spaces';
+import type { Box, Space } from '../spaces';
 import type { StepIntoEnv, StepIntoTarget } from '../vector/step-into';
 
 const TWO_POW_32 = 4294967296;
@@ -12,7 +12,7 @@ const TWO_POW_32 = 4294967296;
  */
 export function seedToUint32(owner: string, seed: unknown): number {
   if (typeof seed !== 'number' || !Number.isSafeInteger(seed) || seed < 0) {
-    throw new RangeError(`${owner}: seed must be a non-negative integer, got ${describeValue(seed)}`);
+    throw new PpoRangeError('INVALID_ARGUMENT', `${owner}: seed must be a non-negative integer, got ${describeValue(seed)}`);
   }
   if (seed < TWO_POW_32) return seed;
   const high = Math.floor(seed / TWO_POW_32);
@@ -24,7 +24,7 @@ export function numberOption(owner: string, options: Readonly<Record<string, unk
   if (options === undefined || !(key in options)) return fallback;
   const value = options[key];
   if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw new TypeError(`${owner}.reset: options.${key} must be a finite number, got ${describeValue(value)}`);
+    throw new PpoTypeError('INVALID_ARGUMENT', `${owner}.reset: options.${key} must be a finite number, got ${describeValue(value)}`);
   }
   return value;
 }
@@ -42,7 +42,7 @@ export function resetBounds(
   const low = numberOption(owner, options, 'low', defaultLow);
   const high = numberOption(owner, options, 'high', defaultHigh);
   if (low > high) {
-    throw new RangeError(`${owner}.reset: options.low (${low}) must be <= options.high (${high})`);
+    throw new PpoRangeError('INVALID_ARGUMENT', `${owner}.reset: options.low (${low}) must be <= options.high (${high})`);
   }
   return [low, high];
 }
@@ -51,7 +51,7 @@ export function resetBounds(
 export function finiteOption(owner: string, name: string, value: unknown, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw new TypeError(`${owner}: option ${name} must be a finite number, got ${describeValue(value)}`);
+    throw new PpoTypeError('INVALID_ARGUMENT', `${owner}: option ${name} must be a finite number, got ${describeValue(value)}`);
   }
   return value;
 }
@@ -59,7 +59,7 @@ export function finiteOption(owner: string, name: string, value: unknown, fallba
 /** Checks a discrete action: an integer in `[0, n)`. */
 export function discreteAction(owner: string, action: unknown, n: number): number {
   if (typeof action !== 'number' || !Number.isInteger(action) || action < 0 || action >= n) {
-    throw new RangeError(
+    throw new PpoRangeError('INVALID_ARGUMENT', 
       `${owner}.step: action must be an integer in [0, ${n}) (Discrete(${n})), got ${describeValue(action)}`,
     );
   }
@@ -74,11 +74,11 @@ export function scalarBoxAction(owner: string, action: unknown): number {
   const arr = action as ArrayLike<unknown> | null;
   const isArray = ArrayBuffer.isView(action) || Array.isArray(action);
   if (!isArray || arr === null || arr.length !== 1) {
-    throw new TypeError(`${owner}.step: action must be a Float32Array of length 1, got ${describeValue(action)}`);
+    throw new PpoTypeError('INVALID_ARGUMENT', `${owner}.step: action must be a Float32Array of length 1, got ${describeValue(action)}`);
   }
   const v = arr[0];
   if (typeof v !== 'number' || Number.isNaN(v)) {
-    throw new RangeError(`${owner}.step: action must hold a number (not NaN), got ${describeValue(action)}`);
+    throw new PpoRangeError('INVALID_ARGUMENT', `${owner}.step: action must hold a number (not NaN), got ${describeValue(action)}`);
   }
   return v;
 }
@@ -123,12 +123,12 @@ export abstract class ClassicControlEnv<Act>
     this.name = name;
     this.episode = new EpisodeGuard(name);
     if (options !== undefined && (options === null || typeof options !== 'object')) {
-      throw new TypeError(`${name}: options must be an object, got ${describeValue(options)}`);
+      throw new PpoTypeError('INVALID_ARGUMENT', `${name}: options must be an object, got ${describeValue(options)}`);
     }
     for (const key of Object.keys(options ?? {})) {
       if (key !== 'seed' && !allowedKeys.includes(key)) {
         const accepted = ['seed', ...allowedKeys].join(', ');
-        throw new TypeError(`${name}: unknown option '${key}' (accepted: ${accepted})`);
+        throw new PpoTypeError('INVALID_ARGUMENT', `${name}: unknown option '${key}' (accepted: ${accepted})`);
       }
     }
     if (options?.seed !== undefined) this.generator = new Rng(seedToUint32(`${name} options`, options.seed));
@@ -157,12 +157,12 @@ export abstract class ClassicControlEnv<Act>
 
   reset(options: ResetOptions = {}): ResetResult<Float32Array> {
     if (options === null || typeof options !== 'object') {
-      throw new TypeError(`${this.name}.reset: options must be an object { seed?, options? }, got ${describeValue(options)}`);
+      throw new PpoTypeError('INVALID_ARGUMENT', `${this.name}.reset: options must be an object { seed?, options? }, got ${describeValue(options)}`);
     }
     if (options.seed !== undefined) this.generator = new Rng(seedToUint32(`${this.name}.reset`, options.seed));
     const resetOptions = options.options;
     if (resetOptions !== undefined && (resetOptions === null || typeof resetOptions !== 'object')) {
-      throw new TypeError(`${this.name}.reset: options.options must be an object, got ${describeValue(resetOptions)}`);
+      throw new PpoTypeError('INVALID_ARGUMENT', `${this.name}.reset: options.options must be an object, got ${describeValue(resetOptions)}`);
     }
     this.sampleInitialState(resetOptions);
     this.episode.start();
@@ -212,14 +212,14 @@ export abstract class ClassicControlEnv<Act>
 
   setState(state: ArrayLike<number>): void {
     if (state === null || typeof state !== 'object' || typeof state.length !== 'number') {
-      throw new TypeError(`${this.name}.setState: state must be an array of ${this.stateSize} numbers, got ${describeValue(state)}`);
+      throw new PpoTypeError('INVALID_ARGUMENT', `${this.name}.setState: state must be an array of ${this.stateSize} numbers, got ${describeValue(state)}`);
     }
     if (state.length !== this.stateSize) {
-      throw new RangeError(`${this.name}.setState: state must have ${this.stateSize} entries, got ${state.length}`);
+      throw new PpoRangeError('INVALID_ARGUMENT', `${this.name}.setState: state must have ${this.stateSize} entries, got ${state.length}`);
     }
     for (let k = 0; k < state.length; k++) {
       if (typeof state[k] !== 'number' || !Number.isFinite(state[k])) {
-        throw new RangeError(`${this.name}.setState: state[${k}] must be a finite number, got ${describeValue(state[k])}`);
+        throw new PpoRangeError('INVALID_ARGUMENT', `${this.name}.setState: state[${k}] must be a finite number, got ${describeValue(state[k])}`);
       }
     }
     this.writeState(state);

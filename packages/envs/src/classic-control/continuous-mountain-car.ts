@@ -1,5 +1,6 @@
 import type { SvgFrame } from '../env';
 import { Box } from '../spaces';
+
 import { ClassicControlEnv, finiteOption, resetBounds, scalarBoxAction, type ClassicControlOptions } from './common';
 import { drawMountainCar } from './svg';
 

@@ -1,5 +1,6 @@
 import type { SvgFrame } from '../env';
 import { Box, Discrete } from '../spaces';
+
 import { ClassicControlEnv, discreteAction, finiteOption, resetBounds, type ClassicControlOptions } from './common';
 import { drawMountainCar } from './svg';
 

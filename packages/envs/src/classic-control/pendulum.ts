@@ -1,5 +1,6 @@
 import type { SvgFrame } from '../env';
 import { Box } from '../spaces';
+
 import { ClassicControlEnv, finiteOption, numberOption, scalarBoxAction, type ClassicControlOptions } from './common';
 import { rotateTranslate, SvgCanvas, type Point } from './svg';
 

@@ -68,6 +68,8 @@ export interface WorkerBuffers {
 export interface SerializedError {
   readonly message: string;
   readonly stack?: string;
+  /** The `code` of an error of the project (of the env's own error, for an env failure), kept across the thread boundary. */
+  readonly code?: string;
   readonly envIndex?: number;
   readonly envId?: string;
   readonly phase?: string;

@@ -1,11 +1,13 @@
+import { PpoError } from '@ppo/utils';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Rng } from '@ppo/buffers';
+import { Rng } from '@ppo/utils';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { make } from '../registry';
 import { Discrete, spacesEqual } from '../spaces';
+
 import { AsyncVectorEnv, VectorEnvTimeoutError } from './async-vector-env';
 import { SyncVectorEnv, VectorEnvError } from './sync-vector-env';
 import './test-envs';
@@ -292,6 +294,10 @@ describe('AsyncVectorEnv', () => {
   it('rejects creation for an unknown id, naming it, and leaves no worker', async () => {
     const threads = threadCount();
     await expect(AsyncVectorEnv.create({ envId: 'Nope-v9', numEnvs: 2 })).rejects.toThrow(/no env registered as "Nope-v9"/);
+    // The env failed (ENV_FAILED) because the registry knows no such id (UNKNOWN_ENV): both codes survive the thread boundary.
+    await expect(AsyncVectorEnv.create({ envId: 'Nope-v9', numEnvs: 1 })).rejects.toSatisfy(
+      (error) => PpoError.is(error, 'ENV_FAILED') && PpoError.is((error as Error).cause, 'UNKNOWN_ENV'),
+    );
     expect(await threadsSettleTo(threads)).toBe(threads);
   });
 
@@ -299,6 +305,9 @@ describe('AsyncVectorEnv', () => {
     const threads = threadCount();
     await expect(AsyncVectorEnv.create({ envId: 'CartPole-v1', numEnvs: 2, modules: [TEST_ENVS, 'no-such-package-of-envs/register'] })).rejects.toThrow(
       /^AsyncVectorEnv\.create: modules\[1\]: module 'no-such-package-of-envs\/register' cannot be found: no node_modules\/no-such-package-of-envs in /,
+    );
+    await expect(AsyncVectorEnv.create({ envId: 'CartPole-v1', numEnvs: 1, modules: ['no-such-package-of-envs/register'] })).rejects.toSatisfy((error) =>
+      PpoError.is(error, 'MODULE_NOT_FOUND'),
     );
     expect(threadCount()).toBe(threads);
   });

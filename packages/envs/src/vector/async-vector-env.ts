@@ -1,10 +1,11 @@
+import { describeValue, PpoRangeError, PpoTypeError, PpoError } from '@ppo/utils';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { Info } from '../env';
 import { ModuleResolutionError, resolveModuleUrl } from '../resolve-module';
-import { describeValue, spaceFromJSON, type Space, type SpaceSpec } from '../spaces';
+import { spaceFromJSON, type Space, type SpaceSpec } from '../spaces';
 import {
   CMD,
   CMD_CLOSE,
@@ -83,7 +84,7 @@ export interface AsyncVectorEnvOptions {
  * the time limit. `call` is `'import'`, `'make'`, `'step'`, `'reset'`, `'autoreset'` or
  * `'close'`; for `'import'`, `envIndex` is undefined and `moduleIndex` names the module.
  */
-export class VectorEnvTimeoutError extends Error {
+export class VectorEnvTimeoutError extends PpoError {
   /** The global index of the env whose call hangs, when an env call hangs. */
   readonly envIndex: number | undefined;
   /** The index in `modules` of the module whose import hangs. */
@@ -94,7 +95,7 @@ export class VectorEnvTimeoutError extends Error {
   readonly timeoutMs: number;
 
   constructor(message: string, details: { call: string; timeoutMs: number; envIndex?: number; moduleIndex?: number }) {
-    super(message);
+    super('TIMEOUT', message);
     this.name = 'VectorEnvTimeoutError';
     this.call = details.call;
     this.timeoutMs = details.timeoutMs;
@@ -142,7 +143,7 @@ function resolveModules(modules: readonly string[]): string[] {
       return resolveModuleUrl(spec);
     } catch (error) {
       if (!(error instanceof ModuleResolutionError)) throw error;
-      throw new Error(`AsyncVectorEnv.create: modules[${k}]: ${error.message}`, { cause: error });
+      throw new PpoError('MODULE_NOT_FOUND', `AsyncVectorEnv.create: modules[${k}]: ${error.message}`, { cause: error });
     }
   });
 }
@@ -169,13 +170,13 @@ function startTimeout(control: Int32Array, w: number, envId: string, modules: re
   return new VectorEnvTimeoutError(`AsyncVectorEnv.create: worker ${w} did not start ${within}`, { call: 'start', timeoutMs });
 }
 
-function rebuildError(e: SerializedError): Error {
+function rebuildError(e: SerializedError): PpoError {
   if (e.envIndex !== undefined) {
-    const cause = new Error(e.message);
+    const cause = e.code === undefined ? new Error(e.message) : new PpoError(e.code, e.message);
     if (e.stack !== undefined) cause.stack = e.stack;
     return new VectorEnvError('AsyncVectorEnv', e.envIndex, e.envId, e.phase ?? 'step', cause);
   }
-  const error = new Error(`AsyncVectorEnv: a worker failed: ${e.message}`);
+  const error = new PpoError(e.code ?? 'WORKER_FAILED', `AsyncVectorEnv: a worker failed: ${e.message}`);
   if (e.stack !== undefined) error.stack = `${error.message}\n(worker stack)\n${e.stack}`;
   return error;
 }
@@ -298,33 +299,33 @@ export class AsyncVectorEnv implements VectorEnv {
    */
   static async create(options: AsyncVectorEnvOptions): Promise<AsyncVectorEnv> {
     if (options === null || typeof options !== 'object') {
-      throw new TypeError(`AsyncVectorEnv.create: options must be an object { envId, numEnvs, ... }, got ${describeValue(options)}`);
+      throw new PpoTypeError('INVALID_ARGUMENT', `AsyncVectorEnv.create: options must be an object { envId, numEnvs, ... }, got ${describeValue(options)}`);
     }
     const { envId, numEnvs } = options;
     if (typeof envId !== 'string' || envId.length === 0) {
-      throw new TypeError(`AsyncVectorEnv.create: envId must be a registered env id, got ${describeValue(envId)}`);
+      throw new PpoTypeError('INVALID_ARGUMENT', `AsyncVectorEnv.create: envId must be a registered env id, got ${describeValue(envId)}`);
     }
     if (typeof numEnvs !== 'number' || !Number.isInteger(numEnvs) || numEnvs < 1) {
-      throw new RangeError(`AsyncVectorEnv.create: numEnvs must be a positive integer, got ${describeValue(numEnvs)}`);
+      throw new PpoRangeError('INVALID_ARGUMENT', `AsyncVectorEnv.create: numEnvs must be a positive integer, got ${describeValue(numEnvs)}`);
     }
     const numWorkers = options.numWorkers ?? Math.min(numEnvs, availableParallelism());
     if (typeof numWorkers !== 'number' || !Number.isInteger(numWorkers) || numWorkers < 1 || numWorkers > numEnvs) {
-      throw new RangeError(`AsyncVectorEnv.create: numWorkers must be an integer in [1, numEnvs=${numEnvs}], got ${describeValue(numWorkers)}`);
+      throw new PpoRangeError('INVALID_ARGUMENT', `AsyncVectorEnv.create: numWorkers must be an integer in [1, numEnvs=${numEnvs}], got ${describeValue(numWorkers)}`);
     }
     const timeoutMs = options.timeoutMs ?? Infinity;
     if (typeof timeoutMs !== 'number' || !(timeoutMs > 0)) {
-      throw new RangeError(`AsyncVectorEnv.create: timeoutMs must be a positive number, got ${describeValue(timeoutMs)}`);
+      throw new PpoRangeError('INVALID_ARGUMENT', `AsyncVectorEnv.create: timeoutMs must be a positive number, got ${describeValue(timeoutMs)}`);
     }
     const startTimeoutMs = options.startTimeoutMs ?? Math.max(timeoutMs, DEFAULT_START_TIMEOUT_MS);
     if (typeof startTimeoutMs !== 'number' || !(startTimeoutMs > 0)) {
-      throw new RangeError(`AsyncVectorEnv.create: startTimeoutMs must be a positive number, got ${describeValue(startTimeoutMs)}`);
+      throw new PpoRangeError('INVALID_ARGUMENT', `AsyncVectorEnv.create: startTimeoutMs must be a positive number, got ${describeValue(startTimeoutMs)}`);
     }
     const makeOptions = options.makeOptions ?? {};
     if (makeOptions === null || typeof makeOptions !== 'object') {
-      throw new TypeError(`AsyncVectorEnv.create: makeOptions must be an object, got ${describeValue(makeOptions)}`);
+      throw new PpoTypeError('INVALID_ARGUMENT', `AsyncVectorEnv.create: makeOptions must be an object, got ${describeValue(makeOptions)}`);
     }
     const modules = options.modules ?? [];
-    if (!Array.isArray(modules)) throw new TypeError(`AsyncVectorEnv.create: modules must be an array of strings, got ${describeValue(modules)}`);
+    if (!Array.isArray(modules)) throw new PpoTypeError('INVALID_ARGUMENT', `AsyncVectorEnv.create: modules must be an array of strings, got ${describeValue(modules)}`);
     const resolvedModules = resolveModules(modules);
 
     const location = workerLocation();
@@ -342,7 +343,7 @@ export class AsyncVectorEnv implements VectorEnv {
         slots.push({ worker, port: channel.port1, workerPort: channel.port2, start, count });
         specs.push(
           new Promise((resolveReady, reject) => {
-            const onExit = (code: number): void => reject(new Error(`AsyncVectorEnv.create: worker ${w} exited with code ${code} before it was ready`));
+            const onExit = (code: number): void => reject(new PpoError('WORKER_FAILED', `AsyncVectorEnv.create: worker ${w} exited with code ${code} before it was ready`));
             worker.once('error', reject);
             worker.once('exit', onExit);
             worker.once('message', (message: WorkerReadyMessage) => {
@@ -367,7 +368,7 @@ export class AsyncVectorEnv implements VectorEnv {
       const ready = await Promise.race([Promise.all(specs), timedOut]);
       for (let w = 1; w < ready.length; w++) {
         if (JSON.stringify(ready[w]) !== JSON.stringify(ready[0])) {
-          throw new TypeError(`AsyncVectorEnv.create: worker ${w} made envs with other spaces than worker 0`);
+          throw new PpoTypeError('INVALID_ARGUMENT', `AsyncVectorEnv.create: worker ${w} made envs with other spaces than worker 0`);
         }
       }
       const observationSpace = spaceFromJSON(ready[0].observationSpace);
@@ -392,9 +393,9 @@ export class AsyncVectorEnv implements VectorEnv {
 
   reset(options: VectorResetOptions = {}): VectorResetResult {
     this.checkUsable('reset');
-    if (this.pending !== undefined) throw new Error('AsyncVectorEnv.reset: a stepAsync() is pending; call stepWait() first');
+    if (this.pending !== undefined) throw new PpoError('INVALID_STATE', 'AsyncVectorEnv.reset: a stepAsync() is pending; call stepWait() first');
     if (options === null || typeof options !== 'object') {
-      throw new TypeError(`AsyncVectorEnv.reset: options must be an object { seed?, options? }, got ${describeValue(options)}`);
+      throw new PpoTypeError('INVALID_ARGUMENT', `AsyncVectorEnv.reset: options must be an object { seed?, options? }, got ${describeValue(options)}`);
     }
     const seed = checkSeed('AsyncVectorEnv', options.seed);
     this.needsReset = true;
@@ -414,8 +415,8 @@ export class AsyncVectorEnv implements VectorEnv {
   /** Hands the actions to the workers and returns at once; `stepWait()` returns the results. */
   stepAsync(actions: Float32Array | Int32Array): void {
     this.checkUsable('stepAsync');
-    if (this.pending !== undefined) throw new Error('AsyncVectorEnv.stepAsync: a step is already pending; call stepWait() first');
-    if (this.needsReset) throw new Error('AsyncVectorEnv.step: call reset() before step() (and after an env threw)');
+    if (this.pending !== undefined) throw new PpoError('INVALID_STATE', 'AsyncVectorEnv.stepAsync: a step is already pending; call stepWait() first');
+    if (this.needsReset) throw new PpoError('INVALID_STATE', 'AsyncVectorEnv.step: call reset() before step() (and after an env threw)');
     checkActions('AsyncVectorEnv', actions, this.actionKind, this.numEnvs * this.actionSize);
     this.actions.set(actions);
     this.signal(CMD_STEP);
@@ -425,7 +426,7 @@ export class AsyncVectorEnv implements VectorEnv {
   /** Blocks until the pending `stepAsync` is done and returns its results (arrays reused). */
   stepWait(): VectorStepResult {
     this.checkUsable('stepWait');
-    if (this.pending !== 'step') throw new Error('AsyncVectorEnv.stepWait: no step is pending; call stepAsync() first');
+    if (this.pending !== 'step') throw new PpoError('INVALID_STATE', 'AsyncVectorEnv.stepWait: no step is pending; call stepAsync() first');
     this.collect('step');
     return this.result;
   }
@@ -463,8 +464,8 @@ export class AsyncVectorEnv implements VectorEnv {
   }
 
   private checkUsable(method: string): void {
-    if (this.closing !== undefined) throw new Error(`AsyncVectorEnv.${method}: the vector env is closed`);
-    if (this.broken !== undefined) throw new Error(`AsyncVectorEnv.${method}: a worker is gone (${this.broken.message}); close() it`);
+    if (this.closing !== undefined) throw new PpoError('INVALID_STATE', `AsyncVectorEnv.${method}: the vector env is closed`);
+    if (this.broken !== undefined) throw new PpoError('WORKER_FAILED', `AsyncVectorEnv.${method}: a worker is gone (${this.broken.message}); close() it`);
   }
 
   private signal(cmd: number): void {
@@ -488,7 +489,7 @@ export class AsyncVectorEnv implements VectorEnv {
         const done = Atomics.load(c, row + DONE);
         if (done === target) break;
         if (Atomics.load(c, row + STATUS) === STATUS_DEAD) {
-          throw new Error(`worker ${w} (envs ${this.slots[w].start}..${this.slots[w].start + this.slots[w].count - 1}) exited`);
+          throw new PpoError('WORKER_FAILED', `worker ${w} (envs ${this.slots[w].start}..${this.slots[w].start + this.slots[w].count - 1}) exited`);
         }
         const left = deadline - performance.now();
         if (left <= 0) throw this.callTimeout(w, timeoutMs, method);
@@ -522,7 +523,7 @@ export class AsyncVectorEnv implements VectorEnv {
     } catch (error) {
       this.broken = error instanceof Error ? error : new Error(String(error));
       if (error instanceof VectorEnvTimeoutError) throw error;
-      throw new Error(`AsyncVectorEnv.${phase}: ${this.broken.message}`, { cause: error });
+      throw new PpoError(PpoError.is(error) ? error.code : 'WORKER_FAILED', `AsyncVectorEnv.${phase}: ${this.broken.message}`, { cause: error });
     } finally {
       this.pending = undefined;
     }

@@ -34,14 +34,19 @@ import {
 } from './async-protocol';
 import { hasStepInto, type StepIntoEnv } from './step-into';
 import { SyncVectorEnv, VectorEnvError } from './sync-vector-env';
+import { PpoError } from '@ppo/utils';
 
 type MakeFn = (id: string, options: MakeOptions) => Env<unknown, unknown>;
 
 function serialize(error: unknown): SerializedError {
-  const base = error instanceof Error ? { message: error.message, stack: error.stack } : { message: String(error) };
+  const base = error instanceof Error
+    ? { message: error.message, stack: error.stack, ...(PpoError.is(error) ? { code: error.code } : {}) }
+    : { message: String(error) };
   if (error instanceof VectorEnvError) {
     const cause = error.cause instanceof Error ? error.cause.message : String(error.cause);
-    return { ...base, message: cause, envIndex: error.envIndex, envId: error.envId, phase: error.phase };
+    // The code of the env's own error: the rebuilt VectorEnvError carries ENV_FAILED itself.
+    const code = PpoError.is(error.cause) ? error.cause.code : undefined;
+    return { message: cause, stack: error.stack, code, envIndex: error.envIndex, envId: error.envId, phase: error.phase };
   }
   return base;
 }
@@ -119,7 +124,7 @@ function tracked(env: Env<unknown, unknown>, index: number, mark: MarkPhase, ste
 
 async function main(): Promise<void> {
   const port0 = parentPort;
-  if (port0 === null) throw new Error('async-worker must run in a worker thread');
+  if (port0 === null) throw new PpoError('INVALID_STATE', 'async-worker must run in a worker thread');
   const data = workerData as WorkerStartData;
   const mark = phaseMarker(new Int32Array(data.control), data.workerIndex * STRIDE);
   const envs: Env<unknown, unknown>[] = [];

@@ -23,7 +23,18 @@ export interface StepIntoEnv<Act = number | Float32Array> {
   stepInto(action: Act, target: StepIntoTarget, index: number): Info | undefined;
 }
 
-/** Whether `env` offers the {@link StepIntoEnv} fast path. */
+/**
+ * Whether `env` offers a {@link StepIntoEnv} fast path that mirrors its `step`. A `stepInto` is
+ * trusted only when no `step` is defined closer to the instance than it: a subclass that
+ * overrides `step` alone (reward shaping, say), or an instance given its own `step`, would be
+ * skipped by the inherited fast path, so such an env counts as having none and is stepped
+ * through `step`.
+ */
 export function hasStepInto<Act>(env: object): env is StepIntoEnv<Act> {
-  return typeof (env as Partial<StepIntoEnv<Act>>).stepInto === 'function';
+  if (typeof (env as Partial<StepIntoEnv<Act>>).stepInto !== 'function') return false;
+  for (let level: object | null = env; level !== null; level = Object.getPrototypeOf(level) as object | null) {
+    if (Object.prototype.hasOwnProperty.call(level, 'stepInto')) return true;
+    if (Object.prototype.hasOwnProperty.call(level, 'step')) return false;
+  }
+  return false;
 }

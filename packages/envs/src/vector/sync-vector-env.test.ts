@@ -1,8 +1,9 @@
-import { Rng } from '@ppo/buffers';
+import { Rng } from '@ppo/utils';
 import { describe, expect, it } from 'vitest';
 import type { Env } from '../env';
 import { make } from '../registry';
 import { Box, Dict, Discrete, MultiBinary, MultiDiscrete } from '../spaces';
+
 import { SyncVectorEnv, VectorEnvError } from './sync-vector-env';
 import { DriftEnv, RandomWalkEnv } from './test-envs';
 

@@ -1,6 +1,7 @@
+import { describeValue, PpoRangeError, PpoTypeError, PpoError } from '@ppo/utils';
 import type { Env, Info } from '../env';
 import { make, type MakeOptions } from '../registry';
-import { describeValue, spacesEqual, type Space } from '../spaces';
+import { spacesEqual, type Space } from '../spaces';
 import { hasStepInto, type StepIntoEnv } from './step-into';
 import {
   actionLayout,
@@ -46,7 +47,7 @@ const EMPTY_INFO: Info = Object.freeze({});
  * (`'step'`, `'reset'`, `'autoreset'`, `'close'`, `'its factory'`); the original error is `cause`
  * (within the same thread).
  */
-export class VectorEnvError extends Error {
+export class VectorEnvError extends PpoError {
   /** The index of the env within the vector env. */
   readonly envIndex: number;
   /** The env's registry id, when it has one. */
@@ -56,7 +57,7 @@ export class VectorEnvError extends Error {
 
   constructor(owner: string, envIndex: number, envId: string | undefined, phase: string, error: unknown) {
     const message = error instanceof Error ? error.message : String(error);
-    super(`${owner}: env ${envIndex} (${envId ?? 'no id'}) threw in ${phase}: ${message}`, { cause: error });
+    super('ENV_FAILED', `${owner}: env ${envIndex} (${envId ?? 'no id'}) threw in ${phase}: ${message}`, { cause: error });
     this.name = 'VectorEnvError';
     this.envIndex = envIndex;
     this.envId = envId;
@@ -110,14 +111,14 @@ export class SyncVectorEnv implements VectorEnv {
 
   constructor(factories: ReadonlyArray<() => AnyEnv>, options: SyncVectorEnvOptions = {}) {
     if (!Array.isArray(factories) || factories.length === 0) {
-      throw new RangeError(`SyncVectorEnv: factories must be a non-empty array of functions, got ${describeValue(factories)}`);
+      throw new PpoRangeError('INVALID_ARGUMENT', `SyncVectorEnv: factories must be a non-empty array of functions, got ${describeValue(factories)}`);
     }
     factories.forEach((f, i) => {
-      if (typeof f !== 'function') throw new TypeError(`SyncVectorEnv: factories[${i}] must be a function, got ${describeValue(f)}`);
+      if (typeof f !== 'function') throw new PpoTypeError('INVALID_ARGUMENT', `SyncVectorEnv: factories[${i}] must be a function, got ${describeValue(f)}`);
     });
     const offset = options.indexOffset ?? 0;
     if (!Number.isSafeInteger(offset) || offset < 0) {
-      throw new RangeError(`SyncVectorEnv: indexOffset must be a non-negative integer, got ${describeValue(offset)}`);
+      throw new PpoRangeError('INVALID_ARGUMENT', `SyncVectorEnv: indexOffset must be a non-negative integer, got ${describeValue(offset)}`);
     }
     this.indexOffset = offset;
     const envs: AnyEnv[] = [];
@@ -131,14 +132,14 @@ export class SyncVectorEnv implements VectorEnv {
           throw envError('SyncVectorEnv', i + offset, undefined, 'its factory', error);
         }
         if (env === null || typeof env !== 'object' || typeof env.step !== 'function' || typeof env.reset !== 'function') {
-          throw new TypeError(`SyncVectorEnv: factories[${i}] must return an Env, got ${describeValue(env)}`);
+          throw new PpoTypeError('INVALID_ARGUMENT', `SyncVectorEnv: factories[${i}] must return an Env, got ${describeValue(env)}`);
         }
         envs.push(env);
       });
       const first = envs[0];
       for (let i = 1; i < envs.length; i++) {
         if (!spacesEqual(envs[i].observationSpace, first.observationSpace) || !spacesEqual(envs[i].actionSpace, first.actionSpace)) {
-          throw new TypeError(
+          throw new PpoTypeError('INVALID_ARGUMENT', 
             `SyncVectorEnv: env ${i + offset} has spaces ${JSON.stringify(envs[i].observationSpace.toJSON())} / ` +
               `${JSON.stringify(envs[i].actionSpace.toJSON())}, env ${offset} has ${JSON.stringify(first.observationSpace.toJSON())} / ` +
               `${JSON.stringify(first.actionSpace.toJSON())}; every env must share its spaces`,
@@ -172,7 +173,7 @@ export class SyncVectorEnv implements VectorEnv {
       const check = (name: keyof VectorBuffers, ctor: Float32ArrayConstructor | Uint8ArrayConstructor, length: number): void => {
         const a = b[name];
         if (!(a instanceof ctor) || a.length !== length) {
-          throw new TypeError(`SyncVectorEnv: buffers.${name} must be a ${ctor.name} of length ${length}, got ${describeValue(a)}`);
+          throw new PpoTypeError('INVALID_ARGUMENT', `SyncVectorEnv: buffers.${name} must be a ${ctor.name} of length ${length}, got ${describeValue(a)}`);
         }
       };
       check('observations', Float32Array, n * d);
@@ -201,7 +202,7 @@ export class SyncVectorEnv implements VectorEnv {
    */
   static fromId(envId: string, numEnvs: number, makeOptions: MakeOptions = {}, options: SyncVectorEnvOptions = {}): SyncVectorEnv {
     if (typeof numEnvs !== 'number' || !Number.isInteger(numEnvs) || numEnvs < 1) {
-      throw new RangeError(`SyncVectorEnv.fromId: numEnvs must be a positive integer, got ${describeValue(numEnvs)}`);
+      throw new PpoRangeError('INVALID_ARGUMENT', `SyncVectorEnv.fromId: numEnvs must be a positive integer, got ${describeValue(numEnvs)}`);
     }
     return new SyncVectorEnv(
       Array.from({ length: numEnvs }, () => () => make(envId, makeOptions)),
@@ -210,9 +211,9 @@ export class SyncVectorEnv implements VectorEnv {
   }
 
   reset(options: VectorResetOptions = {}): VectorResetResult {
-    if (this.closed) throw new Error('SyncVectorEnv.reset: the vector env is closed');
+    if (this.closed) throw new PpoError('INVALID_STATE', 'SyncVectorEnv.reset: the vector env is closed');
     if (options === null || typeof options !== 'object') {
-      throw new TypeError(`SyncVectorEnv.reset: options must be an object { seed?, options? }, got ${describeValue(options)}`);
+      throw new PpoTypeError('INVALID_ARGUMENT', `SyncVectorEnv.reset: options must be an object { seed?, options? }, got ${describeValue(options)}`);
     }
     const seed = checkSeed('SyncVectorEnv', options.seed);
     const { result } = this;
@@ -239,8 +240,8 @@ export class SyncVectorEnv implements VectorEnv {
   }
 
   step(actions: Float32Array | Int32Array): VectorStepResult {
-    if (this.closed) throw new Error('SyncVectorEnv.step: the vector env is closed');
-    if (this.needsReset) throw new Error('SyncVectorEnv.step: call reset() before step() (and after an env threw)');
+    if (this.closed) throw new PpoError('INVALID_STATE', 'SyncVectorEnv.step: the vector env is closed');
+    if (this.needsReset) throw new PpoError('INVALID_STATE', 'SyncVectorEnv.step: call reset() before step() (and after an env threw)');
     checkActions('SyncVectorEnv', actions, this.actionKind, this.numEnvs * this.actionSize);
     const { result, envs, fast } = this;
     const { observations, finalObservations, rewards, terminated, truncated, infos } = result;

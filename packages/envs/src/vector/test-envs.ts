@@ -1,9 +1,9 @@
+import { describeValue, Rng } from '@ppo/utils';
 // Small envs for the vector-env tests, registered under Test* ids. AsyncVectorEnv tests pass this
 // module in `modules` so that the workers register them too.
-import { Rng } from '@ppo/buffers';
 import type { Env, Info, ResetOptions, ResetResult, StepResult } from '../env';
 import { isRegistered, register } from '../registry';
-import { Box, describeValue, Discrete } from '../spaces';
+import { Box, Discrete } from '../spaces';
 
 /** A call that never returns and never yields: only terminating the thread ends it. */
 function spinForever(): never {

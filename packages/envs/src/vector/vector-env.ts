@@ -1,5 +1,6 @@
+import { describeValue, PpoRangeError, PpoTypeError } from '@ppo/utils';
 import type { Info } from '../env';
-import { describeValue, type Space } from '../spaces';
+import type { Space } from '../spaces';
 
 /** Options of {@link VectorEnv.reset}. */
 export interface VectorResetOptions {
@@ -94,7 +95,7 @@ export function actionLayout(space: Space<unknown>): { kind: ActionKind; size: n
     case 'multi-binary':
       return { kind: 'multi-binary', size: spec.n };
     default:
-      throw new TypeError(
+      throw new PpoTypeError('INVALID_ARGUMENT', 
         `vector envs support Discrete, Box, MultiDiscrete and MultiBinary action spaces, got a ${spec.type} space`,
       );
   }
@@ -110,10 +111,10 @@ export function checkActions(
   const isTyped = actions instanceof Float32Array || actions instanceof Int32Array;
   if (!isTyped) {
     const expected = kind === 'box' ? 'a Float32Array' : 'an Int32Array';
-    throw new TypeError(`${owner}.step: actions must be ${expected}, got ${describeValue(actions)}`);
+    throw new PpoTypeError('INVALID_ARGUMENT', `${owner}.step: actions must be ${expected}, got ${describeValue(actions)}`);
   }
   if (actions.length !== expectedLength) {
-    throw new RangeError(
+    throw new PpoRangeError('INVALID_ARGUMENT', 
       `${owner}.step: actions must have numEnvs * actionSize = ${expectedLength} entries, got ${actions.length}`,
     );
   }
@@ -123,7 +124,7 @@ export function checkActions(
 export function checkSeed(owner: string, seed: unknown): number | undefined {
   if (seed === undefined) return undefined;
   if (typeof seed !== 'number' || !Number.isSafeInteger(seed) || seed < 0) {
-    throw new RangeError(`${owner}.reset: seed must be a non-negative integer, got ${describeValue(seed)}`);
+    throw new PpoRangeError('INVALID_ARGUMENT', `${owner}.reset: seed must be a non-negative integer, got ${describeValue(seed)}`);
   }
   return seed;
 }

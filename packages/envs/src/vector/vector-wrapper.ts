@@ -1,5 +1,5 @@
+import { describeValue, PpoTypeError } from '@ppo/utils';
 import type { Space } from '../spaces';
-import { describeValue } from '../spaces';
 import type { VectorEnv, VectorResetOptions, VectorResetResult, VectorStepResult } from './vector-env';
 
 /**
@@ -12,7 +12,7 @@ export class VectorWrapper implements VectorEnv {
 
   constructor(env: VectorEnv) {
     if (env === null || typeof env !== 'object' || typeof env.step !== 'function' || typeof env.reset !== 'function') {
-      throw new TypeError(`${new.target.name}: env must be a VectorEnv, got ${describeValue(env)}`);
+      throw new PpoTypeError('INVALID_ARGUMENT', `${new.target.name}: env must be a VectorEnv, got ${describeValue(env)}`);
     }
     this.env = env;
   }

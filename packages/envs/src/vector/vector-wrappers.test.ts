@@ -1,7 +1,8 @@
-import { Rng } from '@ppo/buffers';
+import { Rng } from '@ppo/utils';
 import { describe, expect, it } from 'vitest';
 import { make } from '../registry';
 import { Box } from '../spaces';
+
 import { referenceStats } from '../wrappers/test-reference';
 import { SyncVectorEnv } from './sync-vector-env';
 import { DriftEnv, RandomWalkEnv } from './test-envs';

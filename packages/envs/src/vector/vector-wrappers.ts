@@ -1,6 +1,6 @@
-import { RunningMeanStd } from '@ppo/gae';
+import { describeValue, PpoRangeError, PpoTypeError, RunningMeanStd } from '@ppo/utils';
 import type { Info } from '../env';
-import { describeValue, type Box, type Space } from '../spaces';
+import type { Box, Space } from '../spaces';
 import {
   boundsArray,
   checkOrdered,
@@ -123,7 +123,7 @@ export class VectorClipAction extends VectorWrapper {
 
   override step(actions: Float32Array | Int32Array): VectorStepResult {
     if (!(actions instanceof Float32Array) || actions.length !== this.clipped.length) {
-      throw new TypeError(`VectorClipAction.step: actions must be a Float32Array of length ${this.clipped.length}, got ${describeValue(actions)}`);
+      throw new PpoTypeError('INVALID_ARGUMENT', `VectorClipAction.step: actions must be a Float32Array of length ${this.clipped.length}, got ${describeValue(actions)}`);
     }
     clipRows(actions, this.clipped, this.box.low, this.box.high, this.numEnvs);
     return this.env.step(this.clipped);
@@ -153,7 +153,7 @@ export class VectorClipObservation extends VectorWrapper {
   constructor(env: VectorEnv, options: ClipObservationOptions) {
     super(env);
     const box = requireBox('VectorClipObservation', 'observation', env.singleObservationSpace);
-    if (options === null || typeof options !== 'object') throw new TypeError(`VectorClipObservation: options must be { low, high }, got ${describeValue(options)}`);
+    if (options === null || typeof options !== 'object') throw new PpoTypeError('INVALID_ARGUMENT', `VectorClipObservation: options must be { low, high }, got ${describeValue(options)}`);
     this.low = boundsArray('VectorClipObservation', 'low', options.low, box.flatDim);
     this.high = boundsArray('VectorClipObservation', 'high', options.high, box.flatDim);
     checkOrdered('VectorClipObservation', this.low, this.high);
@@ -221,7 +221,7 @@ export class VectorNormalizeObservation extends VectorWrapper {
   /** Restores statistics saved by {@link VectorNormalizeObservation.getState}. */
   setState(state: RunningStatsState): void {
     if (state?.size !== this.observationSize) {
-      throw new RangeError(`VectorNormalizeObservation.setState: state.size must be ${this.observationSize}, got ${describeValue(state?.size)}`);
+      throw new PpoRangeError('INVALID_ARGUMENT', `VectorNormalizeObservation.setState: state.size must be ${this.observationSize}, got ${describeValue(state?.size)}`);
     }
     this.rms.setState(state);
   }
@@ -288,7 +288,7 @@ export class VectorNormalizeReward extends VectorWrapper {
   }
   /** Restores statistics saved by {@link VectorNormalizeReward.getState}. */
   setState(state: RunningStatsState): void {
-    if (state?.size !== 1) throw new RangeError(`VectorNormalizeReward.setState: state.size must be 1, got ${describeValue(state?.size)}`);
+    if (state?.size !== 1) throw new PpoRangeError('INVALID_ARGUMENT', `VectorNormalizeReward.setState: state.size must be 1, got ${describeValue(state?.size)}`);
     this.scaler.rms.setState(state);
   }
 
@@ -321,7 +321,7 @@ export class VectorTransformReward extends VectorWrapper {
 
   constructor(env: VectorEnv, fn: (reward: number, index: number) => number) {
     super(env);
-    if (typeof fn !== 'function') throw new TypeError(`${new.target.name}: fn must be a function, got ${describeValue(fn)}`);
+    if (typeof fn !== 'function') throw new PpoTypeError('INVALID_ARGUMENT', `${new.target.name}: fn must be a function, got ${describeValue(fn)}`);
     this.fn = fn;
     this.rewards = new Float32Array(env.numEnvs);
   }
@@ -338,7 +338,7 @@ export class VectorClipReward extends VectorTransformReward {
   constructor(env: VectorEnv, options: { readonly min: number; readonly max: number }) {
     const { min, max } = options ?? ({} as { min: number; max: number });
     if (typeof min !== 'number' || typeof max !== 'number' || !(min <= max)) {
-      throw new RangeError(`VectorClipReward: options must be { min, max } with min <= max, got ${describeValue(options)}`);
+      throw new PpoRangeError('INVALID_ARGUMENT', `VectorClipReward: options must be { min, max } with min <= max, got ${describeValue(options)}`);
     }
     super(env, (r) => (r < min ? min : r > max ? max : r));
   }

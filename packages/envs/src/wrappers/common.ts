@@ -1,5 +1,5 @@
-import { RunningMeanStd, type RunningMeanStdState } from '@ppo/gae';
-import { Box, describeValue, type Space } from '../spaces';
+import { describeValue, PpoRangeError, PpoTypeError, RunningMeanStd, type RunningMeanStdState } from '@ppo/utils';
+import { Box, type Space } from '../spaces';
 
 /** The JSON state of a running mean/variance, as `RunningMeanStd.getState()` returns it. */
 export type RunningStatsState = RunningMeanStdState;
@@ -7,7 +7,7 @@ export type RunningStatsState = RunningMeanStdState;
 /** The space as a Box, or a TypeError naming the wrapper and what it needs the space for. */
 export function requireBox(owner: string, what: string, space: Space<unknown>): Box {
   if (!(space instanceof Box)) {
-    throw new TypeError(`${owner}: needs a Box ${what} space, got ${JSON.stringify(space.toJSON())}`);
+    throw new PpoTypeError('INVALID_ARGUMENT', `${owner}: needs a Box ${what} space, got ${JSON.stringify(space.toJSON())}`);
   }
   return space;
 }
@@ -16,16 +16,16 @@ export function requireBox(owner: string, what: string, space: Space<unknown>): 
 export function boundsArray(owner: string, name: string, value: unknown, size: number): Float32Array {
   const out = new Float32Array(size);
   if (typeof value === 'number') {
-    if (Number.isNaN(value)) throw new RangeError(`${owner}: ${name} must not be NaN`);
+    if (Number.isNaN(value)) throw new PpoRangeError('INVALID_ARGUMENT', `${owner}: ${name} must not be NaN`);
     return out.fill(value);
   }
   const arr = value as ArrayLike<number> | null;
   if (arr === null || typeof arr !== 'object' || arr.length !== size) {
-    throw new TypeError(`${owner}: ${name} must be a number or an array of ${size} numbers, got ${describeValue(value)}`);
+    throw new PpoTypeError('INVALID_ARGUMENT', `${owner}: ${name} must be a number or an array of ${size} numbers, got ${describeValue(value)}`);
   }
   for (let k = 0; k < size; k++) {
     const v = arr[k];
-    if (typeof v !== 'number' || Number.isNaN(v)) throw new RangeError(`${owner}: ${name}[${k}] must be a number, got ${describeValue(v)}`);
+    if (typeof v !== 'number' || Number.isNaN(v)) throw new PpoRangeError('INVALID_ARGUMENT', `${owner}: ${name}[${k}] must be a number, got ${describeValue(v)}`);
     out[k] = v;
   }
   return out;
@@ -34,7 +34,7 @@ export function boundsArray(owner: string, name: string, value: unknown, size: n
 /** Checks `low <= high` entry by entry. */
 export function checkOrdered(owner: string, low: Float32Array, high: Float32Array): void {
   for (let k = 0; k < low.length; k++) {
-    if (!(low[k] <= high[k])) throw new RangeError(`${owner}: low[${k}]=${low[k]} must be <= high[${k}]=${high[k]}`);
+    if (!(low[k] <= high[k])) throw new PpoRangeError('INVALID_ARGUMENT', `${owner}: low[${k}]=${low[k]} must be <= high[${k}]=${high[k]}`);
   }
 }
 
@@ -65,7 +65,7 @@ export function intersectBox(box: Box, low: Float32Array, high: Float32Array): B
 export function positiveOption(owner: string, name: string, value: unknown, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value)) {
-    throw new RangeError(`${owner}: ${name} must be a positive finite number, got ${describeValue(value)}`);
+    throw new PpoRangeError('INVALID_ARGUMENT', `${owner}: ${name} must be a positive finite number, got ${describeValue(value)}`);
   }
   return value;
 }
@@ -81,7 +81,7 @@ export interface NormalizeObservationOptions {
 /** The checked options of `RunningMeanStd.normalize` for an observation normalizer. */
 export function observationNormalizeOptions(owner: string, options: NormalizeObservationOptions): { epsilon: number; clip?: number } {
   if (options === null || typeof options !== 'object') {
-    throw new TypeError(`${owner}: options must be an object { epsilon?, clip? }, got ${describeValue(options)}`);
+    throw new PpoTypeError('INVALID_ARGUMENT', `${owner}: options must be an object { epsilon?, clip? }, got ${describeValue(options)}`);
   }
   const epsilon = positiveOption(owner, 'epsilon', options.epsilon, 1e-8);
   return options.clip === undefined ? { epsilon } : { epsilon, clip: positiveOption(owner, 'clip', options.clip, 0) };
@@ -131,15 +131,15 @@ export class ReturnScaler {
 
   constructor(owner: string, numEnvs: number, options: NormalizeRewardOptions) {
     if (options === null || typeof options !== 'object') {
-      throw new TypeError(`${owner}: options must be an object { gamma?, epsilon?, clip?, resetOnTruncation? }, got ${describeValue(options)}`);
+      throw new PpoTypeError('INVALID_ARGUMENT', `${owner}: options must be an object { gamma?, epsilon?, clip?, resetOnTruncation? }, got ${describeValue(options)}`);
     }
     const gamma = options.gamma ?? 0.99;
     if (typeof gamma !== 'number' || !(gamma >= 0 && gamma <= 1)) {
-      throw new RangeError(`${owner}: gamma must be in [0, 1], got ${describeValue(gamma)}`);
+      throw new PpoRangeError('INVALID_ARGUMENT', `${owner}: gamma must be in [0, 1], got ${describeValue(gamma)}`);
     }
     const resetOnTruncation = options.resetOnTruncation ?? false;
     if (typeof resetOnTruncation !== 'boolean') {
-      throw new TypeError(`${owner}: resetOnTruncation must be a boolean, got ${describeValue(resetOnTruncation)}`);
+      throw new PpoTypeError('INVALID_ARGUMENT', `${owner}: resetOnTruncation must be a boolean, got ${describeValue(resetOnTruncation)}`);
     }
     this.gamma = gamma;
     this.resetOnTruncation = resetOnTruncation;
@@ -199,7 +199,7 @@ export class EpisodeTracker {
   constructor(owner: string, numEnvs: number, bufferLength: unknown) {
     const b = bufferLength ?? 100;
     if (typeof b !== 'number' || !Number.isInteger(b) || b < 1) {
-      throw new RangeError(`${owner}: bufferLength must be a positive integer, got ${describeValue(b)}`);
+      throw new PpoRangeError('INVALID_ARGUMENT', `${owner}: bufferLength must be a positive integer, got ${describeValue(b)}`);
     }
     this.bufferLength = b;
     this.returns = new Float64Array(numEnvs);

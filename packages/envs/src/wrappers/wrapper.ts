@@ -1,5 +1,6 @@
+import { describeValue, PpoTypeError } from '@ppo/utils';
 import type { Env, RenderFrame, ResetOptions, ResetResult, StepResult } from '../env';
-import { describeValue, type Space } from '../spaces';
+import type { Space } from '../spaces';
 
 /**
  * An {@link Env} around another (Gymnasium's `Wrapper`): every member delegates to `env` until a
@@ -16,7 +17,7 @@ export class Wrapper<Obs = Float32Array, Act = number | Float32Array, InnerObs =
 
   constructor(env: Env<InnerObs, InnerAct>) {
     if (env === null || typeof env !== 'object' || typeof env.step !== 'function' || typeof env.reset !== 'function') {
-      throw new TypeError(`${new.target.name}: env must be an Env, got ${describeValue(env)}`);
+      throw new PpoTypeError('INVALID_ARGUMENT', `${new.target.name}: env must be an Env, got ${describeValue(env)}`);
     }
     this.env = env;
     if (typeof env.render === 'function') this.render = () => env.render!();

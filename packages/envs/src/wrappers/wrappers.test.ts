@@ -1,9 +1,10 @@
-import { Rng } from '@ppo/buffers';
+import { Rng } from '@ppo/utils';
 import { describe, expect, it } from 'vitest';
 import type { Env } from '../env';
 import { checkEnv } from '../check-env';
 import { make } from '../registry';
 import { Box, Dict, Discrete, MultiDiscrete } from '../spaces';
+
 import { SyncVectorEnv } from '../vector/sync-vector-env';
 import { DriftEnv, RandomWalkEnv } from '../vector/test-envs';
 import { VectorNormalizeObservation, VectorNormalizeReward } from '../vector/vector-wrappers';

@@ -1,6 +1,6 @@
-import { RunningMeanStd } from '@ppo/gae';
+import { describeValue, PpoRangeError, PpoTypeError, RunningMeanStd } from '@ppo/utils';
 import type { Env, ResetOptions, ResetResult, StepResult } from '../env';
-import { Box, describeValue, type Space, type SpaceSpec } from '../spaces';
+import { Box, type Space, type SpaceSpec } from '../spaces';
 import {
   boundsArray,
   checkOrdered,
@@ -187,7 +187,7 @@ export class ClipAction<Obs = Float32Array> extends Wrapper<Obs, Float32Array> {
 
   override step(action: Float32Array): StepResult<Obs> {
     if (!(action instanceof Float32Array) || action.length !== this.box.flatDim) {
-      throw new TypeError(`ClipAction.step: action must be a Float32Array of length ${this.box.flatDim}, got ${describeValue(action)}`);
+      throw new PpoTypeError('INVALID_ARGUMENT', `ClipAction.step: action must be a Float32Array of length ${this.box.flatDim}, got ${describeValue(action)}`);
     }
     const clipped = new Float32Array(action.length);
     clipRows(action, clipped, this.box.low, this.box.high, 1);
@@ -204,7 +204,7 @@ export class ClipObservation<Act = number | Float32Array> extends Wrapper<Float3
   constructor(env: Env<Float32Array, Act>, options: { readonly low: number | ArrayLike<number>; readonly high: number | ArrayLike<number> }) {
     super(env);
     const box = requireBox('ClipObservation', 'observation', env.observationSpace);
-    if (options === null || typeof options !== 'object') throw new TypeError(`ClipObservation: options must be { low, high }, got ${describeValue(options)}`);
+    if (options === null || typeof options !== 'object') throw new PpoTypeError('INVALID_ARGUMENT', `ClipObservation: options must be { low, high }, got ${describeValue(options)}`);
     this.low = boundsArray('ClipObservation', 'low', options.low, box.flatDim);
     this.high = boundsArray('ClipObservation', 'high', options.high, box.flatDim);
     checkOrdered('ClipObservation', this.low, this.high);
@@ -247,7 +247,7 @@ export class TransformObservation<Obs, Act = number | Float32Array, InnerObs = F
 
   constructor(env: Env<InnerObs, Act>, fn: (observation: InnerObs) => Obs, observationSpace?: Space<Obs>) {
     super(env);
-    if (typeof fn !== 'function') throw new TypeError(`TransformObservation: fn must be a function, got ${describeValue(fn)}`);
+    if (typeof fn !== 'function') throw new PpoTypeError('INVALID_ARGUMENT', `TransformObservation: fn must be a function, got ${describeValue(fn)}`);
     this.fn = fn;
     this.space = observationSpace ?? (env.observationSpace as unknown as Space<Obs>);
   }
@@ -273,7 +273,7 @@ export class TransformReward<Obs = Float32Array, Act = number | Float32Array> ex
 
   constructor(env: Env<Obs, Act>, fn: (reward: number) => number) {
     super(env);
-    if (typeof fn !== 'function') throw new TypeError(`TransformReward: fn must be a function, got ${describeValue(fn)}`);
+    if (typeof fn !== 'function') throw new PpoTypeError('INVALID_ARGUMENT', `TransformReward: fn must be a function, got ${describeValue(fn)}`);
     this.fn = fn;
   }
 
@@ -373,11 +373,11 @@ export class FrameStack<Act = number | Float32Array> extends Wrapper<Float32Arra
     const box = requireBox('FrameStack', 'observation', env.observationSpace);
     const k = options?.stackSize;
     if (typeof k !== 'number' || !Number.isInteger(k) || k < 1) {
-      throw new RangeError(`FrameStack: stackSize must be a positive integer, got ${describeValue(k)}`);
+      throw new PpoRangeError('INVALID_ARGUMENT', `FrameStack: stackSize must be a positive integer, got ${describeValue(k)}`);
     }
     const padding = options.padding ?? 'reset';
     if (padding !== 'reset' && padding !== 'zero') {
-      throw new TypeError(`FrameStack: padding must be 'reset' or 'zero', got ${describeValue(padding)}`);
+      throw new PpoTypeError('INVALID_ARGUMENT', `FrameStack: padding must be 'reset' or 'zero', got ${describeValue(padding)}`);
     }
     this.stackSize = k;
     this.padding = padding;
@@ -425,7 +425,7 @@ export class FrameStack<Act = number | Float32Array> extends Wrapper<Float32Arra
 
   private checkFrame(x: Float32Array): void {
     if (!(x instanceof Float32Array) || x.length !== this.frameSize) {
-      throw new TypeError(`FrameStack: the env's observation must be a Float32Array of length ${this.frameSize}, got ${describeValue(x)}`);
+      throw new PpoTypeError('INVALID_ARGUMENT', `FrameStack: the env's observation must be a Float32Array of length ${this.frameSize}, got ${describeValue(x)}`);
     }
   }
 }

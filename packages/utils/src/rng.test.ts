@@ -9,7 +9,7 @@ import {
   normalCdf,
 } from './test-stats';
 
-// Expected values produced by `python3 packages/buffers/scripts/rng_reference.py`, an
+// Expected values produced by `python3 packages/utils/scripts/rng_reference.py`, an
 // independent Python implementation (arbitrary-precision integers masked to 32 bits).
 // Re-run it and paste its output here if the algorithm ever changes on purpose.
 // rawState1234 is also the published xoshiro128** sequence from the state [1, 2, 3, 4].

@@ -1,3 +1,4 @@
+import { PpoRangeError, PpoTypeError } from './errors';
 import {
   assertAllFinite,
   assertFloatArray,
@@ -5,7 +6,7 @@ import {
   assertLength,
   assertNoOverlap,
   assertNonNegative,
-  describe,
+  describeValue,
 } from './validate';
 
 /** JSON-serialisable state of a {@link RunningMeanStd}. */
@@ -52,7 +53,7 @@ export interface NormalizeOptions {
  *
  * @example
  * ```ts
- * import { RunningMeanStd } from '@ppo/gae';
+ * import { RunningMeanStd } from '@ppo/utils';
  * const rms = new RunningMeanStd(3);
  * rms.update(new Float32Array([1, 2, 3, 4, 5, 6]), 2); // two samples of 3 features
  * const z = rms.normalize(new Float32Array([2.5, 3.5, 4.5]), undefined, { clip: 10 });
@@ -80,7 +81,7 @@ export class RunningMeanStd {
   constructor(size: number, options: RunningMeanStdOptions = {}) {
     assertInteger('size', size, 1);
     if (typeof options !== 'object' || options === null) {
-      throw new TypeError(`options must be an object, got ${describe(options)}`);
+      throw new PpoTypeError('INVALID_ARGUMENT', `options must be an object, got ${describeValue(options)}`);
     }
     const { epsilon = 1e-4 } = options;
     assertNonNegative('options.epsilon', epsilon);
@@ -110,7 +111,7 @@ export class RunningMeanStd {
     let rows: number;
     if (batchCount === undefined) {
       if (batch.length % size !== 0) {
-        throw new RangeError(
+        throw new PpoRangeError('INVALID_ARGUMENT', 
           `batch.length must be a multiple of size (${size}), got length ${batch.length}`,
         );
       }
@@ -169,10 +170,10 @@ export class RunningMeanStd {
    */
   merge(other: RunningMeanStd): void {
     if (!(other instanceof RunningMeanStd)) {
-      throw new TypeError(`other must be a RunningMeanStd, got ${describe(other)}`);
+      throw new PpoTypeError('INVALID_ARGUMENT', `other must be a RunningMeanStd, got ${describeValue(other)}`);
     }
     if (other.size !== this.size) {
-      throw new RangeError(`other.size must be ${this.size}, got ${other.size}`);
+      throw new PpoRangeError('INVALID_ARGUMENT', `other.size must be ${this.size}, got ${other.size}`);
     }
     this.updateFromMoments(other.mean, other.var, other.count);
   }
@@ -206,19 +207,19 @@ export class RunningMeanStd {
     assertFloatArray('x', x);
     const size = this.size;
     if (x.length % size !== 0) {
-      throw new RangeError(`x.length must be a multiple of size (${size}), got length ${x.length}`);
+      throw new PpoRangeError('INVALID_ARGUMENT', `x.length must be a multiple of size (${size}), got length ${x.length}`);
     }
     if (typeof options !== 'object' || options === null) {
-      throw new TypeError(`options must be an object, got ${describe(options)}`);
+      throw new PpoTypeError('INVALID_ARGUMENT', `options must be an object, got ${describeValue(options)}`);
     }
     const { clip, epsilon = 1e-8, center = true } = options;
     assertNonNegative('options.epsilon', epsilon);
     if (clip !== undefined) {
       assertNonNegative('options.clip', clip);
-      if (clip === 0) throw new RangeError('options.clip must be > 0, got 0');
+      if (clip === 0) throw new PpoRangeError('INVALID_ARGUMENT', 'options.clip must be > 0, got 0');
     }
     if (typeof center !== 'boolean') {
-      throw new TypeError(`options.center must be a boolean, got ${describe(center)}`);
+      throw new PpoTypeError('INVALID_ARGUMENT', `options.center must be a boolean, got ${describeValue(center)}`);
     }
     assertAllFinite('x', x);
     let target: Float32Array | Float64Array;
@@ -237,7 +238,7 @@ export class RunningMeanStd {
     for (let j = 0; j < size; j++) {
       const s = Math.sqrt(this.var[j] + epsilon);
       if (s === 0) {
-        throw new RangeError(
+        throw new PpoRangeError('INVALID_ARGUMENT', 
           `options.epsilon must be > 0 while var[${j}] is 0 (division by zero)`,
         );
       }
@@ -271,11 +272,11 @@ export class RunningMeanStd {
    */
   setState(state: RunningMeanStdState): void {
     if (typeof state !== 'object' || state === null) {
-      throw new TypeError(`state must be an object, got ${describe(state)}`);
+      throw new PpoTypeError('INVALID_ARGUMENT', `state must be an object, got ${describeValue(state)}`);
     }
     assertInteger('state.size', state.size, 1);
     if (state.size !== this.size) {
-      throw new RangeError(`state.size must be ${this.size}, got ${state.size}`);
+      throw new PpoRangeError('INVALID_ARGUMENT', `state.size must be ${this.size}, got ${state.size}`);
     }
     assertNonNegative('state.count', state.count);
     this.#readMoments('state.mean', state.mean, this.#scratchA, false);
@@ -288,7 +289,7 @@ export class RunningMeanStd {
   /** Creates an instance holding a saved state (see {@link RunningMeanStd.getState}). */
   static fromState(state: RunningMeanStdState): RunningMeanStd {
     if (typeof state !== 'object' || state === null) {
-      throw new TypeError(`state must be an object, got ${describe(state)}`);
+      throw new PpoTypeError('INVALID_ARGUMENT', `state must be an object, got ${describeValue(state)}`);
     }
     assertInteger('state.size', state.size, 1);
     const rms = new RunningMeanStd(state.size, { epsilon: 0 });
@@ -303,15 +304,15 @@ export class RunningMeanStd {
       !(values instanceof Float32Array) &&
       !(values instanceof Float64Array)
     ) {
-      throw new TypeError(`${name} must be an array of numbers, got ${describe(values)}`);
+      throw new PpoTypeError('INVALID_ARGUMENT', `${name} must be an array of numbers, got ${describeValue(values)}`);
     }
     const list = values as ArrayLike<unknown>;
     assertLength(name, list, this.size, 'size');
     for (let j = 0; j < this.size; j++) {
       const v = list[j];
       if (typeof v !== 'number' || !Number.isFinite(v) || (variance && v < 0)) {
-        throw new RangeError(
-          `${name}[${j}] must be a finite number${variance ? ' >= 0' : ''}, got ${describe(v)}`,
+        throw new PpoRangeError('INVALID_ARGUMENT', 
+          `${name}[${j}] must be a finite number${variance ? ' >= 0' : ''}, got ${describeValue(v)}`,
         );
       }
       into[j] = v;

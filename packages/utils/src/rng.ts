@@ -9,6 +9,8 @@
  * scripts/rng_reference.py is an independent Python implementation the tests compare against.
  */
 
+import { PpoRangeError, PpoTypeError } from './errors';
+
 /** What samplers need from a generator; {@link Rng} implements it. */
 export interface RandomSource {
   /** A uniform integer in [0, 2^32). */
@@ -60,7 +62,7 @@ export function shuffleInPlace<T extends { length: number; [index: number]: unkn
 function checkRange(what: string, low: number, high: number): void {
   // high - low must be finite too, or low + width * u is Infinity or NaN.
   if (!(Number.isFinite(low) && Number.isFinite(high) && low <= high && Number.isFinite(high - low))) {
-    throw new RangeError(`${what} needs finite low <= high with a finite width, got low=${low}, high=${high}`);
+    throw new PpoRangeError('INVALID_ARGUMENT', `${what} needs finite low <= high with a finite width, got low=${low}, high=${high}`);
   }
 }
 
@@ -85,7 +87,7 @@ function isWordArray(words: unknown): words is number[] {
 
 function checkSeed(seed: number): void {
   if (!Number.isInteger(seed) || seed < 0 || seed >= TWO_POW_32) {
-    throw new RangeError(`Rng: seed must be an integer in [0, 2^32), got ${String(seed)}`);
+    throw new PpoRangeError('INVALID_ARGUMENT', `Rng: seed must be an integer in [0, 2^32), got ${String(seed)}`);
   }
 }
 
@@ -139,17 +141,17 @@ export class Rng implements RandomSource {
   /** Restores a state saved by {@link Rng.getState}. */
   setState(state: RngState): void {
     if (state === null || typeof state !== 'object' || state.algorithm !== 'xoshiro128**') {
-      throw new TypeError(`Rng.setState: state must be an RngState of algorithm 'xoshiro128**', got ${JSON.stringify(state)}`);
+      throw new PpoTypeError('INVALID_ARGUMENT', `Rng.setState: state must be an RngState of algorithm 'xoshiro128**', got ${JSON.stringify(state)}`);
     }
     const words: unknown = state.words;
     if (!isWordArray(words)) {
-      throw new TypeError(`Rng.setState: state.words must be four integers in [0, 2^32), got ${JSON.stringify(words)}`);
+      throw new PpoTypeError('INVALID_ARGUMENT', `Rng.setState: state.words must be four integers in [0, 2^32), got ${JSON.stringify(words)}`);
     }
     if (words.every((w) => w === 0)) {
-      throw new RangeError('Rng.setState: state.words must not all be zero (xoshiro128** never leaves the zero state)');
+      throw new PpoRangeError('INVALID_ARGUMENT', 'Rng.setState: state.words must not all be zero (xoshiro128** never leaves the zero state)');
     }
     if (state.spareNormal !== null && !Number.isFinite(state.spareNormal)) {
-      throw new TypeError(`Rng.setState: state.spareNormal must be a finite number or null, got ${String(state.spareNormal)}`);
+      throw new PpoTypeError('INVALID_ARGUMENT', `Rng.setState: state.spareNormal must be a finite number or null, got ${String(state.spareNormal)}`);
     }
     this.setWords(words);
     this.spare = state.spareNormal;
@@ -238,7 +240,7 @@ export class Rng implements RandomSource {
   /** A normal variate with the given mean and standard deviation. */
   normal(mean: number, std: number): number {
     if (!(Number.isFinite(mean) && Number.isFinite(std) && std >= 0)) {
-      throw new RangeError(`Rng.normal needs a finite mean and std >= 0, got mean=${mean}, std=${std}`);
+      throw new PpoRangeError('INVALID_ARGUMENT', `Rng.normal needs a finite mean and std >= 0, got mean=${mean}, std=${std}`);
     }
     return mean + std * this.nextNormal();
   }
@@ -246,7 +248,7 @@ export class Rng implements RandomSource {
   /** A uniform integer in [0, n), without modulo bias. `n` is an integer in [1, 2^32]. */
   nextInt(n: number): number {
     if (!Number.isInteger(n) || n < 1 || n > TWO_POW_32) {
-      throw new RangeError(`Rng.nextInt: n must be an integer in [1, 2^32], got ${String(n)}`);
+      throw new PpoRangeError('INVALID_ARGUMENT', `Rng.nextInt: n must be an integer in [1, 2^32], got ${String(n)}`);
     }
     // Rejection keeps every value equally likely: draw below the largest multiple of n.
     const limit = TWO_POW_32 - (TWO_POW_32 % n);
@@ -266,7 +268,7 @@ export class Rng implements RandomSource {
     checkRange('Rng.fillUniform', low, high);
     if (low === high) return out.fill(low) as T;
     if (out instanceof Float32Array && !(float32AtLeast(low) < high)) {
-      throw new RangeError(`Rng.fillUniform: no float32 value lies in [low, high), got low=${low}, high=${high}`);
+      throw new PpoRangeError('INVALID_ARGUMENT', `Rng.fillUniform: no float32 value lies in [low, high), got low=${low}, high=${high}`);
     }
     const width = high - low;
     for (let k = 0; k < out.length; k++) {
@@ -281,7 +283,7 @@ export class Rng implements RandomSource {
   /** Fills `out` with normal variates of the given mean and std and returns it. */
   fillNormal<T extends Float32Array | Float64Array>(out: T, mean = 0, std = 1): T {
     if (!(Number.isFinite(mean) && Number.isFinite(std) && std >= 0)) {
-      throw new RangeError(`Rng.fillNormal needs a finite mean and std >= 0, got mean=${mean}, std=${std}`);
+      throw new PpoRangeError('INVALID_ARGUMENT', `Rng.fillNormal needs a finite mean and std >= 0, got mean=${mean}, std=${std}`);
     }
     for (let k = 0; k < out.length; k++) out[k] = mean + std * this.nextNormal();
     return out;
@@ -295,11 +297,11 @@ export class Rng implements RandomSource {
   /** A random permutation of 0..n-1, written into `out` when given (its length must be n). */
   permutation(n: number, out?: Int32Array): Int32Array {
     if (!Number.isInteger(n) || n < 0) {
-      throw new RangeError(`Rng.permutation: n must be a non-negative integer, got ${String(n)}`);
+      throw new PpoRangeError('INVALID_ARGUMENT', `Rng.permutation: n must be a non-negative integer, got ${String(n)}`);
     }
     const result = out ?? new Int32Array(n);
     if (result.length !== n) {
-      throw new RangeError(`Rng.permutation: out must have length n=${n}, got length ${result.length}`);
+      throw new PpoRangeError('INVALID_ARGUMENT', `Rng.permutation: out must have length n=${n}, got length ${result.length}`);
     }
     for (let k = 0; k < n; k++) result[k] = k;
     return this.shuffle(result);

@@ -6,7 +6,7 @@ seeder: golden-ratio increment then the MurmurHash3 32-bit finalizer), with Pyth
 arbitrary-precision integers masked to 32 bits, so it shares no code or integer tricks with
 the TypeScript implementation. Prints JSON that src/rng.test.ts embeds.
 
-Run: python3 packages/buffers/scripts/rng_reference.py
+Run: python3 packages/utils/scripts/rng_reference.py
 """
 import json
 import math
