@@ -2,6 +2,7 @@
  * Training callbacks: hooks the trainer calls at fixed points of the loop. Any hook may stop
  * training by returning `false` (or a promise of it) or by calling `context.stop()`.
  */
+import { PpoRangeError } from '@ppo/utils';
 
 /** One finished episode, with its raw (unnormalized) return. */
 export interface EpisodeRecord {
@@ -71,10 +72,10 @@ export class StopOnReward implements Callback {
 
   constructor(options: { threshold: number; window?: number }) {
     if (!Number.isFinite(options.threshold)) {
-      throw new RangeError(`threshold must be a finite number, got ${String(options.threshold)}`);
+      throw new PpoRangeError('INVALID_ARGUMENT', `threshold must be a finite number, got ${String(options.threshold)}`);
     }
     const window = options.window ?? 20;
-    if (!Number.isInteger(window) || window < 1) throw new RangeError(`window must be a positive integer, got ${String(window)}`);
+    if (!Number.isInteger(window) || window < 1) throw new PpoRangeError('INVALID_ARGUMENT', `window must be a positive integer, got ${String(window)}`);
     this.threshold = options.threshold;
     this.window = window;
   }

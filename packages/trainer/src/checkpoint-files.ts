@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { Checkpoint } from './checkpoint';
 import { createFile, makeFolder, readRegularFile, remove, rename } from './file-ops';
 import { validateCheckpointMeta } from './validate-checkpoint';
+import { PpoError } from '@ppo/utils';
 
 /** Files of a checkpoint folder. */
 export const CHECKPOINT_FILES = Object.freeze({ meta: 'checkpoint.json', data: 'data.bin', manifest: 'manifest.json' });
@@ -26,12 +27,13 @@ export interface Digest {
 }
 
 /** A checkpoint file that is missing, truncated or fails its checksum; names the file. */
-export class CorruptCheckpointError extends Error {
+export class CorruptCheckpointError extends PpoError {
   override readonly name = 'CorruptCheckpointError';
   /** The file at fault. */
   readonly file: string;
   constructor(file: string, problem: string) {
-    super(`${file} ${problem}`);
+    super('BAD_CHECKPOINT', `${file} ${problem}`);
+    this.name = 'CorruptCheckpointError';
     this.file = file;
   }
 }

@@ -4,7 +4,8 @@
  * (weights, then Adam's first and second moments). Pure data: files are written by
  * `@ppo/trainer/node`.
  */
-import type { RngState } from '@ppo/buffers';
+import type { RngState } from '@ppo/utils';
+import { PpoRangeError } from '@ppo/utils';
 import type { PPOConfig } from './config';
 
 /**
@@ -92,7 +93,7 @@ export function packArrays(groups: { name: string; shape: number[]; data: Float3
     group.map((a) => {
       const size = a.shape.reduce((p, q) => p * q, 1);
       if (size !== a.data.length) {
-        throw new RangeError(`array '${a.name}' has shape [${a.shape.join(', ')}] but ${a.data.length} values`);
+        throw new PpoRangeError('INVALID_ARGUMENT', `array '${a.name}' has shape [${a.shape.join(', ')}] but ${a.data.length} values`);
       }
       data.set(a.data, offset);
       const entry = { name: a.name, shape: [...a.shape], offset, size };
@@ -107,7 +108,7 @@ export function packArrays(groups: { name: string; shape: number[]; data: Float3
 export function unpackArrays(entries: readonly ArrayEntry[], data: Float32Array, what: string): Float32Array[] {
   return entries.map((e) => {
     if (!Number.isInteger(e.offset) || e.offset < 0 || e.offset + e.size > data.length) {
-      throw new RangeError(`checkpoint ${what} '${e.name}' lies outside the data (offset ${e.offset}, size ${e.size}, data ${data.length})`);
+      throw new PpoRangeError('BAD_CHECKPOINT', `checkpoint ${what} '${e.name}' lies outside the data (offset ${e.offset}, size ${e.size}, data ${data.length})`);
     }
     return data.subarray(e.offset, e.offset + e.size);
   });

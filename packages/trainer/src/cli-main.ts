@@ -10,6 +10,7 @@ import { exportRun } from './export-run';
 import { parseDecimal, parseDecimalInteger } from './parse-number';
 import { evaluateRun, plotRun, runTraining, type RunResult } from './runner';
 import { superviseTraining } from './supervise-training';
+import { PpoError } from '@ppo/utils';
 
 /** The usage text printed by `ppo --help` and on a usage error. */
 export const USAGE = `Usage:
@@ -65,9 +66,9 @@ const FLAG_TO_FIELD: ReadonlyMap<string, keyof PPOConfig> = new Map(
 const COMMANDS: ReadonlySet<string> = new Set(['train', 'eval', 'export', 'plot', 'list-envs']);
 
 /** A bad command line; `main` prints the usage and exits with code 2. */
-export class UsageError extends Error {
+export class UsageError extends PpoError {
   constructor(message: string) {
-    super(message);
+    super('USAGE', message);
     this.name = 'UsageError';
   }
 }
@@ -386,7 +387,7 @@ export async function main(argv: readonly string[], io: CliIo = PROCESS_IO, opti
         return 0;
       }
       case 'plot': {
-        if (!existsSync(parsed.dir)) throw new Error(`run directory '${parsed.dir}' does not exist`);
+        if (!existsSync(parsed.dir)) throw new PpoError('NOT_A_RUN', `run directory '${parsed.dir}' does not exist`);
         const { svg, png } = plotRun(parsed.dir);
         io.stdout(`${svg}\n${png}\n`);
         return 0;
@@ -405,7 +406,7 @@ export async function main(argv: readonly string[], io: CliIo = PROCESS_IO, opti
         return 0;
       }
       case 'export': {
-        if (!existsSync(parsed.dir)) throw new Error(`run directory '${parsed.dir}' does not exist`);
+        if (!existsSync(parsed.dir)) throw new PpoError('NOT_A_RUN', `run directory '${parsed.dir}' does not exist`);
         const result = await exportRun(parsed.dir, { out: parsed.out ?? undefined, envModules: parsed.envModules, trustRunModules: parsed.trustRunModules, onNotice });
         io.stdout(`exported ${result.checkpoint} (${result.policy.source.globalStep} steps) to ${result.out}\n`);
         return 0;

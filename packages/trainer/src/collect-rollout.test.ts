@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { RolloutBuffer, Rng } from '@ppo/buffers';
+import { RolloutBuffer } from '@ppo/buffers';
+import { Rng } from '@ppo/utils';
 import { Box, Discrete, SyncVectorEnv, VectorRecordEpisodeStatistics, type Env, type StepResult } from '@ppo/envs';
 import { collectRollout } from './collect-rollout';
 import type { EpisodeRecord } from './callbacks';

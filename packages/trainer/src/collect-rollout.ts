@@ -2,6 +2,7 @@ import type { RolloutBuffer } from '@ppo/buffers';
 import type { VectorEnv } from '@ppo/envs';
 import type { Policy, RandomSource } from '@ppo/nets';
 import type { EpisodeRecord } from './callbacks';
+import { PpoRangeError } from '@ppo/utils';
 
 /** Counters that {@link collectRollout} advances in place. */
 export interface RolloutCounters {
@@ -82,13 +83,13 @@ export async function collectRollout(options: CollectRolloutOptions): Promise<Co
   const n = env.numEnvs;
   const size = env.observationSize;
   if (buffer.numEnvs !== n || buffer.observationSize !== size || buffer.actionSize !== policy.actionSize) {
-    throw new RangeError(
+    throw new PpoRangeError('INVALID_ARGUMENT', 
       `collectRollout: buffer holds ${buffer.numEnvs} envs x ${buffer.observationSize} observations x ${buffer.actionSize} actions, ` +
         `env and policy have ${n} x ${size} x ${policy.actionSize}`,
     );
   }
   if (observations.length !== n * size) {
-    throw new RangeError(`collectRollout: observations must hold numEnvs * observationSize = ${n * size} values, got ${observations.length}`);
+    throw new PpoRangeError('INVALID_ARGUMENT', `collectRollout: observations must hold numEnvs * observationSize = ${n * size} values, got ${observations.length}`);
   }
   const bootstrap = options.bootstrapTruncated ?? true;
   const cutAsEnd = bootstrap ? null : new Uint8Array(n);

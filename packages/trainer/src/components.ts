@@ -4,7 +4,8 @@
  * chosen components or entry point would ignore.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Rng } from '@ppo/buffers';
+import type { Rng } from '@ppo/utils';
+import { PpoRangeError, PpoTypeError } from '@ppo/utils';
 import { Adam, ClipPpoObjective, KlPenaltyPpoObjective, type Objective, type Optimizer } from '@ppo/core';
 import type { VectorEnv } from '@ppo/envs';
 import { gaeEstimator, type AdvantageEstimator } from '@ppo/gae';
@@ -55,7 +56,7 @@ function actionSpecOf(env: VectorEnv): ActionSpaceSpec {
     case 'multi-binary':
       return { type: 'multi-binary', n: spec.n };
     default:
-      throw new TypeError(`action space of type '${spec.type}' is not supported (expected box, discrete, multi-discrete or multi-binary)`);
+      throw new PpoTypeError('INVALID_ARGUMENT', `action space of type '${spec.type}' is not supported (expected box, discrete, multi-discrete or multi-binary)`);
   }
 }
 
@@ -176,7 +177,7 @@ export function buildComponents(config: PPOConfig, env: VectorEnv, master: Rng, 
   if (components.policy !== undefined) {
     policy = components.policy({ observationSize: env.observationSize, observationShape: observationShapeOf(env), actionSpace, seed });
     if (policy.observationSize !== env.observationSize || policy.actionSize !== env.actionSize) {
-      throw new RangeError(
+      throw new PpoRangeError('INVALID_ARGUMENT', 
         `components.policy built a policy of ${policy.observationSize} observations and ${policy.actionSize} actions, the env has ${env.observationSize} and ${env.actionSize}`,
       );
     }

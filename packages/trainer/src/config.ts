@@ -3,8 +3,11 @@
  * offending field.
  */
 
+import { BACKEND_REQUESTS, type BackendRequest } from '@ppo/nets';
+import { describeValue, PpoRangeError } from '@ppo/utils';
+
 /** Which tfjs backend to run on (see `selectBackend` in @ppo/nets). */
-export type Backend = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+export type Backend = BackendRequest;
 
 /**
  * Every hyperparameter and implementation switch of {@link PPO}. The defaults are CleanRL's
@@ -246,11 +249,11 @@ export function isPresetName(name: unknown): name is PresetName {
 export const MAX_BATCH_SIZE = 2 ** 22;
 
 /** Thrown by {@link validateConfig}; `field` names the offending field. */
-export class ConfigError extends RangeError {
+export class ConfigError extends PpoRangeError {
   /** The config field at fault. */
   readonly field: string;
   constructor(field: string, message: string) {
-    super(`config.${field}: ${message}`);
+    super('INVALID_CONFIG', `config.${field}: ${message}`);
     this.name = 'ConfigError';
     this.field = field;
   }
@@ -312,25 +315,15 @@ export const CONFIG_SCHEMA: Readonly<Record<keyof PPOConfig, Kind>> = {
   clipObservation: { kind: 'number', min: 0, minExclusive: true, nullable: true },
   normalizeReward: { kind: 'bool' },
   clipReward: { kind: 'number', min: 0, minExclusive: true, nullable: true },
-  backend: { kind: 'enum', values: ['auto', 'tensorflow', 'wasm', 'cpu'] },
+  backend: { kind: 'enum', values: BACKEND_REQUESTS },
   checkpointEvery: { kind: 'int', min: 0, max: Number.MAX_SAFE_INTEGER },
   evalEvery: { kind: 'int', min: 0, max: Number.MAX_SAFE_INTEGER },
   evalEpisodes: { kind: 'int', min: 1, max: 1_000_000 },
 };
 
-function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'number' || typeof value === 'boolean' || value === null || value === undefined) return String(value);
-  try {
-    return JSON.stringify(value);
-  } catch {
-    return Object.prototype.toString.call(value);
-  }
-}
-
 function checkField(field: string, kind: Kind, value: unknown): void {
   const bad = (expected: string): never => {
-    throw new ConfigError(field, `expected ${expected}, got ${describe(value)}`);
+    throw new ConfigError(field, `expected ${expected}, got ${describeValue(value)}`);
   };
   switch (kind.kind) {
     case 'string':
@@ -428,7 +421,7 @@ export function validateConfig(config: Readonly<Record<string, unknown>>): PPOCo
 export function resolveConfig(options: { preset?: PresetName; overrides?: Partial<PPOConfig> } = {}): PPOConfig {
   const preset = options.preset ?? 'classic';
   if (!isPresetName(preset)) {
-    throw new RangeError(`preset must be one of ${Object.keys(PRESETS).join(', ')}, got ${describe(preset)}`);
+    throw new PpoRangeError('INVALID_CONFIG', `preset must be one of ${Object.keys(PRESETS).join(', ')}, got ${describeValue(preset)}`);
   }
   const merged: Record<string, unknown> = {
     ...structuredClone(DEFAULT_CONFIG),

@@ -5,14 +5,16 @@
  */
 import { lstatSync, realpathSync } from 'node:fs';
 import { isAbsolute, join, relative, sep } from 'node:path';
+import { PpoError } from '@ppo/utils';
 
 /** A path that would leave the folder it must stay in; names the path and the reason. */
-export class UnsafePathError extends Error {
+export class UnsafePathError extends PpoError {
   override readonly name = 'UnsafePathError';
   /** The offending path or name. */
   readonly path: string;
   constructor(path: string, problem: string) {
-    super(`${path} ${problem}`);
+    super('UNSAFE_PATH', `${path} ${problem}`);
+    this.name = 'UnsafePathError';
     this.path = path;
   }
 }

@@ -6,6 +6,7 @@
 import { isAbsolute } from 'node:path';
 import { ModuleResolutionError, resolveModuleUrl } from '@ppo/envs/node';
 import { ConfigError } from './config';
+import { PpoError } from '@ppo/utils';
 
 // A URL scheme; a Windows drive (`C:\envs.mjs`) looks like one but is a path.
 const URL_SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):/;
@@ -65,15 +66,17 @@ export interface RunModuleConsent {
 }
 
 /** A run names env modules and the user gave no consent to import them; lists them. */
-export class EnvModulesConsentError extends Error {
+export class EnvModulesConsentError extends PpoError {
   override readonly name = 'EnvModulesConsentError';
   /** The modules the run names, as stored in it. */
   readonly modules: readonly string[];
   constructor(modules: readonly string[]) {
     super(
+      'CONSENT_REQUIRED',
       `this run names env modules, which are code and are only imported with your consent: ${modules.map(shown).join(', ')}. ` +
         'Pass --env-modules with the modules to import (the same ones if you trust them), or --trust-run-modules to import these.',
     );
+    this.name = 'EnvModulesConsentError';
     this.modules = modules;
   }
 }

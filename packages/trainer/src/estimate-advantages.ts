@@ -1,5 +1,6 @@
 import type { RolloutBuffer } from '@ppo/buffers';
 import type { AdvantageEstimator } from '@ppo/gae';
+import { PpoRangeError } from '@ppo/utils';
 
 /**
  * The advantage phase: runs `estimator` over a full buffer (after {@link collectRollout}) and
@@ -11,7 +12,7 @@ import type { AdvantageEstimator } from '@ppo/gae';
  * ```
  */
 export function estimateAdvantages(buffer: RolloutBuffer, estimator: AdvantageEstimator): void {
-  if (!buffer.isFull) throw new RangeError(`estimateAdvantages: the buffer holds ${buffer.size} of ${buffer.numSteps} steps; collect a whole rollout first`);
+  if (!buffer.isFull) throw new PpoRangeError('INVALID_STATE', `estimateAdvantages: the buffer holds ${buffer.size} of ${buffer.numSteps} steps; collect a whole rollout first`);
   estimator.estimate(
     {
       rewards: buffer.rewards,

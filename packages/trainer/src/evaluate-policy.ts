@@ -2,7 +2,8 @@
  * Evaluation: the deterministic policy for whole episodes on an env of its own, scoring raw
  * returns.
  */
-import type { RandomSource } from '@ppo/buffers';
+import type { RandomSource } from '@ppo/utils';
+import { PpoRangeError } from '@ppo/utils';
 import type { VectorEnv } from '@ppo/envs';
 import type { Policy } from '@ppo/nets';
 
@@ -64,10 +65,10 @@ export function evaluatePolicy(
   options: { readonly episodes: number; readonly seed: number; readonly maxSteps: number },
 ): EvaluationResult {
   const { episodes, seed, maxSteps } = options;
-  if (env.numEnvs !== 1) throw new RangeError(`evaluatePolicy: env must hold 1 env, got ${env.numEnvs}`);
-  if (!Number.isInteger(episodes) || episodes < 1) throw new RangeError(`episodes must be a positive integer, got ${String(episodes)}`);
-  if (!Number.isInteger(maxSteps) || maxSteps < 1) throw new RangeError(`maxSteps must be a positive integer, got ${String(maxSteps)}`);
-  if (!Number.isInteger(seed) || seed < 0 || seed > 4294967295) throw new RangeError(`seed must be an integer in [0, 4294967295], got ${String(seed)}`);
+  if (env.numEnvs !== 1) throw new PpoRangeError('INVALID_ARGUMENT', `evaluatePolicy: env must hold 1 env, got ${env.numEnvs}`);
+  if (!Number.isInteger(episodes) || episodes < 1) throw new PpoRangeError('INVALID_ARGUMENT', `episodes must be a positive integer, got ${String(episodes)}`);
+  if (!Number.isInteger(maxSteps) || maxSteps < 1) throw new PpoRangeError('INVALID_ARGUMENT', `maxSteps must be a positive integer, got ${String(maxSteps)}`);
+  if (!Number.isInteger(seed) || seed < 0 || seed > 4294967295) throw new PpoRangeError('INVALID_ARGUMENT', `seed must be an integer in [0, 4294967295], got ${String(seed)}`);
   const returns: number[] = [];
   const lengths: number[] = [];
   let cut = 0;

@@ -1,6 +1,7 @@
 import type { Callback, CallbackContext, CallbackResult } from './callbacks';
 import type { Logger } from './loggers';
 import type { EvaluationResult, PPO } from './ppo';
+import { PpoRangeError } from '@ppo/utils';
 
 /** Options of {@link EvaluationCallback}. */
 export interface EvaluationCallbackOptions {
@@ -27,7 +28,7 @@ export class EvaluationCallback implements Callback {
 
   constructor(ppo: PPO, options: EvaluationCallbackOptions) {
     if (!Number.isInteger(options.every) || options.every < 1) {
-      throw new RangeError(`every must be a positive integer, got ${String(options.every)}`);
+      throw new PpoRangeError('INVALID_ARGUMENT', `every must be a positive integer, got ${String(options.every)}`);
     }
     this.ppo = ppo;
     this.every = options.every;

@@ -5,7 +5,8 @@
 import { existsSync, lstatSync, readdirSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { saveWeights, selectBackend, MANIFEST_FILE } from '@ppo/nets/node';
-import type { RunningMeanStdState } from '@ppo/gae';
+import type { RunningMeanStdState } from '@ppo/utils';
+import { PpoError } from '@ppo/utils';
 import { readCheckpoint } from './checkpoint-files';
 import { importRunEnvModules, type RunModuleConsent } from './env-modules';
 import { createFile, makeFolder, remove, rename } from './file-ops';
@@ -45,11 +46,12 @@ function checkExportTarget(out: string): void {
   } catch {
     return;
   }
-  if (stats.isSymbolicLink()) throw new Error(`export folder ${out} is a symbolic link; give the folder itself`);
-  if (!stats.isDirectory()) throw new Error(`export folder ${out} exists and is not a folder`);
+  if (stats.isSymbolicLink()) throw new PpoError('BAD_OUTPUT', `export folder ${out} is a symbolic link; give the folder itself`);
+  if (!stats.isDirectory()) throw new PpoError('BAD_OUTPUT', `export folder ${out} exists and is not a folder`);
   const foreign = readdirSync(out, { withFileTypes: true }).filter((entry) => !entry.isFile() || !isExportFile(entry.name));
   if (foreign.length > 0) {
-    throw new Error(
+    throw new PpoError(
+      'BAD_OUTPUT',
       `export folder ${out} holds entries that an export does not write (${foreign.slice(0, 5).map((e) => e.name).join(', ')}${foreign.length > 5 ? ', ...' : ''}); ` +
         'an export replaces only a folder that holds an earlier export: choose a new or empty folder',
     );
@@ -113,7 +115,7 @@ function replaceFolder(out: string, temp: string): void {
  * ```
  */
 export async function exportRun(runDir: string, options: ExportRunOptions = {}): Promise<ExportResult> {
-  if (!existsSync(runDir)) throw new Error(`run directory '${runDir}' does not exist`);
+  if (!existsSync(runDir)) throw new PpoError('NOT_A_RUN', `run directory '${runDir}' does not exist`);
   const out = options.out ?? runPath(runDir, 'export');
   const notice = options.onNotice ?? noticeToStderr;
   const lock = lockRunDirectory(runDir, 'export');

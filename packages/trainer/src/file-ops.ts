@@ -9,13 +9,14 @@
  */
 import { closeSync, constants, fstatSync, fsyncSync, ftruncateSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { UnsafePathError } from './confined-path';
+import { PpoError } from '@ppo/utils';
 
 /** Name of the test-only environment variable (see the file's description). */
 export const CRASH_AT_VARIABLE = 'PPO_TEST_CRASH_AT';
 
 function parseCrashAt(text: string | undefined): number {
   if (text === undefined || text === '') return 0;
-  if (!/^[1-9]\d*$/.test(text)) throw new Error(`${CRASH_AT_VARIABLE} expects a positive integer (test-only), got '${text}'`);
+  if (!/^[1-9]\d*$/.test(text)) throw new PpoError('INVALID_ARGUMENT', `${CRASH_AT_VARIABLE} expects a positive integer (test-only), got '${text}'`);
   return Number(text);
 }
 
@@ -133,7 +134,7 @@ export function readRegularFile(path: string, limit = Number.MAX_SAFE_INTEGER): 
   const fd = open(path, constants.O_RDONLY | NOFOLLOW);
   try {
     const size = fstatSync(fd).size;
-    if (size > limit) throw new Error(`${path} has ${size} bytes, more than the ${limit} expected`);
+    if (size > limit) throw new PpoError('BAD_FILE', `${path} has ${size} bytes, more than the ${limit} expected`);
     return readFileSync(fd);
   } finally {
     closeSync(fd);

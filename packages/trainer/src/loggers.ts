@@ -2,6 +2,7 @@
  * Metric loggers. Metric names follow CleanRL (`charts/episodic_return`, `losses/approx_kl`,
  * ...) so runs compare directly. File loggers live in `@ppo/trainer/node`.
  */
+import { PpoRangeError } from '@ppo/utils';
 
 /** A sink for scalar metrics keyed by the global env step. */
 export interface Logger {
@@ -60,7 +61,7 @@ export class ConsoleLogger implements Logger {
 
   constructor(options: ConsoleLoggerOptions) {
     if (!Number.isInteger(options.totalSteps) || options.totalSteps < 1) {
-      throw new RangeError(`totalSteps must be a positive integer, got ${String(options.totalSteps)}`);
+      throw new PpoRangeError('INVALID_ARGUMENT', `totalSteps must be a positive integer, got ${String(options.totalSteps)}`);
     }
     const stdout = (globalThis as MaybeProcess).process?.stdout;
     this.write =

@@ -4,6 +4,7 @@
  */
 import { accessSync, constants, readdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { PpoError } from '@ppo/utils';
 
 /** Why a path cannot be written, from a file-system error code. */
 function describeCode(code: string | undefined): string {
@@ -28,15 +29,15 @@ export function checkNewRunDir(out: string, configFile: string, leftovers: reado
   }
   let writableAt = out;
   if (stats !== undefined) {
-    if (!stats.isDirectory()) throw new Error(`--out '${out}' exists and is not a directory`);
+    if (!stats.isDirectory()) throw new PpoError('BAD_OUTPUT', `--out '${out}' exists and is not a directory`);
     const isLeftover = (name: string) => leftovers.some((l) => (l.endsWith('-') ? name.startsWith(l) : name === l));
     const entries = readdirSync(out).filter((name) => !isLeftover(name));
     if (entries.includes(configFile)) {
-      throw new Error(`${out} already holds a run (${configFile} exists); resume it or choose another --out`);
+      throw new PpoError('RUN_EXISTS', `${out} already holds a run (${configFile} exists); resume it or choose another --out`);
     }
     if (entries.length > 0) {
       const shown = entries.slice(0, 5).join(', ') + (entries.length > 5 ? ', ...' : '');
-      throw new Error(`--out '${out}' is a directory that is not empty (${shown}); a run starts in a new or empty directory`);
+      throw new PpoError('BAD_OUTPUT', `--out '${out}' is a directory that is not empty (${shown}); a run starts in a new or empty directory`);
     }
   } else {
     // The nearest ancestor that exists is where the directory will be created.
@@ -49,7 +50,7 @@ export function checkNewRunDir(out: string, configFile: string, leftovers: reado
         parentStats = undefined;
       }
       if (parentStats !== undefined) {
-        if (!parentStats.isDirectory()) throw new Error(`--out '${out}' cannot be created: '${parent}' is not a directory`);
+        if (!parentStats.isDirectory()) throw new PpoError('BAD_OUTPUT', `--out '${out}' cannot be created: '${parent}' is not a directory`);
         break;
       }
       const up = dirname(parent);
@@ -61,6 +62,6 @@ export function checkNewRunDir(out: string, configFile: string, leftovers: reado
   try {
     accessSync(writableAt, constants.W_OK);
   } catch (error) {
-    throw new Error(`--out '${out}' cannot be written: '${writableAt}' ${describeCode((error as NodeJS.ErrnoException).code)}`, { cause: error });
+    throw new PpoError('BAD_OUTPUT', `--out '${out}' cannot be written: '${writableAt}' ${describeCode((error as NodeJS.ErrnoException).code)}`, { cause: error });
   }
 }

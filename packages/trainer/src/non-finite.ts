@@ -1,7 +1,8 @@
 /** The trainer's non-finite value checks. */
+import { findNonFinite, PpoError } from '@ppo/utils';
 
 /** Thrown when an observation, a reward or a loss is NaN or infinite. */
-export class NonFiniteError extends Error {
+export class NonFiniteError extends PpoError {
   /** `observation`, `reward`, `final observation` or a loss term's name. */
   readonly quantity: string;
   /** Env index, or null for a loss. */
@@ -10,7 +11,7 @@ export class NonFiniteError extends Error {
   readonly globalStep: number;
   constructor(quantity: string, envIndex: number | null, globalStep: number, detail: string) {
     const where = envIndex === null ? '' : ` in env ${envIndex}`;
-    super(`non-finite ${quantity}${where} at step ${globalStep}: ${detail}`);
+    super('NON_FINITE', `non-finite ${quantity}${where} at step ${globalStep}: ${detail}`);
     this.name = 'NonFiniteError';
     this.quantity = quantity;
     this.envIndex = envIndex;
@@ -20,9 +21,6 @@ export class NonFiniteError extends Error {
 
 /** The first NaN or infinite entry of `values` read as rows of `rowSize`, or null. */
 export function firstNonFinite(values: ArrayLike<number>, rowSize: number): { row: number; column: number; value: number } | null {
-  for (let k = 0; k < values.length; k++) {
-    const x = values[k];
-    if (x - x !== 0) return { row: Math.floor(k / rowSize), column: k % rowSize, value: x };
-  }
-  return null;
+  const k = findNonFinite(values);
+  return k < 0 ? null : { row: Math.floor(k / rowSize), column: k % rowSize, value: values[k] };
 }

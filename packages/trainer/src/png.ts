@@ -5,6 +5,7 @@
 import { deflateSync } from 'node:zlib';
 import { niceTicks, plotBounds, type PlotSeries } from './plot';
 import { writeFileAtomic } from './run-files';
+import { PpoRangeError } from '@ppo/utils';
 
 // 3x5 glyphs, rows top to bottom, 3 bits each (MSB = left column).
 const GLYPHS: Readonly<Record<string, readonly number[]>> = {
@@ -52,7 +53,7 @@ function chunk(type: string, data: Uint8Array): Uint8Array {
 
 /** Encodes an RGB image (row-major, 3 bytes a pixel) as a PNG file's bytes. */
 export function encodePng(width: number, height: number, rgb: Uint8Array): Uint8Array {
-  if (rgb.length !== width * height * 3) throw new RangeError(`rgb must hold width*height*3 = ${width * height * 3} bytes, got ${rgb.length}`);
+  if (rgb.length !== width * height * 3) throw new PpoRangeError('INVALID_ARGUMENT', `rgb must hold width*height*3 = ${width * height * 3} bytes, got ${rgb.length}`);
   const raw = new Uint8Array(height * (width * 3 + 1));
   for (let y = 0; y < height; y++) raw.set(rgb.subarray(y * width * 3, (y + 1) * width * 3), y * (width * 3 + 1) + 1);
   const header = new Uint8Array(13);

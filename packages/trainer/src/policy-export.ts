@@ -2,7 +2,7 @@
  * The description of an exported policy (`ppo export`, `exportRun` from `@ppo/trainer/node`):
  * what a page needs, next to the weights, to rebuild the network and feed it observations.
  */
-import type { RunningMeanStdState } from '@ppo/gae';
+import type { RunningMeanStdState } from '@ppo/utils';
 import type { ActionSpaceSpec } from '@ppo/nets';
 import type { PPOConfig } from './config';
 

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { RolloutBuffer, Rng } from '@ppo/buffers';
+import { RolloutBuffer } from '@ppo/buffers';
+import { Rng } from '@ppo/utils';
 import type { Objective, ObjectiveBatch, Optimizer } from '@ppo/core';
 import { selectBackend } from '@ppo/nets';
 import { NonFiniteError } from './non-finite';

@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
-import type { Minibatch, RandomSource, RolloutBuffer } from '@ppo/buffers';
+import type { Minibatch, RolloutBuffer } from '@ppo/buffers';
+import type { RandomSource } from '@ppo/utils';
+import { PpoRangeError } from '@ppo/utils';
 import { explainedVariance, type Objective, type ObjectiveContext, type Optimizer } from '@ppo/core';
 import type { Policy } from '@ppo/nets';
 import { loggedMetricName } from './metric-names';
@@ -54,7 +56,7 @@ export interface PpoUpdateOptions {
  */
 export function ppoUpdate(options: PpoUpdateOptions): Record<string, number> {
   const { policy, buffer, objective, optimizer, context } = options;
-  if (!Number.isInteger(options.epochs) || options.epochs < 1) throw new RangeError(`ppoUpdate: epochs must be a positive integer, got ${String(options.epochs)}`);
+  if (!Number.isInteger(options.epochs) || options.epochs < 1) throw new PpoRangeError('INVALID_ARGUMENT', `ppoUpdate: epochs must be a positive integer, got ${String(options.epochs)}`);
   const position = options.position ?? { update: 0, globalStep: 0 };
   const check = (name: string, value: number, detail: string): void => {
     if (!Number.isFinite(value)) throw new NonFiniteError(loggedMetricName(name), null, position.globalStep, `${detail} gave ${value}`);

@@ -1,4 +1,5 @@
-import { RolloutBuffer, Rng } from '@ppo/buffers';
+import { RolloutBuffer } from '@ppo/buffers';
+import { PpoError, PpoRangeError, PpoTypeError, Rng } from '@ppo/utils';
 import type { Objective, Optimizer } from '@ppo/core';
 import type { Env, VectorEnv } from '@ppo/envs';
 import type { AdvantageEstimator } from '@ppo/gae';
@@ -160,7 +161,7 @@ export class PPO {
     const makeEnv = options.makeEnv ?? (() => makeConfiguredEnv(config));
     const base = options.makeVectorEnv !== undefined ? await options.makeVectorEnv(config) : makeSyncVectorEnv(config.numEnvs, makeEnv);
     if (base.numEnvs !== config.numEnvs) {
-      throw new RangeError(`makeVectorEnv returned ${base.numEnvs} envs, config.numEnvs is ${config.numEnvs}`);
+      throw new PpoRangeError('INVALID_ARGUMENT', `makeVectorEnv returned ${base.numEnvs} envs, config.numEnvs is ${config.numEnvs}`);
     }
     try {
       return new PPO(config, wrapVectorEnv(base, config, { training: true }), makeEnv, options.components ?? {});
@@ -185,7 +186,7 @@ export class PPO {
   ): Promise<PPO> {
     const meta = checkpoint.meta;
     if (meta.format !== 'ppo-checkpoint' || meta.version !== CHECKPOINT_VERSION) {
-      throw new TypeError(`checkpoint must be a 'ppo-checkpoint' of version ${CHECKPOINT_VERSION}, got ${String(meta.format)} v${String(meta.version)}`);
+      throw new PpoTypeError('BAD_CHECKPOINT', `checkpoint must be a 'ppo-checkpoint' of version ${CHECKPOINT_VERSION}, got ${String(meta.format)} v${String(meta.version)}`);
     }
     const config = validateConfig(meta.config as unknown as Record<string, unknown>);
     const ppo = await PPO.fromConfig(config, options);
@@ -201,7 +202,7 @@ export class PPO {
 
   /** The built-in actor-critic; throws when the policy is a custom component. */
   get actorCritic(): ActorCritic {
-    if (!(this.policy instanceof ActorCritic)) throw new TypeError('this trainer was created with a custom policy component, not an ActorCritic');
+    if (!(this.policy instanceof ActorCritic)) throw new PpoTypeError('INVALID_STATE', 'this trainer was created with a custom policy component, not an ActorCritic');
     return this.policy;
   }
 
@@ -219,7 +220,7 @@ export class PPO {
     const env = this.wrapped.env;
     const width = this.config.numEnvs * env.actionSize;
     if (log.byteLength < rows * width * 4) {
-      throw new RangeError(`action log holds ${Math.floor(log.byteLength / (width * 4))} rows, the checkpoint needs ${rows}`);
+      throw new PpoRangeError('BAD_CHECKPOINT', `action log holds ${Math.floor(log.byteLength / (width * 4))} rows, the checkpoint needs ${rows}`);
     }
     // Copy so the view is 4-byte aligned whatever the caller's buffer.
     const bytes = log.slice(0, rows * width * 4);
@@ -384,7 +385,7 @@ export class PPO {
   }
 
   private assertLive(): void {
-    if (this.disposed) throw new Error('this PPO trainer was disposed');
+    if (this.disposed) throw new PpoError('INVALID_STATE', 'this PPO trainer was disposed');
   }
 
   /** Closes the envs and frees the policy and optimizer state. */

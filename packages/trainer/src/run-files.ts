@@ -12,6 +12,7 @@ import { assertInside, UnsafePathError } from './confined-path';
 import { append, createFile, flush, makeFolder, readRegularFile, remove, rename, truncate } from './file-ops';
 import { METRIC_NAMES, type Logger } from './loggers';
 import type { CheckpointSink } from './ppo';
+import { PpoError } from '@ppo/utils';
 
 export { readCheckpoint, writeCheckpoint } from './checkpoint-files';
 
@@ -142,7 +143,7 @@ export function bestAvailableCheckpointDir(runDir: string): string {
   const final = runPath(runDir, RUN_LAYOUT.final);
   if (existsSync(final)) return final;
   const latest = latestCheckpointDir(runDir);
-  if (latest === null) throw new Error(`${runDir} holds no checkpoint (no ${RUN_LAYOUT.final}/ and no ${RUN_LAYOUT.latest})`);
+  if (latest === null) throw new PpoError('NOT_A_RUN', `${runDir} holds no checkpoint (no ${RUN_LAYOUT.final}/ and no ${RUN_LAYOUT.latest})`);
   return latest;
 }
 
@@ -183,7 +184,7 @@ export class RunCheckpointSink implements CheckpointSink {
 
   save(checkpoint: Checkpoint, options: { final: boolean }): string {
     if (checkpoint.meta.actionLogBytes !== this.actionBytes) {
-      throw new Error(`the action log holds ${this.actionBytes} bytes, the checkpoint of update ${checkpoint.meta.counters.update} counts ${checkpoint.meta.actionLogBytes}`);
+      throw new PpoError('INVALID_STATE', `the action log holds ${this.actionBytes} bytes, the checkpoint of update ${checkpoint.meta.counters.update} counts ${checkpoint.meta.actionLogBytes}`);
     }
     // The checkpoint names a length of the action log and of the logs; they reach the disk
     // first, so a crash never leaves a checkpoint pointing past the end of one of them.
@@ -273,11 +274,11 @@ export function removeStaleCheckpointWrites(runDir: string): void {
 export function truncateFile(runDir: string, name: string, size: number): void {
   const path = runPath(runDir, name);
   if (!existsSync(path)) {
-    if (size > 0) throw new Error(`${path} is missing but the checkpoint expects ${size} bytes`);
+    if (size > 0) throw new PpoError('BAD_CHECKPOINT', `${path} is missing but the checkpoint expects ${size} bytes`);
     return;
   }
   if (!lstatSync(path).isFile()) throw new UnsafePathError(path, 'is not a regular file');
-  if (statSync(path).size < size) throw new Error(`${path} is shorter than the checkpoint expects (${size} bytes)`);
+  if (statSync(path).size < size) throw new PpoError('BAD_CHECKPOINT', `${path} is shorter than the checkpoint expects (${size} bytes)`);
   truncate(path, size);
 }
 
@@ -340,5 +341,5 @@ export function findResumeCheckpoint(runDir: string): ResumePoint | null {
       skipped.push(error instanceof Error ? error.message : String(error));
     }
   }
-  throw new Error(`cannot resume ${runDir}: no checkpoint passes verification:\n  ${skipped.join('\n  ')}`);
+  throw new PpoError('BAD_CHECKPOINT', `cannot resume ${runDir}: no checkpoint passes verification:\n  ${skipped.join('\n  ')}`);
 }

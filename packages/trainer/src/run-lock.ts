@@ -10,6 +10,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { createFile, link, readRegularFile, remove, rename } from './file-ops';
 import { RUN_LAYOUT, runPath } from './run-files';
+import { PpoError } from '@ppo/utils';
 
 /** What a lock file records about its owner. */
 export interface LockHolder {
@@ -24,17 +25,19 @@ export interface LockHolder {
 }
 
 /** The run directory is locked by another process (or another run of this one); names the holder. */
-export class RunLockedError extends Error {
+export class RunLockedError extends PpoError {
   override readonly name = 'RunLockedError';
   /** The lock's owner as its file records it, or null when the file is unreadable. */
   readonly holder: LockHolder | null;
   constructor(runDir: string, lockPath: string, holder: LockHolder | null) {
     super(
+      'RUN_LOCKED',
       holder === null
         ? `${runDir} is locked by another process (${lockPath} exists but is unreadable; if no ppo process uses the run, delete it)`
         : `${runDir} is in use by another process: pid ${holder.pid} on ${holder.hostname} (ppo ${holder.command}, since ${holder.started}); ` +
             `if that process is gone, delete ${lockPath}`,
     );
+    this.name = 'RunLockedError';
     this.holder = holder;
   }
 }

@@ -33,6 +33,7 @@ import {
 } from './run-files';
 import { lockRunDirectory, type RunLock } from './run-lock';
 import { writePng } from './png';
+import { PpoError, PpoRangeError } from '@ppo/utils';
 
 /**
  * Options of {@link runTraining}. With `resume`, the env modules the run names are imported
@@ -100,7 +101,7 @@ function vectorEnvFactory(config: PPOConfig, timeouts: EnvTimeouts): PPOOptions[
   if (config.vectorEnv !== 'async') {
     for (const name of ['envTimeoutMs', 'envStartTimeoutMs'] as const) {
       if (timeouts[name] !== undefined) {
-        throw new RangeError(`${name} needs vectorEnv 'async' (a sync vector env runs in the training thread, where a call cannot be timed out), got vectorEnv '${config.vectorEnv}'`);
+        throw new PpoRangeError('INVALID_CONFIG', `${name} needs vectorEnv 'async' (a sync vector env runs in the training thread, where a call cannot be timed out), got vectorEnv '${config.vectorEnv}'`);
       }
     }
     return undefined;
@@ -165,7 +166,7 @@ interface OpenedRun {
 async function startRun(options: RunTrainingOptions): Promise<OpenedRun> {
   const runDir = options.out;
   const resolved = resolveConfig({ preset: options.preset, overrides: options.config });
-  const alreadyRun = () => new Error(`${runDir} already holds a run (${RUN_LAYOUT.config} exists); resume it or choose another --out`);
+  const alreadyRun = () => new PpoError('RUN_EXISTS', `${runDir} already holds a run (${RUN_LAYOUT.config} exists); resume it or choose another --out`);
   const makeVectorEnv = vectorEnvFactory(resolved, options);
   // A start killed before config.json was written leaves its lock (taken over below if its
   // process is gone) and maybe the config's temporary file: the same --out starts again.
@@ -192,7 +193,7 @@ async function startRun(options: RunTrainingOptions): Promise<OpenedRun> {
 /** A run read back from its directory, under its lock: from the newest good checkpoint, or from the start. */
 async function resumeRun(options: RunTrainingOptions, notice: (message: string) => void): Promise<OpenedRun> {
   const runDir = options.out;
-  if (!existsSync(runDir)) throw new Error(`cannot resume ${runDir}: it does not exist`);
+  if (!existsSync(runDir)) throw new PpoError('NOT_A_RUN', `cannot resume ${runDir}: it does not exist`);
   const lock = lockRunDirectory(runDir, 'train --resume');
   try {
     // A process killed while writing a checkpoint leaves its temporary folders behind.
@@ -200,7 +201,7 @@ async function resumeRun(options: RunTrainingOptions, notice: (message: string) 
     const point = findResumeCheckpoint(runDir);
     if (point === null) {
       const configPath = runPath(runDir, RUN_LAYOUT.config);
-      if (!existsSync(configPath)) throw new Error(`cannot resume ${runDir}: it holds no run (no ${RUN_LAYOUT.config}); start one with ppo train --out`);
+      if (!existsSync(configPath)) throw new PpoError('NOT_A_RUN', `cannot resume ${runDir}: it holds no run (no ${RUN_LAYOUT.config}); start one with ppo train --out`);
       const saved = validateConfig(JSON.parse(readRegularFile(configPath, 1 << 20).toString('utf8')) as Record<string, unknown>);
       notice(`${runDir} holds no checkpoint yet (the run was stopped before its first): starting it over from its ${RUN_LAYOUT.config}`);
       const config: PPOConfig = { ...saved, envModules: await importRunEnvModules(saved.envModules, options, notice) };
@@ -338,7 +339,7 @@ export async function evaluateRun(
 export function plotRun(runDir: string): { svg: string; png: string } {
   const configPath = runPath(runDir, RUN_LAYOUT.config);
   // Every run writes its config first: without one this is not a run and nothing is drawn.
-  if (!existsSync(configPath)) throw new Error(`${runDir} is not a run directory (it has no ${RUN_LAYOUT.config})`);
+  if (!existsSync(configPath)) throw new PpoError('NOT_A_RUN', `${runDir} is not a run directory (it has no ${RUN_LAYOUT.config})`);
   const records = readMetrics(runPath(runDir, RUN_LAYOUT.metrics));
   const config = JSON.parse(readRegularFile(configPath, 1 << 20).toString('utf8')) as Partial<PPOConfig>;
   const title = `PPO on ${String(config.env)} (seed ${String(config.seed)})`;

@@ -8,6 +8,7 @@
  * disk is intact and `--resume` continues from it.
  */
 import { fork } from 'node:child_process';
+import { PpoError } from '@ppo/utils';
 import { ConfigError } from './config';
 import { EnvModulesConsentError } from './env-modules';
 import type { RunResult } from './runner';
@@ -35,7 +36,8 @@ function rebuild(error: ChildError): Error {
     e.message = error.message;
     return e;
   }
-  const e = new Error(error.message);
+  // The child's code survives, so callers tell errors apart as they would in-process.
+  const e = error.code === undefined ? new Error(error.message) : new PpoError(error.code, error.message);
   e.name = error.name;
   return e;
 }
@@ -96,7 +98,7 @@ export function superviseTraining(options: ChildTrainingOptions, supervise: Supe
       else if (outcome?.type === 'error') reject(rebuild(outcome.error));
       else if (signal !== null) resolve({ kind: 'killed', signal, reason: killedFor ?? 'second signal' });
       else if (exitSignal !== null) resolve({ kind: 'died', signal: exitSignal });
-      else reject(new Error(`the training process ended without a result (exit code ${String(code)})`));
+      else reject(new PpoError('WORKER_FAILED', `the training process ended without a result (exit code ${String(code)})`));
     });
   });
 }

@@ -1,7 +1,7 @@
 // Test-only policies: a scripted one whose outputs are known in closed form, and a
 // hand-written tfjs softmax policy (no @ppo/nets networks) for the custom-component tests.
 import * as tf from '@tensorflow/tfjs';
-import type { RandomSource } from '@ppo/buffers';
+import type { RandomSource } from '@ppo/utils';
 import type { ActOptions, ActResult, EvaluateResult, Policy } from '@ppo/nets';
 
 /**

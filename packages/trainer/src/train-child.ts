@@ -4,6 +4,7 @@
  * once. A `stop` message, or the parent going away, stops the run as a signal does; the
  * process's own SIGINT/SIGTERM (a terminal sends them to the whole process group) do the same.
  */
+import { PpoError } from '@ppo/utils';
 import { ConfigError } from './config';
 import { EnvModulesConsentError } from './env-modules';
 import { runTraining } from './runner';
@@ -22,7 +23,7 @@ async function run(options: Extract<ToChild, { type: 'start' }>['options']): Pro
   } catch (error) {
     const e = error instanceof Error ? error : new Error(String(error));
     const details = e instanceof ConfigError ? { field: e.field } : e instanceof EnvModulesConsentError ? { modules: e.modules } : {};
-    send({ type: 'error', error: { name: e.name, message: e.message, ...details } });
+    send({ type: 'error', error: { name: e.name, message: e.message, ...(PpoError.is(e) ? { code: e.code } : {}), ...details } });
     process.exitCode = 1;
   } finally {
     process.disconnect?.();

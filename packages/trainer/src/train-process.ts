@@ -19,6 +19,8 @@ export type ToChild =
 export interface ChildError {
   readonly name: string;
   readonly message: string;
+  /** The error's `code` when it was a `PpoError`. */
+  readonly code?: string;
   readonly field?: string;
   readonly modules?: readonly string[];
 }

@@ -4,7 +4,8 @@
  * `getState`/`setState` pair under `components`, by role.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Rng } from '@ppo/buffers';
+import type { Rng } from '@ppo/utils';
+import { PpoRangeError } from '@ppo/utils';
 import { Adam, KlPenaltyPpoObjective, type StateValue } from '@ppo/core';
 import { CHECKPOINT_VERSION, packArrays, unpackArrays, type Checkpoint } from './checkpoint';
 import { decodeState, encodeState } from './component-state';
@@ -94,22 +95,22 @@ export function restoreCheckpoint(parts: TrainerParts, checkpoint: Checkpoint): 
   const custom = statefulComponents(components);
   for (const role of Object.keys(saved)) {
     if (!custom.some(([r]) => r === role)) {
-      throw new RangeError(`checkpoint holds the state of a custom ${role} component: pass the components the run was created with to PPO.restore`);
+      throw new PpoRangeError('BAD_CHECKPOINT', `checkpoint holds the state of a custom ${role} component: pass the components the run was created with to PPO.restore`);
     }
   }
   for (const [role, component] of custom) {
-    if (!Object.hasOwn(saved, role)) throw new RangeError(`checkpoint holds no state for the custom ${role} component: it was written by a run with another ${role}`);
+    if (!Object.hasOwn(saved, role)) throw new PpoRangeError('BAD_CHECKPOINT', `checkpoint holds no state for the custom ${role} component: it was written by a run with another ${role}`);
     component.setState?.(decodeState(saved[role], `checkpoint components.${role}`));
   }
   const variables = policy.trainableVariables;
   const weights = unpackArrays(meta.weights, data, 'weight');
   if (weights.length !== variables.length) {
-    throw new RangeError(`checkpoint holds ${weights.length} weight arrays, the network has ${variables.length}`);
+    throw new PpoRangeError('BAD_CHECKPOINT', `checkpoint holds ${weights.length} weight arrays, the network has ${variables.length}`);
   }
   tf.tidy(() => {
     weights.forEach((w, k) => {
       if (w.length !== variables[k].size) {
-        throw new RangeError(`checkpoint weight '${meta.weights[k].name}' has ${w.length} values, variable '${variables[k].name}' needs ${variables[k].size}`);
+        throw new PpoRangeError('BAD_CHECKPOINT', `checkpoint weight '${meta.weights[k].name}' has ${w.length} values, variable '${variables[k].name}' needs ${variables[k].size}`);
       }
       variables[k].assign(tf.tensor(w, variables[k].shape, 'float32'));
     });

@@ -5,22 +5,25 @@
  */
 import { CHECKPOINT_VERSION, type CheckpointMeta } from './checkpoint';
 import { ConfigError, validateConfig } from './config';
+import { describeValue, PpoError } from '@ppo/utils';
 
 /** A checkpoint whose JSON does not have the expected fields and types; names the field. */
-export class CheckpointFormatError extends Error {
+export class CheckpointFormatError extends PpoError {
   override readonly name = 'CheckpointFormatError';
   /** The offending field's path, such as `counters.globalStep`. */
   readonly field: string;
   constructor(source: string, field: string, problem: string) {
-    super(`${source}: ${field} ${problem}`);
+    super('BAD_CHECKPOINT', `${source}: ${field} ${problem}`);
+    this.name = 'CheckpointFormatError';
     this.field = field;
   }
 }
 
 type Check = (value: unknown, field: string) => void;
 
+/** Says "the string" too: a number written as a string is the usual tampering. */
 function describe(value: unknown): string {
-  return typeof value === 'string' ? `the string ${JSON.stringify(value)}` : `${JSON.stringify(value) ?? String(value)}`;
+  return typeof value === 'string' ? `the string ${describeValue(value)}` : describeValue(value);
 }
 
 /** Checks of one source file; each throws {@link CheckpointFormatError}. */
