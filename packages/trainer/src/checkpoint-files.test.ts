@@ -100,7 +100,7 @@ describe('checkpoint files', () => {
     ['a fractional actionLogBytes', (m: Meta) => void (m.actionLogBytes = 1.5), /actionLogBytes must be an integer >= 0, got 1\.5/],
     ['3 generator words', (m: Meta) => void (m.rngs.action.words = [1, 2, 3]), /rngs\.action\.words must be an array of 4 integers/],
     ['a weight whose size is not its shape', (m: Meta) => void (m.weights[0].size = 3), /weights\[0\]\.size must be the product of its shape/],
-    ['a logSizes key leaving the run', (m: Meta) => void (m.logSizes = { '../../../home/me/.bashrc': 0 }), /logSizes\["\.\.\/\.\.\/\.\.\/home\/me\/\.bashrc"\] is not a log file of a run \(expected metrics\.jsonl, progress\.csv\)/],
+    ['a logSizes key leaving the run', (m: Meta) => void (m.logSizes = { '../../../home/me/.bashrc': 0 }), /logSizes\["\.\.\/\.\.\/\.\.\/home\/me\/\.bashrc"\] is not a log file of a run \(expected metrics\.jsonl, progress\.csv, events\.out\.tfevents\.ppo\)/],
     ['a klBeta string', (m: Meta) => void (m.klBeta = '0.1'), /klBeta must be a finite number, got the string "0\.1"/],
     ['normalization statistics with a string mean', (m: Meta) => void ((m.normalization as Record<string, Record<string, unknown>>).observation.mean = ['0']), /normalization\.observation\.mean\[0\] must be a finite number/],
     ['a config out of range', (m: Meta) => void ((m.config as Record<string, unknown>).gamma = 2), /config\.gamma is invalid/],

@@ -16,7 +16,7 @@ import { PpoError } from '@ppo/utils';
 export const CHECKPOINT_FILES = Object.freeze({ meta: 'checkpoint.json', data: 'data.bin', manifest: 'manifest.json' });
 
 /** The run's log files a checkpoint records the length of (the keys of `meta.logSizes`). */
-export const LOG_FILES: readonly string[] = Object.freeze(['metrics.jsonl', 'progress.csv']);
+export const LOG_FILES: readonly string[] = Object.freeze(['metrics.jsonl', 'progress.csv', 'events.out.tfevents.ppo']);
 
 const MANIFEST_FORMAT = 'ppo-checkpoint-manifest';
 

@@ -16,9 +16,9 @@ import { PpoError } from '@ppo/utils';
 export const USAGE = `Usage:
   ppo train --env ID [--preset classic|mujoco|atari] [--total-steps N] [--seed S] [--num-envs N]
             [--env-modules MODULE,...] [--backend auto|wasm|cpu|tensorflow] [--out DIR]
-            [--config file.json] [--quiet] [--<hyperparameter> VALUE ...]
+            [--config file.json] [--quiet] [--tensorboard] [--<hyperparameter> VALUE ...]
   ppo train --resume DIR [--env-modules MODULE,... | --trust-run-modules]
-            (both forms also take [--env-timeout-ms MS] [--env-start-timeout-ms MS] [--stop-grace-ms MS])
+            (both forms also take [--tensorboard] [--env-timeout-ms MS] [--env-start-timeout-ms MS] [--stop-grace-ms MS])
   ppo eval DIR [--episodes K] [--seed S] [--backend auto|wasm|cpu|tensorflow]
            [--env-modules MODULE,... | --trust-run-modules]
   ppo export DIR [--out DIR2] [--env-modules MODULE,... | --trust-run-modules]
@@ -52,7 +52,8 @@ ${Object.keys(CONFIG_SCHEMA)
   .join('\n')}
 
 A run directory holds config.json, metrics.jsonl, progress.csv, checkpoints/, final/,
-learning-curve.svg (+ .png) and, while a process uses it, ppo.lock. Checkpoints carry SHA-256
+learning-curve.svg (+ .png), with --tensorboard the TensorBoard event file
+events.out.tfevents.ppo (tensorboard --logdir runs/) and, while a process uses it, ppo.lock. Checkpoints carry SHA-256
 checksums; --resume falls back to the newest checkpoint that passes. Exit codes: 0 ok, 1 error, 2 usage, 130/143 stopped by a signal.`;
 
 function kebab(name: string): string {
@@ -88,6 +89,7 @@ export type ParsedCommand =
       configFile: string | null;
       overrides: Partial<PPOConfig>;
       quiet: boolean;
+      tensorboard: boolean;
     } & RunModuleConsent &
       TrainLimits);
 
@@ -237,6 +239,7 @@ export function parseArgs(argv: readonly string[]): ParsedCommand {
   let preset: PresetName = 'classic';
   let configFile: string | null = null;
   let quiet = false;
+  let tensorboard = false;
   const limits: { -readonly [K in keyof TrainLimits]: TrainLimits[K] } = {};
   let trustRunModules: boolean | undefined;
   const overrides: Record<string, unknown> = {};
@@ -252,6 +255,8 @@ export function parseArgs(argv: readonly string[]): ParsedCommand {
       configFile = takeValue(k++, arg);
     } else if (flag === 'quiet') {
       quiet = true;
+    } else if (flag === 'tensorboard') {
+      tensorboard = true;
     } else if (Object.hasOwn(LIMIT_FLAGS, flag)) {
       limits[LIMIT_FLAGS[flag]] = parseMilliseconds(arg, takeValue(k++, arg));
     } else if (flag === 'trust-run-modules') {
@@ -275,7 +280,7 @@ export function parseArgs(argv: readonly string[]): ParsedCommand {
   }
   if (resume === null) {
     if (trustRunModules === true) throw new UsageError('--trust-run-modules applies to --resume, eval and export only: a new run imports the --env-modules given');
-    return { command: 'train', resume, out, preset, configFile, overrides, quiet, ...limits };
+    return { command: 'train', resume, out, preset, configFile, overrides, quiet, tensorboard, ...limits };
   }
   // With --resume, --env-modules is consent to import modules, not a setting.
   const { envModules, ...settings } = overrides as Partial<PPOConfig>;
@@ -283,7 +288,7 @@ export function parseArgs(argv: readonly string[]): ParsedCommand {
     throw new UsageError('--resume takes no other settings: the run continues with its saved config');
   }
   checkConsentFlags(envModules, trustRunModules);
-  return { command: 'train', resume, out, preset, configFile, overrides: {}, quiet, envModules, trustRunModules, ...limits };
+  return { command: 'train', resume, out, preset, configFile, overrides: {}, quiet, tensorboard, envModules, trustRunModules, ...limits };
 }
 
 /** Where {@link main} writes; defaults to the process streams. */
@@ -421,6 +426,7 @@ export async function main(argv: readonly string[], io: CliIo = PROCESS_IO, opti
           resume: parsed.resume !== null,
           config: config ?? undefined,
           console: !parsed.quiet,
+          tensorboard: parsed.tensorboard,
           envModules: parsed.envModules,
           trustRunModules: parsed.trustRunModules,
           envTimeoutMs: parsed.envTimeoutMs,

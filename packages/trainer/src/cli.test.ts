@@ -19,10 +19,12 @@ describe('parseArgs', () => {
       '--anneal-lr', 'false', '--norm-adv', '--no-clip-vloss', '--max-grad-norm', 'null', '--hidden-sizes', '32,32', '--out', 'x',
     ]);
     expect(parsed).toEqual({
-      command: 'train', resume: null, out: 'x', preset: 'mujoco', configFile: null, quiet: false,
+      command: 'train', resume: null, out: 'x', preset: 'mujoco', configFile: null, quiet: false, tensorboard: false,
       overrides: { env: 'Pendulum-v1', totalSteps: 4096, learningRate: 1e-3, annealLr: false, normAdv: true, clipVloss: false, maxGradNorm: null, hiddenSizes: [32, 32] },
     });
     expect(parseArgs(['train', '--resume', 'runs/a'])).toMatchObject({ command: 'train', resume: 'runs/a' });
+    expect(parseArgs(['train', '--env', 'CartPole-v1', '--tensorboard'])).toMatchObject({ tensorboard: true });
+    expect(parseArgs(['train', '--resume', 'runs/a', '--tensorboard'])).toMatchObject({ resume: 'runs/a', tensorboard: true });
     expect(parseArgs(['eval', 'runs/a', '--episodes', '5'])).toEqual({ command: 'eval', dir: 'runs/a', episodes: 5, seed: undefined, backend: undefined });
     expect(parseArgs(['plot', 'runs/a'])).toEqual({ command: 'plot', dir: 'runs/a' });
     expect(parseArgs(['list-envs'])).toEqual({ command: 'list-envs', json: false, envModules: [] });
@@ -113,10 +115,10 @@ describe('main', () => {
     const configFile = join(root, 'config.json');
     writeFileSync(configFile, JSON.stringify({ numSteps: 32, numMinibatches: 2, updateEpochs: 1 }));
     const c = captureIo();
-    const code = await main(['train', '--env', 'CartPole-v1', '--total-steps', '512', '--seed', '4', '--num-envs', '2', '--backend', 'cpu', '--config', configFile, '--out', out, '--quiet'], c.io);
+    const code = await main(['train', '--env', 'CartPole-v1', '--total-steps', '512', '--seed', '4', '--num-envs', '2', '--backend', 'cpu', '--config', configFile, '--out', out, '--quiet', '--tensorboard'], c.io);
     expect(c.err.join('')).toBe('');
     expect(code).toBe(0);
-    for (const f of [RUN_LAYOUT.config, RUN_LAYOUT.metrics, RUN_LAYOUT.progress, RUN_LAYOUT.latest, RUN_LAYOUT.plot, RUN_LAYOUT.plotPng]) {
+    for (const f of [RUN_LAYOUT.config, RUN_LAYOUT.metrics, RUN_LAYOUT.progress, RUN_LAYOUT.tensorboard, RUN_LAYOUT.latest, RUN_LAYOUT.plot, RUN_LAYOUT.plotPng]) {
       expect(existsSync(join(out, f))).toBe(true);
     }
     expect(JSON.parse(readFileSync(join(out, RUN_LAYOUT.config), 'utf8'))).toMatchObject({ numSteps: 32, numEnvs: 2, seed: 4, totalSteps: 512 });

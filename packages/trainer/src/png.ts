@@ -3,6 +3,7 @@
  * browser, no native download). Tick labels use a built-in 3x5 pixel font.
  */
 import { deflateSync } from 'node:zlib';
+import { crc32 } from './crc';
 import { niceTicks, plotBounds, type PlotSeries } from './plot';
 import { writeFileAtomic } from './run-files';
 import { PpoRangeError } from '@ppo/utils';
@@ -24,22 +25,6 @@ const GLYPHS: Readonly<Record<string, readonly number[]>> = {
   k: [4, 5, 6, 5, 5],
   M: [5, 7, 7, 5, 5],
 };
-
-const CRC_TABLE = (() => {
-  const table = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    table[n] = c >>> 0;
-  }
-  return table;
-})();
-
-function crc32(bytes: Uint8Array): number {
-  let c = 0xffffffff;
-  for (const b of bytes) c = CRC_TABLE[(c ^ b) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
 
 function chunk(type: string, data: Uint8Array): Uint8Array {
   const out = new Uint8Array(12 + data.length);

@@ -67,6 +67,7 @@ describe('RunCheckpointSink', () => {
     expect(readCheckpoint(join(runDir, RUN_LAYOUT.checkpoints, 'update-000001')).meta.logSizes).toEqual({
       [RUN_LAYOUT.metrics]: 20,
       [RUN_LAYOUT.progress]: 16,
+      [RUN_LAYOUT.tensorboard]: 0,
     });
   });
 });

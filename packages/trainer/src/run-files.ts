@@ -21,6 +21,12 @@ export const RUN_LAYOUT = Object.freeze({
   config: 'config.json',
   metrics: 'metrics.jsonl',
   progress: 'progress.csv',
+  /**
+   * The TensorBoard event file of `--tensorboard`. A fixed name, without the usual time and host
+   * name: a checkpoint records its length like the other logs (resume cuts it back), and a run
+   * directory shared with others does not carry the machine's name.
+   */
+  tensorboard: 'events.out.tfevents.ppo',
   checkpoints: 'checkpoints',
   final: 'final',
   actions: 'checkpoints/actions.bin',

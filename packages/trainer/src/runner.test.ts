@@ -4,8 +4,10 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CallbackContext } from './callbacks';
 import type { PPOConfig } from './config';
-import { RUN_LAYOUT } from './run-files';
+import { readMetrics, RUN_LAYOUT } from './run-files';
 import { runTraining } from './runner';
+import { TensorBoardLogger } from './tensorboard-logger';
+import { readEvents } from './test-tensorboard';
 
 const root = mkdtempSync(join(tmpdir(), 'ppo-runner-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -46,6 +48,40 @@ describe('runTraining', () => {
     expect(resumed.stoppedBy).toBe('complete');
     expect(resumed.update).toBe(4);
     expect(readdirSync(folder).filter((name) => /\.(tmp|old)-\d+$/.test(name))).toEqual([]);
+  });
+});
+
+describe('runTraining with tensorboard', () => {
+  it('writes every record of metrics.jsonl to the event file, and resume cuts it back to the checkpoint with the other logs', async () => {
+    const out = join(root, 'tensorboard');
+    const config = { ...tiny, totalSteps: 128, evalEvery: 2, evalEpisodes: 1 };
+    const stopAtTwo = {
+      onUpdateEnd: (context: CallbackContext) => {
+        if (context.update === 2) context.stop();
+      },
+    };
+    await runTraining({ out, config, ...quiet, tensorboard: true, callbacks: [stopAtTwo] });
+    const path = join(out, RUN_LAYOUT.tensorboard);
+    // What a process killed after the checkpoint of update 2 would have left behind.
+    new TensorBoardLogger(path).log(9999, { 'charts/SPS': 1 });
+    const resumed = await runTraining({ out, resume: true, ...quiet, tensorboard: true });
+    expect(resumed.update).toBe(4);
+    const [version, ...events] = readEvents(path);
+    expect(version).toMatchObject({ step: 0, what: 'fileVersion', fileVersion: 'brain.Event:2' });
+    const records = readMetrics(join(out, RUN_LAYOUT.metrics));
+    expect(records.some((r) => r.metrics['eval/mean_return'] !== undefined)).toBe(true);
+    expect(events).toHaveLength(records.length);
+    events.forEach((event, k) => {
+      const finite = Object.entries(records[k].metrics).filter(([, v]) => Number.isFinite(v));
+      expect(event.step, `record ${k}`).toBe(records[k].step);
+      expect(event.summary?.value.map((v) => [v.tag, v.simpleValue]), `record ${k}`).toEqual(finite.map(([tag, v]) => [tag, Math.fround(v)]));
+    });
+  });
+
+  it('writes no event file without the option', async () => {
+    const out = join(root, 'no-tensorboard');
+    await runTraining({ out, config: tiny, ...quiet });
+    expect(existsSync(join(out, RUN_LAYOUT.tensorboard))).toBe(false);
   });
 });
 

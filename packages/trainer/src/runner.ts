@@ -33,6 +33,7 @@ import {
 } from './run-files';
 import { lockRunDirectory, type RunLock } from './run-lock';
 import { writePng } from './png';
+import { TensorBoardLogger } from './tensorboard-logger';
 import { PpoError, PpoRangeError } from '@ppo/utils';
 
 /**
@@ -51,6 +52,11 @@ export interface RunTrainingOptions extends RunModuleConsent {
   readonly callbacks?: readonly Callback[];
   /** Extra loggers. */
   readonly loggers?: readonly Logger[];
+  /**
+   * Also log to a TensorBoard event file in the run directory (`events.out.tfevents.ppo`; open
+   * it with `tensorboard --logdir <the run directory or a parent>`). Default false.
+   */
+  readonly tensorboard?: boolean;
   /** Print progress to the console (a bar on a TTY). Default true. */
   readonly console?: boolean;
   /** On SIGINT/SIGTERM finish the current update, write a checkpoint and stop. Default true. */
@@ -248,6 +254,7 @@ async function trainInRunDirectory(options: RunTrainingOptions, runDir: string, 
   try {
     checkpoints = new RunCheckpointSink(runDir);
     loggers.push(new JsonlLogger(runPath(runDir, RUN_LAYOUT.metrics)), new CsvLogger(runPath(runDir, RUN_LAYOUT.progress)));
+    if (options.tensorboard === true) loggers.push(new TensorBoardLogger(runPath(runDir, RUN_LAYOUT.tensorboard)));
   } catch (error) {
     await ppo.close();
     throw error;
