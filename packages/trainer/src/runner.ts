@@ -259,7 +259,7 @@ async function trainInRunDirectory(options: RunTrainingOptions, runDir: string, 
     await ppo.close();
     throw error;
   }
-  const consoleLogger = options.console === false ? null : new ConsoleLogger({ totalSteps: ppo.config.totalSteps });
+  const consoleLogger = options.console === false ? null : new ConsoleLogger({ totalSteps: ppo.config.totalSteps, initialStep: ppo.globalStep });
   if (consoleLogger !== null) loggers.push(consoleLogger);
   loggers.push(...(options.loggers ?? []));
   const callbacks: Callback[] = [...(options.callbacks ?? [])];
