@@ -70,7 +70,7 @@ describe('loggers', () => {
     for (const reported of [undefined, 0]) {
       const unknown: string[] = [];
       new ConsoleLogger({ totalSteps: 10, tty: true, columns: () => reported, write: (t) => void unknown.push(t) });
-      expect(visible(unknown[0]), String(reported)).toMatch(/^\[-{17}\]   0\.0% 0\/10 steps \| elapsed 0:00 \| ETA \? \| - SPS \| return -$/);
+      expect(visible(unknown[0]), String(reported)).toMatch(/^\[-{17}\] {3}0\.0% 0\/10 steps \| elapsed 0:00 \| ETA \? \| - SPS \| return -$/);
     }
   });
 
