@@ -3,6 +3,9 @@ import type { Logger } from './loggers';
 import type { EvaluationResult, PPO } from './ppo';
 import { PpoRangeError } from '@ppo/utils';
 
+/** The metrics an {@link EvaluationCallback} logs, in order. */
+export const EVAL_METRIC_NAMES = Object.freeze(['eval/mean_return', 'eval/std_return', 'eval/min_return', 'eval/max_return'] as const);
+
 /** Options of {@link EvaluationCallback}. */
 export interface EvaluationCallbackOptions {
   /** Evaluate every this many updates. */

@@ -91,15 +91,18 @@ describe('loggers', () => {
     csv.log(4, { 'charts/episodic_return': 10 });
     csv.log(8, update);
     const rows = readFileSync(join(dir, 'p.csv'), 'utf8').trim().split('\n');
-    expect(rows).toHaveLength(2);
+    expect(rows).toHaveLength(3);
     expect(rows[0]).toBe(PROGRESS_COLUMNS.join(','));
-    const cells = rows[1].split(',');
-    expect(cells[PROGRESS_COLUMNS.indexOf('global_step')]).toBe('8');
-    expect(cells[PROGRESS_COLUMNS.indexOf('charts/SPS')]).toBe('1234');
-    expect(cells[PROGRESS_COLUMNS.indexOf('losses/approx_kl')]).toBe('');
+    const cell = (row: number, column: string) => rows[row].split(',')[PROGRESS_COLUMNS.indexOf(column)];
+    expect(cell(1, 'global_step')).toBe('4');
+    expect(cell(1, 'charts/episodic_return')).toBe('10');
+    expect(cell(1, 'charts/SPS')).toBe('');
+    expect(cell(2, 'global_step')).toBe('8');
+    expect(cell(2, 'charts/SPS')).toBe('1234');
+    expect(cell(2, 'losses/approx_kl')).toBe('');
     // A second logger on the same file appends without a second header (resume).
     new CsvLogger(join(dir, 'p.csv')).log(9, update);
-    expect(readFileSync(join(dir, 'p.csv'), 'utf8').trim().split('\n')).toHaveLength(3);
+    expect(readFileSync(join(dir, 'p.csv'), 'utf8').trim().split('\n')).toHaveLength(4);
   });
 });
 

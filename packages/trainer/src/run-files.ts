@@ -10,7 +10,9 @@ import type { Checkpoint } from './checkpoint';
 import { CHECKPOINT_FILES, CorruptCheckpointError, digest, LOG_FILES, readCheckpointFiles, writeCheckpoint, type Digest } from './checkpoint-files';
 import { assertInside, UnsafePathError } from './confined-path';
 import { append, createFile, flush, makeFolder, readRegularFile, remove, rename, truncate } from './file-ops';
+import { EVAL_METRIC_NAMES } from './evaluation';
 import { METRIC_NAMES, type Logger } from './loggers';
+import { LOGGED_METRIC_NAMES } from './metric-names';
 import type { CheckpointSink } from './ppo';
 import { PpoError } from '@ppo/utils';
 
@@ -71,19 +73,31 @@ export class JsonlLogger implements Logger {
   }
 }
 
-/** Default columns of {@link CsvLogger}: the step, then CleanRL's per-update metrics. */
-export const PROGRESS_COLUMNS = Object.freeze([
-  'global_step',
-  'charts/update',
-  'charts/mean_recent_return',
-  ...METRIC_NAMES.filter((name) => name !== 'charts/episodic_return' && name !== 'charts/episodic_length'),
-  'charts/clip_range',
-  'charts/epochs',
+/**
+ * Default columns of {@link CsvLogger}: `global_step`, then every metric the trainer logs to
+ * metrics.jsonl: CleanRL's names, the trainer's own (`charts/update`,
+ * `charts/mean_recent_return`, `charts/grad_norm`, ...; see `LOGGED_METRIC_NAMES`) and the
+ * evaluation's `eval/*`. A fixed list, so that the header is written once, before any record,
+ * and columns that appear late (evaluations) or never (`charts/kl_beta` without the KL
+ * objective) still have their place. A custom objective's own terms are in metrics.jsonl only.
+ */
+export const PROGRESS_COLUMNS: readonly string[] = Object.freeze([
+  ...new Set([
+    'global_step',
+    'charts/update',
+    'charts/episodic_return',
+    'charts/episodic_length',
+    'charts/mean_recent_return',
+    ...METRIC_NAMES,
+    ...Object.values(LOGGED_METRIC_NAMES),
+    ...EVAL_METRIC_NAMES,
+  ]),
 ]);
 
 /**
- * One CSV row per update (records carrying `charts/SPS`), fixed columns, a header when the
- * file is new. Missing or NaN values are empty cells.
+ * metrics.jsonl as CSV: one row per record (an episode's end, an update, an evaluation), fixed
+ * columns, a header when the file is new. Missing or NaN values are empty cells; metrics
+ * outside the columns are left out. Per-update rows are those with `charts/update` set.
  */
 export class CsvLogger implements Logger {
   /** The file written. */
@@ -95,7 +109,6 @@ export class CsvLogger implements Logger {
     if (!existsSync(path) || statSync(path).size === 0) append(path, `${columns.join(',')}\n`);
   }
   log(step: number, metrics: Readonly<Record<string, number>>): void {
-    if (metrics['charts/SPS'] === undefined) return;
     const row = this.columns.map((c) => {
       const x = c === 'global_step' ? step : metrics[c];
       return x === undefined || !Number.isFinite(x) ? '' : String(x);

@@ -1,10 +1,10 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallbackContext } from './callbacks';
 import type { PPOConfig } from './config';
-import { readMetrics, RUN_LAYOUT } from './run-files';
+import { PROGRESS_COLUMNS, readMetrics, RUN_LAYOUT } from './run-files';
 import { runTraining } from './runner';
 import { TensorBoardLogger } from './tensorboard-logger';
 import { readEvents } from './test-tensorboard';
@@ -51,9 +51,12 @@ describe('runTraining', () => {
   });
 });
 
-describe('runTraining with tensorboard', () => {
-  it('writes every record of metrics.jsonl to the event file, and resume cuts it back to the checkpoint with the other logs', async () => {
-    const out = join(root, 'tensorboard');
+describe('runTraining logs', () => {
+  // One run, stopped after update 2 and resumed, with evaluations: every log must hold each
+  // record once, in order, as metrics.jsonl does.
+  const out = join(root, 'logs');
+  const tensorboard = join(out, RUN_LAYOUT.tensorboard);
+  beforeAll(async () => {
     const config = { ...tiny, totalSteps: 128, evalEvery: 2, evalEpisodes: 1 };
     const stopAtTwo = {
       onUpdateEnd: (context: CallbackContext) => {
@@ -61,12 +64,14 @@ describe('runTraining with tensorboard', () => {
       },
     };
     await runTraining({ out, config, ...quiet, tensorboard: true, callbacks: [stopAtTwo] });
-    const path = join(out, RUN_LAYOUT.tensorboard);
     // What a process killed after the checkpoint of update 2 would have left behind.
-    new TensorBoardLogger(path).log(9999, { 'charts/SPS': 1 });
+    new TensorBoardLogger(tensorboard).log(9999, { 'charts/SPS': 1 });
     const resumed = await runTraining({ out, resume: true, ...quiet, tensorboard: true });
     expect(resumed.update).toBe(4);
-    const [version, ...events] = readEvents(path);
+  });
+
+  it('writes every record of metrics.jsonl to the TensorBoard event file, cut back on resume with the other logs', () => {
+    const [version, ...events] = readEvents(tensorboard);
     expect(version).toMatchObject({ step: 0, what: 'fileVersion', fileVersion: 'brain.Event:2' });
     const records = readMetrics(join(out, RUN_LAYOUT.metrics));
     expect(records.some((r) => r.metrics['eval/mean_return'] !== undefined)).toBe(true);
@@ -78,10 +83,29 @@ describe('runTraining with tensorboard', () => {
     });
   });
 
+  it('writes progress.csv with the rows and columns of metrics.jsonl (grad_norm and eval/* included)', () => {
+    const [header, ...rows] = readFileSync(join(out, RUN_LAYOUT.progress), 'utf8').trimEnd().split('\n');
+    const columns = header.split(',');
+    expect(columns).toEqual(PROGRESS_COLUMNS);
+    const records = readMetrics(join(out, RUN_LAYOUT.metrics));
+    const inJsonl = new Set(records.flatMap((r) => Object.keys(r.metrics)));
+    for (const name of ['charts/grad_norm', 'eval/mean_return', 'charts/episodic_return', 'losses/approx_kl']) expect(inJsonl.has(name), name).toBe(true);
+    expect([...inJsonl].filter((name) => !columns.includes(name))).toEqual([]);
+    expect(rows).toHaveLength(records.length);
+    rows.forEach((row, k) => {
+      const cells = row.split(',');
+      expect(cells).toHaveLength(columns.length);
+      expect(Number(cells[0]), `row ${k}`).toBe(records[k].step);
+      const fromCsv = Object.fromEntries(columns.slice(1).flatMap((c, j) => (cells[j + 1] === '' ? [] : [[c, Number(cells[j + 1])]])));
+      const fromJsonl = Object.fromEntries(Object.entries(records[k].metrics).filter(([, v]) => Number.isFinite(v)));
+      expect(fromCsv, `row ${k}`).toEqual(fromJsonl);
+    });
+  });
+
   it('writes no event file without the option', async () => {
-    const out = join(root, 'no-tensorboard');
-    await runTraining({ out, config: tiny, ...quiet });
-    expect(existsSync(join(out, RUN_LAYOUT.tensorboard))).toBe(false);
+    const plain = join(root, 'no-tensorboard');
+    await runTraining({ out: plain, config: tiny, ...quiet });
+    expect(existsSync(join(plain, RUN_LAYOUT.tensorboard))).toBe(false);
   });
 });
 
