@@ -27,5 +27,6 @@ export { UnsafePathError } from './confined-path';
 export { lockRunDirectory, RunLockedError, type LockHolder, type RunLock } from './run-lock';
 export { EnvModulesConsentError, importRunEnvModules, type RunModuleConsent } from './env-modules';
 export { encodePng, writePng } from './png';
+export { loadResvg, writeLearningCurvePng, type PngRenderer, type ResvgModule } from './svg-png';
 export { TensorBoardLogger, type TensorBoardLoggerOptions } from './tensorboard-logger';
 export { main, parseArgs, USAGE, UsageError, type CliIo, type MainOptions, type ParsedCommand } from './cli-main';

@@ -19,6 +19,39 @@ describe('plots', () => {
     expect(mean.ys).toEqual([1, 1.5, 2.5, 3.5]);
   });
 
+  it('returnSeries adds the evaluations as a marked line when the run has them', () => {
+    const records: { step: number; metrics: Record<string, number> }[] = [
+      { step: 10, metrics: { 'charts/episodic_return': 1 } },
+      { step: 20, metrics: { 'eval/mean_return': 7, 'eval/std_return': 1 } },
+      { step: 30, metrics: { 'charts/episodic_return': 2 } },
+      { step: 40, metrics: { 'eval/mean_return': 9 } },
+    ];
+    const series = returnSeries(records);
+    expect(series.map((s) => s.style)).toEqual(['dots', 'line', 'markers']);
+    expect([series[2].xs, series[2].ys]).toEqual([[20, 40], [7, 9]]);
+    expect(returnSeries(records.filter((r) => !('eval/mean_return' in r.metrics)))).toHaveLength(2);
+  });
+
+  it('the legend sits between the title and the plot, wrapping into rows, so it never covers a curve', () => {
+    const series = Array.from({ length: 8 }, (_, k) => ({
+      label: `seed ${k + 1} (score ${1000 + k})`,
+      xs: [0, 1],
+      ys: [k, k + 1],
+      color: '#123456',
+      style: k === 0 ? ('markers' as const) : ('line' as const),
+    }));
+    const svg = learningCurveSvg(series, { title: 'eight seeds', width: 600 });
+    const frameTop = Number(/<rect x="70" y="([\d.]+)" width="[\d.]+" height="[\d.]+" fill="none"/.exec(svg)?.[1]);
+    const legendYs = [...svg.matchAll(/<text x="[\d.]+" y="([\d.]+)">seed /g)].map((m) => Number(m[1]));
+    expect(legendYs).toHaveLength(8);
+    expect(new Set(legendYs).size).toBeGreaterThan(1); // wrapped
+    for (const y of legendYs) expect(y).toBeLessThan(frameTop);
+    expect(Math.min(...legendYs)).toBeGreaterThan(22); // below the title
+    // `markers` draws the line and a circle on each point.
+    expect(svg.match(/<polyline/g)).toHaveLength(8);
+    expect(svg.match(/<circle [^>]*r="3.5"/g)).toHaveLength(2);
+  });
+
   it('the SVG has a polyline through every finite point and escapes the title', () => {
     const svg = learningCurveSvg(
       [{ label: 'a<b', xs: [0, 1, 2, 3], ys: [0, 1, Number.NaN, 3], color: '#ff0000', style: 'line' }],

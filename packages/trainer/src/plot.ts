@@ -1,5 +1,6 @@
 /**
- * Learning-curve plots drawn by hand as SVG (no plotting library, no browser).
+ * Learning-curve plots drawn by hand as SVG (no plotting library, no browser): the one chart
+ * of the trainer's runs and of the benchmark reports.
  */
 
 /** One series of a {@link learningCurveSvg} plot. */
@@ -9,8 +10,8 @@ export interface PlotSeries {
   readonly ys: readonly number[];
   /** CSS colour. */
   readonly color: string;
-  /** `line` joins the points, `dots` draws each one. */
-  readonly style: 'line' | 'dots';
+  /** `line` joins the points, `dots` draws each one faintly, `markers` joins them and marks each one. */
+  readonly style: 'line' | 'dots' | 'markers';
 }
 
 /** Options of {@link learningCurveSvg}. */
@@ -34,7 +35,8 @@ export function niceTicks(lo: number, hi: number, count = 6): number[] {
   return ticks;
 }
 
-function formatTick(x: number): string {
+/** A tick label: 3 significant digits, with k and M for thousands and millions. */
+export function formatTick(x: number): string {
   const a = Math.abs(x);
   if (a >= 1e6) return `${Number((x / 1e6).toPrecision(3))}M`;
   if (a >= 1e4) return `${Number((x / 1e3).toPrecision(3))}k`;
@@ -71,14 +73,45 @@ export function plotBounds(series: readonly PlotSeries[]): { x0: number; x1: num
   return { x0: Math.min(0, x0), x1, y0: y0 - pad, y1: y1 + pad };
 }
 
+/** Legend rows: the labels laid out left to right, wrapping at `width`; shared by the SVG and raster renderers. */
+const LEGEND = { rowHeight: 16, swatch: 14, gap: 18, charWidth: 6.6 } as const;
+
 /**
- * A learning curve as a standalone SVG document: axes with ticks, a grid, a legend, and each
- * series as a polyline or dots. Non-finite points are skipped.
+ * Where everything of a plot goes: the margins (the top one grows with the legend's rows, which
+ * sit between the title and the plot, so that they never cover a curve) and each legend
+ * entry's position. Label widths are estimated from the 12 px sans-serif text.
+ */
+export function plotLayout(
+  series: readonly PlotSeries[],
+  width: number,
+): { left: number; right: number; top: number; bottom: number; legend: { x: number; y: number }[] } {
+  const left = 70;
+  const right = 20;
+  const legend: { x: number; y: number }[] = [];
+  let x = left;
+  let row = 0;
+  for (const s of series) {
+    const w = LEGEND.swatch + 6 + s.label.length * LEGEND.charWidth;
+    if (x > left && x + w > width - right) {
+      row += 1;
+      x = left;
+    }
+    legend.push({ x, y: 40 + row * LEGEND.rowHeight });
+    x += w + LEGEND.gap;
+  }
+  const rows = series.length === 0 ? 0 : row + 1;
+  return { left, right, top: 40 + rows * LEGEND.rowHeight + 4, bottom: 55, legend };
+}
+
+/**
+ * A learning curve as a standalone SVG document: a title, the legend below it, axes with
+ * ticks and labels, a grid, and each series as a polyline, dots or a marked line. Non-finite
+ * points are skipped.
  */
 export function learningCurveSvg(series: readonly PlotSeries[], options: PlotOptions): string {
   const width = options.width ?? 800;
   const height = options.height ?? 480;
-  const margin = { left: 70, right: 20, top: 40, bottom: 55 };
+  const margin = plotLayout(series, width);
   const plotW = width - margin.left - margin.right;
   const plotH = height - margin.top - margin.bottom;
   const { x0, x1, y0, y1 } = plotBounds(series);
@@ -104,39 +137,46 @@ export function learningCurveSvg(series: readonly PlotSeries[], options: PlotOpt
     `<text x="16" y="${margin.top + plotH / 2}" text-anchor="middle" transform="rotate(-90 16 ${margin.top + plotH / 2})">${escapeXml(options.yLabel ?? 'episodic return')}</text>`,
   );
   series.forEach((s, index) => {
-    const points: string[] = [];
+    const points: [string, string][] = [];
     s.xs.forEach((x, k) => {
       const y = s.ys[k];
-      if (Number.isFinite(x) && Number.isFinite(y)) points.push(`${sx(x).toFixed(1)},${sy(y).toFixed(1)}`);
+      if (Number.isFinite(x) && Number.isFinite(y)) points.push([sx(x).toFixed(1), sy(y).toFixed(1)]);
     });
-    if (s.style === 'line') {
-      out.push(`<polyline fill="none" stroke="${s.color}" stroke-width="2" points="${points.join(' ')}"/>`);
-    } else {
-      for (const p of points) {
-        const [cx, cy] = p.split(',');
-        out.push(`<circle cx="${cx}" cy="${cy}" r="1.5" fill="${s.color}" fill-opacity="0.35"/>`);
-      }
+    if (s.style !== 'dots') {
+      out.push(`<polyline fill="none" stroke="${s.color}" stroke-width="2" points="${points.map((p) => p.join(',')).join(' ')}"/>`);
     }
-    const ly = margin.top + 14 + index * 16;
-    out.push(`<rect x="${margin.left + 10}" y="${ly - 8}" width="14" height="4" fill="${s.color}"/>`);
-    out.push(`<text x="${margin.left + 30}" y="${ly - 2}">${escapeXml(s.label)}</text>`);
+    if (s.style !== 'line') {
+      const [r, opacity] = s.style === 'dots' ? ['1.5', ' fill-opacity="0.35"'] : ['3.5', ''];
+      for (const [cx, cy] of points) out.push(`<circle cx="${cx}" cy="${cy}" r="${r}" fill="${s.color}"${opacity}/>`);
+    }
+    const { x, y } = margin.legend[index];
+    out.push(`<rect x="${x}" y="${y - 6}" width="${LEGEND.swatch}" height="4" fill="${s.color}"/>`);
+    out.push(`<text x="${x + LEGEND.swatch + 6}" y="${y}">${escapeXml(s.label)}</text>`);
   });
   out.push('</svg>');
   return `${out.join('\n')}\n`;
 }
 
 /**
- * The standard learning-curve series from metric records: every episode's return as dots and
- * the running mean of the last `window` episodes as a line.
+ * The standard learning-curve series from metric records: every episode's return as dots, the
+ * running mean of the last `window` episodes as a line, and, when the run has evaluations
+ * (`eval/mean_return`), their mean returns as a marked line.
  */
 export function returnSeries(records: readonly { step: number; metrics: Readonly<Record<string, number>> }[], window = 20): PlotSeries[] {
   const xs: number[] = [];
   const ys: number[] = [];
+  const evalXs: number[] = [];
+  const evalYs: number[] = [];
   for (const r of records) {
     const y = r.metrics['charts/episodic_return'];
     if (y !== undefined && Number.isFinite(y)) {
       xs.push(r.step);
       ys.push(y);
+    }
+    const e = r.metrics['eval/mean_return'];
+    if (e !== undefined && Number.isFinite(e)) {
+      evalXs.push(r.step);
+      evalYs.push(e);
     }
   }
   const meanYs = ys.map((_, k) => {
@@ -145,8 +185,10 @@ export function returnSeries(records: readonly { step: number; metrics: Readonly
     for (let j = from; j <= k; j++) sum += ys[j];
     return sum / (k - from + 1);
   });
-  return [
+  const series: PlotSeries[] = [
     { label: 'episodic return', xs, ys, color: '#4c78a8', style: 'dots' },
     { label: `mean of last ${window} episodes`, xs, ys: meanYs, color: '#e45756', style: 'line' },
   ];
+  if (evalXs.length > 0) series.push({ label: 'evaluation (deterministic policy, mean return)', xs: evalXs, ys: evalYs, color: '#54a24b', style: 'markers' });
+  return series;
 }

@@ -4,7 +4,7 @@
  */
 import { deflateSync } from 'node:zlib';
 import { crc32 } from './crc';
-import { niceTicks, plotBounds, type PlotSeries } from './plot';
+import { formatTick, niceTicks, plotBounds, plotLayout, type PlotSeries } from './plot';
 import { writeFileAtomic } from './run-files';
 import { PpoRangeError } from '@ppo/utils';
 
@@ -69,14 +69,11 @@ function parseColor(css: string): [number, number, number] {
   return [(v >> 16) & 255, (v >> 8) & 255, v & 255];
 }
 
-function tickText(x: number): string {
-  const a = Math.abs(x);
-  if (a >= 1e6) return `${Number((x / 1e6).toPrecision(3))}M`;
-  if (a >= 1e4) return `${Number((x / 1e3).toPrecision(3))}k`;
-  return String(Number(x.toPrecision(4)));
-}
-
-/** Rasterizes the same plot as `learningCurveSvg` (without title and axis names) and writes a PNG (atomically; a link at `path` is replaced, not followed). */
+/**
+ * Rasterizes the same plot as `learningCurveSvg` without its words (no title, legend or axis
+ * names: the pixel font knows only digits) and writes a PNG (atomically; a link at `path` is
+ * replaced, not followed). The fallback of `writeLearningCurvePng` where resvg does not load.
+ */
 export function writePng(path: string, series: readonly PlotSeries[], width = 800, height = 480): void {
   const rgb = new Uint8Array(width * height * 3).fill(255);
   const set = (x: number, y: number, c: readonly number[], alpha = 1) => {
@@ -108,7 +105,7 @@ export function writePng(path: string, series: readonly PlotSeries[], width = 80
       cx += 4 * scale;
     }
   };
-  const margin = { left: 70, right: 20, top: 40, bottom: 55 };
+  const margin = plotLayout(series, width);
   const plotW = width - margin.left - margin.right;
   const plotH = height - margin.top - margin.bottom;
   const { x0, x1, y0, y1 } = plotBounds(series);
@@ -117,12 +114,12 @@ export function writePng(path: string, series: readonly PlotSeries[], width = 80
   const grid = [229, 229, 229];
   for (const t of niceTicks(x0, x1)) {
     line(sx(t), margin.top, sx(t), margin.top + plotH, grid);
-    const label = tickText(t);
+    const label = formatTick(t);
     text(label, sx(t) - label.length * 4, margin.top + plotH + 8);
   }
   for (const t of niceTicks(y0, y1)) {
     line(margin.left, sy(t), margin.left + plotW, sy(t), grid);
-    const label = tickText(t);
+    const label = formatTick(t);
     text(label, margin.left - 8 - label.length * 8, sy(t) - 5);
   }
   const frame = [51, 51, 51];
@@ -142,6 +139,7 @@ export function writePng(path: string, series: readonly PlotSeries[], width = 80
       } else if (prev !== null) {
         line(prev[0], prev[1], p[0], p[1], color, 2);
       }
+      if (s.style === 'markers') for (let a = -3; a <= 3; a++) for (let b = -3; b <= 3; b++) set(p[0] + a, p[1] + b, color);
       prev = p;
     });
   }

@@ -32,7 +32,7 @@ import {
   writeFileAtomic,
 } from './run-files';
 import { lockRunDirectory, type RunLock } from './run-lock';
-import { writePng } from './png';
+import { writeLearningCurvePng, type PngRenderer } from './svg-png';
 import { TensorBoardLogger } from './tensorboard-logger';
 import { PpoError, PpoRangeError } from '@ppo/utils';
 
@@ -340,10 +340,13 @@ export async function evaluateRun(
 }
 
 /**
- * Writes a run's learning curve (learning-curve.svg and .png) from metrics.jsonl. Both are
- * replaced atomically; a link in their place is replaced, never followed.
+ * Writes a run's learning curve (learning-curve.svg and .png) from metrics.jsonl: every
+ * episode's return, their running mean and, when the run has them, the evaluations' mean
+ * returns. The PNG is the SVG rendered by resvg where `@resvg/resvg-js` (an optional
+ * dependency) loads, else drawn by the built-in rasterizer (no words); `renderer` says which.
+ * Both files are replaced atomically; a link in their place is replaced, never followed.
  */
-export function plotRun(runDir: string): { svg: string; png: string } {
+export function plotRun(runDir: string): { svg: string; png: string; renderer: PngRenderer } {
   const configPath = runPath(runDir, RUN_LAYOUT.config);
   // Every run writes its config first: without one this is not a run and nothing is drawn.
   if (!existsSync(configPath)) throw new PpoError('NOT_A_RUN', `${runDir} is not a run directory (it has no ${RUN_LAYOUT.config})`);
@@ -353,8 +356,9 @@ export function plotRun(runDir: string): { svg: string; png: string } {
   const series = returnSeries(records);
   // Replaced by a rename: a link in their place is replaced, not followed.
   const svg = join(runDir, RUN_LAYOUT.plot);
-  writeFileAtomic(svg, learningCurveSvg(series, { title }));
+  const document = learningCurveSvg(series, { title });
+  writeFileAtomic(svg, document);
   const png = join(runDir, RUN_LAYOUT.plotPng);
-  writePng(png, series);
-  return { svg, png };
+  const renderer = writeLearningCurvePng(png, document, series);
+  return { svg, png, renderer };
 }
