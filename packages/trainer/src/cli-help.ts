@@ -78,7 +78,7 @@ function flagTable(flags: readonly FlagSpec[]): string {
  */
 export function cliReferenceMarkdown(): string {
   const sections = Object.values(COMMAND_SPECS).map((spec) => {
-    const parts = [`## ppo ${spec.name}`, `${spec.summary[0].toUpperCase()}${spec.summary.slice(1)}.`, `\`\`\`sh\n${spec.synopsis.map((s) => `ppo ${s}`).join('\n')}\n\`\`\``];
+    const parts = [`## ppo ${spec.name}`, `${spec.summary[0].toUpperCase()}${spec.summary.slice(1)}.`, `\`\`\`text\n${spec.synopsis.map((s) => `ppo ${s}`).join('\n')}\n\`\`\``];
     if (spec.operand !== undefined) parts.push(`\`${spec.operand.name}\`: ${spec.operand.description}.`);
     if (spec.flags.length > 0) parts.push(flagTable(spec.flags));
     if (spec.configFlags !== undefined) parts.push('### Config fields', flagTable(spec.configFlags));
@@ -88,7 +88,7 @@ export function cliReferenceMarkdown(): string {
   return [
     '<!-- Generated from packages/trainer/src/cli-flags.ts by its test (npx vitest run src/cli-help.test.ts -u in packages/trainer); do not edit. -->',
     '# Command line reference',
-    'The `ppo` command comes with `@ppo/trainer`. In a project that depends on it, run it as `npx @ppo/trainer <command>` or `pnpm exec ppo <command>`; with nothing installed, `npx @ppo/trainer` fetches it. Do not run a bare `npx ppo` outside such a project: an unrelated npm package is named `ppo`. The examples below write `ppo` for short.',
+    'The `ppo` command comes with `@ppo/trainer`. Run it as `npx @ppo/trainer <command>` (in a project that depends on `@ppo/trainer`, or anywhere: npx then fetches it), or `pnpm exec ppo <command>` in a pnpm project; `npx -p @ppo/trainer -p @ppo/envs-mujoco ppo train --env HalfCheetah-v5` brings the MuJoCo tasks along. Never run a bare `npx ppo`: an unrelated npm package is named `ppo`, and npx fetches that one wherever `@ppo/trainer` is not installed. The examples below write `ppo` for short.',
     `Every command takes \`--help\` (or \`-h\`), which prints its options with their types and defaults; \`ppo --version\` prints the version. A usage error prints the message and one line naming the command's \`--help\`, and exits with code 2.`,
     EXIT_CODES,
     ...sections,
