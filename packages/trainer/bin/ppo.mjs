@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The `ppo` executable. It is committed (not built) so that package managers can link it
 // before the first build; the command line itself lives in dist/.
+/* global URL, process */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
