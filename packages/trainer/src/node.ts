@@ -27,4 +27,6 @@ export { UnsafePathError } from './confined-path';
 export { lockRunDirectory, RunLockedError, type LockHolder, type RunLock } from './run-lock';
 export { EnvModulesConsentError, importRunEnvModules, type RunModuleConsent } from './env-modules';
 export { encodePng, writePng } from './png';
-export { main, parseArgs, USAGE, UsageError, type CliIo, type MainOptions, type ParsedCommand } from './cli-main';
+export { helpText, main, parseArgs, USAGE, usageHint, UsageError, type CliIo, type MainOptions, type ParsedCommand, type TrainLimits } from './cli-main';
+export { type CommandName } from './cli-flags';
+export { ENV_PACKAGES, envPackageFor, EnvPackageMissingError, loadEnvPackage, type EnvPackage } from './env-packages';
