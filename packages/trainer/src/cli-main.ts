@@ -254,7 +254,7 @@ function formatEvaluation(result: EvaluationResult, stochastic: boolean, json: b
   return [
     `${'episode'.padStart(width)}  ${'return'.padStart(12)}  ${'length'.padStart(7)}`,
     ...rows,
-    `mean return ${result.mean.toFixed(2)} ± ${result.std.toFixed(2)} (min ${result.min.toFixed(2)}, max ${result.max.toFixed(2)}) over ${result.episodes} episodes; ` +
+    `mean return ${result.mean.toFixed(2)} ± ${result.std.toFixed(2)} (min ${result.min.toFixed(2)}, max ${result.max.toFixed(2)}) over ${result.episodes} episode${result.episodes === 1 ? '' : 's'}; ` +
       `mean length ${meanLength.toFixed(1)}${cut}; ${stochastic ? 'sampled' : 'deterministic'} actions`,
     '',
   ].join('\n');
@@ -324,6 +324,11 @@ export async function main(argv: readonly string[], io: CliIo = PROCESS_IO, opti
     if (error instanceof EnvPackageMissingError) {
       io.stderr(`ppo: ${error.message}\n`);
       return 2;
+    }
+    // An env package that fails to import, say: an error of the set-up, not of the command line.
+    if (error instanceof PpoError) {
+      io.stderr(`ppo: ${error.message}\n`);
+      return 1;
     }
     throw error;
   }

@@ -89,6 +89,21 @@ describe('loadEnvPackage', () => {
   });
 });
 
+describe('a package that fails to import', () => {
+  it('is an error naming the package, the entry and the cause', async () => {
+    const broken = join(root, 'broken');
+    const pkg = join(broken, 'node_modules', '@ppo', 'envs-minatar');
+    mkdirSync(pkg, { recursive: true });
+    writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name: '@ppo/envs-minatar', type: 'module', exports: { './register': { import: './register.mjs' } } }));
+    writeFileSync(join(pkg, 'register.mjs'), "throw new Error('no games today');\n");
+    const error: unknown = await loadEnvPackage('MinAtar/Other-v0', broken).catch((e: unknown) => e);
+    expect(PpoError.is(error, 'ENV_PACKAGE_FAILED')).toBe(true);
+    expect((error as Error).message).toBe(
+      `env 'MinAtar/Other-v0' comes from @ppo/envs-minatar, whose @ppo/envs-minatar/register (${pathToFileURL(join(pkg, 'register.mjs')).href}) failed to import: no games today`,
+    );
+  });
+});
+
 describe('ppo with an env package found by id', () => {
   const tiny = ['--num-envs', '2', '--num-steps', '16', '--num-minibatches', '2', '--update-epochs', '1', '--total-steps', '64', '--seed', '3', '--backend', 'cpu', '--quiet'];
   const runCli = (args: string[], cwd: string) => spawnSync(process.execPath, [builtCli(), ...args], { cwd, encoding: 'utf8', timeout: 120_000 });
