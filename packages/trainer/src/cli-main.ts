@@ -8,11 +8,10 @@ import { parseArgs as tokenize } from 'node:util';
 import { isRegistered, listEnvs } from '@ppo/envs';
 import { COMMAND_SPECS, UsageError, type CommandName, type FlagSpec } from './cli-flags';
 import { commandHelp, overviewHelp } from './cli-help';
-import { ConfigError, type PPOConfig, type PresetName } from './config';
+import { ConfigError, resolveConfig, type PPOConfig, type PresetName } from './config';
 import { closestMatch } from './did-you-mean';
 import { EnvModulesConsentError, importEnvModules, type RunModuleConsent } from './env-modules';
 import { EnvPackageMissingError, loadEnvPackage } from './env-packages';
-import { resolveConfig } from './config';
 import { exportRun } from './export-run';
 import type { EvaluationResult } from './evaluate-policy';
 import { evaluateRun, plotRun, runTraining, type RunResult } from './runner';
@@ -230,14 +229,14 @@ const PROCESS_IO: CliIo = {
 };
 
 function loadConfigFile(path: string): Partial<PPOConfig> {
-  if (!existsSync(path)) throw new UsageError(`--config file '${path}' does not exist`);
+  if (!existsSync(path)) throw new UsageError(`--config file '${path}' does not exist`, 'train');
   let value: unknown;
   try {
     value = JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
-    throw new UsageError(`--config file '${path}' is not valid JSON (${(error as Error).message})`);
+    throw new UsageError(`--config file '${path}' is not valid JSON (${(error as Error).message})`, 'train');
   }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new UsageError(`--config file '${path}' must hold a JSON object`);
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new UsageError(`--config file '${path}' must hold a JSON object`, 'train');
   return value;
 }
 
