@@ -108,7 +108,7 @@ describe('ppo with an env package found by id', () => {
   const tiny = ['--num-envs', '2', '--num-steps', '16', '--num-minibatches', '2', '--update-epochs', '1', '--total-steps', '64', '--seed', '3', '--backend', 'cpu', '--quiet'];
   const runCli = (args: string[], cwd: string) => spawnSync(process.execPath, [builtCli(), ...args], { cwd, encoding: 'utf8', timeout: 120_000 });
 
-  it('trains (also in async workers), resumes and evaluates without --env-modules or consent, and names the package where it is missing', () => {
+  it('trains (also in async workers), resumes, evaluates and exports without --env-modules or consent, and names the package where it is missing', () => {
     const out = join(project, 'runs', 'minatar');
     const trained = runCli(['train', '--env', 'MinAtar/TestSign-v0', ...tiny, '--vector-env', 'async', '--num-workers', '2', '--out', out], project);
     expect(trained.status, trained.stderr).toBe(0);
@@ -122,6 +122,9 @@ describe('ppo with an env package found by id', () => {
     const evaluated = runCli(['eval', out, '--episodes', '2'], project);
     expect(evaluated.status, evaluated.stderr).toBe(0);
     expect(evaluated.stdout).toMatch(/over 2 episodes; mean length 8\.0; deterministic actions\n$/);
+    const exported = runCli(['export', out], project);
+    expect(exported.status, exported.stderr).toBe(0);
+    expect(exported.stdout).toMatch(/^exported .*final \(64 steps\) to .*export\n$/);
     // From a folder where the package is not installed: the same message, exit 2.
     const elsewhere = runCli(['eval', out, '--episodes', '2'], empty);
     expect(elsewhere.status).toBe(2);
