@@ -2,7 +2,7 @@
 // Extracts every TypeScript block (```ts, ```tsx, ~~~ts, ```ts{1} ...) of the guide, the
 // tutorials and the other hand-written pages, type-checks them against the workspace packages,
 // and runs the blocks marked runnable, so the documentation fails the tests as soon as an API it
-// shows changes. Every `ppo ...` or `npx ppo ...` line of a shell block is parsed with the CLI's
+// shows changes. Every `ppo ...`, `npx @ppo/trainer ...` or `pnpm exec ppo ...` line of a shell block is parsed with the CLI's
 // own parser, so a renamed or removed flag fails too.
 //
 // Markers, on the line before a block:
@@ -16,7 +16,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, UsageError } from '@ppo/trainer/node';
-import { extractBlocks, ppoArguments, shellCommands } from './snippets.mjs';
+import { extractBlocks, ppoArguments, refusedCommand, shellCommands } from './snippets.mjs';
 
 const docsRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 const workDir = join(docsRoot, '.snippets');
@@ -90,6 +90,8 @@ function checkShellBlocks(blocks) {
       const args = ppoArguments(words);
       if (args === null) continue;
       checked++;
+      const refused = refusedCommand(words);
+      if (refused !== null) problems.push(`${block.page}:${line}: ${words.join(' ')}\n    ${refused}`);
       try {
         parseArgs(args);
       } catch (error) {

@@ -143,13 +143,25 @@ export function shellCommands(block) {
 }
 
 /**
- * The arguments of a `ppo` command line (`ppo ...` or `npx ppo ...`), or null for any other
- * command.
+ * The arguments of a `ppo` command line (`ppo ...`, `npx @ppo/trainer ...`, `pnpm exec ppo ...`,
+ * or the refused `npx ppo ...`, see {@link refusedCommand}), or null for any other command.
  * @param {string[]} words
  * @returns {string[] | null}
  */
 export function ppoArguments(words) {
   if (words[0] === 'ppo') return words.slice(1);
-  if (words[0] === 'npx' && words[1] === 'ppo') return words.slice(2);
+  if (words[0] === 'npx' && (words[1] === '@ppo/trainer' || words[1] === 'ppo')) return words.slice(2);
+  if (words[0] === 'pnpm' && words[1] === 'exec' && words[2] === 'ppo') return words.slice(3);
+  return null;
+}
+
+/**
+ * Why the docs must not show this command line, or null: a bare `npx ppo` runs an unrelated
+ * npm package named `ppo` wherever `@ppo/trainer` is not installed.
+ * @param {string[]} words
+ * @returns {string | null}
+ */
+export function refusedCommand(words) {
+  if (words[0] === 'npx' && words[1] === 'ppo') return "write 'npx @ppo/trainer' (an unrelated npm package is named ppo)";
   return null;
 }

@@ -1,7 +1,7 @@
 // Tests of the code-block extractor of scripts/check-snippets.mjs: node --test scripts/
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { extractBlocks, openingFence, ppoArguments, shellCommands, shellWords } from './snippets.mjs';
+import { extractBlocks, openingFence, ppoArguments, refusedCommand, shellCommands, shellWords } from './snippets.mjs';
 
 const page = [
   '# A page',
@@ -31,7 +31,7 @@ const page = [
   '```',
   '',
   '```sh',
-  'npx ppo train --env CartPole-v1 \\',
+  'npx @ppo/trainer train --env CartPole-v1 \\',
   '  --seed 1   # a comment',
   'pnpm install',
   '```',
@@ -89,11 +89,14 @@ describe('shell commands', () => {
     const { shell } = extractBlocks(page, 'page.md');
     const commands = shellCommands(shell[0]);
     assert.deepEqual(commands, [
-      { line: 28, words: ['npx', 'ppo', 'train', '--env', 'CartPole-v1', '--seed', '1'] },
+      { line: 28, words: ['npx', '@ppo/trainer', 'train', '--env', 'CartPole-v1', '--seed', '1'] },
       { line: 30, words: ['pnpm', 'install'] },
     ]);
     assert.deepEqual(ppoArguments(commands[0].words), ['train', '--env', 'CartPole-v1', '--seed', '1']);
     assert.deepEqual(ppoArguments(['ppo', 'list-envs']), ['list-envs']);
+    assert.deepEqual(ppoArguments(['pnpm', 'exec', 'ppo', 'eval', 'runs/a']), ['eval', 'runs/a']);
+    assert.equal(refusedCommand(commands[0].words), null);
+    assert.match(refusedCommand(['npx', 'ppo', 'list-envs']) ?? '', /npx @ppo\/trainer/);
     assert.equal(ppoArguments(commands[1].words), null);
   });
 

@@ -28,6 +28,11 @@ describe('quickstart', () => {
     expect(readFileSync(svg, 'utf8')).toMatch(/^<svg[\s\S]*PPO on CartPole-v1 \(seed 1\)[\s\S]*<\/svg>\s*$/);
     expect(readFileSync(join(runDir ?? '', 'learning-curve.png')).subarray(1, 4).toString('latin1')).toBe('PNG');
     expect(run.stdout).toContain(`pnpm exec ppo eval ${runDir ?? ''} --episodes 10`);
+    // The command it prints works: the ppo bin pnpm linked for this app (what pnpm exec runs).
+    const ppo = fileURLToPath(new URL('../node_modules/.bin/ppo', import.meta.url));
+    const evaluated = spawnSync(ppo, ['eval', runDir ?? '', '--episodes', '2'], { cwd: fileURLToPath(new URL('..', import.meta.url)), encoding: 'utf8', timeout: 100_000 });
+    expect(evaluated.status, evaluated.stderr).toBe(0);
+    expect(evaluated.stdout).toMatch(/over 2 episodes; mean length \d+\.\d; deterministic actions\n$/);
   });
 
   it.each([[['--total-steps', '0']], [['--total-steps']], [['--steps', '10']]])('exits 2 with the usage for %j', (args) => {

@@ -40,7 +40,7 @@ const result = await runTraining({
 if (solved.solvedAt !== null) {
   console.log(`Solved after ${solved.solvedAt.toLocaleString('en-US')} steps in ${result.seconds.toFixed(0)} s on the ${result.backend} backend: mean return of the last ${WINDOW} episodes ${(solved.solvedMean ?? Number.NaN).toFixed(1)}.`);
 } else if (result.stoppedBy === 'signal') {
-  console.log(`Stopped after ${result.globalStep.toLocaleString('en-US')} steps; continue with: ppo train --resume ${out}`);
+  console.log(`Stopped after ${result.globalStep.toLocaleString('en-US')} steps; continue with (from apps/quickstart): pnpm exec ppo train --resume ${out}`);
 } else {
   console.log(`Not solved within ${result.globalStep.toLocaleString('en-US')} steps: mean return of the last ${WINDOW} episodes ${result.recentReturn.toFixed(1)}.`);
 }

@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main, parseArgs, USAGE, UsageError } from './cli-main';
+import { main, parseArgs, usageHint, UsageError } from './cli-main';
 import { RUN_LAYOUT } from './run-files';
 import { captureIo } from './test-cli-io';
 
@@ -49,7 +49,7 @@ describe('numbers on the command line', () => {
   });
 
   it('reads exact decimal integers with an exponent', () => {
-    expect(parseArgs(['train', '--total-steps', '1e6', '--hidden-sizes', '128, 1.28e2'])).toMatchObject({ overrides: { totalSteps: 1_000_000, hiddenSizes: [128, 128] } });
+    expect(parseArgs(['train', '--env', 'CartPole-v1', '--total-steps', '1e6', '--hidden-sizes', '128, 1.28e2'])).toMatchObject({ overrides: { totalSteps: 1_000_000, hiddenSizes: [128, 128] } });
   });
 });
 
@@ -59,7 +59,7 @@ async function expectRefused(argv: string[], message: RegExp | string, out: stri
   expect(await main([...argv, '--out', out], c.io)).toBe(2);
   const err = c.err.join('');
   expect(err).toMatch(message);
-  expect(err).toContain(USAGE);
+  expect(err).toMatch(new RegExp(`\\n${usageHint('train')}\\n$`));
   expect(existsSync(out)).toBe(false);
 }
 

@@ -1,86 +1,56 @@
 /**
- * The `ppo` command line: `train`, `eval`, `export`, `plot`, `list-envs`. Node-only.
+ * The `ppo` command line: `train`, `eval`, `export`, `plot`, `list-envs`. Node-only. The flags
+ * come from the schema in cli-flags.ts, which also gives `--help` and the docs' reference.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseArgs as tokenize } from 'node:util';
 import { isRegistered, listEnvs } from '@ppo/envs';
-import { CONFIG_SCHEMA, ConfigError, isPresetName, PRESETS, resolveConfig, type PPOConfig, type PresetName } from './config';
+import { COMMAND_SPECS, UsageError, type CommandName, type FlagSpec } from './cli-flags';
+import { commandHelp, overviewHelp } from './cli-help';
+import { ConfigError, resolveConfig, type PPOConfig, type PresetName } from './config';
+import { closestMatch } from './did-you-mean';
 import { EnvModulesConsentError, importEnvModules, type RunModuleConsent } from './env-modules';
+import { EnvPackageMissingError, loadEnvPackage } from './env-packages';
 import { exportRun } from './export-run';
-import { parseDecimal, parseDecimalInteger } from './parse-number';
+import type { EvaluationResult } from './evaluate-policy';
 import { evaluateRun, plotRun, runTraining, type RunResult } from './runner';
 import { superviseTraining } from './supervise-training';
 import { PpoError } from '@ppo/utils';
 
-/** The usage text printed by `ppo --help` and on a usage error. */
-export const USAGE = `Usage:
-  ppo train --env ID [--preset classic|mujoco|atari] [--total-steps N] [--seed S] [--num-envs N]
-            [--env-modules MODULE,...] [--backend auto|wasm|cpu|tensorflow] [--out DIR]
-            [--config file.json] [--quiet] [--tensorboard] [--<hyperparameter> VALUE ...]
-  ppo train --resume DIR [--env-modules MODULE,... | --trust-run-modules]
-            (both forms also take [--tensorboard] [--env-timeout-ms MS] [--env-start-timeout-ms MS] [--stop-grace-ms MS])
-  ppo eval DIR [--episodes K] [--seed S] [--backend auto|wasm|cpu|tensorflow]
-           [--env-modules MODULE,... | --trust-run-modules]
-  ppo export DIR [--out DIR2] [--env-modules MODULE,... | --trust-run-modules]
-  ppo plot DIR
-  ppo list-envs [--env-modules MODULE,...] [--json]
-  ppo --help            (also ppo help, and --help or -h after any command)
+export { UsageError } from './cli-flags';
 
---env-modules imports modules that register envs before any env is made, in the worker
-threads of --vector-env async too: package specifiers such as @ppo/envs-mujoco/register
-(resolved from the current directory) or file paths such as ./my-envs.mjs; data:, http: and
-other URLs are refused. A run stores them as absolute URLs, but --resume, eval and export
-import modules only with your consent: name them again with --env-modules, or pass
---trust-run-modules to import the ones the run names (they are printed first). See SECURITY.md.
+/** The text of `ppo --help`: the commands; `ppo <command> --help` gives a command's flags. */
+export const USAGE: string = overviewHelp();
 
-SIGINT or SIGTERM stops a run after its current update with a checkpoint; training runs in a
-child process, which is ended if it has not stopped within --stop-grace-ms (default 5000) or
-on a second signal; the last checkpoint on disk is kept and --resume continues from it. With
---vector-env async, --env-timeout-ms bounds each step and reset of the envs and
---env-start-timeout-ms (default: the larger of --env-timeout-ms and 30000) the import of the
-env modules and the making of the envs in the workers; the error names the env and the call.
-
-ppo export writes a run's final policy to DIR/export (or DIR2) for a browser page: the weights
-in @ppo/nets' format (weights.json and its .bin) and policy.json (the network options, the
-action space, the observation normalization and clipping). It writes a new folder and renames
-it into place, replacing only a folder that holds an earlier export.
-
-Hyperparameters (kebab-case of the config fields; booleans also as --flag / --no-flag;
-'null' turns off a nullable one; lists as 64,64):
-${Object.keys(CONFIG_SCHEMA)
-  .map((k) => `  --${kebab(k)}`)
-  .join('\n')}
-
-A run directory holds config.json, metrics.jsonl, progress.csv, checkpoints/, final/,
-learning-curve.svg (+ .png), with --tensorboard the TensorBoard event file
-events.out.tfevents.ppo (tensorboard --logdir runs/) and, while a process uses it, ppo.lock. Checkpoints carry SHA-256
-checksums; --resume falls back to the newest checkpoint that passes. Exit codes: 0 ok, 1 error, 2 usage, 130/143 stopped by a signal.`;
-
-function kebab(name: string): string {
-  return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+/** The help of `ppo <command> --help`, or of `ppo --help` without a command. */
+export function helpText(command?: CommandName): string {
+  return command === undefined ? USAGE : commandHelp(command);
 }
 
-const FLAG_TO_FIELD: ReadonlyMap<string, keyof PPOConfig> = new Map(
-  (Object.keys(CONFIG_SCHEMA) as (keyof PPOConfig)[]).map((k) => [kebab(k), k]),
-);
-
-const COMMANDS: ReadonlySet<string> = new Set(['train', 'eval', 'export', 'plot', 'list-envs']);
-
-/** A bad command line; `main` prints the usage and exits with code 2. */
-export class UsageError extends PpoError {
-  constructor(message: string) {
-    super('USAGE', message);
-    this.name = 'UsageError';
-  }
+/** The hint printed after a usage error, naming the help to read. */
+export function usageHint(command?: CommandName): string {
+  return command === undefined ? "run 'ppo --help' for the commands" : `run 'ppo ${command} --help' for the options`;
 }
 
 /** A parsed command line. */
 export type ParsedCommand =
-  | { command: 'help' }
+  | { command: 'help'; topic?: CommandName }
+  | { command: 'version' }
   | { command: 'list-envs'; json: boolean; envModules: string[] }
   | { command: 'plot'; dir: string }
   | ({ command: 'export'; dir: string; out: string | null } & RunModuleConsent)
-  | ({ command: 'eval'; dir: string; episodes?: number; seed?: number; backend?: PPOConfig['backend'] } & RunModuleConsent)
+  | ({
+      command: 'eval';
+      dir: string;
+      episodes?: number;
+      seed?: number;
+      backend?: PPOConfig['backend'];
+      /** Sample actions instead of taking the deterministic one. */
+      stochastic: boolean;
+      /** Print JSON instead of the table. */
+      json: boolean;
+    } & RunModuleConsent)
   | ({
       command: 'train';
       resume: string | null;
@@ -100,195 +70,147 @@ export interface TrainLimits {
   readonly stopGraceMs?: number;
 }
 
-function parseValue(field: keyof PPOConfig, text: string): unknown {
-  const kind = CONFIG_SCHEMA[field];
-  const bad = (expected: string): never => {
-    throw new UsageError(`--${kebab(field)} expects ${expected}, got '${text}'`);
-  };
-  switch (kind.kind) {
-    case 'string':
-      return text;
-    case 'enum':
-      if (!kind.values.includes(text)) bad(`one of ${kind.values.join(', ')}`);
-      return text;
-    case 'bool':
-      if (['true', '1', 'yes'].includes(text)) return true;
-      if (['false', '0', 'no'].includes(text)) return false;
-      return bad('true or false');
-    case 'int':
-      // The range is checked with the whole config; here only the syntax and exactness.
-      return parseDecimalInteger(text) ?? bad(`a decimal integer (at most ${Number.MAX_SAFE_INTEGER} in magnitude)`);
-    case 'number':
-      if (kind.nullable === true && (text === 'null' || text === 'none')) return null;
-      return parseDecimal(text) ?? bad(`a finite decimal number${kind.nullable === true ? " or 'null'" : ''}`);
-    case 'intList': {
-      const parts = text.split(',').map((p) => parseDecimalInteger(p.trim()));
-      if (!parts.every((p) => p !== undefined)) bad('a comma-separated list of decimal integers such as 64,64');
-      return parts;
-    }
-    case 'stringList': {
-      const parts = text.split(',').map((p) => p.trim());
-      if (parts.some((p) => p === '')) bad('a comma-separated list of non-empty entries such as ./my-envs.mjs,@ppo/envs-mujoco/register');
-      return parts;
-    }
-    case 'object':
-      try {
-        const value: unknown = JSON.parse(text);
-        if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error('not an object');
-        return value;
-      } catch {
-        return bad('a JSON object');
-      }
-  }
+function isCommand(word: string): word is CommandName {
+  return Object.hasOwn(COMMAND_SPECS, word);
 }
 
-function checkConsentFlags(envModules: readonly string[] | undefined, trustRunModules: boolean | undefined): void {
+function checkConsentFlags(command: CommandName, envModules: readonly string[] | undefined, trustRunModules: boolean | undefined): void {
   if (envModules !== undefined && trustRunModules === true) {
-    throw new UsageError('give either --env-modules (the modules to import) or --trust-run-modules (import those the run names), not both');
+    throw new UsageError('give either --env-modules (the modules to import) or --trust-run-modules (import those the run names), not both', command);
   }
 }
 
-const LIMIT_FLAGS: Readonly<Record<string, 'envTimeoutMs' | 'envStartTimeoutMs' | 'stopGraceMs'>> = {
-  'env-timeout-ms': 'envTimeoutMs',
-  'env-start-timeout-ms': 'envStartTimeoutMs',
-  'stop-grace-ms': 'stopGraceMs',
-};
-
-/** A time limit: whole milliseconds in [1, 2^31 - 1] (the longest a timer can wait). */
-function parseMilliseconds(flag: string, text: string): number {
-  const value = parseDecimalInteger(text);
-  if (value === undefined || value < 1 || value > 2 ** 31 - 1) throw new UsageError(`${flag} expects a decimal integer of milliseconds in [1, ${2 ** 31 - 1}], got '${text}'`);
-  return value;
+/** The flags given on a command line: values by flag name, and the positional arguments. */
+interface FlagValues {
+  readonly values: Map<string, unknown>;
+  readonly positionals: string[];
 }
 
-/** An integer flag of eval with the range of the config field it stands for. */
-function parseInteger(flag: string, text: string, field: 'evalEpisodes' | 'seed'): number {
-  const kind = CONFIG_SCHEMA[field];
-  const [min, max] = kind.kind === 'int' ? [kind.min, kind.max ?? Number.MAX_SAFE_INTEGER] : [0, Number.MAX_SAFE_INTEGER];
-  const value = parseDecimalInteger(text);
-  if (value === undefined || value < min || value > max) throw new UsageError(`${flag} expects a decimal integer in [${min}, ${max}], got '${text}'`);
-  return value;
+/**
+ * Reads the flags of `command` from `args` with `node:util`'s tokenizer (`--flag value`,
+ * `--flag=value`, `--`): each value is parsed by its flag's schema entry; a config field's
+ * boolean also takes `--no-flag` and a following `true`/`false`.
+ */
+function readFlags(command: CommandName, args: readonly string[]): FlagValues {
+  const spec = COMMAND_SPECS[command];
+  const flags = new Map<string, FlagSpec>([...spec.flags, ...(spec.configFlags ?? [])].map((f) => [f.name, f]));
+  const options = Object.fromEntries([...flags.values()].map((f) => [f.name, { type: f.value === undefined ? ('boolean' as const) : ('string' as const) }]));
+  const { tokens } = tokenize({ args: [...args], options, strict: false, allowPositionals: true, tokens: true });
+  const values = new Map<string, unknown>();
+  const positionals: string[] = [];
+  const isBooleanField = (flag: FlagSpec | undefined): boolean => flag?.field !== undefined && flag.value === undefined;
+  for (let k = 0; k < tokens.length; k++) {
+    const token = tokens[k];
+    if (token.kind === 'positional') {
+      positionals.push(token.value);
+      continue;
+    }
+    if (token.kind === 'option-terminator') continue;
+    const written = token.rawName;
+    const flag = flags.get(token.name);
+    const negated = token.name.startsWith('no-') ? flags.get(token.name.slice(3)) : undefined;
+    if (flag === undefined && negated !== undefined && isBooleanField(negated) && token.value === undefined) {
+      values.set(negated.name, false);
+    } else if (flag === undefined) {
+      const suggestion = written.startsWith('--') ? closestMatch(token.name, [...flags.keys(), 'help', 'version']) : undefined;
+      throw new UsageError(`unknown option ${written}${suggestion === undefined ? '' : `; did you mean --${suggestion}?`}`, command);
+    } else if (isBooleanField(flag)) {
+      // `--flag`, `--flag=false`, or `--flag false` (the next argument).
+      const next = tokens[k + 1];
+      const text = token.value ?? (next?.kind === 'positional' ? (k++, next.value) : undefined);
+      values.set(flag.name, text === undefined ? true : (flag.parse as (t: string) => unknown)(text));
+    } else if (flag.value === undefined) {
+      if (token.value !== undefined) throw new UsageError(`${written} takes no value, got '${token.value}'`, command);
+      values.set(flag.name, true);
+    } else {
+      // A flag that follows is not a value: `--seed --quiet` lacks the seed.
+      if (token.value === undefined || (!token.inlineValue && token.value.startsWith('--'))) throw new UsageError(`${written} needs a value`, command);
+      values.set(flag.name, flag.parse === undefined ? token.value : flag.parse(token.value));
+    }
+  }
+  return { values, positionals };
 }
 
 /**
  * Parses `argv` (without the node and script paths); `--help` or `-h` anywhere after a command
- * asks for the usage. Throws {@link UsageError} on an unknown command or flag, a missing
- * value, or a value of the wrong type.
+ * asks for that command's help, `--version` (or `-v`) first for the version. Throws
+ * {@link UsageError} on an unknown command or flag (suggesting the nearest), a missing value,
+ * a value of the wrong type, or `train` without `--env` (or `--config`, or `--resume`).
  */
 export function parseArgs(argv: readonly string[]): ParsedCommand {
   const [command, ...rest] = argv;
-  if (command === undefined || command === '--help' || command === '-h' || command === 'help') return { command: 'help' };
-  if (COMMANDS.has(command) && rest.some((arg) => arg === '--help' || arg === '-h')) return { command: 'help' };
-  const takeValue = (k: number, flag: string): string => {
-    const value = rest[k + 1];
-    if (value === undefined || value.startsWith('--')) throw new UsageError(`${flag} needs a value`);
-    return value;
-  };
-  if (command === 'list-envs') {
-    let json = false;
-    let envModules: string[] = [];
-    for (let k = 0; k < rest.length; k++) {
-      const arg = rest[k];
-      if (arg === '--json') json = true;
-      else if (arg === '--env-modules') envModules = parseValue('envModules', takeValue(k++, arg)) as string[];
-      else throw new UsageError(`unknown argument '${arg}' for list-envs`);
-    }
-    return { command: 'list-envs', json, envModules };
+  if (command === undefined || command === '--help' || command === '-h') return { command: 'help' };
+  if (command === 'help') return rest[0] !== undefined && isCommand(rest[0]) ? { command: 'help', topic: rest[0] } : { command: 'help' };
+  if (command === '--version' || command === '-v') return { command: 'version' };
+  if (!isCommand(command)) {
+    const suggestion = closestMatch(command, Object.keys(COMMAND_SPECS));
+    throw new UsageError(`unknown command '${command}'${suggestion === undefined ? '' : `; did you mean ${suggestion}?`}`);
   }
-  if (command === 'plot' || command === 'eval' || command === 'export') {
-    let dir: string | undefined;
-    let episodes: number | undefined;
-    let seed: number | undefined;
-    let backend: PPOConfig['backend'] | undefined;
-    let out: string | null = null;
-    let envModules: string[] | undefined;
-    let trustRunModules: boolean | undefined;
-    for (let k = 0; k < rest.length; k++) {
-      const arg = rest[k];
-      if (command !== 'plot' && arg === '--env-modules') {
-        envModules = parseValue('envModules', takeValue(k++, arg)) as string[];
-      } else if (command !== 'plot' && arg === '--trust-run-modules') {
-        trustRunModules = true;
-      } else if (command === 'export' && arg === '--out') {
-        out = takeValue(k++, arg);
-      } else if (command === 'eval' && arg === '--episodes') {
-        episodes = parseInteger('--episodes', takeValue(k, arg), 'evalEpisodes');
-        k++;
-      } else if (command === 'eval' && arg === '--seed') {
-        seed = parseInteger('--seed', takeValue(k, arg), 'seed');
-        k++;
-      } else if (command === 'eval' && arg === '--backend') {
-        backend = parseValue('backend', takeValue(k, arg)) as PPOConfig['backend'];
-        k++;
-      } else if (arg.startsWith('-')) {
-        throw new UsageError(`unknown flag '${arg}' for ${command}`);
-      } else if (dir === undefined) {
-        dir = arg;
-      } else {
-        throw new UsageError(`unexpected argument '${arg}' for ${command}`);
-      }
-    }
-    if (dir === undefined) throw new UsageError(`${command} needs a run directory`);
-    checkConsentFlags(envModules, trustRunModules);
-    if (command === 'export') return { command: 'export', dir, out, envModules, trustRunModules };
-    return command === 'plot' ? { command: 'plot', dir } : { command: 'eval', dir, episodes, seed, backend, envModules, trustRunModules };
+  if (rest.some((arg) => arg === '--help' || arg === '-h')) return { command: 'help', topic: command };
+  const { values, positionals } = readFlags(command, rest);
+  const text = (name: string): string | undefined => values.get(name) as string | undefined;
+  const modules = values.get('env-modules') as string[] | undefined;
+  const trust = values.get('trust-run-modules') === true ? true : undefined;
+  if (command === 'list-envs' || command === 'train') {
+    if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}' for ${command}`, command);
   }
-  if (command !== 'train') throw new UsageError(`unknown command '${command}'`);
-  let resume: string | null = null;
-  let out: string | null = null;
-  let preset: PresetName = 'classic';
-  let configFile: string | null = null;
-  let quiet = false;
-  let tensorboard = false;
-  const limits: { -readonly [K in keyof TrainLimits]: TrainLimits[K] } = {};
-  let trustRunModules: boolean | undefined;
+  if (command === 'list-envs') return { command, json: values.get('json') === true, envModules: modules ?? [] };
+  if (command !== 'train') {
+    const [dir, extra] = positionals;
+    if (dir === undefined) throw new UsageError(`${command} needs a run directory`, command);
+    if (extra !== undefined) throw new UsageError(`unexpected argument '${extra}' for ${command}`, command);
+    if (command === 'plot') return { command, dir };
+    checkConsentFlags(command, modules, trust);
+    if (command === 'export') return { command, dir, out: text('out') ?? null, envModules: modules, trustRunModules: trust };
+    return {
+      command,
+      dir,
+      episodes: values.get('episodes') as number | undefined,
+      seed: values.get('seed') as number | undefined,
+      backend: values.get('backend') as PPOConfig['backend'] | undefined,
+      stochastic: values.get('stochastic') === true,
+      json: values.get('json') === true,
+      envModules: modules,
+      trustRunModules: trust,
+    };
+  }
   const overrides: Record<string, unknown> = {};
-  for (let k = 0; k < rest.length; k++) {
-    const arg = rest[k];
-    if (!arg.startsWith('--')) throw new UsageError(`unexpected argument '${arg}'`);
-    const flag = arg.slice(2);
-    if (flag === 'resume') {
-      resume = takeValue(k++, arg);
-    } else if (flag === 'out') {
-      out = takeValue(k++, arg);
-    } else if (flag === 'config') {
-      configFile = takeValue(k++, arg);
-    } else if (flag === 'quiet') {
-      quiet = true;
-    } else if (flag === 'tensorboard') {
-      tensorboard = true;
-    } else if (Object.hasOwn(LIMIT_FLAGS, flag)) {
-      limits[LIMIT_FLAGS[flag]] = parseMilliseconds(arg, takeValue(k++, arg));
-    } else if (flag === 'trust-run-modules') {
-      trustRunModules = true;
-    } else if (flag === 'preset') {
-      const value = takeValue(k++, arg);
-      if (!isPresetName(value)) throw new UsageError(`--preset expects one of ${Object.keys(PRESETS).join(', ')}, got '${value}'`);
-      preset = value;
-    } else if (flag.startsWith('no-') && CONFIG_SCHEMA[FLAG_TO_FIELD.get(flag.slice(3)) ?? ('' as keyof PPOConfig)]?.kind === 'bool') {
-      overrides[FLAG_TO_FIELD.get(flag.slice(3)) as string] = false;
-    } else {
-      const field = FLAG_TO_FIELD.get(flag);
-      if (field === undefined) throw new UsageError(`unknown flag '${arg}'`);
-      const next = rest[k + 1];
-      if (CONFIG_SCHEMA[field].kind === 'bool' && (next === undefined || next.startsWith('--'))) {
-        overrides[field] = true;
-      } else {
-        overrides[field] = parseValue(field, takeValue(k++, arg));
-      }
-    }
+  for (const flag of COMMAND_SPECS.train.configFlags ?? []) {
+    if (values.has(flag.name) && flag.field !== undefined) overrides[flag.field] = values.get(flag.name);
   }
+  const limits: { -readonly [K in keyof TrainLimits]: TrainLimits[K] } = {};
+  for (const [flag, key] of [['env-timeout-ms', 'envTimeoutMs'], ['env-start-timeout-ms', 'envStartTimeoutMs'], ['stop-grace-ms', 'stopGraceMs']] as const) {
+    if (values.has(flag)) limits[key] = values.get(flag) as number;
+  }
+  const resume = text('resume') ?? null;
+  const out = text('out') ?? null;
+  const configFile = text('config') ?? null;
+  const preset = (values.get('preset') as PresetName | undefined) ?? 'classic';
+  const quiet = values.get('quiet') === true;
+  const tensorboard = values.get('tensorboard') === true;
   if (resume === null) {
-    if (trustRunModules === true) throw new UsageError('--trust-run-modules applies to --resume, eval and export only: a new run imports the --env-modules given');
+    if (trust === true) throw new UsageError('--trust-run-modules applies to --resume, eval and export only: a new run imports the --env-modules given', 'train');
+    // A config file may name the env; main checks it once the file is read.
+    if (configFile === null && overrides.env === undefined) throw missingEnv();
     return { command: 'train', resume, out, preset, configFile, overrides, quiet, tensorboard, ...limits };
   }
   // With --resume, --env-modules is consent to import modules, not a setting.
   const { envModules, ...settings } = overrides as Partial<PPOConfig>;
-  if (Object.keys(settings).length > 0 || configFile !== null || out !== null) {
-    throw new UsageError('--resume takes no other settings: the run continues with its saved config');
+  if (Object.keys(settings).length > 0 || configFile !== null || out !== null || values.has('preset')) {
+    throw new UsageError('--resume takes no other settings: the run continues with its saved config', 'train');
   }
-  checkConsentFlags(envModules, trustRunModules);
-  return { command: 'train', resume, out, preset, configFile, overrides: {}, quiet, tensorboard, envModules, trustRunModules, ...limits };
+  checkConsentFlags('train', envModules, trust);
+  return { command: 'train', resume, out, preset, configFile, overrides: {}, quiet, tensorboard, envModules, trustRunModules: trust, ...limits };
+}
+
+function missingEnv(): UsageError {
+  return new UsageError('ppo train needs --env ID, the env to train on (for example --env CartPole-v1; ppo list-envs lists the ids)', 'train');
+}
+
+/** The version of @ppo/trainer, from its package.json. */
+function version(): string {
+  // The package.json sits one folder above both src/ and dist/.
+  return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 }
 
 /** Where {@link main} writes; defaults to the process streams. */
@@ -309,15 +231,34 @@ const PROCESS_IO: CliIo = {
 };
 
 function loadConfigFile(path: string): Partial<PPOConfig> {
-  if (!existsSync(path)) throw new UsageError(`--config file '${path}' does not exist`);
+  if (!existsSync(path)) throw new UsageError(`--config file '${path}' does not exist`, 'train');
   let value: unknown;
   try {
     value = JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
-    throw new UsageError(`--config file '${path}' is not valid JSON (${(error as Error).message})`);
+    throw new UsageError(`--config file '${path}' is not valid JSON (${(error as Error).message})`, 'train');
   }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new UsageError(`--config file '${path}' must hold a JSON object`);
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new UsageError(`--config file '${path}' must hold a JSON object`, 'train');
   return value;
+}
+
+/**
+ * What `ppo eval` prints: a table of each episode's return and length and a summary line, or
+ * with `json` one JSON object (the summary, `meanLength`, `stochastic` and both lists).
+ */
+function formatEvaluation(result: EvaluationResult, stochastic: boolean, json: boolean): string {
+  const meanLength = result.lengths.reduce((a, b) => a + b, 0) / result.lengths.length;
+  if (json) return `${JSON.stringify({ ...result, meanLength, stochastic })}\n`;
+  const width = Math.max(String(result.episodes).length, 'episode'.length);
+  const rows = result.returns.map((r, k) => `${String(k + 1).padStart(width)}  ${r.toFixed(2).padStart(12)}  ${String(result.lengths[k]).padStart(7)}`);
+  const cut = result.cutAtMaxSteps > 0 ? `; ${result.cutAtMaxSteps} cut at the step limit` : '';
+  return [
+    `${'episode'.padStart(width)}  ${'return'.padStart(12)}  ${'length'.padStart(7)}`,
+    ...rows,
+    `mean return ${result.mean.toFixed(2)} ± ${result.std.toFixed(2)} (min ${result.min.toFixed(2)}, max ${result.max.toFixed(2)}) over ${result.episodes} episode${result.episodes === 1 ? '' : 's'}; ` +
+      `mean length ${meanLength.toFixed(1)}${cut}; ${stochastic ? 'sampled' : 'deterministic'} actions`,
+    '',
+  ].join('\n');
 }
 
 /** Options of {@link main}. */
@@ -336,15 +277,18 @@ const DEFAULT_STOP_GRACE_MS = 5000;
 
 /**
  * Runs the command line and resolves to the exit code: 0 ok, 1 error, 2 usage (an unknown
- * flag, a bad value, a config error, an unknown env id or an --env-modules entry that cannot
- * be imported; the usage follows the message; also a run naming env modules without
- * --env-modules or --trust-run-modules, with the list of modules only), 130/143 stopped by
+ * flag, a bad value, `train` without `--env`, a config error, an unknown env id or an
+ * --env-modules entry that cannot be imported; a one-line hint naming the command's `--help`
+ * follows the message; also, with the message alone, a run naming env modules without
+ * --env-modules or --trust-run-modules, and an env whose first-party package is not
+ * installed), 130/143 stopped by
  * SIGINT/SIGTERM (after writing a checkpoint, or, when isolated and the run did not stop in
  * time, after ending it with the last checkpoint kept).
  */
 export async function main(argv: readonly string[], io: CliIo = PROCESS_IO, options: MainOptions = {}): Promise<number> {
-  const usageFailure = (error: Error): number => {
-    io.stderr(`ppo: ${error.message}\n\n${USAGE}\n`);
+  // The message and one line naming the help to read; the whole usage would bury the message.
+  const usageFailure = (error: Error, command?: CommandName): number => {
+    io.stderr(`ppo: ${error.message}\n${usageHint(error instanceof UsageError ? error.command : command)}\n`);
     return 2;
   };
   let parsed: ParsedCommand;
@@ -353,24 +297,40 @@ export async function main(argv: readonly string[], io: CliIo = PROCESS_IO, opti
     parsed = parseArgs(argv);
     if (parsed.command === 'train' && parsed.resume === null) {
       const fromFile = parsed.configFile === null ? {} : loadConfigFile(parsed.configFile);
+      if (parsed.overrides.env === undefined && fromFile.env === undefined) throw missingEnv();
       config = resolveConfig({ preset: parsed.preset, overrides: { ...fromFile, ...parsed.overrides } });
       if (config.vectorEnv !== 'async' && (parsed.envTimeoutMs !== undefined || parsed.envStartTimeoutMs !== undefined)) {
-        throw new UsageError('--env-timeout-ms and --env-start-timeout-ms need --vector-env async (a sync env runs in the training thread, where a call cannot be timed out)');
+        throw new UsageError('--env-timeout-ms and --env-start-timeout-ms need --vector-env async (a sync env runs in the training thread, where a call cannot be timed out)', 'train');
       }
-      // The env id can only be checked once the modules that register envs are imported.
+      // The env id can only be checked once the modules that register envs are imported, and
+      // the env package that provides it (if any) is loaded.
       await importEnvModules(config.envModules);
+      await loadEnvPackage(config.env);
       if (!isRegistered(config.env)) {
+        const ids = listEnvs().map((s) => s.id);
+        const near = closestMatch(config.env, ids);
         throw new UsageError(
-          `--env expects a registered env id, got '${config.env}'; registered ids: ${listEnvs()
-            .map((s) => s.id)
-            .join(', ')} (--env-modules registers more; ppo list-envs lists them)`,
+          `--env expects a registered env id, got '${config.env}'${near === undefined ? '' : ` (did you mean ${near}?)`}; registered ids: ${ids.join(', ')} ` +
+            '(--env-modules registers more; ppo list-envs lists them)',
+          'train',
         );
       }
     } else if (parsed.command === 'list-envs') {
       await importEnvModules(parsed.envModules);
     }
   } catch (error) {
-    if (error instanceof UsageError || error instanceof ConfigError) return usageFailure(error);
+    if (error instanceof UsageError) return usageFailure(error);
+    if (error instanceof ConfigError) return usageFailure(error, argv[0] === 'list-envs' ? 'list-envs' : 'train');
+    // The message says what to install: the usage would add nothing.
+    if (error instanceof EnvPackageMissingError) {
+      io.stderr(`ppo: ${error.message}\n`);
+      return 2;
+    }
+    // An env package that fails to import, say: an error of the set-up, not of the command line.
+    if (error instanceof PpoError) {
+      io.stderr(`ppo: ${error.message}\n`);
+      return 1;
+    }
     throw error;
   }
   // Settings from the command line, as opposed to a run's saved config (resume, eval, export).
@@ -379,7 +339,10 @@ export async function main(argv: readonly string[], io: CliIo = PROCESS_IO, opti
   try {
     switch (parsed.command) {
       case 'help':
-        io.stdout(`${USAGE}\n`);
+        io.stdout(`${helpText(parsed.topic)}\n`);
+        return 0;
+      case 'version':
+        io.stdout(`${version()}\n`);
         return 0;
       case 'list-envs': {
         const specs = listEnvs();
@@ -402,12 +365,12 @@ export async function main(argv: readonly string[], io: CliIo = PROCESS_IO, opti
           episodes: parsed.episodes,
           seed: parsed.seed,
           backend: parsed.backend,
+          deterministic: !parsed.stochastic,
           envModules: parsed.envModules,
           trustRunModules: parsed.trustRunModules,
           onNotice,
         });
-        const { returns: _returns, lengths: _lengths, ...summary } = result;
-        io.stdout(`${JSON.stringify({ ...summary, meanLength: result.lengths.reduce((a, b) => a + b, 0) / result.lengths.length })}\n`);
+        io.stdout(formatEvaluation(result, parsed.stochastic, parsed.json));
         return 0;
       }
       case 'export': {
@@ -420,7 +383,8 @@ export async function main(argv: readonly string[], io: CliIo = PROCESS_IO, opti
         const out =
           parsed.resume ??
           parsed.out ??
-          join('runs', `${(config as PPOConfig).env}__seed${(config as PPOConfig).seed}__${new Date().toISOString().replace(/[:.]/g, '-')}`);
+          // A namespaced id (MinAtar/Breakout-v1) names one folder, not two.
+          join('runs', `${(config as PPOConfig).env.replace(/[/\\]/g, '-')}__seed${(config as PPOConfig).seed}__${new Date().toISOString().replace(/[:.]/g, '-')}`);
         const runOptions = {
           out,
           resume: parsed.resume !== null,
@@ -462,9 +426,9 @@ export async function main(argv: readonly string[], io: CliIo = PROCESS_IO, opti
       }
     }
   } catch (error) {
-    if (fromCommandLine && error instanceof ConfigError) return usageFailure(error);
-    // A missing flag, but the usage would bury the list of modules: the message alone.
-    if (error instanceof EnvModulesConsentError) {
+    if (fromCommandLine && error instanceof ConfigError) return usageFailure(error, 'train');
+    // A missing flag or package: the message says what to do, alone.
+    if (error instanceof EnvModulesConsentError || PpoError.is(error, 'ENV_PACKAGE_MISSING')) {
       io.stderr(`ppo: ${error.message}\n`);
       return 2;
     }

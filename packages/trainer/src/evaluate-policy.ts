@@ -38,6 +38,11 @@ export interface EvaluateOptions {
    * never ends cannot hang the evaluation. Default 100,000.
    */
   readonly maxSteps?: number;
+  /**
+   * Take the distribution's mode (default true); false samples each action from the policy's
+   * distribution with the trainer's evaluation generator.
+   */
+  readonly deterministic?: boolean;
 }
 
 /** Default of {@link EvaluateOptions.maxSteps}. */
@@ -49,8 +54,9 @@ export function mean(values: readonly number[]): number {
 }
 
 /**
- * Plays `policy`'s deterministic action (its distribution's mode) on `env`, a vector env of one
- * env, for `episodes` whole episodes from `reset({ seed })`, cutting an episode at `maxSteps`.
+ * Plays `policy`'s deterministic action (its distribution's mode; with `deterministic: false`,
+ * an action sampled with `rng`) on `env`, a vector env of one env, for `episodes` whole
+ * episodes from `reset({ seed })`, cutting an episode at `maxSteps`.
  * Returns are the env's rewards summed as they come, so wrap the env without reward scaling.
  *
  * @example
@@ -62,9 +68,10 @@ export function evaluatePolicy(
   policy: Policy,
   env: VectorEnv,
   rng: RandomSource,
-  options: { readonly episodes: number; readonly seed: number; readonly maxSteps: number },
+  options: { readonly episodes: number; readonly seed: number; readonly maxSteps: number; readonly deterministic?: boolean },
 ): EvaluationResult {
   const { episodes, seed, maxSteps } = options;
+  const deterministic = options.deterministic ?? true;
   if (env.numEnvs !== 1) throw new PpoRangeError('INVALID_ARGUMENT', `evaluatePolicy: env must hold 1 env, got ${env.numEnvs}`);
   if (!Number.isInteger(episodes) || episodes < 1) throw new PpoRangeError('INVALID_ARGUMENT', `episodes must be a positive integer, got ${String(episodes)}`);
   if (!Number.isInteger(maxSteps) || maxSteps < 1) throw new PpoRangeError('INVALID_ARGUMENT', `maxSteps must be a positive integer, got ${String(maxSteps)}`);
@@ -76,7 +83,7 @@ export function evaluatePolicy(
   let episodeReturn = 0;
   let length = 0;
   while (returns.length < episodes) {
-    const { actions } = policy.act(obs, 1, rng, { deterministic: true });
+    const { actions } = policy.act(obs, 1, rng, { deterministic });
     const result = env.step(actions);
     episodeReturn += result.rewards[0];
     length += 1;

@@ -9,6 +9,7 @@ import type { RunningMeanStdState } from '@ppo/utils';
 import { PpoError } from '@ppo/utils';
 import { readCheckpoint } from './checkpoint-files';
 import { importRunEnvModules, type RunModuleConsent } from './env-modules';
+import { loadEnvPackage } from './env-packages';
 import { createFile, makeFolder, remove, rename } from './file-ops';
 import { POLICY_FILE, type ExportedPolicy } from './policy-export';
 import { PPO } from './ppo';
@@ -133,6 +134,7 @@ async function exportCheckpoint(runDir: string, out: string, consent: RunModuleC
   const envModules = await importRunEnvModules(stored.meta.config.envModules, consent, notice);
   const checkpoint = { ...stored, meta: { ...stored.meta, config: { ...stored.meta.config, envModules } } };
   const { config, counters, normalization } = checkpoint.meta;
+  await loadEnvPackage(config.env);
   await selectBackend(config.backend);
   const ppo = await PPO.restore(checkpoint, null);
   try {

@@ -29,4 +29,6 @@ export { EnvModulesConsentError, importRunEnvModules, type RunModuleConsent } fr
 export { encodePng, writePng } from './png';
 export { loadResvg, writeLearningCurvePng, type PngRenderer, type ResvgModule } from './svg-png';
 export { TensorBoardLogger, type TensorBoardLoggerOptions } from './tensorboard-logger';
-export { main, parseArgs, USAGE, UsageError, type CliIo, type MainOptions, type ParsedCommand } from './cli-main';
+export { helpText, main, parseArgs, USAGE, usageHint, UsageError, type CliIo, type MainOptions, type ParsedCommand, type TrainLimits } from './cli-main';
+export { type CommandName } from './cli-flags';
+export { ENV_PACKAGES, envPackageFor, EnvPackageMissingError, loadEnvPackage, type EnvPackage } from './env-packages';

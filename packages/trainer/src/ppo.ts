@@ -361,7 +361,8 @@ export class PPO {
   }
 
   /**
-   * Runs the deterministic policy (the distribution's mode) for `episodes` episodes on a fresh
+   * Runs the deterministic policy (the distribution's mode; with `deterministic: false`, actions
+   * sampled from it) for `episodes` episodes on a fresh
    * env with frozen observation normalization copied from training and raw rewards. An episode
    * still running after `maxSteps` steps is cut there (see {@link EvaluationResult.cutAtMaxSteps}).
    */
@@ -378,6 +379,7 @@ export class PPO {
         episodes: options.episodes ?? this.config.evalEpisodes,
         seed: options.seed ?? (this.config.seed + 1_000_003) % 4294967296,
         maxSteps: options.maxSteps ?? EVAL_MAX_STEPS,
+        deterministic: options.deterministic,
       });
     } finally {
       await wrapped.env.close();

@@ -11,6 +11,7 @@ import type { Checkpoint } from './checkpoint';
 import { LOG_FILES, readCheckpoint, writeCheckpoint } from './checkpoint-files';
 import { resolveConfig, validateConfig, type PPOConfig, type PresetName } from './config';
 import { importEnvModules, importRunEnvModules, type RunModuleConsent } from './env-modules';
+import { loadEnvPackage } from './env-packages';
 import { makeFolder, readRegularFile } from './file-ops';
 import { EvaluationCallback } from './evaluation';
 import { ConsoleLogger, type Logger } from './loggers';
@@ -103,7 +104,11 @@ export interface RunResult {
 
 type EnvTimeouts = Pick<RunTrainingOptions, 'envTimeoutMs' | 'envStartTimeoutMs'>;
 
-function vectorEnvFactory(config: PPOConfig, timeouts: EnvTimeouts): PPOOptions['makeVectorEnv'] {
+/**
+ * The async vector env's factory, or undefined for sync. `envPackage` is the env package
+ * loaded by id (see `loadEnvPackage`), which the workers import after the config's modules.
+ */
+function vectorEnvFactory(config: PPOConfig, timeouts: EnvTimeouts, envPackage: string | null): PPOOptions['makeVectorEnv'] {
   if (config.vectorEnv !== 'async') {
     for (const name of ['envTimeoutMs', 'envStartTimeoutMs'] as const) {
       if (timeouts[name] !== undefined) {
@@ -120,7 +125,7 @@ function vectorEnvFactory(config: PPOConfig, timeouts: EnvTimeouts): PPOOptions[
       numEnvs: c.numEnvs,
       numWorkers: c.numWorkers > 0 ? c.numWorkers : Math.min(c.numEnvs, 2),
       makeOptions: c.envOptions,
-      modules: c.envModules,
+      modules: envPackage === null ? c.envModules : [...c.envModules, envPackage],
       timeoutMs: timeouts.envTimeoutMs,
       startTimeoutMs: timeouts.envStartTimeoutMs,
     });
@@ -173,11 +178,14 @@ async function startRun(options: RunTrainingOptions): Promise<OpenedRun> {
   const runDir = options.out;
   const resolved = resolveConfig({ preset: options.preset, overrides: options.config });
   const alreadyRun = () => new PpoError('RUN_EXISTS', `${runDir} already holds a run (${RUN_LAYOUT.config} exists); resume it or choose another --out`);
-  const makeVectorEnv = vectorEnvFactory(resolved, options);
+  // Refuses timeouts without an async vector env before anything is imported.
+  vectorEnvFactory(resolved, options, null);
   // A start killed before config.json was written leaves its lock (taken over below if its
   // process is gone) and maybe the config's temporary file: the same --out starts again.
   checkNewRunDir(runDir, RUN_LAYOUT.config, [RUN_LAYOUT.lock, `${RUN_LAYOUT.config}.tmp-`]);
   const config: PPOConfig = { ...resolved, envModules: await importEnvModules(resolved.envModules) };
+  // Not stored in the config: resume and evaluation find the package by the env id again.
+  const makeVectorEnv = vectorEnvFactory(config, options, await loadEnvPackage(config.env));
   const backend = await selectBackend(config.backend);
   // Built before the run directory exists: a failure here (an unknown env, a value only the
   // networks or the envs reject) leaves nothing behind, so the same --out can be retried.
@@ -211,9 +219,10 @@ async function resumeRun(options: RunTrainingOptions, notice: (message: string) 
       const saved = validateConfig(JSON.parse(readRegularFile(configPath, 1 << 20).toString('utf8')) as Record<string, unknown>);
       notice(`${runDir} holds no checkpoint yet (the run was stopped before its first): starting it over from its ${RUN_LAYOUT.config}`);
       const config: PPOConfig = { ...saved, envModules: await importRunEnvModules(saved.envModules, options, notice) };
+      const makeVectorEnv = vectorEnvFactory(config, options, await loadEnvPackage(config.env));
       const backend = await selectBackend(config.backend);
       for (const file of [...LOG_FILES, RUN_LAYOUT.actions]) truncateFile(runDir, file, 0);
-      const ppo = await createTrainer(config, { makeEnv: options.makeEnv, makeVectorEnv: vectorEnvFactory(config, options) });
+      const ppo = await createTrainer(config, { makeEnv: options.makeEnv, makeVectorEnv });
       return { ppo, backend, lock };
     }
     for (const reason of point.skipped) notice(`skipping a checkpoint that fails verification: ${reason}`);
@@ -221,12 +230,13 @@ async function resumeRun(options: RunTrainingOptions, notice: (message: string) 
     const stored = point.checkpoint;
     const envModules = await importRunEnvModules(stored.meta.config.envModules, options, notice);
     const checkpoint: Checkpoint = { ...stored, meta: { ...stored.meta, config: { ...stored.meta.config, envModules } } };
+    const makeVectorEnv = vectorEnvFactory(checkpoint.meta.config, options, await loadEnvPackage(checkpoint.meta.config.env));
     const backend = await selectBackend(checkpoint.meta.config.backend);
     for (const [file, size] of Object.entries(checkpoint.meta.logSizes)) truncateFile(runDir, file, size);
     truncateFile(runDir, RUN_LAYOUT.actions, checkpoint.meta.actionLogBytes);
     const actionsPath = runPath(runDir, RUN_LAYOUT.actions);
     const log = existsSync(actionsPath) ? new Uint8Array(readRegularFile(actionsPath)) : new Uint8Array(0);
-    const ppo = await PPO.restore(checkpoint, log, { makeEnv: options.makeEnv, makeVectorEnv: vectorEnvFactory(checkpoint.meta.config, options) });
+    const ppo = await PPO.restore(checkpoint, log, { makeEnv: options.makeEnv, makeVectorEnv });
     const final = runPath(runDir, RUN_LAYOUT.final);
     // Killed after the last checkpoint but before final/ was written (or replaced, after an
     // earlier stop): final/ is that checkpoint.
@@ -319,21 +329,31 @@ async function trainInRunDirectory(options: RunTrainingOptions, runDir: string, 
 
 /**
  * Evaluates a run's policy (final/ if present, else the latest checkpoint, verified): the
- * deterministic policy for `episodes` episodes on a fresh env with the checkpoint's frozen
- * normalization. The env modules the run names are imported only with consent
- * (`options.envModules` or `options.trustRunModules`).
+ * deterministic policy (or, with `deterministic: false`, actions sampled from it) for
+ * `episodes` episodes on a fresh env with the checkpoint's frozen normalization. The env
+ * modules the run names are imported only with consent (`options.envModules` or
+ * `options.trustRunModules`); an env of a first-party env package is found by its id
+ * (see `loadEnvPackage`).
  */
 export async function evaluateRun(
   runDir: string,
-  options: RunModuleConsent & { episodes?: number; seed?: number; backend?: PPOConfig['backend']; onNotice?: (message: string) => void } = {},
+  options: RunModuleConsent & {
+    episodes?: number;
+    seed?: number;
+    backend?: PPOConfig['backend'];
+    /** Take the distribution's mode (default true); false samples the actions. */
+    deterministic?: boolean;
+    onNotice?: (message: string) => void;
+  } = {},
 ): Promise<EvaluationResult> {
   const stored = readCheckpoint(bestAvailableCheckpointDir(runDir));
   const envModules = await importRunEnvModules(stored.meta.config.envModules, options, options.onNotice ?? noticeToStderr);
   const checkpoint: Checkpoint = { ...stored, meta: { ...stored.meta, config: { ...stored.meta.config, envModules } } };
+  await loadEnvPackage(checkpoint.meta.config.env);
   await selectBackend(options.backend ?? checkpoint.meta.config.backend);
   const ppo = await PPO.restore(checkpoint, null);
   try {
-    return await ppo.evaluate({ episodes: options.episodes, seed: options.seed });
+    return await ppo.evaluate({ episodes: options.episodes, seed: options.seed, deterministic: options.deterministic });
   } finally {
     await ppo.close();
   }

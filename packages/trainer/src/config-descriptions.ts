@@ -1,0 +1,56 @@
+/**
+ * One line per config field for `ppo train --help` and the docs' CLI reference (the TSDoc of
+ * `PPOConfig` says more). Partial so that a new field does not break the build; a test fails
+ * until the field has its line.
+ */
+import type { PPOConfig } from './config';
+
+/** What each config field does, in one line. */
+export const CONFIG_DESCRIPTIONS: Readonly<Partial<Record<keyof PPOConfig, string>>> = {
+  env: 'registry id of the environment (ppo list-envs lists them); required',
+  envOptions: 'options for the env factory, as JSON',
+  envModules: 'modules that register envs, imported before any env is made (package specifiers or file paths)',
+  totalSteps: 'environment steps to train for, summed over all envs',
+  seed: 'master seed: env seeds, network init and every generator derive from it',
+  numEnvs: 'parallel environments',
+  vectorEnv: 'sync steps the envs in the training thread; async in worker threads',
+  numWorkers: 'worker threads for --vector-env async (0: one per env, at most 2)',
+  numSteps: 'rollout length per env per update',
+  learningRate: 'Adam learning rate',
+  annealLr: 'anneal the learning rate linearly to 0',
+  adamEps: 'Adam epsilon',
+  adamBeta1: 'Adam beta1',
+  adamBeta2: 'Adam beta2',
+  gamma: 'discount factor',
+  gaeLambda: 'GAE lambda',
+  bootstrapTruncated: 'bootstrap truncated episodes from the value of their final observation',
+  numMinibatches: 'minibatches per epoch (must divide num-envs * num-steps)',
+  updateEpochs: 'optimisation epochs per rollout',
+  normAdv: 'normalize advantages per minibatch',
+  loss: 'policy objective: clip (PPO-Clip) or kl (adaptive KL penalty)',
+  clipCoef: 'clip range epsilon',
+  annealClip: 'anneal the clip range linearly to 0 with the learning rate',
+  clipVloss: 'clip the value loss around the old values',
+  entCoef: 'entropy bonus coefficient',
+  vfCoef: 'value loss coefficient',
+  maxGradNorm: "global gradient-norm clip ('null' turns it off)",
+  targetKl: "stop an update's epochs once approx_kl exceeds this ('null' turns it off)",
+  klTarget: 'PPO-KL: the KL target of the adaptive penalty',
+  klBetaInit: 'PPO-KL: the initial penalty coefficient',
+  orthogonalInit: "orthogonal initialisation (false: PyTorch's nn.Linear default)",
+  torso: 'feature extractor: mlp or nature-cnn (image observations)',
+  observationScale: 'multiplies observations before the nature-cnn torso (1 with mlp)',
+  hiddenSizes: 'hidden layer sizes of the MLP torsos',
+  activation: 'hidden activation of the MLP torsos',
+  sharedTorso: 'one torso shared by actor and critic',
+  logStdInit: 'initial log-std of continuous actions',
+  clipAction: 'clip continuous actions to the action bounds for the env',
+  normalizeObservation: 'normalize observations with running statistics',
+  clipObservation: "clip normalized observations to [-x, x] ('null' turns it off)",
+  normalizeReward: 'scale rewards by the running std of the discounted return',
+  clipReward: "clip scaled rewards to [-x, x] ('null' turns it off)",
+  backend: 'tfjs backend (auto tries tensorflow, wasm, cpu in that order)',
+  checkpointEvery: 'write a checkpoint every this many updates (0: only at the end)',
+  evalEvery: 'evaluate every this many updates (0: never during training)',
+  evalEpisodes: 'episodes per evaluation',
+};
