@@ -4,6 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isRegistered, listEnvs } from '@ppo/envs';
+import { inCliTerms } from './cli-wording';
 import { CONFIG_SCHEMA, ConfigError, isPresetName, PRESETS, resolveConfig, type PPOConfig, type PresetName } from './config';
 import { EnvModulesConsentError, importEnvModules, type RunModuleConsent } from './env-modules';
 import { exportRun } from './export-run';
@@ -339,7 +340,7 @@ const DEFAULT_STOP_GRACE_MS = 5000;
  */
 export async function main(argv: readonly string[], io: CliIo = PROCESS_IO, options: MainOptions = {}): Promise<number> {
   const usageFailure = (error: Error): number => {
-    io.stderr(`ppo: ${error.message}\n\n${USAGE}\n`);
+    io.stderr(`ppo: ${inCliTerms(error.message)}\n\n${USAGE}\n`);
     return 2;
   };
   let parsed: ParsedCommand;
@@ -370,7 +371,7 @@ export async function main(argv: readonly string[], io: CliIo = PROCESS_IO, opti
   }
   // Settings from the command line, as opposed to a run's saved config (resume, eval, export).
   const fromCommandLine = parsed.command === 'train' && parsed.resume === null;
-  const onNotice = (message: string) => io.stderr(`ppo: ${message}\n`);
+  const onNotice = (message: string) => io.stderr(`ppo: ${inCliTerms(message)}\n`);
   try {
     switch (parsed.command) {
       case 'help':
@@ -459,10 +460,10 @@ export async function main(argv: readonly string[], io: CliIo = PROCESS_IO, opti
     if (fromCommandLine && error instanceof ConfigError) return usageFailure(error);
     // A missing flag, but the usage would bury the list of modules: the message alone.
     if (error instanceof EnvModulesConsentError) {
-      io.stderr(`ppo: ${error.message}\n`);
+      io.stderr(`ppo: ${inCliTerms(error.message)}\n`);
       return 2;
     }
-    io.stderr(`ppo: ${error instanceof Error ? error.message : String(error)}\n`);
+    io.stderr(`ppo: ${inCliTerms(error instanceof Error ? error.message : String(error))}\n`);
     return 1;
   }
 }

@@ -166,7 +166,7 @@ interface OpenedRun {
 async function startRun(options: RunTrainingOptions): Promise<OpenedRun> {
   const runDir = options.out;
   const resolved = resolveConfig({ preset: options.preset, overrides: options.config });
-  const alreadyRun = () => new PpoError('RUN_EXISTS', `${runDir} already holds a run (${RUN_LAYOUT.config} exists); resume it or choose another --out`);
+  const alreadyRun = () => new PpoError('RUN_EXISTS', `\`out\` '${runDir}' already holds a run (${RUN_LAYOUT.config} exists); continue it with \`resume: true\` or choose another \`out\``);
   const makeVectorEnv = vectorEnvFactory(resolved, options);
   // A start killed before config.json was written leaves its lock (taken over below if its
   // process is gone) and maybe the config's temporary file: the same --out starts again.
@@ -201,7 +201,7 @@ async function resumeRun(options: RunTrainingOptions, notice: (message: string) 
     const point = findResumeCheckpoint(runDir);
     if (point === null) {
       const configPath = runPath(runDir, RUN_LAYOUT.config);
-      if (!existsSync(configPath)) throw new PpoError('NOT_A_RUN', `cannot resume ${runDir}: it holds no run (no ${RUN_LAYOUT.config}); start one with ppo train --out`);
+      if (!existsSync(configPath)) throw new PpoError('NOT_A_RUN', `cannot resume ${runDir}: it holds no run (no ${RUN_LAYOUT.config}); start one without \`resume: true\``);
       const saved = validateConfig(JSON.parse(readRegularFile(configPath, 1 << 20).toString('utf8')) as Record<string, unknown>);
       notice(`${runDir} holds no checkpoint yet (the run was stopped before its first): starting it over from its ${RUN_LAYOUT.config}`);
       const config: PPOConfig = { ...saved, envModules: await importRunEnvModules(saved.envModules, options, notice) };
