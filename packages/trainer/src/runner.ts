@@ -12,6 +12,7 @@ import { LOG_FILES, readCheckpoint, writeCheckpoint } from './checkpoint-files';
 import { resolveConfig, validateConfig, type PPOConfig, type PresetName } from './config';
 import { importEnvModules, importRunEnvModules, type RunModuleConsent } from './env-modules';
 import { makeFolder, readRegularFile } from './file-ops';
+import { bestModelSink, checkBestModelPath } from './best-model';
 import { EvaluationCallback } from './evaluation';
 import { ConsoleLogger, type Logger } from './loggers';
 import { checkNewRunDir } from './new-run-dir';
@@ -74,6 +75,12 @@ export interface RunTrainingOptions extends RunModuleConsent {
   readonly makeEnv?: PPOOptions['makeEnv'];
   /** Write the learning curve when training ends. Default true. */
   readonly plot?: boolean;
+  /**
+   * Keep the model of the best evaluation (needs `config.evalEvery > 0`) as a checkpoint folder
+   * at this path inside the run directory, such as `'best_model'` (Stable-Baselines3's
+   * `best_model_save_path`). Default: not kept.
+   */
+  readonly bestModelPath?: string;
   /** Receives notices (a checkpoint skipped, modules imported); default: standard error. */
   readonly onNotice?: (message: string) => void;
 }
@@ -145,6 +152,13 @@ function vectorEnvFactory(config: PPOConfig, timeouts: EnvTimeouts): PPOOptions[
  */
 export async function runTraining(options: RunTrainingOptions): Promise<RunResult> {
   const runDir = options.out;
+  if (options.bestModelPath !== undefined) {
+    checkBestModelPath(options.bestModelPath);
+    // A new run's config is known now: refuse before anything is written.
+    if (options.resume !== true && resolveConfig({ preset: options.preset, overrides: options.config }).evalEvery === 0) {
+      throw new PpoRangeError('INVALID_ARGUMENT', '`bestModelPath` keeps the model of the best evaluation, but the config runs none: set `evalEvery` > 0');
+    }
+  }
   const started = Date.now();
   const notice = options.onNotice ?? noticeToStderr;
   const opened = options.resume === true ? await resumeRun(options, notice) : await startRun(options);
@@ -256,7 +270,10 @@ async function trainInRunDirectory(options: RunTrainingOptions, runDir: string, 
   if (consoleLogger !== null) loggers.push(consoleLogger);
   loggers.push(...(options.loggers ?? []));
   const callbacks: Callback[] = [...(options.callbacks ?? [])];
-  if (ppo.config.evalEvery > 0) callbacks.push(new EvaluationCallback(ppo, { every: ppo.config.evalEvery, loggers }));
+  if (ppo.config.evalEvery > 0) {
+    const bestModel = options.bestModelPath === undefined ? undefined : bestModelSink(runDir, options.bestModelPath);
+    callbacks.push(new EvaluationCallback(ppo, { every: ppo.config.evalEvery, loggers, bestModel }));
+  }
   let signalled = false;
   let signalName: 'SIGINT' | 'SIGTERM' | null = null;
   let stoppedByCallback = false;
