@@ -31,6 +31,31 @@ describe('plots', () => {
     expect(points).toHaveLength(3);
   });
 
+  it('puts the legend below the plot, in rows that wrap, clear of the plotting area', () => {
+    const series = ['seed 1 (score -4.2)', 'seed 2 (score -5.3)', 'paper, Figure 3 (-7)', 'CleanRL v4 (1,443)', 'a fifth, rather longer label'].map((label, k) => ({
+      label,
+      xs: [0, 1],
+      ys: [k, k + 1],
+      color: '#000000',
+      style: 'line' as const,
+    }));
+    const svg = learningCurveSvg(series, { title: 't', width: 500, height: 300, legend: 'below' });
+    const labels = [...svg.matchAll(/<text x="([\d.]+)" y="([\d.]+)">([^<]+)<\/text>/g)].filter((m) => series.some((s) => s.label === m[3]));
+    expect(labels.map((m) => m[3])).toEqual(series.map((s) => s.label));
+    // The plotting area ends at 300 - 55 = 245 and the x-axis label sits at 288: every entry is lower.
+    for (const m of labels) expect(Number(m[2])).toBeGreaterThan(288);
+    // Entries fit the width (500 - 20 right margin), assuming at most 7 px per character.
+    for (const m of labels) expect(Number(m[1]) + m[3].length * 7).toBeLessThanOrEqual(480);
+    const rows = new Set(labels.map((m) => m[2]));
+    expect(rows.size).toBeGreaterThan(1);
+    // The picture grows by the legend's rows: 18 px each, plus 8.
+    expect(svg).toContain(`height="${300 + rows.size * 18 + 8}"`);
+    // Inside (the default) the entries sit in the plot's top-left corner, and the size is as asked.
+    const inside = learningCurveSvg(series, { title: 't', width: 500, height: 300 });
+    expect(inside).toContain('height="300"');
+    expect(inside).toContain('<text x="100" y="52">seed 1 (score -4.2)</text>');
+  });
+
   it('encodePng writes a valid PNG (signature, IHDR, CRCs, pixels)', () => {
     const rgb = new Uint8Array(3 * 2 * 3);
     rgb.set([255, 0, 0], 0);

@@ -19,7 +19,34 @@ export interface PlotOptions {
   readonly xLabel?: string;
   readonly yLabel?: string;
   readonly width?: number;
+  /** Height of the plot with its axes; a legend below adds its own rows to the picture. */
   readonly height?: number;
+  /**
+   * Where the legend goes: `'inside'` the plot's top-left corner (default), or `'below'` the
+   * x-axis label, in rows that wrap at the picture's width, where it can never cover a curve.
+   */
+  readonly legend?: 'inside' | 'below';
+}
+
+/** Legend rows below the plot: their height and each entry's position. */
+const LEGEND_ROW = 18;
+/** Width of one character of the 12 px sans-serif labels, on the generous side. */
+const CHAR_WIDTH = 7;
+
+function legendBelow(series: readonly PlotSeries[], left: number, right: number): { rows: number; at: { x: number; row: number }[] } {
+  const at: { x: number; row: number }[] = [];
+  let x = left;
+  let row = 0;
+  for (const s of series) {
+    const width = 20 + s.label.length * CHAR_WIDTH + 24;
+    if (x > left && x + width > right) {
+      row += 1;
+      x = left;
+    }
+    at.push({ x, row });
+    x += width;
+  }
+  return { rows: series.length === 0 ? 0 : row + 1, at };
 }
 
 /** "Nice" tick values covering [lo, hi] (1, 2 or 5 times a power of ten apart). */
@@ -77,10 +104,12 @@ export function plotBounds(series: readonly PlotSeries[]): { x0: number; x1: num
  */
 export function learningCurveSvg(series: readonly PlotSeries[], options: PlotOptions): string {
   const width = options.width ?? 800;
-  const height = options.height ?? 480;
+  const plotHeight = options.height ?? 480;
   const margin = { left: 70, right: 20, top: 40, bottom: 55 };
   const plotW = width - margin.left - margin.right;
-  const plotH = height - margin.top - margin.bottom;
+  const plotH = plotHeight - margin.top - margin.bottom;
+  const below = options.legend === 'below' ? legendBelow(series, margin.left, width - margin.right) : null;
+  const height = plotHeight + (below === null ? 0 : below.rows * LEGEND_ROW + 8);
   const { x0, x1, y0, y1 } = plotBounds(series);
   const sx = (x: number) => margin.left + ((x - x0) / (x1 - x0)) * plotW;
   const sy = (y: number) => margin.top + plotH - ((y - y0) / (y1 - y0)) * plotH;
@@ -99,7 +128,7 @@ export function learningCurveSvg(series: readonly PlotSeries[], options: PlotOpt
     out.push(`<text x="${margin.left - 8}" y="${y}" text-anchor="end" dominant-baseline="middle">${formatTick(t)}</text>`);
   }
   out.push(`<rect x="${margin.left}" y="${margin.top}" width="${plotW}" height="${plotH}" fill="none" stroke="#333"/>`);
-  out.push(`<text x="${margin.left + plotW / 2}" y="${height - 12}" text-anchor="middle">${escapeXml(options.xLabel ?? 'environment steps')}</text>`);
+  out.push(`<text x="${margin.left + plotW / 2}" y="${plotHeight - 12}" text-anchor="middle">${escapeXml(options.xLabel ?? 'environment steps')}</text>`);
   out.push(
     `<text x="16" y="${margin.top + plotH / 2}" text-anchor="middle" transform="rotate(-90 16 ${margin.top + plotH / 2})">${escapeXml(options.yLabel ?? 'episodic return')}</text>`,
   );
@@ -117,9 +146,11 @@ export function learningCurveSvg(series: readonly PlotSeries[], options: PlotOpt
         out.push(`<circle cx="${cx}" cy="${cy}" r="1.5" fill="${s.color}" fill-opacity="0.35"/>`);
       }
     }
-    const ly = margin.top + 14 + index * 16;
-    out.push(`<rect x="${margin.left + 10}" y="${ly - 8}" width="14" height="4" fill="${s.color}"/>`);
-    out.push(`<text x="${margin.left + 30}" y="${ly - 2}">${escapeXml(s.label)}</text>`);
+    const place = below?.at[index];
+    const lx = place === undefined ? margin.left + 10 : place.x;
+    const ly = place === undefined ? margin.top + 14 + index * 16 : plotHeight + 6 + place.row * LEGEND_ROW;
+    out.push(`<rect x="${lx}" y="${ly - 8}" width="14" height="4" fill="${s.color}"/>`);
+    out.push(`<text x="${lx + 20}" y="${ly - 2}">${escapeXml(s.label)}</text>`);
   });
   out.push('</svg>');
   return `${out.join('\n')}\n`;
