@@ -3,7 +3,8 @@
 // every page of the sidebar, and fails on console errors, page errors, failed requests, images
 // that do not load and broken internal links (missing pages or missing #anchors). Checks that the
 // Benchmarks page shows its generated tables and every learning-curve plot, and that the demo
-// page really runs the exported CartPole policy. Saves screenshots of the home and demo pages.
+// page really runs the exported CartPole policy, and that no code block is cut off at 1280 px.
+// Saves screenshots of the home and demo pages and of a tutorial's code blocks.
 //
 // The browser is a Chrome or Chromium already on the machine ($PPO_BROWSER, $CHROME_PATH, PATH or
 // the usual places; find-browser.mjs), else Debian's chromium, installed when the test runs as
@@ -218,6 +219,12 @@ try {
     const title = await page.textContent('.vp-doc h1').catch(() => null);
     if (!title || title.trim() === '') problems.push(`${pathname}: no page title rendered`);
     images += await page.$$eval('img', (all) => all.length);
+    // At 1280 px no line of code may run past its block (custom.css wraps them).
+    const clipped = await page.$$eval('.vp-doc div[class*="language-"] pre', (blocks) =>
+      blocks.filter((pre) => pre.scrollWidth > pre.clientWidth + 1).map((pre) => (pre.textContent ?? '').split('\n')[0].slice(0, 60)),
+    );
+    for (const first of clipped) problems.push(`${pathname}: a code block is wider than its box at 1280 px (first line: ${first})`);
+    if (pathname === `${BASE}tutorials/halfcheetah.html`) await page.screenshot({ path: join(screenshotDir, 'code-blocks-1280.png'), fullPage: false });
     for (const src of await brokenImages()) problems.push(`${pathname}: image ${src} does not load`);
     if (pathname === BENCHMARKS_PAGE) {
       const tables = await page.$$eval('.vp-doc table', (all) => all.length);
