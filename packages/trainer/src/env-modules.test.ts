@@ -1,7 +1,8 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { isRegistered, make } from '@ppo/envs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError } from './config';
 import { EnvModulesConsentError, importEnvModules, importRunEnvModules } from './env-modules';
@@ -71,5 +72,17 @@ describe('importRunEnvModules', () => {
     expect(await importRunEnvModules(stored, { trustRunModules: true }, notice)).toEqual(stored);
     expect(notices).toEqual([`importing the env modules the run names (\`trustRunModules\`): ${stored[0]}`]);
     await expect(importRunEnvModules(['data:text/javascript,x'], { trustRunModules: true }, notice)).rejects.toThrow(/is refused: data: URLs/);
+  });
+});
+
+describe('a CommonJS env module', () => {
+  it("registers into the registry the trainer's make reads (one registry for the ESM and CommonJS builds)", async () => {
+    const packageRoot = fileURLToPath(new URL('..', import.meta.url));
+    expect(isRegistered('TestCjsCoin-v0')).toBe(false);
+    await importEnvModules(['./src/test-env-module.cjs'], packageRoot);
+    expect(isRegistered('TestCjsCoin-v0')).toBe(true);
+    const env = make('TestCjsCoin-v0');
+    env.reset({ seed: 0 });
+    expect(env.step(1).reward).toBe(1);
   });
 });
