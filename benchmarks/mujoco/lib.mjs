@@ -350,7 +350,7 @@ function runsMarkdown(runs, headingLevel) {
     '|---|---:|---:|---:|---:|---:|---|',
   ];
   for (const r of runs) {
-    const code = r.commit.endsWith(DIRTY) ? `${r.commit.slice(0, -DIRTY.length)} with uncommitted changes` : r.commit;
+    const code = r.commit.endsWith(DIRTY) ? `${r.commit.slice(0, -DIRTY.length)}*` : r.commit;
     lines.push(`| ${r.env} | ${r.seed} | ${fmt(r.score, digitsFor(r.score ?? 0))} | ${fmt(r.steps)} | ${fmt(r.stepsPerSecond)} | ${fmt(r.wallSeconds / 60, 1)} min | ${code} |`);
   }
   const dirty = runs.filter((r) => r.commit.endsWith(DIRTY));
@@ -360,7 +360,7 @@ function runsMarkdown(runs, headingLevel) {
     '',
     dirty.length === 0
       ? 'Every run was trained on committed code (its commit is in the table).'
-      : `${dirty.length} of ${runs.length} runs were trained on a working tree with uncommitted changes to tracked files (the harness records the commit with \`${DIRTY}\`, not the changes): the code of those runs is that commit plus changes that are not on record.`,
+      : `\\* ${dirty.length} of ${runs.length} runs were trained on a working tree with uncommitted changes to tracked files (the harness records the commit with \`${DIRTY}\`, not the changes): the code of those runs is that commit plus changes that are not on record.`,
   );
   return lines;
 }

@@ -120,10 +120,10 @@ describe('report', () => {
     const md = resultsMarkdown([run('Hopper-v5', 1, 2500, { commit: 'abc123+dirty' }), run('Hopper-v5', 2, 1500), run('Reacher-v5', 1, -4.2)]);
     const table = md.slice(md.indexOf('## Every run'), md.indexOf('Every run file'));
     assert.match(table, /\| env \| seed \| score \| steps \| steps\/s \| wall time \| code \|/);
-    assert.match(table, /\| Hopper-v5 \| 1 \| 2,500 \| 1,000,000 \| [\d,]+ \| [\d.]+ min \| abc123 with uncommitted changes \|/);
+    assert.match(table, /\| Hopper-v5 \| 1 \| 2,500 \| 1,000,000 \| [\d,]+ \| [\d.]+ min \| abc123\* \|/);
     assert.match(table, /| Hopper-v5 \| 2 \| 1,500 \| .* \| abc123 \|/);
     assert.match(table, /\| Reacher-v5 \| 1 \| -4\.2 \|/);
-    assert.match(md, /1 of 3 runs were trained on a working tree with uncommitted changes/);
+    assert.match(md, /\\\* 1 of 3 runs were trained on a working tree with uncommitted changes/);
     assert.match(resultsMarkdown([run('Hopper-v5', 1, 2500)]), /Every run was trained on committed code/);
     // No table row is wider than seven columns.
     for (const line of md.split('\n').filter((l) => l.startsWith('|'))) assert.ok(line.split('|').length - 2 <= 7, line);
