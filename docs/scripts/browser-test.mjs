@@ -232,6 +232,15 @@ try {
       if (tables < MIN_BENCHMARKS_TABLES || plots < MIN_BENCHMARKS_IMAGES) {
         problems.push(`${pathname}: ${tables} tables and ${plots} images, expected at least ${MIN_BENCHMARKS_TABLES} and ${MIN_BENCHMARKS_IMAGES} (are the generated fragments included?)`);
       }
+      // The MuJoCo results tables (first column env or variant) must be readable at 1280 px
+      // without scrolling sideways. The throughput tables are not held to it yet.
+      const wide = await page.$$eval('.vp-doc table', (all) =>
+        all
+          .filter((table) => ['env', 'variant'].includes(table.querySelector('th')?.textContent?.trim() ?? '') && table.scrollWidth > table.clientWidth + 1)
+          .map((table) => table.querySelector('th')?.textContent ?? '?'),
+      );
+      for (const first of wide) problems.push(`${pathname}: the table starting with column '${first}' is wider than the page at 1280 px`);
+      await page.screenshot({ path: join(screenshotDir, 'benchmarks-1280.png') });
     }
     await checkLinks(pathname);
   }
