@@ -224,7 +224,10 @@ try {
       blocks.filter((pre) => pre.scrollWidth > pre.clientWidth + 1).map((pre) => (pre.textContent ?? '').split('\n')[0].slice(0, 60)),
     );
     for (const first of clipped) problems.push(`${pathname}: a code block is wider than its box at 1280 px (first line: ${first})`);
-    if (pathname === `${BASE}tutorials/halfcheetah.html`) await page.screenshot({ path: join(screenshotDir, 'code-blocks-1280.png'), fullPage: false });
+    if (pathname === `${BASE}tutorials/halfcheetah.html`) {
+      await page.locator('.vp-doc div[class*="language-ts"]').first().scrollIntoViewIfNeeded();
+      await page.screenshot({ path: join(screenshotDir, 'code-blocks-1280.png') });
+    }
     for (const src of await brokenImages()) problems.push(`${pathname}: image ${src} does not load`);
     if (pathname === BENCHMARKS_PAGE) {
       const tables = await page.$$eval('.vp-doc table', (all) => all.length);
