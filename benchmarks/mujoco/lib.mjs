@@ -267,10 +267,12 @@ function digitsFor(x) {
 }
 
 /**
- * The markdown table of the results (README.md of benchmarks/results/mujoco): per env the mean
- * +- sample std of the final score over seeds, the seeds, and the paper's, the target's and
- * CleanRL's figures. The defaults fit that README; a page elsewhere (the docs site) says where
- * it finds the run files and plots and at which level its title sits.
+ * The markdown report of the results (README.md of benchmarks/results/mujoco): a summary table,
+ * per env the mean +- sample std of the final score over seeds against the paper's, the
+ * target's and CleanRL's figures; then one row per run (score, speed, wall time and the commit
+ * of the code, flagged when the tree had uncommitted changes). Two narrow tables rather than one
+ * wide one, so both read on a laptop screen. The defaults fit that README; a page elsewhere (the
+ * docs site) says where it finds the run files and plots and at which level its title sits.
  * @param {readonly RunResultFile[]} results
  * @param {{ headingLevel?: number; runsPath?: string; plotsPath?: string }} [options] headingLevel: the title's
  *   (sections one deeper), 1 to 5; runsPath: the run files' folder as the text names it; plotsPath: the folder
@@ -295,35 +297,28 @@ export function resultsMarkdown(results, { headingLevel = 1, runsPath = 'runs/',
     'Score = mean ± sample std over seeds. Paper = Figure 3 of Schulman et al. (2017) at 1M steps, read off the plot;',
     "target = the value this reproduction aims for; CleanRL = ppo_continuous_action.py on Gymnasium **v4**, 1M steps, 3 seeds.",
     '',
-    '| env | steps | seeds | score (mean ± std) | per seed | paper | target | CleanRL (v4) | score / target | steps/s | wall time / run |',
-    '|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|',
+    '| env | seeds | score (mean ± std) | paper | target | CleanRL (v4) | score / target |',
+    '|---|---:|---:|---:|---:|---:|---:|',
   ];
   for (const env of envs) {
     const runs = byEnv.get(env) ?? [];
-    const scored = runs.flatMap((r) => (r.score !== null && Number.isFinite(r.score) ? [{ seed: r.seed, score: r.score }] : []));
+    const scored = runs.flatMap((r) => (r.score !== null && Number.isFinite(r.score) ? [r.score] : []));
     const ref = REFERENCE[env];
-    const stepsSet = [...new Set(runs.map((r) => r.steps))];
-    const steps = stepsSet.length === 1 ? fmt(stepsSet[0]) : stepsSet.map((s) => fmt(s)).join(' / ');
     let score = '—';
     let ratio = '—';
     if (scored.length > 0) {
-      const { mean, std } = meanStd(scored.map((r) => r.score));
+      const { mean, std } = meanStd(scored);
       const d = digitsFor(mean);
       score = scored.length > 1 ? `${fmt(mean, d)} ± ${fmt(std, d)}` : fmt(mean, d);
       if (ref !== undefined) ratio = ref.target < 0 ? fmt(ref.target / mean, 2) : fmt(mean / ref.target, 2);
     }
-    const perSeed = scored.map((r) => `s${r.seed}: ${fmt(r.score, digitsFor(r.score))}`).join(', ');
-    const sps = runs.length > 0 ? meanStd(runs.map((r) => r.stepsPerSecond)).mean : Number.NaN;
-    const wall = runs.length > 0 ? meanStd(runs.map((r) => r.wallSeconds)).mean / 60 : Number.NaN;
     const cleanrl = ref?.cleanrl ? `${fmt(ref.cleanrl.mean)} ± ${fmt(ref.cleanrl.std)}` : '—';
-    lines.push(
-      `| ${env} | ${steps} | ${scored.length} | ${score} | ${perSeed || '—'} | ${fmt(ref?.paper)} | ${fmt(ref?.target)} | ${cleanrl} | ${ratio} | ${fmt(sps)} | ${fmt(wall, 1)} min |`,
-    );
+    lines.push(`| ${env} | ${scored.length} | ${score} | ${fmt(ref?.paper)} | ${fmt(ref?.target)} | ${cleanrl} | ${ratio} |`);
   }
-  if (envs.length === 0) lines.push('| (no runs yet) | | | | | | | | | | |');
+  if (envs.length === 0) lines.push('| (no runs yet) | | | | | | |');
   const backends = [...new Set(presetRuns.map((r) => r.backend))].join(', ') || '—';
-  const commits = [...new Set(presetRuns.map((r) => r.commit))].join(', ') || '—';
-  lines.push('', `score / target: how far the mean reaches the target (for Reacher's negative returns, target / score). Backends: ${backends}. Commits: ${commits}.`);
+  lines.push('', `score / target: how far the mean reaches the target (for Reacher's negative returns, target / score). Backends: ${backends}.`);
+  lines.push(...runsMarkdown(envs.flatMap((env) => byEnv.get(env) ?? []), headingLevel + 1));
   lines.push(...variantsMarkdown(results, headingLevel + 1));
   lines.push(
     '',
@@ -333,6 +328,41 @@ export function resultsMarkdown(results, { headingLevel = 1, runsPath = 'runs/',
     '',
   );
   return lines.join('\n');
+}
+
+/** The suffix gitCommit() gives a commit whose tree had uncommitted changes. */
+const DIRTY = '+dirty';
+
+/**
+ * The per-run section of the results page: each preset run's score, steps, speed, wall time and
+ * code, and what a `+dirty` commit means. Empty when no run has finished.
+ * @param {readonly RunResultFile[]} runs the preset's runs, in table order
+ * @param {number} headingLevel of its heading
+ * @returns {string[]}
+ */
+function runsMarkdown(runs, headingLevel) {
+  if (runs.length === 0) return [];
+  const lines = [
+    '',
+    `${'#'.repeat(headingLevel)} Every run`,
+    '',
+    '| env | seed | score | steps | steps/s | wall time | code |',
+    '|---|---:|---:|---:|---:|---:|---|',
+  ];
+  for (const r of runs) {
+    const code = r.commit.endsWith(DIRTY) ? `${r.commit.slice(0, -DIRTY.length)}*` : r.commit;
+    lines.push(`| ${r.env} | ${r.seed} | ${fmt(r.score, digitsFor(r.score ?? 0))} | ${fmt(r.steps)} | ${fmt(r.stepsPerSecond)} | ${fmt(r.wallSeconds / 60, 1)} min | ${code} |`);
+  }
+  const dirty = runs.filter((r) => r.commit.endsWith(DIRTY));
+  lines.push(
+    '',
+    'Every run file is in these tables: an env with fewer seeds had fewer runs, none was left out.',
+    '',
+    dirty.length === 0
+      ? 'Every run was trained on committed code (its commit is in the table).'
+      : `\\* ${dirty.length} of ${runs.length} runs were trained on a working tree with uncommitted changes to tracked files (the harness records the commit with \`${DIRTY}\`, not the changes): the code of those runs is that commit plus changes that are not on record.`,
+  );
+  return lines;
 }
 
 /**
@@ -389,6 +419,7 @@ export function envPlotSvg(env, runs) {
   if (ref?.cleanrl) {
     series.push({ label: `CleanRL v4 (${fmt(ref.cleanrl.mean)})`, xs: [0, xMax], ys: [ref.cleanrl.mean, ref.cleanrl.mean], color: '#888888', style: 'line' });
   }
+  // Below the plot: inside, the legend covered curves that rise into the top-left corner (Reacher's).
   return learningCurveSvg(series, { title: `PPO on ${env}`, yLabel: 'episodic return (raw)' });
 }
 

@@ -104,22 +104,36 @@ describe('report', () => {
 
   it('tabulates mean ± std over seeds against the references', () => {
     const md = resultsMarkdown([run('Hopper-v5', 2, 2000), run('HalfCheetah-v5', 1, 1500), run('HalfCheetah-v5', 2, 2100), run('Reacher-v5', 1, -8)]);
-    const rows = md.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| env'));
+    const summary = md.slice(0, md.indexOf('## Every run'));
+    const rows = summary.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| env'));
     // Paper order, not alphabetical.
     assert.deepEqual(rows.map((r) => r.split(' | ')[0]), ['| HalfCheetah-v5', '| Hopper-v5', '| Reacher-v5']);
     // 1500 and 2100: mean 1800, sample std 424 (= 600 / sqrt 2); score / target 1.00.
-    assert.match(rows[0], /\| 2 \| 1,800 ± 424 \| s1: 1,500, s2: 2,100 \| 1,800 \| 1,800 \| 1,443 ± 46 \| 1\.00 \|/);
-    assert.match(rows[1], /\| 1 \| 2,000 \| s2: 2,000 \| 2,330 \| 2,300 \| 2,383 ± 272 \| 0\.87 \|/);
+    assert.equal(rows[0], '| HalfCheetah-v5 | 2 | 1,800 ± 424 | 1,800 | 1,800 | 1,443 ± 46 | 1.00 |');
+    assert.equal(rows[1], '| Hopper-v5 | 1 | 2,000 | 2,330 | 2,300 | 2,383 ± 272 | 0.87 |');
     // Negative returns: one decimal, and the ratio is target / score (-7 / -8).
-    assert.match(rows[2], /\| -8\.0 \| s1: -8\.0 \| -7 \| -7 \| — \| 0\.88 \|/);
+    assert.equal(rows[2], '| Reacher-v5 | 1 | -8.0 | -7 | -7 | — | 0.88 |');
     assert.match(md, /!\[HalfCheetah-v5\]\(plots\/HalfCheetah-v5\.svg\)/);
+  });
+
+  it('lists every run with its code, and says how many ran on uncommitted changes', () => {
+    const md = resultsMarkdown([run('Hopper-v5', 1, 2500, { commit: 'abc123+dirty' }), run('Hopper-v5', 2, 1500), run('Reacher-v5', 1, -4.2)]);
+    const table = md.slice(md.indexOf('## Every run'), md.indexOf('Every run file'));
+    assert.match(table, /\| env \| seed \| score \| steps \| steps\/s \| wall time \| code \|/);
+    assert.match(table, /\| Hopper-v5 \| 1 \| 2,500 \| 1,000,000 \| [\d,]+ \| [\d.]+ min \| abc123\* \|/);
+    assert.match(table, /| Hopper-v5 \| 2 \| 1,500 \| .* \| abc123 \|/);
+    assert.match(table, /\| Reacher-v5 \| 1 \| -4\.2 \|/);
+    assert.match(md, /\\\* 1 of 3 runs were trained on a working tree with uncommitted changes/);
+    assert.match(resultsMarkdown([run('Hopper-v5', 1, 2500)]), /Every run was trained on committed code/);
+    // No table row is wider than seven columns.
+    for (const line of md.split('\n').filter((l) => l.startsWith('|'))) assert.ok(line.split('|').length - 2 <= 7, line);
   });
 
   it('tabulates variant runs apart, beside the preset run of the same seed', () => {
     const variant = 'no-truncation-bootstrap';
     const md = resultsMarkdown([run('Hopper-v5', 1, 2500), run('Hopper-v5', 1, 2200, { variant }), run('Hopper-v5', 2, 1500, { variant })]);
     // The main table counts only the preset's run.
-    assert.match(md, /\| Hopper-v5 \| 1,000,000 \| 1 \| 2,500 \| s1: 2,500 \|/);
+    assert.match(md, /\| Hopper-v5 \| 1 \| 2,500 \| 2,330 \|/);
     assert.match(md, /## Variants/);
     assert.match(md, /- `no-truncation-bootstrap`: GAE ends a time-limit truncation/);
     assert.match(md, /\| no-truncation-bootstrap \| Hopper-v5 \| 1 \| 1,000,000 \| 2,200 \| 2,500 \| -300 \|/);
@@ -144,7 +158,7 @@ describe('report', () => {
 
   it('counts only scored runs and says so when there are none', () => {
     const md = resultsMarkdown([run('Swimmer-v5', 1, null)]);
-    assert.match(md, /\| Swimmer-v5 \| 1,000,000 \| 0 \| — \| — \| 108 \| 100 \|/);
+    assert.match(md, /\| Swimmer-v5 \| 0 \| — \| 108 \| 100 \| — \| — \|/);
     assert.match(resultsMarkdown([]), /\(no runs yet\)/);
   });
 

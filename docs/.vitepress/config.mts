@@ -73,7 +73,7 @@ export default defineConfig({
       {
         text: 'Tutorials',
         items: [
-          { text: '1. CartPole in a minute', link: '/tutorials/cartpole' },
+          { text: '1. Train CartPole', link: '/tutorials/cartpole' },
           { text: '2. Your own environment', link: '/tutorials/custom-env' },
           { text: '3. Reproduce HalfCheetah', link: '/tutorials/halfcheetah' },
           { text: '4. GRPO from the blocks', link: '/tutorials/grpo' },

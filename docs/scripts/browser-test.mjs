@@ -3,20 +3,24 @@
 // every page of the sidebar, and fails on console errors, page errors, failed requests, images
 // that do not load and broken internal links (missing pages or missing #anchors). Checks that the
 // Benchmarks page shows its generated tables and every learning-curve plot, and that the demo
-// page really runs the exported CartPole policy. Saves screenshots of the home and demo pages.
+// page really runs the exported CartPole policy, and that no code block is cut off at 1280 px.
+// Saves screenshots of the home and demo pages and of a tutorial's code blocks.
 //
-// The browser is Debian's chromium (docs/scripts/ensure-chromium.sh installs it), driven by
-// playwright-core, which never downloads a browser of its own.
+// The browser is a Chrome or Chromium already on the machine ($PPO_BROWSER, $CHROME_PATH, PATH or
+// the usual places; find-browser.mjs), else Debian's chromium, installed when the test runs as
+// root with apt (ensure-chromium.sh); it is driven by playwright-core, which never downloads a
+// browser of its own.
+import { spawnSync } from 'node:child_process';
 import { createReadStream, existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { dirname, extname, join, normalize, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { BROWSER_VARIABLES, chooseBrowser, thisMachine } from './find-browser.mjs';
 
 const docsRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 const distDir = join(docsRoot, '.vitepress', 'dist');
 const screenshotDir = join(docsRoot, '.screenshots');
 const BASE = '/ppo/'; // must match `base` in .vitepress/config.mts
-const CHROMIUM = process.env.PPO_CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'];
 // The sidebar has the guide (2), the tutorials (5) and the demo, the API overview and at least
 // one page per package (7), and the benchmarks: fewer links means the sidebar or the API build
@@ -48,13 +52,34 @@ if (process.env.PPO_SKIP_BROWSER === '1') {
   console.log('docs browser test: skipped (PPO_SKIP_BROWSER=1)');
   process.exit(0);
 }
-if (!existsSync(CHROMIUM)) {
-  console.error(`docs browser test: no Chromium at ${CHROMIUM}. Install it with: bash docs/scripts/ensure-chromium.sh`);
-  console.error('(set PPO_SKIP_BROWSER=1 to skip this test on a machine without a browser)');
-  process.exit(1);
-}
+const CHROMIUM = browserOrExit();
 if (!existsSync(join(distDir, 'index.html'))) {
   console.error(`docs browser test: ${relative(process.cwd(), distDir)}/index.html is missing; build the site first (pnpm build in docs/)`);
+  process.exit(1);
+}
+
+/** The browser to drive (see find-browser.mjs); installs Debian's when it may, else exits with the command to run. */
+function browserOrExit() {
+  let choice = chooseBrowser(thisMachine());
+  if (choice.kind === 'install') {
+    console.log(`docs browser test: no Chrome or Chromium found; installing Debian's: ${choice.command.join(' ')}`);
+    const installed = spawnSync(choice.command[0], choice.command.slice(1), { cwd: join(docsRoot, '..'), stdio: 'inherit' });
+    if (installed.status !== 0) {
+      console.error(`docs browser test: the install failed (exit ${String(installed.status)}); run it yourself: ${choice.command.join(' ')}`);
+      process.exit(1);
+    }
+    choice = chooseBrowser(thisMachine());
+  }
+  if (choice.kind === 'found') {
+    console.log(`docs browser test: browser ${choice.path} (from ${choice.via})`);
+    return choice.path;
+  }
+  if (choice.kind === 'bad-variable') {
+    console.error(`docs browser test: $${choice.variable} is ${choice.path}, which is not an executable file; point it at a Chrome or Chromium binary, or unset it`);
+  } else {
+    console.error(`docs browser test: no Chrome or Chromium found ($${BROWSER_VARIABLES.join(', $')}, PATH, the usual places). Run: ${choice.kind === 'missing' ? choice.command : choice.command.join(' ')}`);
+  }
+  console.error('(set PPO_SKIP_BROWSER=1 to skip this test on a machine without a browser)');
   process.exit(1);
 }
 
@@ -194,6 +219,15 @@ try {
     const title = await page.textContent('.vp-doc h1').catch(() => null);
     if (!title || title.trim() === '') problems.push(`${pathname}: no page title rendered`);
     images += await page.$$eval('img', (all) => all.length);
+    // At 1280 px no line of code may run past its block (custom.css wraps them).
+    const clipped = await page.$$eval('.vp-doc div[class*="language-"] pre', (blocks) =>
+      blocks.filter((pre) => pre.scrollWidth > pre.clientWidth + 1).map((pre) => (pre.textContent ?? '').split('\n')[0].slice(0, 60)),
+    );
+    for (const first of clipped) problems.push(`${pathname}: a code block is wider than its box at 1280 px (first line: ${first})`);
+    if (pathname === `${BASE}tutorials/halfcheetah.html`) {
+      await page.locator('.vp-doc div[class*="language-ts"]').first().scrollIntoViewIfNeeded();
+      await page.screenshot({ path: join(screenshotDir, 'code-blocks-1280.png') });
+    }
     for (const src of await brokenImages()) problems.push(`${pathname}: image ${src} does not load`);
     if (pathname === BENCHMARKS_PAGE) {
       const tables = await page.$$eval('.vp-doc table', (all) => all.length);
@@ -201,6 +235,15 @@ try {
       if (tables < MIN_BENCHMARKS_TABLES || plots < MIN_BENCHMARKS_IMAGES) {
         problems.push(`${pathname}: ${tables} tables and ${plots} images, expected at least ${MIN_BENCHMARKS_TABLES} and ${MIN_BENCHMARKS_IMAGES} (are the generated fragments included?)`);
       }
+      // The MuJoCo results tables (first column env or variant) must be readable at 1280 px
+      // without scrolling sideways. The throughput tables are not held to it yet.
+      const wide = await page.$$eval('.vp-doc table', (all) =>
+        all
+          .filter((table) => ['env', 'variant'].includes(table.querySelector('th')?.textContent?.trim() ?? '') && table.scrollWidth > table.clientWidth + 1)
+          .map((table) => table.querySelector('th')?.textContent ?? '?'),
+      );
+      for (const first of wide) problems.push(`${pathname}: the table starting with column '${first}' is wider than the page at 1280 px`);
+      await page.screenshot({ path: join(screenshotDir, 'benchmarks-1280.png') });
     }
     await checkLinks(pathname);
   }

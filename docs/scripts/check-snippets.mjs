@@ -16,7 +16,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, UsageError } from '@ppo/trainer/node';
-import { extractBlocks, ppoArguments, refusedCommand, shellCommands } from './snippets.mjs';
+import { extractBlocks, ppoArguments, refusedCommand, shellCommands, uninstalledImports } from './snippets.mjs';
 
 const docsRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 const workDir = join(docsRoot, '.snippets');
@@ -109,6 +109,15 @@ const pages = markdownFiles(docsRoot).map((file) => extractBlocks(readFileSync(f
 const groups = pages.flatMap((page) => page.groups);
 if (groups.length === 0) throw new Error('no ```ts blocks found: the extractor is broken');
 
+// A page that lists what to install must list every package its code imports.
+const installProblems = pages.flatMap((page) => {
+  const { missing } = uninstalledImports(page);
+  return missing.length === 0 ? [] : [`${page.groups[0]?.page ?? page.shell[0]?.page}: imports ${missing.join(', ')}, which its npm install line does not list`];
+});
+if (installProblems.length > 0) {
+  for (const problem of installProblems) console.error(problem);
+  process.exit(1);
+}
 const shell = checkShellBlocks(pages.flatMap((page) => page.shell));
 if (shell.checked === 0) throw new Error('no `ppo` command lines found in ```sh blocks: the extractor is broken');
 if (shell.problems.length > 0) {

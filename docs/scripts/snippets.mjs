@@ -165,3 +165,38 @@ export function refusedCommand(words) {
   if (words[0] === 'npx' && words[1] === 'ppo') return "write 'npx @ppo/trainer' (an unrelated npm package is named ppo)";
   return null;
 }
+
+/**
+ * The packages a page tells readers to install and the ones its TypeScript imports, and those it
+ * imports without listing: a page with a (local) `npm install` line promises that what it lists
+ * is enough to run its code. Only `@ppo/*` and `@tensorflow/*` packages are compared (Node's
+ * built-ins need no install); a subpath import (`@ppo/trainer/node`) needs its package.
+ * @param {{ groups: Group[]; shell: ShellBlock[] }} page
+ * @returns {{ installs: boolean; missing: string[] }}
+ */
+export function uninstalledImports(page) {
+  /** @type {Set<string>} */
+  const installed = new Set();
+  let installs = false;
+  for (const block of page.shell) {
+    for (const { words } of shellCommands(block)) {
+      const at = words.findIndex((word, k) => word === 'install' && words[k - 1] === 'npm');
+      if (at < 0 || words.includes('-g') || words.includes('--global')) continue;
+      installs = true;
+      for (const word of words.slice(at + 1)) {
+        if (word === '&&' || word === ';') break;
+        if (!word.startsWith('-')) installed.add(word.replace(/(.)@[^/]*$/, '$1'));
+      }
+    }
+  }
+  /** @type {Set<string>} */
+  const imported = new Set();
+  for (const group of page.groups) {
+    for (const segment of group.segments) {
+      for (const [, specifier] of segment.code.matchAll(/\bfrom\s+'((?:@ppo|@tensorflow)\/[^']+)'/g)) {
+        imported.add(specifier.split('/').slice(0, 2).join('/'));
+      }
+    }
+  }
+  return { installs, missing: installs ? [...imported].filter((name) => !installed.has(name)).sort() : [] };
+}

@@ -1,7 +1,7 @@
 // Tests of the code-block extractor of scripts/check-snippets.mjs: node --test scripts/
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { extractBlocks, openingFence, ppoArguments, refusedCommand, shellCommands, shellWords } from './snippets.mjs';
+import { extractBlocks, openingFence, ppoArguments, refusedCommand, shellCommands, shellWords, uninstalledImports } from './snippets.mjs';
 
 const page = [
   '# A page',
@@ -104,5 +104,20 @@ describe('shell commands', () => {
     assert.deepEqual(shellWords(`ppo train --env-kwargs '{"a": 1}' --out "my runs/x" a#b # c`), ['ppo', 'train', '--env-kwargs', '{"a": 1}', '--out', 'my runs/x', 'a#b']);
     assert.deepEqual(shellWords('a\\ b ""'), ['a b', '']);
     assert.throws(() => shellWords("ppo train --env 'x"), /unclosed ' quote/);
+  });
+});
+
+describe('uninstalledImports', () => {
+  const page = (/** @type {string} */ install, /** @type {string} */ code) =>
+    extractBlocks(['```sh', install, '```', '', '```ts', code, '```', ''].join('\n'), 'p.md');
+
+  it('names the packages a page imports but does not tell readers to install', () => {
+    const code = "import * as tf from '@tensorflow/tfjs';\nimport { grpoLoss } from '@ppo/core';\nimport { selectBackend } from '@ppo/nets';\nimport { runTraining } from '@ppo/trainer/node';\nimport { join } from 'node:path';";
+    assert.deepEqual(uninstalledImports(page('npm install @ppo/core @tensorflow/tfjs@4.22.0', code)), { installs: true, missing: ['@ppo/nets', '@ppo/trainer'] });
+    assert.deepEqual(uninstalledImports(page('npm install @ppo/core @ppo/nets @ppo/trainer @tensorflow/tfjs', code)), { installs: true, missing: [] });
+  });
+
+  it('holds pages without a local install line to nothing', () => {
+    assert.deepEqual(uninstalledImports(page('npm install -g pnpm@10 && pnpm install', "import { x } from '@ppo/nets';")), { installs: false, missing: [] });
   });
 });

@@ -65,6 +65,7 @@ export { checkEnv, EnvCheckError, type CheckEnvOptions, type CheckEnvReport } fr
 
 // Vector envs (same-step autoreset; typed arrays in and out)
 export {
+  AutoresetMode,
   type VectorEnv,
   type VectorStepResult,
   type VectorResetResult,
@@ -96,9 +97,13 @@ export {
   TransformObservation,
   TransformReward,
   FlattenObservation,
+  FrameStackObservation,
   FrameStack,
+  type FrameStackObservationOptions,
   type FrameStackOptions,
 } from './wrappers/wrappers';
+export { RescaleAction, type RescaleActionOptions } from './wrappers/rescale-action';
+export { ClipReward, type ClipRewardOptions } from './wrappers/clip-reward';
 export {
   type EpisodeStatistics,
   type NormalizeObservationOptions,

@@ -5,6 +5,7 @@ import { CartPoleEnv } from './classic-control/cartpole';
 import { ContinuousMountainCarEnv } from './classic-control/continuous-mountain-car';
 import { MountainCarEnv } from './classic-control/mountain-car';
 import { PendulumEnv } from './classic-control/pendulum';
+import { sharedRegistry } from './registry-store';
 import { TimeLimit } from './time-limit';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the registry holds envs of every value type
@@ -50,10 +51,10 @@ interface Registration {
 const ID_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.:/-]*$/;
 
 /**
- * The id registry. A module-level table, as Gymnasium's: registering is an explicit call, and
- * the built-in tasks are listed below.
+ * The id registry, as Gymnasium's: registering is an explicit call, and the built-in tasks are
+ * listed below. Every copy of the package in the process (ESM and CommonJS builds) shares it.
  */
-const registry = new Map<string, Registration>();
+const registry = sharedRegistry<Registration>(globalThis);
 
 /**
  * Registers an env id so that {@link make} can build it.
@@ -147,13 +148,18 @@ export function make<Obs = Float32Array, Act = number | Float32Array>(id: string
   return env;
 }
 
+/** Registers a built-in task unless another copy of this module (or the user) already did. */
+function registerBuiltIn(id: string, factory: EnvFactory, options: RegisterOptions): void {
+  if (!registry.has(id)) register(id, factory, options);
+}
+
 // CartPole-v0 is the same task with Gymnasium's older, shorter limit.
-register('CartPole-v0', (o) => new CartPoleEnv(o), { maxEpisodeSteps: 200, rewardThreshold: 195 });
-register('CartPole-v1', (o) => new CartPoleEnv(o), { maxEpisodeSteps: 500, rewardThreshold: 475 });
-register('Acrobot-v1', (o) => new AcrobotEnv(o), { maxEpisodeSteps: 500, rewardThreshold: -100 });
-register('MountainCar-v0', (o) => new MountainCarEnv(o), { maxEpisodeSteps: 200, rewardThreshold: -110 });
-register('MountainCarContinuous-v0', (o) => new ContinuousMountainCarEnv(o), {
+registerBuiltIn('CartPole-v0', (o) => new CartPoleEnv(o), { maxEpisodeSteps: 200, rewardThreshold: 195 });
+registerBuiltIn('CartPole-v1', (o) => new CartPoleEnv(o), { maxEpisodeSteps: 500, rewardThreshold: 475 });
+registerBuiltIn('Acrobot-v1', (o) => new AcrobotEnv(o), { maxEpisodeSteps: 500, rewardThreshold: -100 });
+registerBuiltIn('MountainCar-v0', (o) => new MountainCarEnv(o), { maxEpisodeSteps: 200, rewardThreshold: -110 });
+registerBuiltIn('MountainCarContinuous-v0', (o) => new ContinuousMountainCarEnv(o), {
   maxEpisodeSteps: 999,
   rewardThreshold: 90,
 });
-register('Pendulum-v1', (o) => new PendulumEnv(o), { maxEpisodeSteps: 200 });
+registerBuiltIn('Pendulum-v1', (o) => new PendulumEnv(o), { maxEpisodeSteps: 200 });

@@ -8,6 +8,7 @@ import { parseArgs as tokenize } from 'node:util';
 import { isRegistered, listEnvs } from '@ppo/envs';
 import { COMMAND_SPECS, UsageError, type CommandName, type FlagSpec } from './cli-flags';
 import { commandHelp, overviewHelp } from './cli-help';
+import { inCliTerms } from './cli-wording';
 import { ConfigError, resolveConfig, type PPOConfig, type PresetName } from './config';
 import { closestMatch } from './did-you-mean';
 import { EnvModulesConsentError, importEnvModules, type RunModuleConsent } from './env-modules';
@@ -288,7 +289,7 @@ const DEFAULT_STOP_GRACE_MS = 5000;
 export async function main(argv: readonly string[], io: CliIo = PROCESS_IO, options: MainOptions = {}): Promise<number> {
   // The message and one line naming the help to read; the whole usage would bury the message.
   const usageFailure = (error: Error, command?: CommandName): number => {
-    io.stderr(`ppo: ${error.message}\n${usageHint(error instanceof UsageError ? error.command : command)}\n`);
+    io.stderr(`ppo: ${inCliTerms(error.message)}\n${usageHint(error instanceof UsageError ? error.command : command)}\n`);
     return 2;
   };
   let parsed: ParsedCommand;
@@ -335,7 +336,7 @@ export async function main(argv: readonly string[], io: CliIo = PROCESS_IO, opti
   }
   // Settings from the command line, as opposed to a run's saved config (resume, eval, export).
   const fromCommandLine = parsed.command === 'train' && parsed.resume === null;
-  const onNotice = (message: string) => io.stderr(`ppo: ${message}\n`);
+  const onNotice = (message: string) => io.stderr(`ppo: ${inCliTerms(message)}\n`);
   try {
     switch (parsed.command) {
       case 'help':
@@ -429,10 +430,10 @@ export async function main(argv: readonly string[], io: CliIo = PROCESS_IO, opti
     if (fromCommandLine && error instanceof ConfigError) return usageFailure(error, 'train');
     // A missing flag or package: the message says what to do, alone.
     if (error instanceof EnvModulesConsentError || PpoError.is(error, 'ENV_PACKAGE_MISSING')) {
-      io.stderr(`ppo: ${error.message}\n`);
+      io.stderr(`ppo: ${inCliTerms(error.message)}\n`);
       return 2;
     }
-    io.stderr(`ppo: ${error instanceof Error ? error.message : String(error)}\n`);
+    io.stderr(`ppo: ${inCliTerms(error instanceof Error ? error.message : String(error))}\n`);
     return 1;
   }
 }

@@ -215,7 +215,7 @@ describe('main', () => {
     expect(p.out.join('')).toContain(RUN_LAYOUT.plot);
     const again = captureIo();
     expect(await main(['train', '--env', 'CartPole-v1', '--out', out, '--quiet', '--backend', 'cpu'], again.io)).toBe(1);
-    expect(again.err.join('')).toMatch(/already holds a run/);
+    expect(again.err.join('')).toMatch(/--out '.*' already holds a run \(config\.json exists\); continue it with --resume or choose another --out\n$/);
   });
 
   it('SIGTERM finishes the update, writes a checkpoint and stops without final/', async () => {

@@ -1,7 +1,8 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { isRegistered, make } from '@ppo/envs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError } from './config';
 import { EnvModulesConsentError, importEnvModules, importRunEnvModules } from './env-modules';
@@ -29,10 +30,10 @@ describe('importEnvModules', () => {
   });
 
   it.each([
-    ['./src/missing.mjs', /config\.envModules: --env-modules entry '\.\/src\/missing\.mjs' cannot be found: .*missing\.mjs does not exist/],
-    ['@acme/physics/register', /--env-modules entry '@acme\/physics\/register' cannot be found: no node_modules\/@acme\/physics in /],
-    ['@acme/envs/internal', /--env-modules entry '@acme\/envs\/internal' is not exported by .*package\.json for import/],
-    ['./src/throws.mjs', /--env-modules entry '\.\/src\/throws\.mjs' failed to import \(file:.*throws\.mjs\): no physics today/],
+    ['./src/missing.mjs', /config\.envModules: `envModules` entry '\.\/src\/missing\.mjs' cannot be found: .*missing\.mjs does not exist/],
+    ['@acme/physics/register', /`envModules` entry '@acme\/physics\/register' cannot be found: no node_modules\/@acme\/physics in /],
+    ['@acme/envs/internal', /`envModules` entry '@acme\/envs\/internal' is not exported by .*package\.json for import/],
+    ['./src/throws.mjs', /`envModules` entry '\.\/src\/throws\.mjs' failed to import \(file:.*throws\.mjs\): no physics today/],
   ])('names the entry %s and what went wrong', async (spec, message) => {
     const error: unknown = await importEnvModules(['./src/my-envs.mjs', spec], project).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConfigError);
@@ -69,7 +70,19 @@ describe('importRunEnvModules', () => {
   it('imports the modules given instead, or with trust those the run names (saying so)', async () => {
     expect(await importRunEnvModules(['data:text/javascript,x'], { envModules: [] }, notice)).toEqual([]);
     expect(await importRunEnvModules(stored, { trustRunModules: true }, notice)).toEqual(stored);
-    expect(notices).toEqual([`importing the env modules the run names (--trust-run-modules): ${stored[0]}`]);
+    expect(notices).toEqual([`importing the env modules the run names (\`trustRunModules\`): ${stored[0]}`]);
     await expect(importRunEnvModules(['data:text/javascript,x'], { trustRunModules: true }, notice)).rejects.toThrow(/is refused: data: URLs/);
+  });
+});
+
+describe('a CommonJS env module', () => {
+  it("registers into the registry the trainer's make reads (one registry for the ESM and CommonJS builds)", async () => {
+    const packageRoot = fileURLToPath(new URL('..', import.meta.url));
+    expect(isRegistered('TestCjsCoin-v0')).toBe(false);
+    await importEnvModules(['./src/test-env-module.cjs'], packageRoot);
+    expect(isRegistered('TestCjsCoin-v0')).toBe(true);
+    const env = make('TestCjsCoin-v0');
+    env.reset({ seed: 0 });
+    expect(env.step(1).reward).toBe(1);
   });
 });

@@ -23,7 +23,7 @@ function shown(spec: string): string {
 function checkSpecifier(spec: string): void {
   const scheme = URL_SCHEME.exec(spec)?.[1]?.toLowerCase();
   if (scheme === undefined || scheme === 'file' || scheme === 'node' || isAbsolute(spec)) return;
-  throw new ConfigError('envModules', `--env-modules entry '${shown(spec)}' is refused: ${scheme}: URLs are never imported (only package names, file paths and file: or node: URLs)`);
+  throw new ConfigError('envModules', `\`envModules\` entry '${shown(spec)}' is refused: ${scheme}: URLs are never imported (only package names, file paths and file: or node: URLs)`);
 }
 
 /** An entry as an absolute URL, with resolution errors as the config field's errors. */
@@ -33,7 +33,7 @@ function resolveEnvModule(spec: string, cwd: string): string {
     return resolveModuleUrl(spec, cwd);
   } catch (error) {
     if (!(error instanceof ModuleResolutionError)) throw error;
-    throw Object.assign(new ConfigError('envModules', `--env-modules entry '${shown(spec)}' ${error.problem}`), { cause: error });
+    throw Object.assign(new ConfigError('envModules', `\`envModules\` entry '${shown(spec)}' ${error.problem}`), { cause: error });
   }
 }
 
@@ -51,7 +51,7 @@ export async function importEnvModules(specs: readonly string[], cwd: string = p
       await import(/* @vite-ignore */ url);
     } catch (error) {
       const problem = error instanceof Error ? error.message : String(error);
-      throw Object.assign(new ConfigError('envModules', `--env-modules entry '${shown(specs[k])}' failed to import (${shown(url)}): ${problem}`), { cause: error });
+      throw Object.assign(new ConfigError('envModules', `\`envModules\` entry '${shown(specs[k])}' failed to import (${shown(url)}): ${problem}`), { cause: error });
     }
   }
   return urls;
@@ -74,7 +74,7 @@ export class EnvModulesConsentError extends PpoError {
     super(
       'CONSENT_REQUIRED',
       `this run names env modules, which are code and are only imported with your consent: ${modules.map(shown).join(', ')}. ` +
-        'Pass --env-modules with the modules to import (the same ones if you trust them), or --trust-run-modules to import these.',
+        'Pass `envModules` with the modules to import (the same ones if you trust them), or `trustRunModules: true` to import these.',
     );
     this.name = 'EnvModulesConsentError';
     this.modules = modules;
@@ -96,6 +96,6 @@ export async function importRunEnvModules(stored: readonly string[], consent: Ru
   if (stored.length === 0) return [];
   if (consent.trustRunModules !== true) throw new EnvModulesConsentError(stored);
   stored.forEach(checkSpecifier);
-  notice(`importing the env modules the run names (--trust-run-modules): ${stored.map(shown).join(', ')}`);
+  notice(`importing the env modules the run names (\`trustRunModules\`): ${stored.map(shown).join(', ')}`);
   return importEnvModules(stored);
 }

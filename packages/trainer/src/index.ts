@@ -53,7 +53,7 @@ export {
   type CallbackResult,
   type EpisodeRecord,
 } from './callbacks';
-export { EvaluationCallback, type EvaluationCallbackOptions } from './evaluation';
+export { EvaluationCallback, type EvaluationCallbackOptions, type BestEvaluation, type BestModelSink } from './evaluation';
 export { ConsoleLogger, MemoryLogger, METRIC_NAMES, type ConsoleLoggerOptions, type Logger } from './loggers';
 export { CHECKPOINT_VERSION, type ArrayEntry, type Checkpoint, type CheckpointMeta } from './checkpoint';
 export { POLICY_FILE, type ExportedPolicy } from './policy-export';

@@ -1,5 +1,5 @@
 /**
- * Node-only: the checks `ppo train --out DIR` makes before anything is written, so that a run
+ * Node-only: the checks a new run's directory (`runTraining`'s `out`, `ppo train --out DIR`) passes before anything is written, so that a run
  * never mixes its files with someone else's and a disk that cannot take it is named as such.
  */
 import { accessSync, constants, readdirSync, statSync } from 'node:fs';
@@ -29,15 +29,15 @@ export function checkNewRunDir(out: string, configFile: string, leftovers: reado
   }
   let writableAt = out;
   if (stats !== undefined) {
-    if (!stats.isDirectory()) throw new PpoError('BAD_OUTPUT', `--out '${out}' exists and is not a directory`);
+    if (!stats.isDirectory()) throw new PpoError('BAD_OUTPUT', `\`out\` '${out}' exists and is not a directory`);
     const isLeftover = (name: string) => leftovers.some((l) => (l.endsWith('-') ? name.startsWith(l) : name === l));
     const entries = readdirSync(out).filter((name) => !isLeftover(name));
     if (entries.includes(configFile)) {
-      throw new PpoError('RUN_EXISTS', `${out} already holds a run (${configFile} exists); resume it or choose another --out`);
+      throw new PpoError('RUN_EXISTS', `\`out\` '${out}' already holds a run (${configFile} exists); continue it with \`resume: true\` or choose another \`out\``);
     }
     if (entries.length > 0) {
       const shown = entries.slice(0, 5).join(', ') + (entries.length > 5 ? ', ...' : '');
-      throw new PpoError('BAD_OUTPUT', `--out '${out}' is a directory that is not empty (${shown}); a run starts in a new or empty directory`);
+      throw new PpoError('BAD_OUTPUT', `\`out\` '${out}' is a directory that is not empty (${shown}); a run starts in a new or empty directory`);
     }
   } else {
     // The nearest ancestor that exists is where the directory will be created.
@@ -50,7 +50,7 @@ export function checkNewRunDir(out: string, configFile: string, leftovers: reado
         parentStats = undefined;
       }
       if (parentStats !== undefined) {
-        if (!parentStats.isDirectory()) throw new PpoError('BAD_OUTPUT', `--out '${out}' cannot be created: '${parent}' is not a directory`);
+        if (!parentStats.isDirectory()) throw new PpoError('BAD_OUTPUT', `\`out\` '${out}' cannot be created: '${parent}' is not a directory`);
         break;
       }
       const up = dirname(parent);
@@ -62,6 +62,6 @@ export function checkNewRunDir(out: string, configFile: string, leftovers: reado
   try {
     accessSync(writableAt, constants.W_OK);
   } catch (error) {
-    throw new PpoError('BAD_OUTPUT', `--out '${out}' cannot be written: '${writableAt}' ${describeCode((error as NodeJS.ErrnoException).code)}`, { cause: error });
+    throw new PpoError('BAD_OUTPUT', `\`out\` '${out}' cannot be written: '${writableAt}' ${describeCode((error as NodeJS.ErrnoException).code)}`, { cause: error });
   }
 }

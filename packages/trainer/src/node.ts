@@ -24,6 +24,7 @@ export {
 export { CHECKPOINT_FILES, CorruptCheckpointError, readCheckpoint, readCheckpointFiles, writeCheckpoint, type Digest } from './checkpoint-files';
 export { CheckpointFormatError, validateCheckpointMeta } from './validate-checkpoint';
 export { UnsafePathError } from './confined-path';
+export { bestModelSink, checkBestModelPath, DEFAULT_BEST_MODEL_PATH } from './best-model';
 export { lockRunDirectory, RunLockedError, type LockHolder, type RunLock } from './run-lock';
 export { EnvModulesConsentError, importRunEnvModules, type RunModuleConsent } from './env-modules';
 export { encodePng, writePng } from './png';

@@ -31,6 +31,18 @@ describe('runTraining', () => {
     expect(result.globalStep).toBe(64);
   });
 
+  it("names the run directory's problems in the library's terms, not the command line's", async () => {
+    const out = join(root, 'taken');
+    await runTraining({ out, config: tiny, ...quiet });
+    const again = runTraining({ out, config: tiny, ...quiet });
+    await expect(again).rejects.toMatchObject({ code: 'RUN_EXISTS' });
+    await expect(runTraining({ out, config: tiny, ...quiet })).rejects.toThrow(
+      /^`out` '.*taken' already holds a run \(config\.json exists\); continue it with `resume: true` or choose another `out`$/,
+    );
+    const empty = join(root, 'never-ran');
+    await expect(runTraining({ out: empty, resume: true, config: tiny, ...quiet })).rejects.not.toThrow(/--/);
+  });
+
   it('removes the leftovers of a checkpoint write cut short before resuming', async () => {
     const out = join(root, 'leftovers');
     const stopAtTwo = {

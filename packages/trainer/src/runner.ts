@@ -13,6 +13,7 @@ import { resolveConfig, validateConfig, type PPOConfig, type PresetName } from '
 import { importEnvModules, importRunEnvModules, type RunModuleConsent } from './env-modules';
 import { loadEnvPackage } from './env-packages';
 import { makeFolder, readRegularFile } from './file-ops';
+import { bestModelSink, checkBestModelPath } from './best-model';
 import { EvaluationCallback } from './evaluation';
 import { ConsoleLogger, type Logger } from './loggers';
 import { checkNewRunDir } from './new-run-dir';
@@ -81,6 +82,12 @@ export interface RunTrainingOptions extends RunModuleConsent {
   readonly makeEnv?: PPOOptions['makeEnv'];
   /** Write the learning curve when training ends. Default true. */
   readonly plot?: boolean;
+  /**
+   * Keep the model of the best evaluation (needs `config.evalEvery > 0`) as a checkpoint folder
+   * at this path inside the run directory, such as `'best_model'` (Stable-Baselines3's
+   * `best_model_save_path`). Default: not kept.
+   */
+  readonly bestModelPath?: string;
   /** Receives notices (a checkpoint skipped, modules imported); default: standard error. */
   readonly onNotice?: (message: string) => void;
 }
@@ -156,6 +163,13 @@ function vectorEnvFactory(config: PPOConfig, timeouts: EnvTimeouts, envPackage: 
  */
 export async function runTraining(options: RunTrainingOptions): Promise<RunResult> {
   const runDir = options.out;
+  if (options.bestModelPath !== undefined) {
+    checkBestModelPath(options.bestModelPath);
+    // A new run's config is known now: refuse before anything is written.
+    if (options.resume !== true && resolveConfig({ preset: options.preset, overrides: options.config }).evalEvery === 0) {
+      throw new PpoRangeError('INVALID_ARGUMENT', '`bestModelPath` keeps the model of the best evaluation, but the config runs none: set `evalEvery` > 0');
+    }
+  }
   const started = Date.now();
   const notice = options.onNotice ?? noticeToStderr;
   const opened = options.resume === true ? await resumeRun(options, notice) : await startRun(options);
@@ -177,7 +191,7 @@ interface OpenedRun {
 async function startRun(options: RunTrainingOptions): Promise<OpenedRun> {
   const runDir = options.out;
   const resolved = resolveConfig({ preset: options.preset, overrides: options.config });
-  const alreadyRun = () => new PpoError('RUN_EXISTS', `${runDir} already holds a run (${RUN_LAYOUT.config} exists); resume it or choose another --out`);
+  const alreadyRun = () => new PpoError('RUN_EXISTS', `\`out\` '${runDir}' already holds a run (${RUN_LAYOUT.config} exists); continue it with \`resume: true\` or choose another \`out\``);
   // Refuses timeouts without an async vector env before anything is imported.
   vectorEnvFactory(resolved, options, null);
   // A start killed before config.json was written leaves its lock (taken over below if its
@@ -215,7 +229,7 @@ async function resumeRun(options: RunTrainingOptions, notice: (message: string) 
     const point = findResumeCheckpoint(runDir);
     if (point === null) {
       const configPath = runPath(runDir, RUN_LAYOUT.config);
-      if (!existsSync(configPath)) throw new PpoError('NOT_A_RUN', `cannot resume ${runDir}: it holds no run (no ${RUN_LAYOUT.config}); start one with ppo train --out`);
+      if (!existsSync(configPath)) throw new PpoError('NOT_A_RUN', `cannot resume ${runDir}: it holds no run (no ${RUN_LAYOUT.config}); start one without \`resume: true\``);
       const saved = validateConfig(JSON.parse(readRegularFile(configPath, 1 << 20).toString('utf8')) as Record<string, unknown>);
       notice(`${runDir} holds no checkpoint yet (the run was stopped before its first): starting it over from its ${RUN_LAYOUT.config}`);
       const config: PPOConfig = { ...saved, envModules: await importRunEnvModules(saved.envModules, options, notice) };
@@ -273,7 +287,10 @@ async function trainInRunDirectory(options: RunTrainingOptions, runDir: string, 
   if (consoleLogger !== null) loggers.push(consoleLogger);
   loggers.push(...(options.loggers ?? []));
   const callbacks: Callback[] = [...(options.callbacks ?? [])];
-  if (ppo.config.evalEvery > 0) callbacks.push(new EvaluationCallback(ppo, { every: ppo.config.evalEvery, loggers }));
+  if (ppo.config.evalEvery > 0) {
+    const bestModel = options.bestModelPath === undefined ? undefined : bestModelSink(runDir, options.bestModelPath);
+    callbacks.push(new EvaluationCallback(ppo, { every: ppo.config.evalEvery, loggers, bestModel }));
+  }
   let signalled = false;
   let signalName: 'SIGINT' | 'SIGTERM' | null = null;
   let stoppedByCallback = false;

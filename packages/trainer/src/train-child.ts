@@ -5,6 +5,7 @@
  * process's own SIGINT/SIGTERM (a terminal sends them to the whole process group) do the same.
  */
 import { PpoError } from '@ppo/utils';
+import { inCliTerms } from './cli-wording';
 import { ConfigError } from './config';
 import { EnvModulesConsentError } from './env-modules';
 import { runTraining } from './runner';
@@ -18,7 +19,8 @@ function send(message: FromChild): void {
 
 async function run(options: Extract<ToChild, { type: 'start' }>['options']): Promise<void> {
   try {
-    const result = await runTraining({ ...options, stop: stop.signal });
+    // Notices go to the user of `ppo train`: in the command line's terms.
+    const result = await runTraining({ ...options, stop: stop.signal, onNotice: (message) => process.stderr.write(`ppo: ${inCliTerms(message)}\n`) });
     send({ type: 'result', result });
   } catch (error) {
     const e = error instanceof Error ? error : new Error(String(error));

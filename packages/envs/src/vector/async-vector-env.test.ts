@@ -94,6 +94,7 @@ describe('AsyncVectorEnv', () => {
     const venv = await create({ envId: 'CartPole-v1', numEnvs: 7, numWorkers: 3, makeOptions });
     const sync = new SyncVectorEnv(Array.from({ length: 7 }, () => () => make('CartPole-v1', makeOptions)));
     expect(venv.numWorkers).toBe(3);
+    expect(venv.autoresetMode).toBe('SameStep');
     expect(spacesEqual(venv.singleObservationSpace, sync.singleObservationSpace)).toBe(true);
     expect(spacesEqual(venv.singleActionSpace, sync.singleActionSpace)).toBe(true);
     expect(expectSameRun(sync, venv, 5, 150)).toBeGreaterThan(20);

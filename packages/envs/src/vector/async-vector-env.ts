@@ -31,6 +31,7 @@ import {
 import { VectorEnvError } from './sync-vector-env';
 import {
   actionLayout,
+  AutoresetMode,
   checkActions,
   checkSeed,
   type ActionKind,
@@ -204,6 +205,8 @@ function rebuildError(e: SerializedError): PpoError {
  */
 export class AsyncVectorEnv implements VectorEnv {
   readonly numEnvs: number;
+  /** Finished episodes are reset within the `step` that ended them. */
+  readonly autoresetMode: AutoresetMode = AutoresetMode.SAME_STEP;
   /** How many worker threads run the envs. */
   readonly numWorkers: number;
   readonly singleObservationSpace: Space<unknown>;

@@ -5,6 +5,7 @@ import { spacesEqual, type Space } from '../spaces';
 import { hasStepInto, type StepIntoEnv } from './step-into';
 import {
   actionLayout,
+  AutoresetMode,
   checkActions,
   checkSeed,
   type ActionKind,
@@ -86,6 +87,8 @@ function envError(owner: string, index: number, id: string | undefined, phase: s
  */
 export class SyncVectorEnv implements VectorEnv {
   readonly numEnvs: number;
+  /** Finished episodes are reset within the `step` that ended them. */
+  readonly autoresetMode: AutoresetMode = AutoresetMode.SAME_STEP;
   readonly singleObservationSpace: Space<unknown>;
   readonly singleActionSpace: Space<unknown>;
   readonly observationSize: number;

@@ -49,6 +49,17 @@ export interface VectorStepResult {
 }
 
 /**
+ * How a vector env resets a finished episode, named as Gymnasium 1.x's `AutoresetMode`:
+ * `SameStep` resets it inside the `step` that ended it (the final observation is handed over
+ * beside the new first one); `NextStep` would return the final observation and reset on the
+ * following `step`; `Disabled` would leave resets to the caller. The vector envs of this package
+ * all use `SameStep`, the mode the trainer's rollouts are written for.
+ */
+export const AutoresetMode = Object.freeze({ NEXT_STEP: 'NextStep', SAME_STEP: 'SameStep', DISABLED: 'Disabled' } as const);
+/** One of the {@link AutoresetMode} values. */
+export type AutoresetMode = (typeof AutoresetMode)[keyof typeof AutoresetMode];
+
+/**
  * A batch of `numEnvs` copies of one environment stepped together, with typed arrays in and
  * out (Gymnasium's `VectorEnv` in its `SAME_STEP` autoreset mode, as Stable-Baselines3 does).
  *
@@ -63,6 +74,11 @@ export interface VectorStepResult {
  */
 export interface VectorEnv {
   readonly numEnvs: number;
+  /**
+   * How finished episodes are reset ({@link AutoresetMode}). Absent on a vector env written before
+   * the field existed, which then means `SameStep`, the contract described above.
+   */
+  readonly autoresetMode?: AutoresetMode;
   /** The observation space of one env. */
   readonly singleObservationSpace: Space<unknown>;
   /** The action space of one env. */

@@ -1,6 +1,6 @@
 import { describeValue, PpoTypeError } from '@ppo/utils';
 import type { Space } from '../spaces';
-import type { VectorEnv, VectorResetOptions, VectorResetResult, VectorStepResult } from './vector-env';
+import { AutoresetMode, type VectorEnv, type VectorResetOptions, type VectorResetResult, type VectorStepResult } from './vector-env';
 
 /**
  * A {@link VectorEnv} around another: every member delegates to `env` until a subclass
@@ -19,6 +19,10 @@ export class VectorWrapper implements VectorEnv {
 
   get numEnvs(): number {
     return this.env.numEnvs;
+  }
+  /** The wrapped env's autoreset mode (`SameStep` when it states none). */
+  get autoresetMode(): AutoresetMode {
+    return this.env.autoresetMode ?? AutoresetMode.SAME_STEP;
   }
   get singleObservationSpace(): Space<unknown> {
     return this.env.singleObservationSpace;

@@ -8,12 +8,15 @@ import { Box, Dict, Discrete, MultiDiscrete } from '../spaces';
 import { SyncVectorEnv } from '../vector/sync-vector-env';
 import { DriftEnv, RandomWalkEnv } from '../vector/test-envs';
 import { VectorNormalizeObservation, VectorNormalizeReward } from '../vector/vector-wrappers';
+import { ClipReward } from './clip-reward';
+import { RescaleAction } from './rescale-action';
 import { referenceStats } from './test-reference';
 import {
   ClipAction,
   ClipObservation,
   FlattenObservation,
   FrameStack,
+  FrameStackObservation,
   NormalizeObservation,
   NormalizeReward,
   RecordEpisodeStatistics,
@@ -289,10 +292,10 @@ describe('FlattenObservation', () => {
   });
 });
 
-describe('FrameStack', () => {
+describe('FrameStackObservation', () => {
   it('stacks the last frames, oldest first, padding with the reset frame', () => {
     const raw = new RandomWalkEnv();
-    const env = new FrameStack(new RandomWalkEnv(), { stackSize: 3 });
+    const env = new FrameStackObservation(new RandomWalkEnv(), { stackSize: 3 });
     expect(env.observationSpace.shape).toEqual([3, 3]);
     const frames = [Array.from(raw.reset({ seed: 1 }).observation)];
     let stacked = Array.from(env.reset({ seed: 1 }).observation);
@@ -307,12 +310,19 @@ describe('FrameStack', () => {
   });
 
   it('pads with zeros on request and validates its options', () => {
-    const env = new FrameStack(new RandomWalkEnv(), { stackSize: 2, padding: 'zero' });
+    const env = new FrameStackObservation(new RandomWalkEnv(), { stackSize: 2, padding: 'zero' });
     const x = Array.from(new RandomWalkEnv().reset({ seed: 5 }).observation);
     expect(Array.from(env.reset({ seed: 5 }).observation)).toEqual([0, 0, 0, ...x]);
     expect(env.observationSpace.contains(env.reset({ seed: 5 }).observation)).toBe(true);
-    expect(() => new FrameStack(new RandomWalkEnv(), { stackSize: 0 })).toThrow(/stackSize must be a positive integer/);
-    expect(() => new FrameStack(new RandomWalkEnv(), { stackSize: 2, padding: 'edge' as 'zero' })).toThrow(/padding/);
+    expect(() => new FrameStackObservation(new RandomWalkEnv(), { stackSize: 0 })).toThrow(/FrameStackObservation: stackSize must be a positive integer/);
+    expect(() => new FrameStackObservation(new RandomWalkEnv(), { stackSize: 2, padding: 'edge' as 'zero' })).toThrow(/padding/);
+  });
+
+  it('keeps the Gymnasium 0.x name FrameStack as an alias of the same class', () => {
+    expect(FrameStack).toBe(FrameStackObservation);
+    const old = new FrameStack(new RandomWalkEnv(), { stackSize: 2 });
+    expect(old).toBeInstanceOf(FrameStackObservation);
+    expect(old.observationSpace.shape).toEqual([2, 3]);
   });
 });
 
@@ -329,7 +339,9 @@ describe('checkEnv accepts the wrapped envs', () => {
     ['ClipAction(Pendulum-v1)', () => new ClipAction(make<Float32Array, Float32Array>('Pendulum-v1'))],
     ['ClipObservation(Acrobot-v1)', () => new ClipObservation(make('Acrobot-v1'), { low: -0.5, high: 0.5 })],
     ['FlattenObservation(MountainCar-v0)', () => new FlattenObservation(make('MountainCar-v0'))],
-    ['FrameStack(CartPole-v1)', () => new FrameStack(make('CartPole-v1'), { stackSize: 4 })],
+    ['FrameStackObservation(CartPole-v1)', () => new FrameStackObservation(make('CartPole-v1'), { stackSize: 4 })],
+    ['RescaleAction(Pendulum-v1)', () => new RescaleAction(make<Float32Array, Float32Array>('Pendulum-v1'), { min: -1, max: 1 })],
+    ['ClipReward(Pendulum-v1)', () => new ClipReward(make('Pendulum-v1'), { min: -1 })],
     ['TransformReward(MountainCarContinuous-v0)', () => new TransformReward(make('MountainCarContinuous-v0'), (r) => r / 100)],
   ];
   for (const [name, build] of cases) {

@@ -346,8 +346,8 @@ export class FlattenObservation<Act = number | Float32Array, InnerObs = unknown>
   }
 }
 
-/** Options of {@link FrameStack}. */
-export interface FrameStackOptions {
+/** Options of {@link FrameStackObservation}. */
+export interface FrameStackObservationOptions {
   /** How many consecutive observations to stack, an integer >= 1. */
   readonly stackSize: number;
   /**
@@ -357,27 +357,35 @@ export interface FrameStackOptions {
   readonly padding?: 'reset' | 'zero';
 }
 
+/** @deprecated The Gymnasium 0.x name of {@link FrameStackObservationOptions}. */
+export type FrameStackOptions = FrameStackObservationOptions;
+
 /**
  * Stacks the last `stackSize` Box observations, oldest first: observations of shape `S`
- * become `[stackSize, ...S]`, flat and row-major (Gymnasium's FrameStackObservation).
+ * become `[stackSize, ...S]`, flat and row-major (Gymnasium 1.x's FrameStackObservation).
+ *
+ * @example
+ * ```ts
+ * const stacked = new FrameStackObservation(make('CartPole-v1'), { stackSize: 4 }); // observations [4, 4]
+ * ```
  */
-export class FrameStack<Act = number | Float32Array> extends Wrapper<Float32Array, Act> {
+export class FrameStackObservation<Act = number | Float32Array> extends Wrapper<Float32Array, Act> {
   readonly stackSize: number;
   private readonly padding: 'reset' | 'zero';
   private readonly frameSize: number;
   private readonly frames: Float32Array;
   private readonly space: Box;
 
-  constructor(env: Env<Float32Array, Act>, options: FrameStackOptions) {
+  constructor(env: Env<Float32Array, Act>, options: FrameStackObservationOptions) {
     super(env);
-    const box = requireBox('FrameStack', 'observation', env.observationSpace);
+    const box = requireBox('FrameStackObservation', 'observation', env.observationSpace);
     const k = options?.stackSize;
     if (typeof k !== 'number' || !Number.isInteger(k) || k < 1) {
-      throw new PpoRangeError('INVALID_ARGUMENT', `FrameStack: stackSize must be a positive integer, got ${describeValue(k)}`);
+      throw new PpoRangeError('INVALID_ARGUMENT', `FrameStackObservation: stackSize must be a positive integer, got ${describeValue(k)}`);
     }
     const padding = options.padding ?? 'reset';
     if (padding !== 'reset' && padding !== 'zero') {
-      throw new PpoTypeError('INVALID_ARGUMENT', `FrameStack: padding must be 'reset' or 'zero', got ${describeValue(padding)}`);
+      throw new PpoTypeError('INVALID_ARGUMENT', `FrameStackObservation: padding must be 'reset' or 'zero', got ${describeValue(padding)}`);
     }
     this.stackSize = k;
     this.padding = padding;
@@ -425,7 +433,15 @@ export class FrameStack<Act = number | Float32Array> extends Wrapper<Float32Arra
 
   private checkFrame(x: Float32Array): void {
     if (!(x instanceof Float32Array) || x.length !== this.frameSize) {
-      throw new PpoTypeError('INVALID_ARGUMENT', `FrameStack: the env's observation must be a Float32Array of length ${this.frameSize}, got ${describeValue(x)}`);
+      throw new PpoTypeError('INVALID_ARGUMENT', `FrameStackObservation: the env's observation must be a Float32Array of length ${this.frameSize}, got ${describeValue(x)}`);
     }
   }
 }
+
+/**
+ * @deprecated Gymnasium 1.x renamed it {@link FrameStackObservation}; this alias is the same
+ * class and stays for code written against the old name.
+ */
+export const FrameStack = FrameStackObservation;
+/** @deprecated See {@link FrameStackObservation}. */
+export type FrameStack<Act = number | Float32Array> = FrameStackObservation<Act>;
