@@ -1,15 +1,20 @@
 /**
  * Node-only: `ppo export`, a run's policy as @ppo/nets weights plus the description a page
- * needs to rebuild it.
+ * needs to rebuild it, as a tfjs LayersModel and as ONNX.
  */
-import { existsSync, lstatSync, readdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { saveWeights, selectBackend, MANIFEST_FILE } from '@ppo/nets/node';
 import type { RunningMeanStdState } from '@ppo/utils';
 import { PpoError } from '@ppo/utils';
 import { readCheckpoint } from './checkpoint-files';
+import { assertInside } from './confined-path';
 import { importRunEnvModules, type RunModuleConsent } from './env-modules';
 import { createFile, makeFolder, remove, rename } from './file-ops';
+import { LAYERS_MODEL_FILE, policyToLayersModel } from './layers-export';
+import { ONNX_FILE, policyToOnnx } from './onnx-export';
+import { policyGraph } from './policy-graph';
 import { POLICY_FILE, type ExportedPolicy } from './policy-export';
 import { PPO } from './ppo';
 import { bestAvailableCheckpointDir, noticeToStderr, runPath } from './run-files';
@@ -35,7 +40,14 @@ export interface ExportRunOptions extends RunModuleConsent {
 
 /** Whether `name` is a file an export writes. */
 function isExportFile(name: string): boolean {
-  return name === POLICY_FILE || name === MANIFEST_FILE || /^weights-[0-9a-f]{8}\.bin$/.test(name);
+  return (
+    name === POLICY_FILE ||
+    name === MANIFEST_FILE ||
+    name === LAYERS_MODEL_FILE ||
+    name === ONNX_FILE ||
+    /^weights-[0-9a-f]{8}\.bin$/.test(name) ||
+    /^group1-shard\d+of\d+\.bin$/.test(name)
+  );
 }
 
 /** Refuses an export folder that holds anything but an earlier export (or is a link). */
@@ -96,12 +108,20 @@ function replaceFolder(out: string, temp: string): void {
 
 /**
  * Exports a run's policy (final/, or the latest checkpoint of a run stopped early) to `out`
- * (default `<runDir>/export`): the network's
- * weights in @ppo/nets' format (`weights.json` and its binary file, as `saveWeights` writes
- * them, under `ActorCritic`'s variable names) and `policy.json` ({@link ExportedPolicy}: the
- * network options, the action space, the observation normalization statistics and clipping).
- * A page loads it with `applyWeights` from `@ppo/nets`, without the trainer's checkpoint
- * format.
+ * (default `<runDir>/export`), as
+ * - `policy.json` ({@link ExportedPolicy}, version 2: the network options, the action space,
+ *   the observation normalization statistics and clipping, and the SHA-256 of every other file),
+ *   with the weights in @ppo/nets' format (`weights.json` and its binary file, under
+ *   `ActorCritic`'s variable names): `loadPolicy` from `@ppo/nets` loads and checks them;
+ * - `model.json` and `group1-shard*of*.bin`: a standard tfjs LayersModel of the deterministic
+ *   policy that `tf.loadLayersModel` loads; `predict` takes raw observations (normalization and
+ *   clipping built in) and gives the logits of a discrete policy (the action is their argmax
+ *   plus the space's `start`) or a box policy's action (clipped to the bounds when training
+ *   clipped);
+ * - `policy.onnx`: the same policy as ONNX (opset 13), input `observation` [batch, D] float32,
+ *   output `action` (int32 [batch] for discrete spaces, float32 [batch, size] for box).
+ * A policy the standard formats cannot express (an action space other than discrete and box)
+ * is exported without them, with a notice.
  *
  * The export is written whole into a new folder next to `out` and renamed into place, so a
  * reader (or a kill) sees the old export or the new one, never a mix; an existing `out` is
@@ -111,7 +131,7 @@ function replaceFolder(out: string, temp: string): void {
  *
  * @example
  * ```ts
- * await exportRun('runs/cartpole'); // runs/cartpole/export/{policy.json, weights.json, weights-*.bin}
+ * await exportRun('runs/cartpole'); // runs/cartpole/export/{policy.json, weights.json, model.json, policy.onnx, ...}
  * ```
  */
 export async function exportRun(runDir: string, options: ExportRunOptions = {}): Promise<ExportResult> {
@@ -127,6 +147,36 @@ export async function exportRun(runDir: string, options: ExportRunOptions = {}):
   }
 }
 
+/**
+ * The LayersModel's and the ONNX file's bytes by file name; none (with a notice saying why) for
+ * a policy those formats cannot express, which keeps @ppo/nets' own format.
+ */
+async function standardFormats(
+  spec: Omit<ExportedPolicy, 'files'>,
+  weights: ReadonlyMap<string, Float32Array>,
+  notice: (message: string) => void,
+): Promise<Map<string, Uint8Array>> {
+  const files = new Map<string, Uint8Array>();
+  const skipped = (format: string, error: unknown): void => {
+    if (!PpoError.is(error, 'UNSUPPORTED_EXPORT')) throw error;
+    notice(`export: no ${format}: ${(error as Error).message}`);
+  };
+  let graph;
+  try {
+    graph = policyGraph({ ...spec, files: {} }, weights);
+  } catch (error) {
+    skipped('LayersModel or ONNX file', error);
+    return files;
+  }
+  try {
+    for (const [name, bytes] of await policyToLayersModel(graph)) files.set(name, bytes);
+  } catch (error) {
+    skipped('LayersModel', error);
+  }
+  files.set(ONNX_FILE, policyToOnnx(graph, { env: spec.env }));
+  return files;
+}
+
 async function exportCheckpoint(runDir: string, out: string, consent: RunModuleConsent, notice: (message: string) => void): Promise<ExportResult> {
   const checkpointDir = bestAvailableCheckpointDir(runDir);
   const stored = readCheckpoint(checkpointDir);
@@ -138,9 +188,13 @@ async function exportCheckpoint(runDir: string, out: string, consent: RunModuleC
   try {
     const network = ppo.actorCritic;
     const torso = ppo.torsoOptions as NonNullable<typeof ppo.torsoOptions>;
-    const policy: ExportedPolicy = {
+    removeExportLeftovers(out);
+    const temp = `${out}.tmp-${process.pid}`;
+    makeFolder(temp);
+    await saveWeights(temp, network);
+    const spec: Omit<ExportedPolicy, 'files'> = {
       format: 'ppo-policy',
-      version: 1,
+      version: 2,
       env: config.env,
       envOptions: config.envOptions,
       actorCritic: {
@@ -158,11 +212,11 @@ async function exportCheckpoint(runDir: string, out: string, consent: RunModuleC
       clipAction: config.clipAction,
       source: { checkpoint: relative(runDir, checkpointDir), globalStep: counters.globalStep, update: counters.update },
     };
-    removeExportLeftovers(out);
-    const temp = `${out}.tmp-${process.pid}`;
-    makeFolder(temp);
-    await saveWeights(temp, network);
-    createFile(join(temp, POLICY_FILE), `${JSON.stringify(policy, null, 2)}\n`, { exclusive: true });
+    for (const [name, bytes] of await standardFormats(spec, network.getWeights(), notice)) createFile(assertInside(temp, name), bytes, { exclusive: true });
+    const files: Record<string, string> = {};
+    for (const name of readdirSync(temp).sort()) files[name] = createHash('sha256').update(readFileSync(join(temp, name))).digest('hex');
+    const policy: ExportedPolicy = { ...spec, files };
+    createFile(assertInside(temp, POLICY_FILE), `${JSON.stringify(policy, null, 2)}\n`, { exclusive: true });
     replaceFolder(out, temp);
     return { out, checkpoint: checkpointDir, policy };
   } finally {

@@ -20,7 +20,7 @@ export const ONNX_OUTPUT = 'action';
 
 /** Metadata of the model file. */
 export interface OnnxExportInfo {
-  readonly producerVersion: string;
+  /** The env id the policy acts in (the file's `env` metadata). */
   readonly env: string;
 }
 
@@ -101,7 +101,6 @@ export function policyToOnnx(graph: PolicyGraph, info: OnnxExportInfo): Uint8Arr
   const model: OnnxModel = {
     opset: ONNX_OPSET,
     producerName: '@ppo/trainer',
-    producerVersion: info.producerVersion,
     graphName: 'ppo_policy',
     doc: `Deterministic PPO policy for ${info.env}: raw observation in, action out (observation normalization and clipping included).`,
     nodes,

@@ -47,7 +47,6 @@ export interface OnnxValueInfo {
 export interface OnnxModel {
   readonly opset: number;
   readonly producerName: string;
-  readonly producerVersion: string;
   readonly graphName: string;
   readonly doc: string;
   readonly nodes: readonly OnnxNode[];
@@ -135,7 +134,6 @@ export function encodeOnnxModel(model: OnnxModel): Uint8Array {
   const w = new BinaryWriter();
   int(w, 1, ONNX_IR_VERSION); // ir_version
   string(w, 2, model.producerName);
-  string(w, 3, model.producerVersion);
   string(w, 6, model.doc); // doc_string
   message(w, 7, (g) => {
     // GraphProto

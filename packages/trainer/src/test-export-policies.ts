@@ -4,8 +4,10 @@
  * reproduce (not exported).
  */
 import * as tf from '@tensorflow/tfjs';
+import { expect } from 'vitest';
 import { ActorCritic, Categorical, type ExportedPolicy } from '@ppo/nets';
 import { Rng, RunningMeanStd, type ActionSpaceSpec } from '@ppo/utils';
+import type { LayersModelOutput } from './layers-export';
 
 /** One policy to export. */
 export interface ExportCase {
@@ -122,8 +124,80 @@ export function trainerReference(c: ExportCase, observations: Float32Array, coun
   return { actions, outputs: Float32Array.from(logits), width: logits.length / count };
 }
 
+/**
+ * Tolerance of the exported formats against the trainer, on logits and box actions: float32
+ * rounding differs between tfjs's fused ops, the LayersModel's stock layers (normalization as
+ * BatchNormalization, clipping as shifted ReLU) and onnxruntime's kernels.
+ */
+export const EXPORT_TOLERANCE = { abs: 1e-4, rel: 1e-4 } as const;
+/** Discrete actions must match wherever the two largest logits are further apart than this. */
+export const ARGMAX_GAP = 1e-3;
+
+function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string): void {
+  expect(actual.length, what).toBe(expected.length);
+  for (let i = 0; i < expected.length; i++) {
+    const bound = EXPORT_TOLERANCE.abs + EXPORT_TOLERANCE.rel * Math.abs(expected[i]);
+    if (!(Math.abs(actual[i] - expected[i]) <= bound)) throw new Error(`${what}[${i}]: ${actual[i]} vs the trainer's ${expected[i]} (tolerance ${bound})`);
+  }
+}
+
+/**
+ * Checks an exported format's actions (and raw outputs, when given) against the trainer's on
+ * `count` held-out observations; discrete actions on the rows without a near tie, which must be
+ * at least `minDecisive` of them.
+ */
+export function expectSameActions(
+  c: ExportCase,
+  observations: Float32Array,
+  count: number,
+  actions: ArrayLike<number>,
+  outputs: ArrayLike<number> | null,
+  minDecisive: number,
+): void {
+  const reference = trainerReference(c, observations, count);
+  if (outputs !== null) expectClose(outputs, reference.outputs, `${c.name}: outputs`);
+  if (reference.actions instanceof Float32Array) {
+    expectClose(actions, reference.actions, `${c.name}: actions`);
+    return;
+  }
+  expect(actions.length).toBe(count);
+  const rows = decisiveRows(reference, count, ARGMAX_GAP);
+  expect(rows.length).toBeGreaterThanOrEqual(count * minDecisive);
+  for (const i of rows) expect(actions[i], `${c.name}: action ${i}`).toBe(reference.actions[i]);
+}
+
+/** Loads a LayersModel with stock tfjs from `model.json` and the shards it names, as a page would. */
+export async function loadLayersModelFiles(read: (name: string) => Uint8Array): Promise<tf.LayersModel> {
+  const json = JSON.parse(new TextDecoder().decode(read('model.json'))) as tf.io.ModelJSON;
+  const shards = json.weightsManifest.flatMap((group) => group.paths).map(read);
+  const data = new Uint8Array(shards.reduce((sum, s) => sum + s.byteLength, 0));
+  let offset = 0;
+  for (const shard of shards) {
+    data.set(shard, offset);
+    offset += shard.byteLength;
+  }
+  return tf.loadLayersModel(
+    tf.io.fromMemory({
+      modelTopology: json.modelTopology,
+      weightSpecs: json.weightsManifest.flatMap((group) => group.weights),
+      weightData: data.buffer,
+      userDefinedMetadata: json.userDefinedMetadata,
+    }),
+  );
+}
+
+/** The actions of a LayersModel's output: the argmax of logits plus `start`, or the output itself. */
+export function layersModelActions(output: Float32Array, count: number, meta: LayersModelOutput): Int32Array | Float32Array {
+  if (meta.output === 'action') return output;
+  const width = output.length / count;
+  return Int32Array.from({ length: count }, (_, i) => {
+    const row = Array.from(output.subarray(i * width, (i + 1) * width));
+    return row.indexOf(Math.max(...row)) + meta.actionStart;
+  });
+}
+
 /** Rows whose two largest logits are further apart than `gap`: there the argmax cannot flip by rounding. */
-export function decisiveRows(reference: Reference, count: number, gap: number): number[] {
+function decisiveRows(reference: Reference, count: number, gap: number): number[] {
   const rows: number[] = [];
   for (let i = 0; i < count; i++) {
     const row = Array.from(reference.outputs.subarray(i * reference.width, (i + 1) * reference.width)).sort((a, b) => b - a);
