@@ -128,11 +128,10 @@ describe('loadPolicy', () => {
   });
 
   /** A reader of the box export with one file replaced. */
-  const altered = (name: string, contents: (bytes: Uint8Array) => Uint8Array | string) => async (file: string): Promise<Uint8Array> => {
+  const altered = (name: string, contents: (bytes: Uint8Array) => Uint8Array | string) => (file: string): Promise<Uint8Array> => {
     const bytes = readFileSync(join(boxDir, file));
-    if (file !== name) return bytes;
-    const changed = contents(bytes);
-    return typeof changed === 'string' ? new TextEncoder().encode(changed) : changed;
+    const changed = file === name ? contents(bytes) : bytes;
+    return Promise.resolve(typeof changed === 'string' ? new TextEncoder().encode(changed) : changed);
   };
   const policyJson = (change: (json: Record<string, unknown>) => unknown) =>
     altered(POLICY_FILE, (bytes) => JSON.stringify(change(JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>)));

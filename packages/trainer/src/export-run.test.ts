@@ -9,6 +9,7 @@ import { loadPolicyFolder, loadWeights, MANIFEST_FILE } from '@ppo/nets/node';
 import * as ort from 'onnxruntime-node';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from './cli-main';
+import { exportPolicy } from './export-run';
 import { POLICY_FILE, type ExportedPolicy } from './policy-export';
 import { PPO } from './ppo';
 import { readCheckpoint, RUN_LAYOUT } from './run-files';
@@ -143,6 +144,32 @@ describe('ppo export', () => {
       const c = captureIo();
       expect(await main(['export', dir], c.io)).toBe(1);
       expect(c.err.join('')).toMatch(message);
+    }
+  });
+
+  it('exportPolicy writes a network of your own, refusing a description of another network', async () => {
+    const network = new ActorCritic({ observationSize: 3, actionSpace: { type: 'discrete', n: 2 }, hiddenSizes: [8], seed: 4 });
+    const description = {
+      env: 'Test-v0', envOptions: {}, clipAction: false,
+      actorCritic: { observationSize: 3, actionSpace: network.actionSpace, torso: 'mlp' as const, hiddenSizes: [8], activation: 'tanh' as const, shared: false },
+      observation: { normalization: null, clip: 2 },
+      source: { checkpoint: '', globalStep: 0, update: 0 },
+    };
+    try {
+      const out = join(root, 'own');
+      await expect(exportPolicy(network, { ...description, actorCritic: { ...description.actorCritic, observationSize: 4 } }, out)).rejects.toThrow(
+        /description\.actorCritic does not describe the network: observationSize 4, the network has 3/,
+      );
+      expect(existsSync(out)).toBe(false);
+      const policy = await exportPolicy(network, description, out);
+      expect(policy).toMatchObject({ format: 'ppo-policy', version: 2, observation: { clip: 2 } });
+      const loaded = await loadPolicyFolder(out);
+      const observations = Float32Array.from({ length: 30 }, (_, k) => 3 * Math.cos(k));
+      const clipped = observations.map((x) => Math.min(2, Math.max(-2, x)));
+      expect(Array.from(loaded.predict(observations, 10))).toEqual(Array.from(network.act(clipped, 10, new Rng(0), { deterministic: true }).actions));
+      loaded.dispose();
+    } finally {
+      network.dispose();
     }
   });
 });

@@ -6,8 +6,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { saveWeights, selectBackend, MANIFEST_FILE } from '@ppo/nets/node';
-import type { RunningMeanStdState } from '@ppo/utils';
-import { PpoError } from '@ppo/utils';
+import { ActorCritic } from '@ppo/nets';
+import { describeValue, PpoError, type RunningMeanStdState } from '@ppo/utils';
 import { readCheckpoint } from './checkpoint-files';
 import { assertInside } from './confined-path';
 import { importRunEnvModules, type RunModuleConsent } from './env-modules';
@@ -177,6 +177,59 @@ async function standardFormats(
   return files;
 }
 
+/** What describes a policy to export: `policy.json` without the fields the export fills in. */
+export type PolicyDescription = Omit<ExportedPolicy, 'format' | 'version' | 'files'>;
+
+/** Writes the export of `network` whole into a new folder next to `out`, then puts it in place. */
+async function writeExport(out: string, network: ActorCritic, description: PolicyDescription, notice: (message: string) => void): Promise<ExportedPolicy> {
+  removeExportLeftovers(out);
+  const temp = `${out}.tmp-${process.pid}`;
+  makeFolder(temp);
+  await saveWeights(temp, network);
+  const spec: ExportedPolicy = { format: 'ppo-policy', version: 2, ...description };
+  for (const [name, bytes] of await standardFormats(spec, network.getWeights(), notice)) createFile(assertInside(temp, name), bytes, { exclusive: true });
+  const files: Record<string, string> = {};
+  for (const name of readdirSync(temp).sort()) files[name] = createHash('sha256').update(readFileSync(join(temp, name))).digest('hex');
+  const policy: ExportedPolicy = { ...spec, files };
+  createFile(assertInside(temp, POLICY_FILE), `${JSON.stringify(policy, null, 2)}\n`, { exclusive: true });
+  replaceFolder(out, temp);
+  return policy;
+}
+
+/** Options of {@link exportPolicy}. */
+export interface ExportPolicyOptions {
+  /** Receives notices (a format the policy cannot be written in); default: standard error. */
+  readonly onNotice?: (message: string) => void;
+}
+
+/**
+ * Exports a network of your own (a custom loop, a `PPO` in code) to the folder `out`, in the
+ * files and with the guarantees of {@link exportRun}, on the active tfjs backend.
+ * `description.actorCritic` must describe `network` (its observation size, action space and
+ * torso sharing are checked).
+ *
+ * @example
+ * ```ts
+ * await exportPolicy(ppo.actorCritic, {
+ *   env: 'CartPole-v1', envOptions: {}, clipAction: false,
+ *   actorCritic: { observationSize: 4, actionSpace: { type: 'discrete', n: 2 }, torso: 'mlp', hiddenSizes: [64, 64], activation: 'tanh', shared: false },
+ *   observation: { normalization: null, clip: null },
+ *   source: { checkpoint: '', globalStep: 0, update: 0 },
+ * }, 'site/policy');
+ * ```
+ */
+export async function exportPolicy(network: ActorCritic, description: PolicyDescription, out: string, options: ExportPolicyOptions = {}): Promise<ExportedPolicy> {
+  if (!(network instanceof ActorCritic)) throw new PpoError('INVALID_ARGUMENT', `network must be an ActorCritic, got ${describeValue(network)}`);
+  const net = description.actorCritic;
+  const mismatch =
+    net.observationSize !== network.observationSize ? `observationSize ${net.observationSize}, the network has ${network.observationSize}` :
+    JSON.stringify(net.actionSpace) !== JSON.stringify(network.actionSpace) ? `actionSpace ${JSON.stringify(net.actionSpace)}, the network has ${JSON.stringify(network.actionSpace)}` :
+    net.shared !== network.shared ? `shared ${net.shared}, the network has ${network.shared}` : null;
+  if (mismatch !== null) throw new PpoError('INVALID_ARGUMENT', `description.actorCritic does not describe the network: ${mismatch}`);
+  checkExportTarget(out);
+  return writeExport(out, network, description, options.onNotice ?? noticeToStderr);
+}
+
 async function exportCheckpoint(runDir: string, out: string, consent: RunModuleConsent, notice: (message: string) => void): Promise<ExportResult> {
   const checkpointDir = bestAvailableCheckpointDir(runDir);
   const stored = readCheckpoint(checkpointDir);
@@ -188,13 +241,7 @@ async function exportCheckpoint(runDir: string, out: string, consent: RunModuleC
   try {
     const network = ppo.actorCritic;
     const torso = ppo.torsoOptions as NonNullable<typeof ppo.torsoOptions>;
-    removeExportLeftovers(out);
-    const temp = `${out}.tmp-${process.pid}`;
-    makeFolder(temp);
-    await saveWeights(temp, network);
-    const spec: Omit<ExportedPolicy, 'files'> = {
-      format: 'ppo-policy',
-      version: 2,
+    const policy = await writeExport(out, network, {
       env: config.env,
       envOptions: config.envOptions,
       actorCritic: {
@@ -211,13 +258,7 @@ async function exportCheckpoint(runDir: string, out: string, consent: RunModuleC
       },
       clipAction: config.clipAction,
       source: { checkpoint: relative(runDir, checkpointDir), globalStep: counters.globalStep, update: counters.update },
-    };
-    for (const [name, bytes] of await standardFormats(spec, network.getWeights(), notice)) createFile(assertInside(temp, name), bytes, { exclusive: true });
-    const files: Record<string, string> = {};
-    for (const name of readdirSync(temp).sort()) files[name] = createHash('sha256').update(readFileSync(join(temp, name))).digest('hex');
-    const policy: ExportedPolicy = { ...spec, files };
-    createFile(assertInside(temp, POLICY_FILE), `${JSON.stringify(policy, null, 2)}\n`, { exclusive: true });
-    replaceFolder(out, temp);
+    }, notice);
     return { out, checkpoint: checkpointDir, policy };
   } finally {
     await ppo.close();

@@ -107,9 +107,9 @@ export async function policyToLayersModel(graph: PolicyGraph): Promise<LayersMod
     model.setUserDefinedMetadata({ ppo: output });
     let artifacts: tf.io.ModelArtifacts | null = null;
     await model.save(
-      tf.io.withSaveHandler(async (saved) => {
+      tf.io.withSaveHandler((saved) => {
         artifacts = saved;
-        return { modelArtifactsInfo: { dateSaved: new Date(0), modelTopologyType: 'JSON' } };
+        return Promise.resolve({ modelArtifactsInfo: { dateSaved: new Date(0), modelTopologyType: 'JSON' } });
       }),
     );
     return layersModelFiles(artifacts as unknown as tf.io.ModelArtifacts);

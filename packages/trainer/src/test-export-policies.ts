@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'vitest';
-import { ActorCritic, Categorical, type ExportedPolicy } from '@ppo/nets';
+import { ActorCritic, type Categorical, type ExportedPolicy } from '@ppo/nets';
 import { Rng, RunningMeanStd, type ActionSpaceSpec } from '@ppo/utils';
 import type { LayersModelOutput } from './layers-export';
 
