@@ -67,6 +67,7 @@ export default defineConfig({
         items: [
           { text: 'Getting started', link: '/guide/getting-started' },
           { text: 'Concepts', link: '/guide/concepts' },
+          { text: 'Export a policy', link: '/guide/export' },
         ],
       },
       {

@@ -9,7 +9,7 @@ export const POLICY_FILE = 'policy.json';
  * `@ppo/trainer/node`). The folder also holds the weights in @ppo/nets' format
  * (`weights.json` and the binary file it names) under `ActorCritic`'s variable names, and, from
  * version 2 on, the same policy as a tfjs LayersModel (`model.json` and its shards) and as ONNX
- * (`policy.onnx`). {@link loadPolicy} reads and checks it.
+ * (`policy.onnx`). `loadPolicy` reads and checks it.
  */
 export interface ExportedPolicy {
   readonly format: 'ppo-policy';
@@ -82,12 +82,14 @@ export function parseExportedPolicy(json: unknown): ExportedPolicy {
   if (!isRecord(net)) fail('actorCritic', net, 'an object');
   checkPositiveInteger('actorCritic.observationSize', net.observationSize);
   if (!isRecord(net.actionSpace)) fail('actorCritic.actionSpace', net.actionSpace, 'an object');
-  if (net.torso !== 'mlp' && net.torso !== 'nature-cnn') fail('actorCritic.torso', net.torso, "'mlp' or 'nature-cnn'");
+  // Exports written before the CNN torso have no `torso`: theirs is the MLP.
+  const torso = net.torso ?? 'mlp';
+  if (torso !== 'mlp' && torso !== 'nature-cnn') fail('actorCritic.torso', net.torso, "'mlp' or 'nature-cnn'");
   if (!Array.isArray(net.hiddenSizes) || net.hiddenSizes.length > 64) fail('actorCritic.hiddenSizes', net.hiddenSizes, 'an array of at most 64 widths');
   (net.hiddenSizes as unknown[]).forEach((h, i) => checkPositiveInteger(`actorCritic.hiddenSizes[${i}]`, h));
   if (net.activation !== 'tanh' && net.activation !== 'relu') fail('actorCritic.activation', net.activation, "'tanh' or 'relu'");
   if (typeof net.shared !== 'boolean') fail('actorCritic.shared', net.shared, 'a boolean');
-  if (net.torso === 'nature-cnn') {
+  if (torso === 'nature-cnn') {
     const shape = net.observationShape;
     if (!Array.isArray(shape) || shape.length !== 3) fail('actorCritic.observationShape', shape, '[height, width, channels]');
     (shape as unknown[]).forEach((d, i) => checkPositiveInteger(`actorCritic.observationShape[${i}]`, d));
@@ -118,5 +120,5 @@ export function parseExportedPolicy(json: unknown): ExportedPolicy {
       if (typeof digest !== 'string' || !/^[0-9a-f]{64}$/.test(digest)) fail(`files['${name}']`, digest, 'a SHA-256 digest of 64 lowercase hex digits');
     }
   }
-  return json as unknown as ExportedPolicy;
+  return { ...json, actorCritic: { ...net, torso } } as unknown as ExportedPolicy;
 }

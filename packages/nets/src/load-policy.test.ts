@@ -190,10 +190,12 @@ describe('loadPolicy', () => {
     }
   });
 
-  it('loads a version 1 export (no digests) as before', async () => {
+  it('loads a version 1 export (no digests, no torso field) as before', async () => {
     const dir = await writeExport('v1', discrete, discreteSpec);
-    const { files: _, ...rest } = JSON.parse(readFileSync(join(dir, POLICY_FILE), 'utf8')) as ExportedPolicy;
-    writeFileSync(join(dir, POLICY_FILE), JSON.stringify({ ...rest, version: 1 }));
+    // As written before the CNN torso: no `torso` field, no digests.
+    const { files: _, actorCritic, ...rest } = JSON.parse(readFileSync(join(dir, POLICY_FILE), 'utf8')) as ExportedPolicy;
+    const { torso: __, ...mlp } = actorCritic;
+    writeFileSync(join(dir, POLICY_FILE), JSON.stringify({ ...rest, actorCritic: mlp, version: 1 }));
     const policy = await loadPolicyFolder(dir);
     expect(Array.from(policy.predict(observations, count))).toEqual(Array.from(reference(discrete, discreteSpec, observations, count)));
     policy.dispose();
