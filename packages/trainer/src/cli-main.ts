@@ -40,10 +40,11 @@ on a second signal; the last checkpoint on disk is kept and --resume continues f
 --env-start-timeout-ms (default: the larger of --env-timeout-ms and 30000) the import of the
 env modules and the making of the envs in the workers; the error names the env and the call.
 
-ppo export writes a run's final policy to DIR/export (or DIR2) for a browser page: the weights
-in @ppo/nets' format (weights.json and its .bin) and policy.json (the network options, the
-action space, the observation normalization and clipping). It writes a new folder and renames
-it into place, replacing only a folder that holds an earlier export.
+ppo export writes a run's final policy to DIR/export (or DIR2): a tfjs LayersModel (model.json
+and its shards, for tf.loadLayersModel), an ONNX model (policy.onnx), and @ppo/nets' format for
+loadPolicy (weights.json and its .bin, policy.json with the network options, the observation
+normalization and clipping, and every file's SHA-256). It writes a new folder and renames it
+into place, replacing only a folder that holds an earlier export.
 
 Hyperparameters (kebab-case of the config fields; booleans also as --flag / --no-flag;
 'null' turns off a nullable one; lists as 64,64):
