@@ -172,4 +172,39 @@ describe('ppo export', () => {
       network.dispose();
     }
   });
+
+  it('writes what the standard formats can express, with a notice for the rest', async () => {
+    const base = {
+      envOptions: {}, clipAction: true,
+      observation: { normalization: null, clip: null },
+      source: { checkpoint: '', globalStep: 0, update: 0 },
+    };
+    const multi = new ActorCritic({ observationSize: 2, actionSpace: { type: 'multi-discrete', nvec: [2, 3] }, hiddenSizes: [4], seed: 1 });
+    const mixed = new ActorCritic({ observationSize: 2, actionSpace: { type: 'box', shape: [2], low: [-1, null], high: [1, null] }, hiddenSizes: [4], seed: 1 });
+    try {
+      for (const [name, network, files] of [
+        ['multi', multi, [POLICY_FILE, expect.stringMatching(/^weights-/), MANIFEST_FILE]],
+        ['mixed', mixed, [POLICY_FILE, ONNX_FILE, expect.stringMatching(/^weights-/), MANIFEST_FILE]],
+      ] as const) {
+        const notices: string[] = [];
+        const out = join(root, name);
+        await exportPolicy(
+          network,
+          { ...base, env: name, actorCritic: { observationSize: 2, actionSpace: network.actionSpace, torso: 'mlp', hiddenSizes: [4], activation: 'tanh', shared: false } },
+          out,
+          { onNotice: (message) => notices.push(message) },
+        );
+        expect(readdirSync(out).sort()).toEqual(files);
+        expect(notices).toEqual([
+          name === 'multi'
+            ? "export: no LayersModel or ONNX file: this policy cannot be exported as a LayersModel or ONNX: action space 'multi-discrete' (discrete and box are supported)"
+            : expect.stringMatching(/^export: no LayersModel: a LayersModel cannot clip box actions whose bounds are finite in some dimensions and infinite in others/),
+        ]);
+        (await loadPolicyFolder(out)).dispose();
+      }
+    } finally {
+      multi.dispose();
+      mixed.dispose();
+    }
+  });
 });
