@@ -78,6 +78,8 @@ export function parseExportedPolicy(json: unknown): ExportedPolicy {
   if (json.format !== 'ppo-policy') fail('format', json.format, "'ppo-policy'");
   if (json.version !== 1 && json.version !== 2) fail('version', json.version, '1 or 2');
   if (typeof json.env !== 'string') fail('env', json.env, 'a string');
+  if (!isRecord(json.envOptions)) fail('envOptions', json.envOptions, 'an object');
+  if (!isRecord(json.source)) fail('source', json.source, 'an object');
   const net = json.actorCritic;
   if (!isRecord(net)) fail('actorCritic', net, 'an object');
   checkPositiveInteger('actorCritic.observationSize', net.observationSize);

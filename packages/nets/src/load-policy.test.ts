@@ -141,6 +141,7 @@ describe('loadPolicy', () => {
     ['not JSON', altered(POLICY_FILE, () => '{'), /policy\.json is not UTF-8 JSON/],
     ['another format', policyJson((j) => ({ ...j, format: 'other' })), /policy\.json: format must be 'ppo-policy', got "other"/],
     ['a later version', policyJson((j) => ({ ...j, version: 3 })), /version must be 1 or 2, got 3/],
+    ['env options that are not an object', policyJson((j) => ({ ...j, envOptions: [1] })), /policy\.json: envOptions must be an object, got \[1\]/],
     ['a bad hidden width', policyJson((j) => ({ ...j, actorCritic: { ...(j.actorCritic as object), hiddenSizes: [8, -1] } })), /actorCritic\.hiddenSizes\[1\] must be a positive integer, got -1/],
     ['statistics of another size', policyJson((j) => ({ ...j, observation: { normalization: { size: 2, mean: [0, 0], var: [1, 1], count: 1 }, clip: null } })), /observation\.normalization\.size must be observationSize 3, got 2/],
     ['a network larger than its weights', policyJson((j) => ({ ...j, actorCritic: { ...(j.actorCritic as object), hiddenSizes: [100000, 100000] } })), /describes kernels of 10000300000 floats, but the weights hold/],
