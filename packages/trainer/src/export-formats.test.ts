@@ -51,13 +51,16 @@ describe('LayersModel export', () => {
     expect(atBound).toBeLessThan(reference.actions.length);
   });
 
-  it('refuses clipped box actions with some bounds infinite, naming the reason', async () => {
+  it.each([
+    ['one dimension bounded, one not', [-1, null], [1, null]],
+    ['bounded below only', [0, 0], [null, null]],
+  ] as const)('refuses clipped box actions with some bounds finite and others infinite (%s), naming the reason', async (_, low, high) => {
     const c = exportCase({
-      name: 'mixed bounds', observationSize: 2, actionSpace: { type: 'box', shape: [2], low: [-1, null], high: [1, null] },
+      name: 'mixed bounds', observationSize: 2, actionSpace: { type: 'box', shape: [2], low: [...low], high: [...high] },
       shared: false, normalize: false, clip: null, clipAction: true,
     });
     try {
-      await expect(policyToLayersModel(policyGraph(c.spec, c.network.getWeights()))).rejects.toThrow(/finite in some dimensions and infinite in others/);
+      await expect(policyToLayersModel(policyGraph(c.spec, c.network.getWeights()))).rejects.toThrow(/a LayersModel clips box actions only when all their bounds are finite \(or all infinite: no clipping\)/);
     } finally {
       c.network.dispose();
     }

@@ -198,7 +198,7 @@ describe('ppo export', () => {
         expect(notices).toEqual([
           name === 'multi'
             ? "export: no LayersModel or ONNX file: this policy cannot be exported as a LayersModel or ONNX: action space 'multi-discrete' (discrete and box are supported)"
-            : expect.stringMatching(/^export: no LayersModel: a LayersModel cannot clip box actions whose bounds are finite in some dimensions and infinite in others/),
+            : expect.stringMatching(/^export: no LayersModel: a LayersModel clips box actions only when all their bounds are finite/),
         ]);
         (await loadPolicyFolder(out)).dispose();
       }

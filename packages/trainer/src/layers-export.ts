@@ -37,16 +37,18 @@ interface AffineParameters {
  * Builds the LayersModel of `graph` and returns its files. Observation normalization and
  * clipping are built in (so `predict` takes raw observations), as is the clipping of box
  * actions to their bounds. Needs a tfjs backend (the layers are built to be saved, then
- * disposed). Throws `UNSUPPORTED_EXPORT` for clipped box actions whose bounds are finite in
- * some dimensions and infinite in others (stock layers clip all dimensions alike).
+ * disposed). Throws `UNSUPPORTED_EXPORT` for clipped box actions with some bounds finite and
+ * others infinite (stock layers clip all dimensions alike).
  */
 export async function policyToLayersModel(graph: PolicyGraph): Promise<LayersModelFiles> {
   const head = graph.head;
+  let clipActions = false;
   if (head.kind === 'mean' && head.clip) {
-    const finite = Array.from(head.low, (l, i) => Number.isFinite(l) && Number.isFinite(head.high[i]));
+    const finite = [...head.low, ...head.high].map((bound) => Number.isFinite(bound));
     if (finite.some((f) => f !== finite[0])) {
-      throw new PpoError('UNSUPPORTED_EXPORT', 'a LayersModel cannot clip box actions whose bounds are finite in some dimensions and infinite in others; use the ONNX file');
+      throw new PpoError('UNSUPPORTED_EXPORT', 'a LayersModel clips box actions only when all their bounds are finite (or all infinite: no clipping); use the ONNX file');
     }
+    clipActions = finite[0];
   }
   const D = graph.observationSize;
   const layers: tf.layers.Layer[] = [];
@@ -94,7 +96,7 @@ export async function policyToLayersModel(graph: PolicyGraph): Promise<LayersMod
         () => [tf.tensor2d(layer.kernel, [layer.inputSize, layer.outputSize]), tf.tensor1d(layer.bias)],
       );
     });
-    if (head.kind === 'mean' && head.clip && Number.isFinite(head.low[0]) && Number.isFinite(head.high[0])) {
+    if (head.kind === 'mean' && clipActions) {
       // clip(x, low, high) = low + (high - low) * min(max((x - low) / (high - low), 0), 1); a zero-width bound gives low.
       const width = head.high.map((h, i) => h - head.low[i]);
       affine('action_to_unit', head.size, { mean: head.low, gamma: width.map((w) => (w > 0 ? 1 / w : 0)) });

@@ -77,6 +77,7 @@ export function exportCases(): ExportCase[] {
     exportCase({ name: 'discrete with start, shared ReLU MLP, normalized and clipped', observationSize: 5, actionSpace: { type: 'discrete', n: 4, start: 2 }, activation: 'relu', hiddenSizes: [8], shared: true, normalize: true, clip: 1.5 }),
     exportCase({ name: 'box, separate tanh MLP, normalized, clipped, actions clipped', observationSize: 3, actionSpace: box, shared: false, normalize: true, clip: 5, clipAction: true }),
     exportCase({ name: 'box, shared MLP, observations clipped only, actions unclipped', observationSize: 3, actionSpace: box, shared: true, normalize: false, clip: 2, clipAction: false }),
+    exportCase({ name: 'unbounded box, actions "clipped" to infinite bounds', observationSize: 3, actionSpace: { type: 'box', shape: [2], low: [null, null], high: [null, null] }, shared: false, normalize: true, clip: null, clipAction: true }),
     exportCase({ name: 'discrete, MinAtar CNN', observationSize: 6 * 6 * 3, actionSpace: { type: 'discrete', n: 5 }, torso: 'nature-cnn', observationShape: [6, 6, 3], inputScale: 0.5, shared: true, normalize: false, clip: null }),
     exportCase({ name: 'discrete, Atari CNN', observationSize: 36 * 36 * 2, actionSpace: { type: 'discrete', n: 4 }, torso: 'nature-cnn', observationShape: [36, 36, 2], inputScale: 1 / 255, shared: true, normalize: false, clip: null }),
   ];
