@@ -128,9 +128,10 @@ export function trainerReference(c: ExportCase, observations: Float32Array, coun
 /**
  * Tolerance of the exported formats against the trainer, on logits and box actions: float32
  * rounding differs between tfjs's fused ops, the LayersModel's stock layers (normalization as
- * BatchNormalization, clipping as shifted ReLU) and onnxruntime's kernels.
+ * BatchNormalization, clipping as shifted ReLU) and onnxruntime's kernels. Measured on the cpu
+ * backend: at most 3e-7 apart over the cases of {@link exportCases}.
  */
-export const EXPORT_TOLERANCE = { abs: 1e-4, rel: 1e-4 } as const;
+export const EXPORT_TOLERANCE = { abs: 1e-5, rel: 1e-5 } as const;
 /** Discrete actions must match wherever the two largest logits are further apart than this. */
 export const ARGMAX_GAP = 1e-3;
 
