@@ -194,6 +194,10 @@ export async function loadPolicy(source: string | URL | ReadPolicyFile, options:
       kernels += fanIn * width;
       fanIn = width;
     }
+    // The policy head; the action space itself is checked by the network.
+    const space = net.actionSpace as { type?: unknown; n?: unknown; shape?: unknown };
+    const headSize = space.type === 'discrete' ? Number(space.n) : space.type === 'box' && Array.isArray(space.shape) ? space.shape.reduce((p: number, d) => p * Number(d), 1) : 0;
+    if (Number.isFinite(headSize) && headSize > 0) kernels += fanIn * headSize;
     if (kernels * 4 > bytes.byteLength) throw badExport(`${POLICY_FILE}: actorCritic describes kernels of ${kernels} floats, but the weights hold ${bytes.byteLength / 4}`);
   }
   let network: ActorCritic;
