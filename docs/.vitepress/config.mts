@@ -68,6 +68,7 @@ export default defineConfig({
           { text: 'Getting started', link: '/guide/getting-started' },
           { text: 'Concepts', link: '/guide/concepts' },
           { text: 'Command line', link: '/guide/cli' },
+          { text: 'Export a policy', link: '/guide/export' },
         ],
       },
       {

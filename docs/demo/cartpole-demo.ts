@@ -5,10 +5,9 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-import { Rng } from '@ppo/utils';
 import { make } from '@ppo/envs';
-import { selectBackend, type BackendName } from '@ppo/nets';
-import { loadPolicy, type LoadedPolicy } from './load-policy.js';
+import { loadPolicy, selectBackend, type BackendName, type LoadedPolicy } from '@ppo/nets';
+import { onnxActions } from './onnx-check.js';
 
 /** Makes the wasm backend current, with its binaries read from where the bundle serves them. */
 export async function setupBackend(): Promise<BackendName> {
@@ -21,19 +20,27 @@ export async function setupBackend(): Promise<BackendName> {
   return selectBackend('wasm'); // or, with no wasm import and no binaries to serve: selectBackend('cpu')
 }
 
+/** One episode: its return (null when stopped early), and each observation with the action taken. */
+export interface Episode {
+  readonly episodeReturn: number | null;
+  readonly observations: Float32Array[];
+  readonly actions: number[];
+}
+
 /**
  * Plays one episode of the policy's env, one step per animation frame, handing each SVG frame
- * to `draw`. Resolves to the episode's return; `isStopped` ends it early (resolving to null).
+ * to `draw`. `isStopped` ends it early (the return is then null).
  */
 export function play(
-  { policy, spec, prepare }: LoadedPolicy,
+  policy: LoadedPolicy,
   draw: (svg: string) => void,
   { seed = 0, isStopped = () => false }: { seed?: number; isStopped?: () => boolean } = {},
-): Promise<number | null> {
-  const env = make<Float32Array, number>(spec.env, spec.envOptions);
-  const rng = new Rng(seed);
+): Promise<Episode> {
+  const env = make<Float32Array, number>(policy.spec.env, policy.spec.envOptions);
   let observation = env.reset({ seed }).observation;
   let episodeReturn = 0;
+  const observations: Float32Array[] = [];
+  const actions: number[] = [];
   const render = (): void => {
     const picture = env.render?.();
     if (picture?.kind === 'svg') draw(picture.svg);
@@ -43,18 +50,20 @@ export function play(
       try {
         if (isStopped()) {
           env.close();
-          resolve(null);
+          resolve({ episodeReturn: null, observations, actions });
           return;
         }
-        // Deterministic: the most likely action.
-        const { actions } = policy.act(prepare(observation), 1, rng, { deterministic: true });
-        const step = env.step(actions[0]);
+        // Deterministic: the most likely action, after the observation preprocessing of training.
+        const [action] = policy.predict(observation);
+        observations.push(Float32Array.from(observation));
+        actions.push(action);
+        const step = env.step(action);
         episodeReturn += step.reward;
         observation = step.observation;
         render();
         if (step.terminated || step.truncated) {
           env.close();
-          resolve(episodeReturn);
+          resolve({ episodeReturn, observations, actions });
           return;
         }
         requestAnimationFrame(frame);
@@ -66,6 +75,15 @@ export function play(
     render();
     requestAnimationFrame(frame);
   });
+}
+
+/** How many of the episode's actions the export's ONNX file, run by onnxruntime-web, takes too. */
+async function onnxAgreement(exportUrl: string, policy: LoadedPolicy, episode: Episode): Promise<number> {
+  const size = policy.observationSize;
+  const batch = new Float32Array(episode.observations.length * size);
+  episode.observations.forEach((o, i) => batch.set(o, i * size));
+  const actions = await onnxActions(`${exportUrl}/policy.onnx`, batch, episode.observations.length, size);
+  return episode.actions.filter((a, i) => actions[i] === a).length;
 }
 
 /** A running demo; `dispose` stops the episode and frees the policy's weights. */
@@ -85,22 +103,23 @@ export async function startDemo(root: HTMLElement, exportUrl: string): Promise<D
   if (frame === null || status === null || button === null) throw new Error('startDemo: root needs a .frame, a .status and a button');
   let stopped = false;
   const backend = await setupBackend();
-  const loaded = await loadPolicy(async (name) => {
-    const response = await fetch(`${exportUrl}/${name}`);
-    if (!response.ok) throw new Error(`${exportUrl}/${name}: HTTP ${response.status}`);
-    return response.arrayBuffer();
-  });
+  // Fetches policy.json and the weights it lists, checking each file's SHA-256.
+  const loaded = await loadPolicy(exportUrl);
   root.dataset.backend = backend;
   let episode = 0;
   const run = async (): Promise<void> => {
     button.disabled = true;
     status.textContent = `Playing episode ${episode + 1} on the ${backend} backend…`;
-    const episodeReturn = await play(loaded, (svg) => (frame.innerHTML = svg), { seed: episode, isStopped: () => stopped });
-    if (episodeReturn === null) return;
+    const played = await play(loaded, (svg) => (frame.innerHTML = svg), { seed: episode, isStopped: () => stopped });
+    if (played.episodeReturn === null) return;
     episode++;
-    // The browser test reads this attribute.
-    root.dataset.episodeReturn = String(episodeReturn);
-    status.textContent = `Episode ${episode}: return ${episodeReturn} (the maximum is 500), on the ${backend} backend.`;
+    const agreed = await onnxAgreement(exportUrl, loaded, played);
+    // The browser test reads these attributes.
+    root.dataset.onnxAgreement = `${agreed}/${played.actions.length}`;
+    root.dataset.episodeReturn = String(played.episodeReturn);
+    status.textContent =
+      `Episode ${episode}: return ${played.episodeReturn} (the maximum is 500), on the ${backend} backend. ` +
+      `The ONNX export, run by onnxruntime-web, takes the same action in ${agreed} of the ${played.actions.length} steps.`;
     button.disabled = false;
   };
   const fail = (error: unknown): void => {
@@ -114,7 +133,7 @@ export async function startDemo(root: HTMLElement, exportUrl: string): Promise<D
   return {
     dispose: () => {
       stopped = true;
-      loaded.policy.dispose();
+      loaded.dispose();
     },
   };
 }

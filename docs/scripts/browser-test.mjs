@@ -3,8 +3,9 @@
 // every page of the sidebar, and fails on console errors, page errors, failed requests, images
 // that do not load and broken internal links (missing pages or missing #anchors). Checks that the
 // Benchmarks page shows its generated tables and every learning-curve plot, and that the demo
-// page really runs the exported CartPole policy, and that no code block is cut off at 1280 px.
-// Saves screenshots of the home and demo pages and of a tutorial's code blocks.
+// page really runs the exported CartPole policy (and its ONNX file, with onnxruntime-web), and
+// that no code block is cut off at 1280 px. Saves screenshots of the home and demo pages and of a
+// tutorial's code blocks.
 //
 // The browser is a Chrome or Chromium already on the machine ($PPO_BROWSER, $CHROME_PATH, PATH or
 // the usual places; find-browser.mjs), else Debian's chromium, installed when the test runs as
@@ -258,7 +259,9 @@ try {
       () => {
         const root = document.querySelector('.cartpole-demo');
         const returned = root?.getAttribute('data-episode-return');
-        return returned === null || returned === undefined ? null : { returned: Number(returned), backend: root.getAttribute('data-backend'), svg: root.querySelectorAll('.frame svg').length };
+        return returned === null || returned === undefined
+          ? null
+          : { returned: Number(returned), backend: root.getAttribute('data-backend'), svg: root.querySelectorAll('.frame svg').length, onnx: root.getAttribute('data-onnx-agreement') };
       },
       null,
       { timeout: DEMO_TIMEOUT_MS },
@@ -273,9 +276,12 @@ try {
     if (demo.svg !== 1) problems.push(`${DEMO_PAGE}: expected one SVG frame of the env, found ${demo.svg}`);
     if (demo.backend !== DEMO_BACKEND) problems.push(`${DEMO_PAGE}: ran on ${JSON.stringify(demo.backend)}, expected ${DEMO_BACKEND}`);
     if (!(demo.returned > DEMO_MIN_RETURN)) problems.push(`${DEMO_PAGE}: the episode's return is ${demo.returned}, expected more than ${DEMO_MIN_RETURN}`);
+    // The export's policy.onnx, run by onnxruntime-web on every observation of the episode, takes
+    // the action the tfjs policy took at each step (CartPole's reward is 1 per step).
+    if (demo.onnx !== `${demo.returned}/${demo.returned}`) problems.push(`${DEMO_PAGE}: the ONNX export agrees on ${demo.onnx} steps, expected all ${demo.returned}`);
     const demoShot = join(screenshotDir, 'demo.png');
     await page.screenshot({ path: demoShot });
-    console.log(`docs browser test: the demo played an episode with return ${demo.returned} on ${demo.backend}; screenshot ${relative(docsRoot, demoShot)}`);
+    console.log(`docs browser test: the demo played an episode with return ${demo.returned} on ${demo.backend}, ONNX (onnxruntime-web) agreeing on ${demo.onnx} steps; screenshot ${relative(docsRoot, demoShot)}`);
   }
 } finally {
   await browser.close();

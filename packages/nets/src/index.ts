@@ -40,12 +40,21 @@ export {
 export { tokenLogProbsFromLogits, type TokenLogProbsFromLogitsOptions } from './token-log-probs';
 export {
   applyWeights,
+  MANIFEST_FILE,
   deserializeWeights,
   serializeWeights,
   type WeightsManifest,
   type WeightSpec,
   type WeightsTarget,
 } from './weights';
+export { parseExportedPolicy, POLICY_FILE, type ExportedPolicy } from './exported-policy';
+export {
+  DEFAULT_MAX_POLICY_FILE_BYTES,
+  loadPolicy,
+  LoadedPolicy,
+  type LoadPolicyOptions,
+  type ReadPolicyFile,
+} from './load-policy';
 
 /** The errors this package throws: each has a stable `code`; `PpoError.is(error, code?)` tells them apart across builds (shared by every package through `@ppo/utils`). */
 export { PpoError, PpoRangeError, PpoTypeError, type ErrorCode } from '@ppo/utils';

@@ -6,11 +6,13 @@
 import { PpoTypeError, PpoError } from '@ppo/utils';
 import * as tf from '@tensorflow/tfjs';
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, sep } from 'node:path';
 import { importPackage, selectBackend as selectAnyBackend, type BackendName, type BackendRequest, type SelectBackendOptions } from './backend';
-import { assignVariables, encodeVariables, makeManifest, parseManifest, type WeightsManifest, type WeightsTarget } from './weights';
+import { EXPORT_FILE_NAME } from './exported-policy';
+import { DEFAULT_MAX_POLICY_FILE_BYTES, loadPolicy, type LoadedPolicy, type LoadPolicyOptions, type ReadPolicyFile } from './load-policy';
+import { assignVariables, MANIFEST_FILE, encodeVariables, makeManifest, parseManifest, type WeightsManifest, type WeightsTarget } from './weights';
 
 const WASM_PACKAGE = '@tensorflow/tfjs-backend-wasm';
 
@@ -66,8 +68,6 @@ export async function selectBackend(request: BackendRequest = 'auto', options: S
   return selectAnyBackend(request, { ...options, load: nodeLoad });
 }
 
-/** Name of the manifest file that {@link saveWeights} writes. */
-export const MANIFEST_FILE = 'weights.json';
 
 /** FNV-1a over the bytes, as 8 hex digits: names the binary file after its content. */
 function contentTag(data: Uint8Array): string {
@@ -147,4 +147,39 @@ export async function loadWeights(dir: string, target: WeightsTarget): Promise<v
 }
 
 export { BACKEND_NAMES, BACKEND_REQUESTS, type BackendName, type BackendRequest, type SelectBackendOptions } from './backend';
-export type { WeightsManifest, WeightSpec, WeightsTarget } from './weights';
+export { MANIFEST_FILE, type WeightsManifest, type WeightSpec, type WeightsTarget } from './weights';
+
+/**
+ * A reader of an export folder on disk for `loadPolicy`: it reads only plain file names of the
+ * folder itself, and refuses symbolic links, anything but a regular file, and files larger than
+ * `maxFileBytes` (default 256 MiB) before reading them.
+ */
+export function readPolicyFolder(dir: string, options: LoadPolicyOptions = {}): ReadPolicyFile {
+  if (typeof dir !== 'string' || dir.length === 0) throw new PpoTypeError('INVALID_ARGUMENT', `dir must be a non-empty string, got ${String(dir)}`);
+  const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_POLICY_FILE_BYTES;
+  return async (name) => {
+    if (!EXPORT_FILE_NAME.test(name)) throw new PpoError('BAD_EXPORT', `the export names the file '${name}', expected a plain file name of the folder`);
+    const path = join(dir, name);
+    const stats = await lstat(path).catch((error: NodeJS.ErrnoException) => {
+      throw new PpoError('BAD_EXPORT', error.code === 'ENOENT' ? `${path} is missing from the export` : `cannot read ${path}: ${error.message}`);
+    });
+    if (stats.isSymbolicLink()) throw new PpoError('BAD_EXPORT', `${path} is a symbolic link; an export holds regular files only`);
+    if (!stats.isFile()) throw new PpoError('BAD_EXPORT', `${path} is not a regular file`);
+    if (stats.size > maxBytes) throw new PpoError('BAD_EXPORT', `${path} has ${stats.size} bytes, more than maxFileBytes ${maxBytes}`);
+    return readFile(path);
+  };
+}
+
+/**
+ * `loadPolicy` for an export folder on disk (see `readPolicyFolder`).
+ *
+ * @example
+ * ```ts
+ * await selectBackend('cpu');
+ * const policy = await loadPolicyFolder('runs/cartpole/export');
+ * const [action] = policy.predict(observation);
+ * ```
+ */
+export async function loadPolicyFolder(dir: string, options: LoadPolicyOptions = {}): Promise<LoadedPolicy> {
+  return loadPolicy(readPolicyFolder(dir, options), options);
+}

@@ -30,6 +30,9 @@ export interface WeightsManifest {
   readonly weightsManifest: { readonly paths: string[]; readonly weights: WeightSpec[] }[];
 }
 
+/** Name of the weights manifest file that `saveWeights` from `@ppo/nets/node` writes. */
+export const MANIFEST_FILE = 'weights.json';
+
 const MAGIC = 0x574f5050; // 'PPOW' read as a little-endian uint32
 const HEADER_BYTES = 12;
 

@@ -297,7 +297,7 @@ export const COMMAND_SPECS: Readonly<Record<CommandName, CommandSpec>> = {
     summary: "write a run's final policy for a browser page",
     operand: { name: 'DIR', description: 'the run directory' },
     flags: [
-      { name: 'out', value: 'DIR2', type: 'path', default: 'DIR/export', description: 'where to write the export' },
+      { name: 'out', value: 'DIR2', type: 'path', default: 'DIR/export', description: 'where to write the export: a tfjs LayersModel (model.json and shards), an ONNX model (policy.onnx) and the files loadPolicy reads, with their SHA-256 in policy.json' },
       envModulesFlag('export'),
       TRUST_RUN_MODULES,
     ],

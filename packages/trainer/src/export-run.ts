@@ -1,16 +1,21 @@
 /**
  * Node-only: `ppo export`, a run's policy as @ppo/nets weights plus the description a page
- * needs to rebuild it.
+ * needs to rebuild it, as a tfjs LayersModel and as ONNX.
  */
-import { existsSync, lstatSync, readdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { saveWeights, selectBackend, MANIFEST_FILE } from '@ppo/nets/node';
-import type { RunningMeanStdState } from '@ppo/utils';
-import { PpoError } from '@ppo/utils';
+import { ActorCritic } from '@ppo/nets';
+import { describeValue, PpoError, type RunningMeanStdState } from '@ppo/utils';
 import { readCheckpoint } from './checkpoint-files';
+import { assertInside } from './confined-path';
 import { importRunEnvModules, type RunModuleConsent } from './env-modules';
 import { loadEnvPackage } from './env-packages';
 import { createFile, makeFolder, remove, rename } from './file-ops';
+import { LAYERS_MODEL_FILE, policyToLayersModel } from './layers-export';
+import { ONNX_FILE, policyToOnnx } from './onnx-export';
+import { policyGraph } from './policy-graph';
 import { POLICY_FILE, type ExportedPolicy } from './policy-export';
 import { PPO } from './ppo';
 import { bestAvailableCheckpointDir, noticeToStderr, runPath } from './run-files';
@@ -36,7 +41,14 @@ export interface ExportRunOptions extends RunModuleConsent {
 
 /** Whether `name` is a file an export writes. */
 function isExportFile(name: string): boolean {
-  return name === POLICY_FILE || name === MANIFEST_FILE || /^weights-[0-9a-f]{8}\.bin$/.test(name);
+  return (
+    name === POLICY_FILE ||
+    name === MANIFEST_FILE ||
+    name === LAYERS_MODEL_FILE ||
+    name === ONNX_FILE ||
+    /^weights-[0-9a-f]{8}\.bin$/.test(name) ||
+    /^group1-shard\d+of\d+\.bin$/.test(name)
+  );
 }
 
 /** Refuses an export folder that holds anything but an earlier export (or is a link). */
@@ -97,12 +109,20 @@ function replaceFolder(out: string, temp: string): void {
 
 /**
  * Exports a run's policy (final/, or the latest checkpoint of a run stopped early) to `out`
- * (default `<runDir>/export`): the network's
- * weights in @ppo/nets' format (`weights.json` and its binary file, as `saveWeights` writes
- * them, under `ActorCritic`'s variable names) and `policy.json` ({@link ExportedPolicy}: the
- * network options, the action space, the observation normalization statistics and clipping).
- * A page loads it with `applyWeights` from `@ppo/nets`, without the trainer's checkpoint
- * format.
+ * (default `<runDir>/export`), as
+ * - `policy.json` ({@link ExportedPolicy}, version 2: the network options, the action space,
+ *   the observation normalization statistics and clipping, and the SHA-256 of every other file),
+ *   with the weights in @ppo/nets' format (`weights.json` and its binary file, under
+ *   `ActorCritic`'s variable names): `loadPolicy` from `@ppo/nets` loads and checks them;
+ * - `model.json` and `group1-shard*of*.bin`: a standard tfjs LayersModel of the deterministic
+ *   policy that `tf.loadLayersModel` loads; `predict` takes raw observations (normalization and
+ *   clipping built in) and gives the logits of a discrete policy (the action is their argmax
+ *   plus the space's `start`) or a box policy's action (clipped to the bounds when training
+ *   clipped);
+ * - `policy.onnx`: the same policy as ONNX (opset 13), input `observation` [batch, D] float32,
+ *   output `action` (int32 [batch] for discrete spaces, float32 [batch, size] for box).
+ * A policy the standard formats cannot express (an action space other than discrete and box)
+ * is exported without them, with a notice.
  *
  * The export is written whole into a new folder next to `out` and renamed into place, so a
  * reader (or a kill) sees the old export or the new one, never a mix; an existing `out` is
@@ -112,7 +132,7 @@ function replaceFolder(out: string, temp: string): void {
  *
  * @example
  * ```ts
- * await exportRun('runs/cartpole'); // runs/cartpole/export/{policy.json, weights.json, weights-*.bin}
+ * await exportRun('runs/cartpole'); // runs/cartpole/export/{policy.json, weights.json, model.json, policy.onnx, ...}
  * ```
  */
 export async function exportRun(runDir: string, options: ExportRunOptions = {}): Promise<ExportResult> {
@@ -128,6 +148,89 @@ export async function exportRun(runDir: string, options: ExportRunOptions = {}):
   }
 }
 
+/**
+ * The LayersModel's and the ONNX file's bytes by file name; none (with a notice saying why) for
+ * a policy those formats cannot express, which keeps @ppo/nets' own format.
+ */
+async function standardFormats(
+  spec: Omit<ExportedPolicy, 'files'>,
+  weights: ReadonlyMap<string, Float32Array>,
+  notice: (message: string) => void,
+): Promise<Map<string, Uint8Array>> {
+  const files = new Map<string, Uint8Array>();
+  const skipped = (format: string, error: unknown): void => {
+    if (!PpoError.is(error, 'UNSUPPORTED_EXPORT')) throw error;
+    notice(`export: no ${format}: ${(error as Error).message}`);
+  };
+  let graph;
+  try {
+    graph = policyGraph({ ...spec, files: {} }, weights);
+  } catch (error) {
+    skipped('LayersModel or ONNX file', error);
+    return files;
+  }
+  try {
+    for (const [name, bytes] of await policyToLayersModel(graph)) files.set(name, bytes);
+  } catch (error) {
+    skipped('LayersModel', error);
+  }
+  files.set(ONNX_FILE, policyToOnnx(graph, { env: spec.env }));
+  return files;
+}
+
+/** What describes a policy to export: `policy.json` without the fields the export fills in. */
+export type PolicyDescription = Omit<ExportedPolicy, 'format' | 'version' | 'files'>;
+
+/** Writes the export of `network` whole into a new folder next to `out`, then puts it in place. */
+async function writeExport(out: string, network: ActorCritic, description: PolicyDescription, notice: (message: string) => void): Promise<ExportedPolicy> {
+  removeExportLeftovers(out);
+  const temp = `${out}.tmp-${process.pid}`;
+  makeFolder(temp);
+  await saveWeights(temp, network);
+  const spec: ExportedPolicy = { format: 'ppo-policy', version: 2, ...description };
+  for (const [name, bytes] of await standardFormats(spec, network.getWeights(), notice)) createFile(assertInside(temp, name), bytes, { exclusive: true });
+  const files: Record<string, string> = {};
+  for (const name of readdirSync(temp).sort()) files[name] = createHash('sha256').update(readFileSync(join(temp, name))).digest('hex');
+  const policy: ExportedPolicy = { ...spec, files };
+  createFile(assertInside(temp, POLICY_FILE), `${JSON.stringify(policy, null, 2)}\n`, { exclusive: true });
+  replaceFolder(out, temp);
+  return policy;
+}
+
+/** Options of {@link exportPolicy}. */
+export interface ExportPolicyOptions {
+  /** Receives notices (a format the policy cannot be written in); default: standard error. */
+  readonly onNotice?: (message: string) => void;
+}
+
+/**
+ * Exports a network of your own (a custom loop, a `PPO` in code) to the folder `out`, in the
+ * files and with the guarantees of {@link exportRun}, on the active tfjs backend.
+ * `description.actorCritic` must describe `network` (its observation size, action space and
+ * torso sharing are checked).
+ *
+ * @example
+ * ```ts
+ * await exportPolicy(ppo.actorCritic, {
+ *   env: 'CartPole-v1', envOptions: {}, clipAction: false,
+ *   actorCritic: { observationSize: 4, actionSpace: { type: 'discrete', n: 2 }, torso: 'mlp', hiddenSizes: [64, 64], activation: 'tanh', shared: false },
+ *   observation: { normalization: null, clip: null },
+ *   source: { checkpoint: '', globalStep: 0, update: 0 },
+ * }, 'site/policy');
+ * ```
+ */
+export async function exportPolicy(network: ActorCritic, description: PolicyDescription, out: string, options: ExportPolicyOptions = {}): Promise<ExportedPolicy> {
+  if (!(network instanceof ActorCritic)) throw new PpoError('INVALID_ARGUMENT', `network must be an ActorCritic, got ${describeValue(network)}`);
+  const net = description.actorCritic;
+  const mismatch =
+    net.observationSize !== network.observationSize ? `observationSize ${net.observationSize}, the network has ${network.observationSize}` :
+    JSON.stringify(net.actionSpace) !== JSON.stringify(network.actionSpace) ? `actionSpace ${JSON.stringify(net.actionSpace)}, the network has ${JSON.stringify(network.actionSpace)}` :
+    net.shared !== network.shared ? `shared ${net.shared}, the network has ${network.shared}` : null;
+  if (mismatch !== null) throw new PpoError('INVALID_ARGUMENT', `description.actorCritic does not describe the network: ${mismatch}`);
+  checkExportTarget(out);
+  return writeExport(out, network, description, options.onNotice ?? noticeToStderr);
+}
+
 async function exportCheckpoint(runDir: string, out: string, consent: RunModuleConsent, notice: (message: string) => void): Promise<ExportResult> {
   const checkpointDir = bestAvailableCheckpointDir(runDir);
   const stored = readCheckpoint(checkpointDir);
@@ -140,9 +243,7 @@ async function exportCheckpoint(runDir: string, out: string, consent: RunModuleC
   try {
     const network = ppo.actorCritic;
     const torso = ppo.torsoOptions as NonNullable<typeof ppo.torsoOptions>;
-    const policy: ExportedPolicy = {
-      format: 'ppo-policy',
-      version: 1,
+    const policy = await writeExport(out, network, {
       env: config.env,
       envOptions: config.envOptions,
       actorCritic: {
@@ -159,13 +260,7 @@ async function exportCheckpoint(runDir: string, out: string, consent: RunModuleC
       },
       clipAction: config.clipAction,
       source: { checkpoint: relative(runDir, checkpointDir), globalStep: counters.globalStep, update: counters.update },
-    };
-    removeExportLeftovers(out);
-    const temp = `${out}.tmp-${process.pid}`;
-    makeFolder(temp);
-    await saveWeights(temp, network);
-    createFile(join(temp, POLICY_FILE), `${JSON.stringify(policy, null, 2)}\n`, { exclusive: true });
-    replaceFolder(out, temp);
+    }, notice);
     return { out, checkpoint: checkpointDir, policy };
   } finally {
     await ppo.close();

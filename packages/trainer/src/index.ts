@@ -42,7 +42,7 @@ export { ppoUpdate, type PpoUpdateOptions } from './ppo-update';
 export { evaluatePolicy } from './evaluate-policy';
 export { LOGGED_METRIC_NAMES, loggedMetricName, toLoggedMetrics } from './metric-names';
 export { decodeState, encodeState } from './component-state';
-/** The errors of every @ppo package share one base with a stable `code` (see `PpoError.is`). */
+/** The errors of every `@ppo/*` package share one base with a stable `code` (see `PpoError.is`). */
 export { PpoError, PpoRangeError, PpoTypeError, type ErrorCode } from '@ppo/utils';
 /** Moved to `@ppo/core`; re-exported so existing imports keep working. */
 export { Adam, type AdamOptions, type AdamState } from '@ppo/core';

@@ -7,7 +7,7 @@
  * input (see SECURITY.md in the repository).
  */
 export { runTraining, evaluateRun, plotRun, type RunResult, type RunTrainingOptions } from './runner';
-export { exportRun, type ExportResult, type ExportRunOptions } from './export-run';
+export { exportPolicy, exportRun, type ExportPolicyOptions, type ExportResult, type ExportRunOptions, type PolicyDescription } from './export-run';
 export {
   CsvLogger,
   JsonlLogger,
