@@ -31,6 +31,7 @@ function assign(out: MutableStepResult, inner: VectorStepResult, own: Partial<Ve
   out.truncated = inner.truncated;
   out.finalObservations = own.finalObservations ?? inner.finalObservations;
   out.infos = own.infos ?? inner.infos;
+  out.actionMasks = inner.actionMasks;
   return out;
 }
 
@@ -169,7 +170,7 @@ export class VectorClipObservation extends VectorWrapper {
   override reset(options?: VectorResetOptions): VectorResetResult {
     const r = this.env.reset(options);
     clipRows(r.observations, this.observations, this.low, this.high, this.numEnvs);
-    return { observations: this.observations, infos: r.infos };
+    return { observations: this.observations, infos: r.infos, actionMasks: r.actionMasks };
   }
 
   override step(actions: Float32Array | Int32Array): VectorStepResult {
@@ -229,7 +230,7 @@ export class VectorNormalizeObservation extends VectorWrapper {
   override reset(options?: VectorResetOptions): VectorResetResult {
     const r = this.env.reset(options);
     this.normalize(r.observations, this.observations, true);
-    return { observations: this.observations, infos: r.infos };
+    return { observations: this.observations, infos: r.infos, actionMasks: r.actionMasks };
   }
 
   override step(actions: Float32Array | Int32Array): VectorStepResult {
