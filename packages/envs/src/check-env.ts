@@ -176,19 +176,19 @@ function rollout(name: string, env: Env<unknown, unknown>, seed: number, steps: 
   const flags: string[] = [];
   const first = checkReset(name, `${label}: reset({ seed: ${seed} })`, obsSpace, env.reset({ seed }));
   const masked = (first.info as Record<string, unknown>)[ACTION_MASK_KEY] !== undefined;
-  let mask = checkMask(name, `${label}: reset({ seed: ${seed} })`, env.actionSpace, first.info as Record<string, unknown>, masked);
+  let mask = checkMask(name, `${label}: reset({ seed: ${seed} })`, env.actionSpace, first.info, masked);
   observations.push(flat(obsSpace, first.observation));
   for (let t = 0; t < steps; t++) {
     // A masked env is stepped with allowed actions, as a masked policy would.
     const action = mask === undefined ? env.actionSpace.sample(actionRng) : sampleMasked(env.actionSpace, mask, actionRng);
     const r = checkStep(name, `${label}: step ${t}`, obsSpace, env.step(action));
-    mask = checkMask(name, `${label}: step ${t}`, env.actionSpace, r.info as Record<string, unknown>, masked);
+    mask = checkMask(name, `${label}: step ${t}`, env.actionSpace, r.info, masked);
     observations.push(flat(obsSpace, r.observation));
     rewards.push(r.reward);
     flags.push(`${r.terminated}/${r.truncated}`);
     if (r.terminated || r.truncated) {
       const again = checkReset(name, `${label}: reset after step ${t}`, obsSpace, env.reset());
-      mask = checkMask(name, `${label}: reset after step ${t}`, env.actionSpace, again.info as Record<string, unknown>, masked);
+      mask = checkMask(name, `${label}: reset after step ${t}`, env.actionSpace, again.info, masked);
       observations.push(flat(obsSpace, again.observation));
     }
   }

@@ -2,7 +2,7 @@ import { PpoError } from '@ppo/utils';
 import { describe, expect, it } from 'vitest';
 import { checkEnv, EnvCheckError } from '../check-env';
 import type { Env, Info } from '../env';
-import { Box, Discrete } from '../spaces';
+import type { Box, Discrete } from '../spaces';
 import { CardPickEnv } from './card-pick';
 
 describe('CardPickEnv', () => {
