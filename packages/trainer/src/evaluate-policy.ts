@@ -51,6 +51,8 @@ export function mean(values: readonly number[]): number {
 /**
  * Plays `policy`'s deterministic action (its distribution's mode) on `env`, a vector env of one
  * env, for `episodes` whole episodes from `reset({ seed })`, cutting an episode at `maxSteps`.
+ * When the env gives action masks (`info.action_mask`), the mode is taken over the allowed
+ * actions only.
  * Returns are the env's rewards summed as they come, so wrap the env without reward scaling.
  *
  * @example
@@ -72,11 +74,13 @@ export function evaluatePolicy(
   const returns: number[] = [];
   const lengths: number[] = [];
   let cut = 0;
-  let obs = Float32Array.from(env.reset({ seed }).observations);
+  const first = env.reset({ seed });
+  let obs = Float32Array.from(first.observations);
+  let mask = first.actionMasks === undefined ? undefined : Uint8Array.from(first.actionMasks);
   let episodeReturn = 0;
   let length = 0;
   while (returns.length < episodes) {
-    const { actions } = policy.act(obs, 1, rng, { deterministic: true });
+    const { actions } = policy.act(obs, 1, rng, mask === undefined ? { deterministic: true } : { deterministic: true, actionMask: mask });
     const result = env.step(actions);
     episodeReturn += result.rewards[0];
     length += 1;
@@ -89,11 +93,14 @@ export function evaluatePolicy(
       if (!ended) {
         cut += 1;
         // Continues the env's own generator: only the first reset takes the seed.
-        obs = Float32Array.from(env.reset().observations);
+        const again = env.reset();
+        obs = Float32Array.from(again.observations);
+        mask = again.actionMasks === undefined ? undefined : Uint8Array.from(again.actionMasks);
         continue;
       }
     }
     obs = Float32Array.from(result.observations);
+    mask = result.actionMasks === undefined ? undefined : Uint8Array.from(result.actionMasks);
   }
   const m = mean(returns);
   const std = Math.sqrt(mean(returns.map((r) => (r - m) ** 2)));

@@ -55,6 +55,13 @@ export interface ExportedPolicy {
   };
   /** Whether training clipped box actions to the action space's bounds before stepping the env. */
   readonly clipAction: boolean;
+  /**
+   * Present when the env gave action masks (`info.action_mask`) and the policy was trained
+   * with them: `size` flags per observation (n for `Discrete(n)`, `sum(nvec)` for
+   * `MultiDiscrete`). Pass the env's mask with every observation, as `policy.act(obs, 1, rng,
+   * { deterministic: true, actionMask })` takes it, so masked actions are never chosen.
+   */
+  readonly actionMask?: { readonly size: number };
   /** The checkpoint exported: its folder relative to the run directory, and its counters. */
   readonly source: { readonly checkpoint: string; readonly globalStep: number; readonly update: number };
 }
