@@ -5,7 +5,7 @@ import { PPO } from './ppo';
 
 /** CardPick-v0 without its `info.action_mask`: the same game for an unmasked policy. */
 class WithoutMask implements Env<Float32Array, number> {
-  private readonly env = make('CardPick-v0') as Env<Float32Array, number>;
+  private readonly env = make<Float32Array, number>('CardPick-v0');
   readonly observationSpace = this.env.observationSpace;
   readonly actionSpace = this.env.actionSpace;
   reset(options?: ResetOptions) {
