@@ -34,8 +34,8 @@ describe('MultiInputTorso', () => {
       const x = rows(new Rng(1), count);
       const [ours, reference] = tf.tidy(() => {
         const input = tf.tensor2d(x, [count, D]);
-        const image = tf.slice(input, [0, 0], [count, 72]) as tf.Tensor2D;
-        const vector = tf.slice(input, [0, 72], [count, 3]) as tf.Tensor2D;
+        const image = tf.slice<tf.Tensor2D>(input, [0, 0], [count, 72]);
+        const vector = tf.slice<tf.Tensor2D>(input, [0, 72], [count, 3]);
         return [values(torso.apply(input)), values(tf.concat([cnn.apply(image), mlp.apply(vector)], 1))];
       });
       expect(ours).toEqual(reference);
@@ -69,7 +69,7 @@ describe('MultiInputTorso', () => {
           const out = policy.evaluate(tf.tensor2d(x, [count, D]), tf.tensor1d(acted.actions, 'int32'));
           // The first PPO ratio is 1: evaluate scores the acted actions as act did.
           expect(values(out.logProbs).map((v, i) => Math.abs(v - acted.logProbs[i])).every((d) => d < 1e-5)).toBe(true);
-          return tf.sum(tf.add(out.logProbs, out.values)) as tf.Scalar;
+          return tf.sum<tf.Scalar>(tf.add(out.logProbs, out.values));
         }, policy.trainableVariables);
         return Object.fromEntries(Object.entries(grads).map(([k, g]) => [k, tf.sum(tf.abs(g)).dataSync()[0]]));
       });
