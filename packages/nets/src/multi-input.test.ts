@@ -34,8 +34,8 @@ describe('MultiInputTorso', () => {
       const x = rows(new Rng(1), count);
       const [ours, reference] = tf.tidy(() => {
         const input = tf.tensor2d(x, [count, D]);
-        const image = tf.slice<tf.Tensor2D>(input, [0, 0], [count, 72]);
-        const vector = tf.slice<tf.Tensor2D>(input, [0, 72], [count, 3]);
+        const image: tf.Tensor2D = tf.slice(input, [0, 0], [count, 72]);
+        const vector: tf.Tensor2D = tf.slice(input, [0, 72], [count, 3]);
         return [values(torso.apply(input)), values(tf.concat([cnn.apply(image), mlp.apply(vector)], 1))];
       });
       expect(ours).toEqual(reference);
