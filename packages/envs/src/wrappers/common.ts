@@ -111,11 +111,12 @@ export function structuredNormalization(space: Space<unknown>, clip: number | un
   let offset = 0;
   const visit = (sub: Space<unknown>): Space<unknown> => {
     if (sub instanceof Dict) {
+      const inner = sub.spaces as Readonly<Record<string, Space<unknown>>>;
       const spaces: Record<string, Space<unknown>> = {};
-      for (const key of sub.keys) spaces[key] = visit(sub.spaces[key]);
+      for (const key of sub.keys) spaces[key] = visit(inner[key]);
       return new Dict({ spaces });
     }
-    if (sub instanceof Tuple) return new Tuple({ spaces: sub.spaces.map(visit) });
+    if (sub instanceof Tuple) return new Tuple({ spaces: (sub.spaces as readonly Space<unknown>[]).map(visit) });
     const normalized = sub instanceof Box && !isImage(sub);
     if (normalized) entries.fill(1, offset, offset + sub.flatDim);
     offset += sub.flatDim;
