@@ -3,7 +3,7 @@
  * what a page needs, next to the weights, to rebuild the network and feed it observations.
  */
 import type { RunningMeanStdState } from '@ppo/utils';
-import type { ActionSpaceSpec } from '@ppo/nets';
+import type { ActionSpaceSpec, ObservationPart } from '@ppo/nets';
 import type { PPOConfig } from './config';
 
 /** Name of the policy description in an export folder, next to @ppo/nets' `weights.json`. */
@@ -33,8 +33,13 @@ export interface ExportedPolicy {
     readonly observationSize: number;
     /** The env's action space (bounds, sizes) as the network saw it. */
     readonly actionSpace: ActionSpaceSpec;
-    /** The feature extractor; `hiddenSizes` and `activation` shape the `mlp` one. */
+    /** The feature extractor; `hiddenSizes` and `activation` shape the `mlp` one (and the vector encoders of `multi-input`). */
     readonly torso: PPOConfig['torso'];
+    /**
+     * With `multi-input` (a Dict or Tuple observation space): the parts of each flat
+     * observation, in order (the Dict's sorted keys), images with their shape.
+     */
+    readonly observationParts?: readonly ObservationPart[];
     /** With `nature-cnn`: the image shape [height, width, channels] of the flat observations. */
     readonly observationShape?: readonly [number, number, number];
     /** With `nature-cnn`: the factor observations are multiplied by first (`observationScale`). */
