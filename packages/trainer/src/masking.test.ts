@@ -130,10 +130,14 @@ describe('masked rollouts and updates', () => {
     expect(b.meta.counters).toEqual(a.meta.counters);
   });
 
-  it('ppo export records the mask size, and the rebuilt policy honours the mask', async () => {
+  it('ppo eval plays allowed cards only; ppo export records the mask size, and the rebuilt policy honours the mask', async () => {
     const run = join(root, 'export-run');
     const tiny = ['--env', 'CardPick-v0', '--total-steps', '64', '--num-envs', '2', '--num-steps', '16', '--num-minibatches', '2', '--update-epochs', '1', '--seed', '5', '--backend', 'cpu', '--quiet'];
     expect(await main(['train', ...tiny, '--out', run], captureIo().io)).toBe(0);
+    const evaluation = captureIo();
+    expect(await main(['eval', run, '--episodes', '4'], evaluation.io)).toBe(0);
+    // Every game runs its 16 rounds: no forbidden card ended one.
+    expect(JSON.parse(evaluation.out.join(''))).toMatchObject({ episodes: 4, meanLength: 16 });
     expect(await main(['export', run], captureIo().io)).toBe(0);
     const spec = JSON.parse(readFileSync(join(run, 'export', POLICY_FILE), 'utf8')) as ExportedPolicy;
     expect(spec.actionMask).toEqual({ size: SLOTS });
