@@ -80,6 +80,7 @@ export default defineConfig({
           { text: '4. GRPO from the blocks', link: '/tutorials/grpo' },
           { text: '5. A policy in the browser', link: '/tutorials/browser' },
           { text: '6. Compose your own PPO', link: '/tutorials/compose' },
+          { text: '7. Action masks and Dict observations', link: '/tutorials/masks-and-dicts' },
           { text: 'Demo: CartPole in the browser', link: '/demo/cartpole' },
         ],
       },

@@ -26,6 +26,11 @@ export interface RolloutBufferOptions<A extends ActionType = ActionType> {
   readonly actionSize: number;
   /** `'float32'` (continuous actions) or `'int32'` (discrete, multi-discrete, multi-binary). */
   readonly actionType: A;
+  /**
+   * Flags per action mask (M): n for a masked `Discrete(n)`, `sum(nvec)` for `MultiDiscrete`.
+   * Default 0: no masks are stored, and {@link RolloutStep.actionMasks} must be left out.
+   */
+  readonly actionMaskSize?: number;
 }
 
 /**
@@ -48,6 +53,11 @@ export interface RolloutStep {
   readonly terminated: ArrayLike<number>;
   /** N flags, 1 where the episode was cut short (bootstrap from the final observation). */
   readonly truncated: ArrayLike<number>;
+  /**
+   * N*M valid-action flags (0/1) of the observations, as the policy saw them; required when the
+   * buffer has an `actionMaskSize`, refused otherwise.
+   */
+  readonly actionMasks?: ArrayLike<number>;
 }
 
 /** How {@link RolloutBuffer.minibatches} orders rows. */
@@ -120,6 +130,8 @@ export interface Minibatch<A extends ActionType = ActionType> {
   readonly sequenceLength: number;
   /** The env of each sequence (numSequences entries). */
   readonly envIndices: Int32Array;
+  /** size*M action masks, or null when the buffer stores none. */
+  readonly actionMasks: Uint8Array | null;
 }
 
 const WHERE_ADD = 'RolloutBuffer.add';
@@ -138,6 +150,7 @@ interface GatherStorage<A extends ActionType> {
   readonly terminated: Uint8Array;
   readonly truncated: Uint8Array;
   readonly envIndices: Int32Array;
+  readonly actionMasks: Uint8Array | null;
 }
 
 interface MutableMinibatch<A extends ActionType> extends Minibatch<A> {
@@ -156,6 +169,10 @@ interface MutableMinibatch<A extends ActionType> extends Minibatch<A> {
  * `nextValues[k]` is the value of the observation that followed step k: on a truncated step,
  * the value of the episode's final observation (set it with {@link RolloutBuffer.setNextValues});
  * elsewhere the next step's value ({@link RolloutBuffer.bootstrapNextValues} fills those).
+ *
+ * With `actionMaskSize` M > 0 the buffer also stores the valid-action mask of every observation
+ * (`actionMasks`, M flags at `[k * M, (k + 1) * M)`), and minibatches carry them, so an update
+ * scores actions under the masks they were sampled with (MaskablePPO).
  *
  * `nextValues`, `advantages` and `returns` hold NaN for a step until written after the step
  * was added (and everywhere after construction or {@link RolloutBuffer.reset}), so nothing
@@ -208,6 +225,10 @@ export class RolloutBuffer<A extends ActionType = ActionType> {
   readonly advantages: Float32Array;
   /** T*N returns, written by the caller; NaN until written. */
   readonly returns: Float32Array;
+  /** Flags per stored action mask (M), 0 when the buffer stores none. */
+  readonly actionMaskSize: number;
+  /** T*N*M action masks (0/1), or null when `actionMaskSize` is 0. */
+  readonly actionMasks: Uint8Array | null;
 
   private steps = 0;
   private version = 0;
@@ -242,7 +263,9 @@ export class RolloutBuffer<A extends ActionType = ActionType> {
       throw new PpoRangeError('INVALID_ARGUMENT', `${where}: actionType must be 'float32' or 'int32', got ${String(options.actionType)}`);
     }
     this.actionType = options.actionType;
+    this.actionMaskSize = options.actionMaskSize === undefined ? 0 : checkInteger(where, 'actionMaskSize', options.actionMaskSize, 0);
     const n = this.numSteps * this.numEnvs;
+    this.actionMasks = this.actionMaskSize === 0 ? null : new Uint8Array(n * this.actionMaskSize);
     this.observations = new Float32Array(n * this.observationSize);
     this.actions = (
       this.actionType === 'int32' ? new Int32Array(n * this.actionSize) : new Float32Array(n * this.actionSize)
@@ -329,6 +352,14 @@ export class RolloutBuffer<A extends ActionType = ActionType> {
     checkFinite(WHERE_ADD, 'rewards', rewards);
     checkIntegers(WHERE_ADD, 'terminated', terminated, 0, 1);
     checkIntegers(WHERE_ADD, 'truncated', truncated, 0, 1);
+    let masks: ArrayLike<number> | undefined;
+    if (this.actionMaskSize > 0) {
+      if (step.actionMasks === undefined) throw new PpoTypeError('INVALID_ARGUMENT', `${WHERE_ADD}: actionMasks are required (the buffer has actionMaskSize ${this.actionMaskSize})`);
+      masks = checkLength(WHERE_ADD, 'actionMasks', step.actionMasks, n * this.actionMaskSize, 'numEnvs * actionMaskSize');
+      checkIntegers(WHERE_ADD, 'actionMasks', masks, 0, 1);
+    } else if (step.actionMasks !== undefined) {
+      throw new PpoTypeError('INVALID_ARGUMENT', `${WHERE_ADD}: actionMasks given, but the buffer stores none (create it with actionMaskSize)`);
+    }
 
     const base = this.steps * n;
     copyInto(this.observations, base * this.observationSize, obs);
@@ -338,6 +369,7 @@ export class RolloutBuffer<A extends ActionType = ActionType> {
     copyInto(this.rewards, base, rewards);
     copyInto(this.terminated, base, terminated);
     copyInto(this.truncated, base, truncated);
+    if (masks !== undefined && this.actionMasks !== null) copyInto(this.actionMasks, base * this.actionMaskSize, masks);
     // The new step has no next value, advantage or return yet, whatever the arrays held.
     this.nextValues.fill(Number.NaN, base, base + n);
     this.advantages.fill(Number.NaN, base, base + n);
@@ -513,6 +545,14 @@ export class RolloutBuffer<A extends ActionType = ActionType> {
       const ad = r * a;
       for (let c = 0; c < a; c++) actions[ad + c] = this.actions[as + c];
     }
+    if (mb.actionMasks !== null && this.actionMasks !== null) {
+      const m = this.actionMaskSize;
+      for (let r = 0; r < rows; r++) {
+        const ms = indices[r] * m;
+        const md = r * m;
+        for (let c = 0; c < m; c++) mb.actionMasks[md + c] = this.actionMasks[ms + c];
+      }
+    }
     return mb;
   }
 
@@ -597,6 +637,7 @@ export class RolloutBuffer<A extends ActionType = ActionType> {
       numSequences: sequences,
       sequenceLength: rows / sequences,
       envIndices: storage.envIndices.subarray(0, sequences),
+      actionMasks: storage.actionMasks === null ? null : storage.actionMasks.subarray(0, rows * this.actionMaskSize),
     };
     this.views[mode].set(key, mb);
     return mb;
@@ -622,6 +663,7 @@ export class RolloutBuffer<A extends ActionType = ActionType> {
       terminated: new Uint8Array(capacity),
       truncated: new Uint8Array(capacity),
       envIndices: new Int32Array(capacity),
+      actionMasks: this.actionMaskSize === 0 ? null : new Uint8Array(capacity * this.actionMaskSize),
     };
     return this.storage;
   }

@@ -1,6 +1,7 @@
 import { describeValue, PpoRangeError, PpoTypeError, Rng, PpoError } from '@ppo/utils';
 import type { Env, RenderFrame, ResetResult, StepResult } from './env';
 import { Box, spaceFromJSON, spacesEqual, type Space } from './spaces';
+import { ACTION_MASK_KEY, actionMaskNvec, readActionMask } from './vector/action-masks';
 
 /** Options of {@link checkEnv}. */
 export interface CheckEnvOptions {
@@ -132,6 +133,41 @@ interface Rollout {
   readonly flags: string[];
 }
 
+/**
+ * Checks `info.action_mask` where present (Uint8Array or Int8Array, one 0/1 flag per action of
+ * a Discrete or MultiDiscrete space, at least one action allowed per sub-space) and that an env
+ * gives it at every reset and step or never. Returns the mask.
+ */
+function checkMask(env: string, where: string, actionSpace: Space<unknown>, info: Record<string, unknown>, expected: boolean): Uint8Array | Int8Array | undefined {
+  const given = info[ACTION_MASK_KEY] !== undefined;
+  if (given !== expected) {
+    fail(env, `${where}: info.${ACTION_MASK_KEY} is ${given ? 'given' : 'missing'}, but the first reset ${expected ? 'gave' : 'gave none'}; give it at every reset and step or never`);
+  }
+  if (!given) return undefined;
+  const nvec = actionMaskNvec(actionSpace);
+  if (nvec === null) fail(env, `${where}: info.${ACTION_MASK_KEY} is given, but only Discrete and MultiDiscrete action spaces can be masked (got ${actionSpace.toJSON().type})`);
+  try {
+    return readActionMask(where, info, nvec);
+  } catch (error) {
+    return fail(env, (error as Error).message);
+  }
+}
+
+/** A uniformly random action that `mask` allows (sub-spaces' masks concatenated). */
+function sampleMasked(actionSpace: Space<unknown>, mask: Uint8Array | Int8Array, rng: Rng): unknown {
+  const spec = actionSpace.toJSON();
+  const nvec = actionMaskNvec(actionSpace) as readonly number[];
+  const picks: number[] = [];
+  let offset = 0;
+  for (const n of nvec) {
+    const allowed: number[] = [];
+    for (let k = 0; k < n; k++) if (mask[offset + k] === 1) allowed.push(k);
+    picks.push(allowed[rng.nextInt(allowed.length)]);
+    offset += n;
+  }
+  return spec.type === 'discrete' ? picks[0] + spec.start : Int32Array.from(picks);
+}
+
 function rollout(name: string, env: Env<unknown, unknown>, seed: number, steps: number, label: string): Rollout {
   const obsSpace = env.observationSpace;
   const actionRng = new Rng(seed);
@@ -139,15 +175,20 @@ function rollout(name: string, env: Env<unknown, unknown>, seed: number, steps: 
   const rewards: number[] = [];
   const flags: string[] = [];
   const first = checkReset(name, `${label}: reset({ seed: ${seed} })`, obsSpace, env.reset({ seed }));
+  const masked = (first.info as Record<string, unknown>)[ACTION_MASK_KEY] !== undefined;
+  let mask = checkMask(name, `${label}: reset({ seed: ${seed} })`, env.actionSpace, first.info, masked);
   observations.push(flat(obsSpace, first.observation));
   for (let t = 0; t < steps; t++) {
-    const action = env.actionSpace.sample(actionRng);
+    // A masked env is stepped with allowed actions, as a masked policy would.
+    const action = mask === undefined ? env.actionSpace.sample(actionRng) : sampleMasked(env.actionSpace, mask, actionRng);
     const r = checkStep(name, `${label}: step ${t}`, obsSpace, env.step(action));
+    mask = checkMask(name, `${label}: step ${t}`, env.actionSpace, r.info, masked);
     observations.push(flat(obsSpace, r.observation));
     rewards.push(r.reward);
     flags.push(`${r.terminated}/${r.truncated}`);
     if (r.terminated || r.truncated) {
       const again = checkReset(name, `${label}: reset after step ${t}`, obsSpace, env.reset());
+      mask = checkMask(name, `${label}: reset after step ${t}`, env.actionSpace, again.info, masked);
       observations.push(flat(obsSpace, again.observation));
     }
   }
@@ -177,7 +218,10 @@ function checkFrame(name: string, frame: unknown): void {
  * the first problem. Checks: both spaces are Spaces whose samples they contain, that flatten to
  * `flatDim` floats and back, and whose JSON description round-trips; Box dtypes; `reset` and
  * `step` result shapes, observations inside the observation space (Float32Array for a Box,
- * finite in every entry the space bounds), finite rewards, boolean `terminated`/`truncated`, plain-object infos; that the same seed and
+ * finite in every entry the space bounds), finite rewards, boolean `terminated`/`truncated`, plain-object infos; an
+ * `info.action_mask`, when the env gives one, at every reset and step (a `Uint8Array` or
+ * `Int8Array` of 0/1 flags, n for `Discrete(n)`, `sum(nvec)` for `MultiDiscrete`, allowing at
+ * least one action; the rollouts then take allowed actions); that the same seed and
  * actions give the same trajectory; and, when present, the `render` frame. Resets and steps the
  * env (leave it to be reset afterwards). Warnings cover what is legal but unusual: a seed that
  * does not change the first observation, stepping past an episode's end without an error, a

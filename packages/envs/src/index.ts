@@ -58,6 +58,8 @@ export {
   type ContinuousMountainCarOptions,
 } from './classic-control/continuous-mountain-car';
 export { PendulumEnv, angleNormalize, type PendulumOptions } from './classic-control/pendulum';
+/** A small card game with `info.action_mask`, registered as `CardPick-v0`. */
+export { CardPickEnv, type CardPickOptions } from './masked/card-pick';
 
 // Time limit and env checker
 export { TimeLimit, type TimeLimitOptions } from './time-limit';
@@ -72,6 +74,8 @@ export {
   type VectorResetOptions,
 } from './vector/vector-env';
 export { type StepIntoEnv, type StepIntoTarget, hasStepInto } from './vector/step-into';
+/** Action masks: Gymnasium's `info.action_mask`, checked and stacked by the vector envs. */
+export { ACTION_MASK_KEY, actionMaskNvec, actionMaskSize, readActionMask, ActionMaskStacker } from './vector/action-masks';
 export { SyncVectorEnv, VectorEnvError, type SyncVectorEnvOptions, type VectorBuffers } from './vector/sync-vector-env';
 export { VectorWrapper } from './vector/vector-wrapper';
 export {

@@ -2,6 +2,7 @@ import { checkPositiveInt, describeValue, PpoError, PpoTypeError } from '@ppo/ut
 import type { Env } from './env';
 import { AcrobotEnv } from './classic-control/acrobot';
 import { CartPoleEnv } from './classic-control/cartpole';
+import { CardPickEnv } from './masked/card-pick';
 import { ContinuousMountainCarEnv } from './classic-control/continuous-mountain-car';
 import { MountainCarEnv } from './classic-control/mountain-car';
 import { PendulumEnv } from './classic-control/pendulum';
@@ -163,3 +164,4 @@ registerBuiltIn('MountainCarContinuous-v0', (o) => new ContinuousMountainCarEnv(
   rewardThreshold: 90,
 });
 registerBuiltIn('Pendulum-v1', (o) => new PendulumEnv(o), { maxEpisodeSteps: 200 });
+registerBuiltIn('CardPick-v0', (o) => new CardPickEnv(o), {});

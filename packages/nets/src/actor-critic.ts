@@ -25,6 +25,7 @@ import {
 } from './distributions';
 import { PPO_GAINS } from './init';
 import { Mlp, type Activation } from './mlp';
+import { MultiInputTorso, type ObservationPart } from './multi-input';
 import { layersTorso, makeVariable, uniqueScope, type Torso } from './torso';
 import type { Policy } from './policy';
 import { readNamedWeights, writeNamedWeights } from './weights';
@@ -46,10 +47,17 @@ export interface ActorCriticOptions {
   /** Hidden nonlinearity of the MLP torsos (default 'tanh'). */
   readonly activation?: Activation;
   /**
-   * The feature extractor: 'mlp' (default), 'nature-cnn' (needs `observationShape`), or a
-   * {@link Torso} / tfjs-layers model of your own (see {@link layersTorso}).
+   * The feature extractor: 'mlp' (default), 'nature-cnn' (needs `observationShape`),
+   * 'multi-input' (one encoder per key of a Dict observation, see {@link MultiInputTorso};
+   * needs `observationParts`), or a {@link Torso} / tfjs-layers model of your own (see
+   * {@link layersTorso}).
    */
-  readonly torso?: 'mlp' | 'nature-cnn' | Torso | tf.LayersModel;
+  readonly torso?: 'mlp' | 'nature-cnn' | 'multi-input' | Torso | tf.LayersModel;
+  /**
+   * With 'multi-input': the parts of each flat observation row, in order (the sorted keys of a
+   * Dict space); image parts get the CNN, the others an MLP of `hiddenSizes`.
+   */
+  readonly observationParts?: readonly ObservationPart[];
   /** The critic's own torso when you pass a `torso` instance and want separate networks. */
   readonly criticTorso?: Torso | tf.LayersModel;
   /**
@@ -59,7 +67,7 @@ export interface ActorCriticOptions {
   readonly shared?: boolean;
   /** Observation shape [H, W, C] for 'nature-cnn'. */
   readonly observationShape?: readonly [number, number, number];
-  /** Multiplies observations before the CNN, e.g. 1/255 (default 1). */
+  /** Multiplies observations (image parts with 'multi-input') before the CNN, e.g. 1/255 (default 1). */
   readonly inputScale?: number;
   /** Initial value of the free log-std of box actions (default 0). */
   readonly logStdInit?: number;
@@ -246,7 +254,11 @@ export class ActorCritic implements Policy {
         if (options.observationShape === undefined) throw new PpoRangeError('INVALID_ARGUMENT', "torso 'nature-cnn' needs observationShape [height, width, channels]");
         return own(natureCnn({ inputShape: options.observationShape, inputScale: options.inputScale, rng, name: `${scope}/${role}` }));
       }
-      if (!isInstance) throw new PpoRangeError('INVALID_ARGUMENT', `torso must be 'mlp', 'nature-cnn', a Torso or a tf.LayersModel, got ${String(torso)}`);
+      if (torso === 'multi-input') {
+        if (options.observationParts === undefined) throw new PpoRangeError('INVALID_ARGUMENT', "torso 'multi-input' needs observationParts [{ name, size, image? }, ...]");
+        return own(new MultiInputTorso({ parts: options.observationParts, hiddenSizes, activation, inputScale: options.inputScale, rng, name: `${scope}/${role}` }));
+      }
+      if (!isInstance) throw new PpoRangeError('INVALID_ARGUMENT', `torso must be 'mlp', 'nature-cnn', 'multi-input', a Torso or a tf.LayersModel, got ${String(torso)}`);
       return asTorso(torso);
     };
     const checked = (role: string, t: Torso): Torso => {

@@ -113,8 +113,8 @@ export function markMaskChecked(mask: tf.Tensor): void {
 }
 
 /**
- * Throws, naming the row (and component), when a row-major [rows, sum(nvec)] mask (nonzero
- * meaning allowed) allows no action in some row.
+ * Throws a `NO_VALID_ACTION` error, naming the row (and component), when a row-major
+ * [rows, sum(nvec)] mask (nonzero meaning allowed) allows no action in some row.
  *
  * @internal
  */
@@ -125,7 +125,7 @@ export function checkMaskData(data: ArrayLike<number>, rows: number, nvec: reado
     for (const [c, n] of nvec.entries()) {
       let any = false;
       for (let k = 0; k < n && !any; k++) any = data[offset + k] !== 0;
-      if (!any) throw new PpoRangeError('INVALID_ARGUMENT', `${name} row ${i} allows no action${nvec.length > 1 ? ` in component ${c}` : ''}`);
+      if (!any) throw new PpoRangeError('NO_VALID_ACTION', `${name} row ${i} allows no action${nvec.length > 1 ? ` in component ${c}` : ''}`);
       offset += n;
     }
   }

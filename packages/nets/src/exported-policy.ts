@@ -1,5 +1,6 @@
 import { describeValue, PpoError, RunningMeanStd, type ActionSpaceSpec, type RunningMeanStdState } from '@ppo/utils';
 import type { Activation } from './mlp';
+import type { ObservationPart } from './multi-input';
 
 /** Name of the policy description in an export folder. */
 export const POLICY_FILE = 'policy.json';
@@ -24,8 +25,13 @@ export interface ExportedPolicy {
     readonly observationSize: number;
     /** The env's action space (bounds, sizes) as the network saw it. */
     readonly actionSpace: ActionSpaceSpec;
-    /** The feature extractor; `hiddenSizes` and `activation` shape the `mlp` one. */
-    readonly torso: 'mlp' | 'nature-cnn';
+    /** The feature extractor; `hiddenSizes` and `activation` shape the `mlp` one (and the vector encoders of `multi-input`). */
+    readonly torso: 'mlp' | 'nature-cnn' | 'multi-input';
+    /**
+     * With `multi-input` (a Dict or Tuple observation space): the parts of each flat
+     * observation, in order (the Dict's sorted keys), images with their shape.
+     */
+    readonly observationParts?: readonly ObservationPart[];
     /** With `nature-cnn`: the image shape [height, width, channels] of the flat observations. */
     readonly observationShape?: readonly [number, number, number];
     /** With `nature-cnn`: the factor observations are multiplied by first (`observationScale`). */
@@ -46,6 +52,13 @@ export interface ExportedPolicy {
   };
   /** Whether training clipped box actions to the action space's bounds before stepping the env. */
   readonly clipAction: boolean;
+  /**
+   * Present when the env gave action masks (`info.action_mask`) and the policy was trained
+   * with them: `size` flags per observation (n for `Discrete(n)`, `sum(nvec)` for
+   * `MultiDiscrete`). Pass the env's mask with every observation (`predict(obs, 1, mask)` of
+   * `loadPolicy`), so masked actions are never chosen.
+   */
+  readonly actionMask?: { readonly size: number };
   /** The checkpoint exported: its folder relative to the run directory, and its counters. */
   readonly source: { readonly checkpoint: string; readonly globalStep: number; readonly update: number };
   /** Version 2: the SHA-256 (64 lowercase hex digits) of every other file of the folder, by name. */
@@ -86,7 +99,16 @@ export function parseExportedPolicy(json: unknown): ExportedPolicy {
   if (!isRecord(net.actionSpace)) fail('actorCritic.actionSpace', net.actionSpace, 'an object');
   // Exports written before the CNN torso have no `torso`: theirs is the MLP.
   const torso = net.torso ?? 'mlp';
-  if (torso !== 'mlp' && torso !== 'nature-cnn') fail('actorCritic.torso', net.torso, "'mlp' or 'nature-cnn'");
+  if (torso !== 'mlp' && torso !== 'nature-cnn' && torso !== 'multi-input') fail('actorCritic.torso', net.torso, "'mlp', 'nature-cnn' or 'multi-input'");
+  if (torso === 'multi-input') {
+    // The parts' names and sizes are checked where the network is built (`new ActorCritic`).
+    if (!Array.isArray(net.observationParts) || net.observationParts.length === 0 || net.observationParts.length > 64) {
+      fail('actorCritic.observationParts', net.observationParts, 'an array of 1 to 64 observation parts');
+    }
+    (net.observationParts as unknown[]).forEach((part, i) => {
+      if (!isRecord(part)) fail(`actorCritic.observationParts[${i}]`, part, 'an object { name, size, image? }');
+    });
+  }
   if (!Array.isArray(net.hiddenSizes) || net.hiddenSizes.length > 64) fail('actorCritic.hiddenSizes', net.hiddenSizes, 'an array of at most 64 widths');
   (net.hiddenSizes as unknown[]).forEach((h, i) => checkPositiveInteger(`actorCritic.hiddenSizes[${i}]`, h));
   if (net.activation !== 'tanh' && net.activation !== 'relu') fail('actorCritic.activation', net.activation, "'tanh' or 'relu'");
@@ -115,6 +137,10 @@ export function parseExportedPolicy(json: unknown): ExportedPolicy {
   }
   if (clip !== null && !(typeof clip === 'number' && Number.isFinite(clip) && clip > 0)) fail('observation.clip', clip, 'null or a finite number > 0');
   if (typeof json.clipAction !== 'boolean') fail('clipAction', json.clipAction, 'a boolean');
+  if (json.actionMask !== undefined) {
+    if (!isRecord(json.actionMask)) fail('actionMask', json.actionMask, 'an object { size }');
+    checkPositiveInteger('actionMask.size', json.actionMask.size);
+  }
   if (json.version === 2) {
     if (!isRecord(json.files)) fail('files', json.files, 'an object of file names and SHA-256 digests');
     for (const [name, digest] of Object.entries(json.files)) {

@@ -19,6 +19,8 @@ export {
 export { orthogonal, PPO_GAINS } from './init';
 export { Mlp, mlp, type Activation, type MlpInit, type MlpOptions } from './mlp';
 export { NatureCnn, natureCnn, type NatureCnnOptions } from './cnn';
+/** One encoder per key of a Dict observation (SB3's MultiInputPolicy). */
+export { MultiInputTorso, type MultiInputTorsoOptions, type ObservationPart } from './multi-input';
 export { layersTorso, type Torso } from './torso';
 export {
   ActorCritic,

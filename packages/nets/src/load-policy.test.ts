@@ -192,6 +192,32 @@ describe('loadPolicy', () => {
     }
   });
 
+  it('takes the action mask of a policy trained with masks: the mode over the allowed actions only', async () => {
+    const dir = await writeExport('masked', discrete, { ...discreteSpec, actionMask: { size: 3 } });
+    const policy = await loadPolicyFolder(dir);
+    try {
+      const free = policy.predict(observations, count) as Int32Array;
+      // Forbid each observation's unmasked choice: the answer is the better of the two others.
+      const mask = new Uint8Array(count * 3).fill(1);
+      for (let i = 0; i < count; i++) mask[i * 3 + free[i] - 1] = 0;
+      const masked = policy.predict(observations, count, mask) as Int32Array;
+      const expected = discrete.act(observations, count, new Rng(0), { deterministic: true, actionMask: mask }).actions;
+      expect(Array.from(masked)).toEqual(Array.from(expected));
+      for (let i = 0; i < count; i++) expect(masked[i]).not.toBe(free[i]);
+      expect(() => policy.predict(observations, count, new Uint8Array(count * 3 - 1))).toThrow(/actionMask must hold count \* actionMask.size = 32 \* 3 flags, got 95/);
+    } finally {
+      policy.dispose();
+    }
+    const unmasked = await loadPolicyFolder(discreteDir);
+    try {
+      expect(() => unmasked.predict(observations, count, new Uint8Array(count * 3).fill(1))).toThrow(/trained without action masks/);
+    } finally {
+      unmasked.dispose();
+    }
+    const bad = await writeExport('bad-mask', discrete, { ...discreteSpec, actionMask: { size: 0 } });
+    await expect(loadPolicyFolder(bad)).rejects.toThrow(/actionMask.size must be a positive integer, got 0/);
+  });
+
   it('loads a version 1 export (no digests, no torso field) as before', async () => {
     const dir = await writeExport('v1', discrete, discreteSpec);
     // As written before the CNN torso: no `torso` field, no digests.

@@ -81,27 +81,42 @@ export class LoadedPolicy {
     return clip === null ? Float32Array.from(observations) : observations.map((x) => Math.min(clip, Math.max(-clip, x)));
   }
 
+  /** The mask as `act` takes it, after checking it against `policy.json`'s `actionMask`. */
+  private checkMask(actionMask: Uint8Array | Int8Array, count: number): Uint8Array {
+    const size = this.spec.actionMask?.size;
+    if (size === undefined) throw new PpoTypeError('INVALID_ARGUMENT', 'actionMask: this policy was trained without action masks (policy.json has no actionMask); call predict without one');
+    if (!(actionMask instanceof Uint8Array || actionMask instanceof Int8Array)) {
+      throw new PpoTypeError('INVALID_ARGUMENT', `actionMask must be a Uint8Array or Int8Array of 0/1 flags, got ${describeValue(actionMask)}`);
+    }
+    if (actionMask.length !== count * size) {
+      throw new PpoRangeError('INVALID_ARGUMENT', `actionMask must hold count * actionMask.size = ${count} * ${size} flags, got ${actionMask.length}`);
+    }
+    return actionMask instanceof Uint8Array ? actionMask : new Uint8Array(actionMask.buffer, actionMask.byteOffset, actionMask.length);
+  }
+
   /**
    * The deterministic actions for `count` raw observations (row-major, `count *
    * observationSize` values): the mode of the policy's distribution (argmax for a discrete
    * space, the mean for a box, clipped to the bounds when training clipped), after the
    * observation normalization and clipping of training. Returns an Int32Array (discrete) or a
-   * Float32Array of `count * actionSize` values.
+   * Float32Array of `count * actionSize` values. A policy trained with action masks
+   * (`actionMask` in `policy.json`) takes the env's `info.action_mask` of each observation,
+   * stacked (`count * actionMask.size` flags): the mode is then taken over the allowed actions.
    *
    * @example
    * ```ts
    * const [action] = policy.predict(Float32Array.from(observation));
+   * const [masked] = policy.predict(Float32Array.from(observation), 1, info.action_mask);
    * ```
    */
-  predict(observations: Float32Array | readonly number[], count = 1): Int32Array | Float32Array {
+  predict(observations: Float32Array | readonly number[], count = 1, actionMask?: Uint8Array | Int8Array): Int32Array | Float32Array {
     const input = observations instanceof Float32Array ? observations : Array.isArray(observations) ? Float32Array.from(observations) : null;
     if (input === null) throw new PpoTypeError('INVALID_ARGUMENT', `observations must be a Float32Array or an array of numbers, got ${describeValue(observations)}`);
     if (!Number.isSafeInteger(count) || count < 1) throw new PpoRangeError('INVALID_ARGUMENT', `count must be a positive integer, got ${describeValue(count)}`);
     if (input.length !== count * this.observationSize) {
       throw new PpoRangeError('INVALID_ARGUMENT', `observations must hold count * observationSize = ${count} * ${this.observationSize} values, got ${input.length}`);
     }
-    // A masked discrete policy would pass its action mask on to act() here.
-    const { actions } = this.network.act(this.prepare(input), count, new Rng(0), { deterministic: true });
+    const { actions } = this.network.act(this.prepare(input), count, new Rng(0), actionMask === undefined ? { deterministic: true } : { deterministic: true, actionMask: this.checkMask(actionMask, count) });
     const space = this.spec.actorCritic.actionSpace;
     if (this.spec.clipAction && space.type === 'box') {
       for (let i = 0; i < actions.length; i++) {

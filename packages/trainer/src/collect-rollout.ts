@@ -27,6 +27,13 @@ export interface CollectRolloutOptions {
    * it, and it holds the observations after the last step when the call returns.
    */
   readonly observations: Float32Array;
+  /**
+   * The valid-action masks of `observations` (`numEnvs * maskSize`, the env's
+   * `actionMasks`), for an env that gives `info.action_mask`: the policy samples only allowed
+   * actions, the buffer (created with `actionMaskSize`) stores the masks, and they are updated
+   * in place like `observations`. Leave out for an unmasked env.
+   */
+  readonly actionMasks?: Uint8Array;
   /** Advanced by `numEnvs` per step and by one per finished episode. */
   readonly counters: RolloutCounters;
   /**
@@ -91,12 +98,20 @@ export async function collectRollout(options: CollectRolloutOptions): Promise<Co
   if (observations.length !== n * size) {
     throw new PpoRangeError('INVALID_ARGUMENT', `collectRollout: observations must hold numEnvs * observationSize = ${n * size} values, got ${observations.length}`);
   }
+  const masks = options.actionMasks;
+  const maskSize = buffer.actionMaskSize;
+  if ((masks === undefined) !== (maskSize === 0) || (masks !== undefined && masks.length !== n * maskSize)) {
+    throw new PpoRangeError(
+      'INVALID_ARGUMENT',
+      `collectRollout: actionMasks must ${maskSize === 0 ? 'be left out for a buffer without actionMaskSize' : `hold numEnvs * actionMaskSize = ${n * maskSize} flags`}, got ${masks === undefined ? 'none' : masks.length}`,
+    );
+  }
   const bootstrap = options.bootstrapTruncated ?? true;
   const cutAsEnd = bootstrap ? null : new Uint8Array(n);
   let stop = false;
   buffer.reset();
   for (let t = 0; t < buffer.numSteps; t++) {
-    const { actions, logProbs, values } = policy.act(observations, n, rng);
+    const { actions, logProbs, values } = masks === undefined ? policy.act(observations, n, rng) : policy.act(observations, n, rng, { actionMask: masks });
     const result = env.step(actions);
     counters.globalStep += n;
     let anyCut = false;
@@ -112,9 +127,14 @@ export async function collectRollout(options: CollectRolloutOptions): Promise<Co
       rewards: result.rewards,
       terminated: cutAsEnd ?? result.terminated,
       truncated: result.truncated,
+      ...(masks === undefined ? {} : { actionMasks: masks }),
     });
     if (anyCut && bootstrap) buffer.setNextValues(t, policy.predictValues(result.finalObservations, n));
     observations.set(result.observations.subarray(0, n * size));
+    if (masks !== undefined) {
+      if (result.actionMasks === undefined) throw new PpoRangeError('INVALID_ARGUMENT', 'collectRollout: the env stopped giving action masks (info.action_mask) mid-rollout');
+      masks.set(result.actionMasks);
+    }
     for (let i = 0; i < n; i++) {
       if (result.terminated[i] !== 1 && result.truncated[i] !== 1) continue;
       const episode = episodeOf(result.infos[i]);

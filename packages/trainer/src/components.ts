@@ -7,9 +7,9 @@ import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '@ppo/utils';
 import { PpoRangeError, PpoTypeError } from '@ppo/utils';
 import { Adam, ClipPpoObjective, KlPenaltyPpoObjective, type Objective, type Optimizer } from '@ppo/core';
-import type { VectorEnv } from '@ppo/envs';
+import { Box, Dict, Tuple, type Space, type VectorEnv } from '@ppo/envs';
 import { gaeEstimator, type AdvantageEstimator } from '@ppo/gae';
-import { ActorCritic, type ActionSpaceSpec, type ActorCriticOptions, type Policy } from '@ppo/nets';
+import { ActorCritic, type ActionSpaceSpec, type ActorCriticOptions, type ObservationPart, type Policy } from '@ppo/nets';
 import { ConfigError, DEFAULT_CONFIG, PRESETS, type PPOConfig, type PresetName } from './config';
 
 /** What a custom policy is built from: the env's spaces and a seed derived from `config.seed`. */
@@ -42,7 +42,7 @@ export interface PPOComponents {
 }
 
 /** The options of `new ActorCritic(...)` that choose and shape its torso. */
-export type TorsoOptions = Pick<ActorCriticOptions, 'torso' | 'observationShape' | 'inputScale'> & { readonly torso: PPOConfig['torso'] };
+export type TorsoOptions = Pick<ActorCriticOptions, 'torso' | 'observationShape' | 'inputScale' | 'observationParts'> & { readonly torso: PPOConfig['torso'] };
 
 function actionSpecOf(env: VectorEnv): ActionSpaceSpec {
   const spec = env.singleActionSpace.toJSON();
@@ -65,8 +65,39 @@ function observationShapeOf(env: VectorEnv): readonly number[] {
   return spec.shape ?? [env.observationSize];
 }
 
+/**
+ * The parts of a Dict or Tuple observation row, in flat order (a Dict's sorted keys, a Tuple's
+ * indices): Box sub-spaces of rank 3 are images, anything else (nested spaces included) a
+ * vector of its flat size. Null for any other space.
+ */
+export function observationPartsOf(space: Space<unknown>): ObservationPart[] | null {
+  let entries: [string, Space<unknown>][];
+  if (space instanceof Dict) {
+    const spaces = space.spaces as Readonly<Record<string, Space<unknown>>>;
+    entries = space.keys.map((key) => [key, spaces[key]]);
+  } else if (space instanceof Tuple) {
+    entries = (space.spaces as readonly Space<unknown>[]).map((sub, i) => [String(i), sub]);
+  } else {
+    return null;
+  }
+  return entries.map(([name, sub]) => {
+    if (sub instanceof Box && sub.shape.length === 3) {
+      const [height, width, channels] = sub.shape;
+      return { name, size: sub.flatDim, image: [height, width, channels] as const };
+    }
+    return { name, size: sub.flatDim };
+  });
+}
+
 /** The torso options the config asks for, checked against the env's observation space. */
 function torsoOptionsOf(config: PPOConfig, env: VectorEnv): TorsoOptions {
+  const parts = observationPartsOf(env.singleObservationSpace);
+  if (parts !== null && config.torso !== 'nature-cnn') {
+    return { torso: 'multi-input', observationParts: parts, ...(parts.some((p) => p.image !== undefined) ? { inputScale: config.observationScale } : {}) };
+  }
+  if (config.torso === 'multi-input') {
+    throw new ConfigError('torso', `'multi-input' needs a Dict or Tuple observation space, the env has a ${env.singleObservationSpace.toJSON().type} space`);
+  }
   if (config.torso === 'mlp') return { torso: 'mlp' };
   const spec = env.singleObservationSpace.toJSON() as { type: string; shape?: readonly number[] };
   if (spec.type !== 'box' || spec.shape?.length !== 3) {

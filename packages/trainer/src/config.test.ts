@@ -51,9 +51,9 @@ describe('config', () => {
     ['totalSteps', { totalSteps: 100 }, /config\.totalSteps: expected at least one batch/],
     ['maxGradNorm', { maxGradNorm: -1 }, /config\.maxGradNorm: expected a finite number > 0 or null/],
     ['klBetaInit', { klBetaInit: 0 }, /config\.klBetaInit: expected a finite number > 0, got 0/],
-    ['torso', { torso: 'resnet' }, /config\.torso: expected one of 'mlp', 'nature-cnn', got "resnet"/],
+    ['torso', { torso: 'resnet' }, /config\.torso: expected one of 'mlp', 'nature-cnn', 'multi-input', got "resnet"/],
     ['observationScale', { observationScale: 0 }, /config\.observationScale: expected a finite number > 0, got 0/],
-    ['observationScale', { observationScale: 1 / 255 }, /config\.observationScale: expected 1 with torso 'mlp' \(it scales the nature-cnn input only\), got 0\.0039/],
+    ['observationScale', { observationScale: 1 / 255 }, /config\.observationScale: expected 1 with torso 'mlp' \(it scales the input of nature-cnn and the image keys of multi-input only\), got 0\.0039/],
     ['learnignRate', { learnignRate: 1e-3 }, /config\.learnignRate: unknown field/],
     // Keys that `in` finds on Object.prototype are no fields either.
     ['__proto__', JSON.parse('{"__proto__": {"learningRate": 5}}') as Record<string, unknown>, /config\.__proto__: unknown field/],

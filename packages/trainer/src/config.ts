@@ -94,9 +94,11 @@ export interface PPOConfig {
    * The feature extractor: `mlp` (`hiddenSizes`, `activation`) or `nature-cnn`, the Nature-CNN
    * of @ppo/nets built from the env's Box observation shape [height, width, channels] (channels
    * last: [84, 84, 4] Atari frames get the Atari network, small ones like [10, 10, C] MinAtar
-   * its one-conv variant).
+   * its one-conv variant), or `multi-input` for a Dict or Tuple observation space: one encoder
+   * per key (the CNN for image keys, an MLP of `hiddenSizes` for the others), concatenated (SB3's
+   * `MultiInputPolicy`). A Dict or Tuple space gets `multi-input` with the default `mlp` too.
    */
-  torso: 'mlp' | 'nature-cnn';
+  torso: 'mlp' | 'nature-cnn' | 'multi-input';
   /**
    * Multiplies observations before the `nature-cnn` torso: 1/255 for 0-255 Atari frames, 1 for
    * MinAtar's 0/1 channels. Must be 1 with the `mlp` torso (normalize observations instead).
@@ -303,7 +305,7 @@ export const CONFIG_SCHEMA: Readonly<Record<keyof PPOConfig, Kind>> = {
   klTarget: { kind: 'number', min: 0, minExclusive: true },
   klBetaInit: { kind: 'number', min: 0, minExclusive: true },
   orthogonalInit: { kind: 'bool' },
-  torso: { kind: 'enum', values: ['mlp', 'nature-cnn'] },
+  torso: { kind: 'enum', values: ['mlp', 'nature-cnn', 'multi-input'] },
   observationScale: { kind: 'number', min: 0, minExclusive: true },
   // Wider or deeper nets than this take minutes to initialise (orthogonal init) or exhaust memory.
   hiddenSizes: { kind: 'intList', min: 1, max: 4096, maxLength: 16 },
@@ -399,7 +401,7 @@ export function validateConfig(config: Readonly<Record<string, unknown>>): PPOCo
     throw new ConfigError('numWorkers', `expected at most numEnvs = ${c.numEnvs} worker threads, got ${c.numWorkers}`);
   }
   if (c.torso === 'mlp' && c.observationScale !== 1) {
-    throw new ConfigError('observationScale', `expected 1 with torso 'mlp' (it scales the nature-cnn input only), got ${c.observationScale}`);
+    throw new ConfigError('observationScale', `expected 1 with torso 'mlp' (it scales the input of nature-cnn and the image keys of multi-input only), got ${c.observationScale}`);
   }
   if (batch > MAX_BATCH_SIZE) {
     throw new ConfigError('numSteps', `expected a batch size numEnvs*numSteps of at most ${MAX_BATCH_SIZE}, got ${c.numEnvs}*${c.numSteps} = ${batch}`);

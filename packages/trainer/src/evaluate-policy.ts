@@ -56,7 +56,8 @@ export function mean(values: readonly number[]): number {
 /**
  * Plays `policy`'s deterministic action (its distribution's mode; with `deterministic: false`,
  * an action sampled with `rng`) on `env`, a vector env of one env, for `episodes` whole
- * episodes from `reset({ seed })`, cutting an episode at `maxSteps`.
+ * episodes from `reset({ seed })`, cutting an episode at `maxSteps`. When the env gives action
+ * masks (`info.action_mask`), actions are taken over the allowed ones only.
  * Returns are the env's rewards summed as they come, so wrap the env without reward scaling.
  *
  * @example
@@ -79,11 +80,13 @@ export function evaluatePolicy(
   const returns: number[] = [];
   const lengths: number[] = [];
   let cut = 0;
-  let obs = Float32Array.from(env.reset({ seed }).observations);
+  const first = env.reset({ seed });
+  let obs = Float32Array.from(first.observations);
+  let mask = first.actionMasks === undefined ? undefined : Uint8Array.from(first.actionMasks);
   let episodeReturn = 0;
   let length = 0;
   while (returns.length < episodes) {
-    const { actions } = policy.act(obs, 1, rng, { deterministic });
+    const { actions } = policy.act(obs, 1, rng, mask === undefined ? { deterministic } : { deterministic, actionMask: mask });
     const result = env.step(actions);
     episodeReturn += result.rewards[0];
     length += 1;
@@ -96,11 +99,14 @@ export function evaluatePolicy(
       if (!ended) {
         cut += 1;
         // Continues the env's own generator: only the first reset takes the seed.
-        obs = Float32Array.from(env.reset().observations);
+        const again = env.reset();
+        obs = Float32Array.from(again.observations);
+        mask = again.actionMasks === undefined ? undefined : Uint8Array.from(again.actionMasks);
         continue;
       }
     }
     obs = Float32Array.from(result.observations);
+    mask = result.actionMasks === undefined ? undefined : Uint8Array.from(result.actionMasks);
   }
   const m = mean(returns);
   const std = Math.sqrt(mean(returns.map((r) => (r - m) ** 2)));

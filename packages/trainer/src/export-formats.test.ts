@@ -106,3 +106,13 @@ describe('ONNX export', () => {
     }
   });
 });
+
+describe('policies the standard formats cannot express', () => {
+  it('refuses a masked policy and a multi-input torso with UNSUPPORTED_EXPORT, naming why', () => {
+    const c = cases.find((k) => k.spec.actorCritic.actionSpace.type === 'discrete') as ExportCase;
+    const weights = c.network.getWeights();
+    expect(() => policyGraph({ ...c.spec, actionMask: { size: 2 } }, weights)).toThrow(/cannot be exported as a LayersModel or ONNX: it was trained with action masks/);
+    const multi = { ...c.spec, actorCritic: { ...c.spec.actorCritic, torso: 'multi-input' as const, observationParts: [{ name: 'v', size: c.spec.actorCritic.observationSize }] } };
+    expect(() => policyGraph(multi, weights)).toThrow(expect.objectContaining({ code: 'UNSUPPORTED_EXPORT', message: expect.stringMatching(/multi-input torso/) }));
+  });
+});

@@ -259,6 +259,7 @@ async function exportCheckpoint(runDir: string, out: string, consent: RunModuleC
         clip: config.clipObservation,
       },
       clipAction: config.clipAction,
+      ...(ppo.actionMaskSize > 0 ? { actionMask: { size: ppo.actionMaskSize } } : {}),
       source: { checkpoint: relative(runDir, checkpointDir), globalStep: counters.globalStep, update: counters.update },
     }, notice);
     return { out, checkpoint: checkpointDir, policy };

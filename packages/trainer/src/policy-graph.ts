@@ -62,11 +62,14 @@ function unsupported(what: string): never {
 
 /**
  * Builds the graph of an exported policy from its description and `ActorCritic.getWeights()`.
- * Throws `UNSUPPORTED_EXPORT` for an action space other than discrete and box, and
+ * Throws `UNSUPPORTED_EXPORT` for an action space other than discrete and box, a masked policy
+ * or a multi-input torso, and
  * `BAD_WEIGHTS` naming a weight that is missing or has the wrong size.
  */
 export function policyGraph(policy: ExportedPolicy, weights: ReadonlyMap<string, Float32Array>): PolicyGraph {
   const net = policy.actorCritic;
+  if (policy.actionMask !== undefined) unsupported('it was trained with action masks, and these formats have no mask input yet (loadPolicy takes the mask)');
+  if (net.torso === 'multi-input') unsupported('a Dict or Tuple observation (multi-input torso) is not written in these formats yet');
   const prefix = net.shared ? 'torso' : 'actor/torso';
   const weight = (name: string, size: number): Float32Array => {
     const w = weights.get(name);

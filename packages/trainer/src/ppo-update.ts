@@ -104,7 +104,10 @@ export function ppoUpdate(options: PpoUpdateOptions): Record<string, number> {
     const count = buffer.numSteps * buffer.numEnvs;
     const after = objective.afterUpdate(
       () => ({
-        logProbs: policy.evaluate(...rowsAsTensors(policy, buffer.observations, buffer.actions, count)).logProbs,
+        logProbs: policy.evaluate(
+          ...rowsAsTensors(policy, buffer.observations, buffer.actions, count),
+          maskOption(buffer.actionMasks, count),
+        ).logProbs,
         oldLogProbs: tf.tensor1d(buffer.logProbs.subarray(0, count)),
       }),
       context,
@@ -121,6 +124,13 @@ function mean(values: readonly number[]): number {
   return values.length === 0 ? Number.NaN : values.reduce((a, b) => a + b, 0) / values.length;
 }
 
+/** The `{ actionMask }` option of `policy.evaluate` for the first `count` rows of `masks` (bool [count, M]), or none. */
+function maskOption(masks: Uint8Array | null, count: number): { actionMask?: tf.Tensor2D } {
+  if (masks === null) return {};
+  const size = masks.length / Math.max(count, 1);
+  return { actionMask: tf.tensor2d(masks.subarray(0, count * size), [count, size], 'bool') };
+}
+
 /** Observations [count, D] and actions ([count] for one discrete action, else [count, A]) of the first `count` rows. */
 function rowsAsTensors(policy: Policy, observations: Float32Array, actions: Float32Array | Int32Array, count: number): [tf.Tensor2D, tf.Tensor] {
   const size = policy.observationSize;
@@ -135,7 +145,8 @@ function rowsAsTensors(policy: Policy, observations: Float32Array, actions: Floa
 
 /** The policy's outputs for a minibatch and its stored quantities, as the objective takes them. */
 function minibatchTensors(policy: Policy, mb: Minibatch) {
-  const out = policy.evaluate(...rowsAsTensors(policy, mb.observations, mb.actions, mb.size));
+  // Masked minibatches are scored under the masks their actions were sampled with (MaskablePPO).
+  const out = policy.evaluate(...rowsAsTensors(policy, mb.observations, mb.actions, mb.size), maskOption(mb.actionMasks, mb.size));
   return {
     logProbs: out.logProbs,
     entropy: out.entropy,

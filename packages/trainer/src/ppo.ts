@@ -115,6 +115,8 @@ export class PPO {
   private readonly minibatchRng: Rng;
   private readonly evalRng: Rng;
   private readonly observations: Float32Array;
+  /** The valid-action masks of `observations` when the env gives `info.action_mask`, else undefined. */
+  private readonly actionMasks: Uint8Array | undefined;
   private readonly recentReturns: number[] = [];
   private stopRequested = false;
   private disposed = false;
@@ -131,15 +133,19 @@ export class PPO {
     this.evalRng = master.fork();
     ({ policy: this.policy, torsoOptions: this.torsoOptions, optimizer: this.optimizer, objective: this.objective, advantageEstimator: this.advantageEstimator } =
       buildComponents(config, env, master, components));
+    const first = env.reset({ seed: config.seed });
+    // Masking is automatic: an env that gives info.action_mask is trained as MaskablePPO.
+    this.actionMasks = first.actionMasks === undefined ? undefined : Uint8Array.from(first.actionMasks);
     this.buffer = new RolloutBuffer({
       numSteps: config.numSteps,
       numEnvs: config.numEnvs,
       observationSize: env.observationSize,
       actionSize: env.actionSize,
       actionType: this.policy.actionType,
+      actionMaskSize: this.actionMasks === undefined ? 0 : this.actionMasks.length / config.numEnvs,
     });
     this.observations = new Float32Array(config.numEnvs * env.observationSize);
-    this.observations.set(env.reset({ seed: config.seed }).observations);
+    this.observations.set(first.observations);
   }
 
   /**
@@ -206,6 +212,15 @@ export class PPO {
     return this.policy;
   }
 
+  /**
+   * Flags per action mask when the env gives `info.action_mask` (n for `Discrete(n)`,
+   * `sum(nvec)` for `MultiDiscrete`): the trainer then samples, scores and evaluates over the
+   * allowed actions only. 0 for an unmasked env.
+   */
+  get actionMaskSize(): number {
+    return this.buffer.actionMaskSize;
+  }
+
   /** Env steps taken, summed over envs. */
   get globalStep(): number {
     return this.counters.globalStep;
@@ -230,6 +245,7 @@ export class PPO {
       row.set(actions.subarray(r * width, (r + 1) * width));
       const result = env.step(row);
       this.observations.set(result.observations);
+      if (this.actionMasks !== undefined && result.actionMasks !== undefined) this.actionMasks.set(result.actionMasks);
     }
   }
 
@@ -311,6 +327,7 @@ export class PPO {
         buffer: this.buffer,
         rng: this.actionRng,
         observations: this.observations,
+        ...(this.actionMasks === undefined ? {} : { actionMasks: this.actionMasks }),
         counters: this.counters,
         bootstrapTruncated: config.bootstrapTruncated,
         onEpisodeEnd,

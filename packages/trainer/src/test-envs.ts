@@ -1,5 +1,5 @@
 /** Small environments used by the trainer's tests (not exported). */
-import { Box, Discrete, MultiBinary, MultiDiscrete, type Env, type Space, type StepResult } from '@ppo/envs';
+import { Box, Dict, Discrete, MultiBinary, MultiDiscrete, type Env, type Space, type StepResult } from '@ppo/envs';
 import { Rng } from '@ppo/buffers';
 
 /**
@@ -132,6 +132,48 @@ export class ImageEnv implements Env<Float32Array, number> {
     const reward = action === (this.column < 5 ? 0 : 1) ? 1 : 0;
     this.t += 1;
     return { observation: this.draw(), reward, terminated: false, truncated: this.t >= 16, info: {} };
+  }
+
+  close(): void {}
+}
+
+/** Observation of {@link ImageVectorEnv}: a [6, 6, 1] image and a 2-vector. */
+export type ImageVectorObservation = { image: Float32Array; state: Float32Array };
+
+/**
+ * A Dict observation task that needs both keys: `image` ([6, 6, 1]) has one lit cell, in the
+ * left or the right half; `state` is `[b, 1 - b]` for a random bit b. Action `2 * half + b`
+ * (Discrete(4)) earns 1, anything else 0; episodes end (terminated) after 8 steps. A random
+ * policy scores 2 per episode, one that reads only one key at most 4, one that reads both 8.
+ */
+export class ImageVectorEnv implements Env<ImageVectorObservation, number> {
+  readonly observationSpace = new Dict({
+    spaces: { image: new Box({ low: 0, high: 1, shape: [6, 6, 1] }), state: new Box({ low: 0, high: 1, shape: [2] }) },
+  });
+  readonly actionSpace = new Discrete({ n: 4 });
+  private rng = new Rng(0);
+  private target = 0;
+  private t = 0;
+
+  reset(options: { seed?: number } = {}): { observation: ImageVectorObservation; info: Record<string, unknown> } {
+    if (options.seed !== undefined) this.rng = new Rng(options.seed);
+    this.t = 0;
+    return { observation: this.draw(), info: {} };
+  }
+
+  private draw(): ImageVectorObservation {
+    const image = new Float32Array(36);
+    const column = this.rng.nextInt(6);
+    image[this.rng.nextInt(6) * 6 + column] = 1;
+    const bit = this.rng.nextInt(2);
+    this.target = 2 * (column < 3 ? 0 : 1) + bit;
+    return { image, state: Float32Array.from([bit, 1 - bit]) };
+  }
+
+  step(action: number): StepResult<ImageVectorObservation> {
+    const reward = action === this.target ? 1 : 0;
+    this.t += 1;
+    return { observation: this.draw(), reward, terminated: this.t >= 8, truncated: false, info: {} };
   }
 
   close(): void {}

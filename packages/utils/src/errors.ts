@@ -23,6 +23,7 @@ const BRAND: unique symbol = Symbol.for('@ppo/error') as never;
  * - `BAD_WEIGHTS`: serialized weights or a weights manifest that cannot be read into a model.
  * - `BAD_CHECKPOINT`: a checkpoint that cannot be restored.
  * - `SIMULATOR_FAILED`: the physics simulator could not load or run a model.
+ * - `NO_VALID_ACTION`: an action mask that allows no action (in some row or sub-space).
  */
 export type ErrorCode =
   | 'INVALID_ARGUMENT'
@@ -39,6 +40,7 @@ export type ErrorCode =
   | 'BAD_WEIGHTS'
   | 'BAD_CHECKPOINT'
   | 'SIMULATOR_FAILED'
+  | 'NO_VALID_ACTION'
   // Any other string, without widening the known codes away in editors.
   | (string & {});
 

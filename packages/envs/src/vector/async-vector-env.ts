@@ -40,6 +40,7 @@ import {
   type VectorResetResult,
   type VectorStepResult,
 } from './vector-env';
+import { ActionMaskStacker } from './action-masks';
 
 /** Options of {@link AsyncVectorEnv.create}. */
 export interface AsyncVectorEnvOptions {
@@ -227,7 +228,9 @@ export class AsyncVectorEnv implements VectorEnv {
     truncated: Uint8Array;
     finalObservations: Float32Array;
     infos: Info[];
+    actionMasks: Uint8Array | undefined;
   };
+  private readonly masks: ActionMaskStacker;
   private running: number;
   private needsReset = true;
   private pending: 'step' | 'reset' | undefined;
@@ -274,7 +277,9 @@ export class AsyncVectorEnv implements VectorEnv {
       truncated: new Uint8Array(truncated),
       finalObservations: new Float32Array(finalObservations),
       infos: new Array<Info>(n).fill(EMPTY_INFO),
+      actionMasks: undefined,
     };
+    this.masks = new ActionMaskStacker('AsyncVectorEnv', init.actionSpace, n);
     this.running = this.numWorkers;
     for (const slot of this.slots) {
       slot.worker.once('exit', () => {
@@ -407,7 +412,7 @@ export class AsyncVectorEnv implements VectorEnv {
     this.pending = 'reset';
     this.collect('reset');
     this.needsReset = false;
-    return { observations: this.result.observations, infos: this.result.infos };
+    return { observations: this.result.observations, infos: this.result.infos, actionMasks: this.result.actionMasks };
   }
 
   step(actions: Float32Array | Int32Array): VectorStepResult {
@@ -542,6 +547,12 @@ export class AsyncVectorEnv implements VectorEnv {
     if (first !== undefined) {
       this.needsReset = true;
       throw first;
+    }
+    try {
+      this.result.actionMasks = this.masks.stack(infos);
+    } catch (error) {
+      this.needsReset = true;
+      throw error;
     }
   }
 }

@@ -2,6 +2,7 @@ import { describeValue, PpoRangeError, PpoTypeError, PpoError } from '@ppo/utils
 import type { Env, Info } from '../env';
 import { make, type MakeOptions } from '../registry';
 import { spacesEqual, type Space } from '../spaces';
+import { ActionMaskStacker } from './action-masks';
 import { hasStepInto, type StepIntoEnv } from './step-into';
 import {
   actionLayout,
@@ -108,7 +109,9 @@ export class SyncVectorEnv implements VectorEnv {
     truncated: Uint8Array;
     finalObservations: Float32Array;
     infos: Info[];
+    actionMasks: Uint8Array | undefined;
   };
+  private readonly masks: ActionMaskStacker;
   private needsReset = true;
   private closed = false;
 
@@ -192,7 +195,9 @@ export class SyncVectorEnv implements VectorEnv {
       truncated: b?.truncated ?? new Uint8Array(n),
       finalObservations: b?.finalObservations ?? new Float32Array(n * d),
       infos: new Array<Info>(n).fill(EMPTY_INFO),
+      actionMasks: undefined,
     };
+    this.masks = new ActionMaskStacker('SyncVectorEnv', this.singleActionSpace, n);
   }
 
   /**
@@ -238,8 +243,9 @@ export class SyncVectorEnv implements VectorEnv {
     result.terminated.fill(0);
     result.truncated.fill(0);
     result.rewards.fill(0);
+    result.actionMasks = this.masks.stack(result.infos, this.indexOffset);
     this.needsReset = false;
-    return { observations: result.observations, infos: result.infos };
+    return { observations: result.observations, infos: result.infos, actionMasks: result.actionMasks };
   }
 
   step(actions: Float32Array | Int32Array): VectorStepResult {
@@ -283,6 +289,12 @@ export class SyncVectorEnv implements VectorEnv {
       } else {
         infos[i] = info ?? EMPTY_INFO;
       }
+    }
+    try {
+      result.actionMasks = this.masks.stack(infos, this.indexOffset);
+    } catch (error) {
+      this.needsReset = true;
+      throw error;
     }
     return result;
   }

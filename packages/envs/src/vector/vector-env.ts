@@ -16,6 +16,12 @@ export interface VectorResetResult {
   readonly observations: Float32Array;
   /** One info per env. */
   readonly infos: Info[];
+  /**
+   * `numEnvs * maskSize` valid-action flags (0/1) of the observations, row i from env i's
+   * `info.action_mask` (`maskSize` is n for `Discrete(n)`, `sum(nvec)` for `MultiDiscrete`);
+   * undefined when the envs give no masks. Reused by later calls like the other arrays.
+   */
+  readonly actionMasks?: Uint8Array;
 }
 
 /**
@@ -46,6 +52,13 @@ export interface VectorStepResult {
    * read-only (an empty info is one shared frozen object): copy one to change it.
    */
   readonly infos: Info[];
+  /**
+   * `numEnvs * maskSize` valid-action flags (0/1) of `observations`, stacked from each env's
+   * `info.action_mask`. Where an episode ended, row i is the mask of the NEXT episode's first
+   * observation (from the reset info); the finished episode's last mask stays in
+   * `infos[i].finalInfo`. Undefined when the envs give no masks.
+   */
+  readonly actionMasks?: Uint8Array;
 }
 
 /**

@@ -10,6 +10,7 @@ import {
   normalizedSpace,
   observationNormalizeOptions,
   requireBox,
+  structuredNormalization,
   ReturnScaler,
   type NormalizeObservationOptions,
   type NormalizeRewardOptions,
@@ -31,6 +32,7 @@ function assign(out: MutableStepResult, inner: VectorStepResult, own: Partial<Ve
   out.truncated = inner.truncated;
   out.finalObservations = own.finalObservations ?? inner.finalObservations;
   out.infos = own.infos ?? inner.infos;
+  out.actionMasks = inner.actionMasks;
   return out;
 }
 
@@ -169,7 +171,7 @@ export class VectorClipObservation extends VectorWrapper {
   override reset(options?: VectorResetOptions): VectorResetResult {
     const r = this.env.reset(options);
     clipRows(r.observations, this.observations, this.low, this.high, this.numEnvs);
-    return { observations: this.observations, infos: r.infos };
+    return { observations: this.observations, infos: r.infos, actionMasks: r.actionMasks };
   }
 
   override step(actions: Float32Array | Int32Array): VectorStepResult {
@@ -183,6 +185,9 @@ export class VectorClipObservation extends VectorWrapper {
 /**
  * Normalizes observations to zero mean and unit variance with a running estimate over every
  * observation seen (`(x - mean) / sqrt(var + epsilon)`, Gymnasium's NormalizeObservation).
+ * A Dict or Tuple observation is normalized per key: the entries of its non-image Box
+ * sub-spaces are, images (Box of rank 3) and discrete sub-spaces are passed through raw (the
+ * statistics still cover every entry, so their state has the flat size).
  * Final observations are normalized with the same statistics as the step's observations, so
  * bootstrapping sees the inputs the policy sees. The observation space becomes unbounded
  * (`[-clip, clip]` with `clip`). Set `frozen` to stop updating (evaluation);
@@ -195,15 +200,23 @@ export class VectorNormalizeObservation extends VectorWrapper {
   /** When true the statistics are used but no longer updated. */
   frozen = false;
   private readonly normalizeOptions: { epsilon: number; clip?: number };
-  private readonly space: Box;
+  private readonly space: Space<unknown>;
+  /** For a Dict or Tuple space: 1 for the flat entries that are normalized, 0 for those passed through. */
+  private readonly entries: Uint8Array | null;
   private readonly observations: Float32Array;
   private readonly finalObservations: Float32Array;
 
   constructor(env: VectorEnv, options: NormalizeObservationOptions = {}) {
     super(env);
-    const box = requireBox('VectorNormalizeObservation', 'observation', env.singleObservationSpace);
     this.normalizeOptions = observationNormalizeOptions('VectorNormalizeObservation', options);
-    this.space = normalizedSpace(box, this.normalizeOptions.clip);
+    const structured = structuredNormalization(env.singleObservationSpace, this.normalizeOptions.clip);
+    if (structured === null) {
+      const box = requireBox('VectorNormalizeObservation', 'observation (or Dict / Tuple)', env.singleObservationSpace);
+      this.space = normalizedSpace(box, this.normalizeOptions.clip);
+      this.entries = null;
+    } else {
+      ({ space: this.space, entries: this.entries } = structured);
+    }
     this.rms = new RunningMeanStd(env.observationSize);
     this.observations = new Float32Array(env.numEnvs * env.observationSize);
     this.finalObservations = new Float32Array(env.numEnvs * env.observationSize);
@@ -229,7 +242,7 @@ export class VectorNormalizeObservation extends VectorWrapper {
   override reset(options?: VectorResetOptions): VectorResetResult {
     const r = this.env.reset(options);
     this.normalize(r.observations, this.observations, true);
-    return { observations: this.observations, infos: r.infos };
+    return { observations: this.observations, infos: r.infos, actionMasks: r.actionMasks };
   }
 
   override step(actions: Float32Array | Int32Array): VectorStepResult {
@@ -242,6 +255,12 @@ export class VectorNormalizeObservation extends VectorWrapper {
   private normalize(x: Float32Array, out: Float32Array, update: boolean): void {
     if (update && !this.frozen) this.rms.update(x, this.numEnvs);
     this.rms.normalize(x, out, this.normalizeOptions);
+    const { entries } = this;
+    if (entries === null) return;
+    const d = entries.length;
+    for (let i = 0; i < this.numEnvs; i++) {
+      for (let k = 0; k < d; k++) if (entries[k] === 0) out[i * d + k] = x[i * d + k];
+    }
   }
 }
 

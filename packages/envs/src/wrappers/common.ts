@@ -1,5 +1,5 @@
 import { describeValue, PpoRangeError, PpoTypeError, RunningMeanStd, type RunningMeanStdState } from '@ppo/utils';
-import { Box, type Space } from '../spaces';
+import { Box, Dict, Tuple, type Space } from '../spaces';
 
 /** The JSON state of a running mean/variance, as `RunningMeanStd.getState()` returns it. */
 export type RunningStatsState = RunningMeanStdState;
@@ -91,6 +91,38 @@ export function observationNormalizeOptions(owner: string, options: NormalizeObs
 export function normalizedSpace(box: Box, clip: number | undefined): Box {
   const bound = clip ?? Infinity;
   return new Box({ low: -bound, high: bound, shape: box.shape, dtype: box.dtype });
+}
+
+/** Whether `space` is an image: a Box of rank 3 ([height, width, channels]). */
+function isImage(space: Space<unknown>): boolean {
+  return space instanceof Box && space.shape.length === 3;
+}
+
+/**
+ * The observation normalizer of a Dict or Tuple space, as SB3's `VecNormalize` treats one: a flag
+ * per flat entry, 1 where the entry belongs to a non-image Box sub-space (normalized), 0
+ * elsewhere (images, and discrete sub-spaces, which stay raw); and the space the normalized
+ * observations lie in (those Box sub-spaces unbounded, or `[-clip, clip]`). Null for any
+ * other space.
+ */
+export function structuredNormalization(space: Space<unknown>, clip: number | undefined): { entries: Uint8Array; space: Space<unknown> } | null {
+  if (!(space instanceof Dict) && !(space instanceof Tuple)) return null;
+  const entries = new Uint8Array(space.flatDim);
+  let offset = 0;
+  const visit = (sub: Space<unknown>): Space<unknown> => {
+    if (sub instanceof Dict) {
+      const inner = sub.spaces as Readonly<Record<string, Space<unknown>>>;
+      const spaces: Record<string, Space<unknown>> = {};
+      for (const key of sub.keys) spaces[key] = visit(inner[key]);
+      return new Dict({ spaces });
+    }
+    if (sub instanceof Tuple) return new Tuple({ spaces: (sub.spaces as readonly Space<unknown>[]).map(visit) });
+    const normalized = sub instanceof Box && !isImage(sub);
+    if (normalized) entries.fill(1, offset, offset + sub.flatDim);
+    offset += sub.flatDim;
+    return normalized ? normalizedSpace(sub, clip) : sub;
+  };
+  return { entries, space: visit(space) };
 }
 
 /** Options shared by the reward normalizers. */
