@@ -1,5 +1,21 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { Activation } from './mlp';
+import { WasmGemm } from './wasm-gemm';
+
+/**
+ * The SIMD kernel, compiled on first use (null where unavailable). It gives bitwise the results
+ * of the JavaScript loops, so whether it runs changes only the speed.
+ */
+let wasmKernel: WasmGemm | null | undefined;
+let wasmEnabled = true;
+
+/** Turns the WebAssembly kernel off or on (tests compare both ways). @internal */
+export function useWasmKernel(enabled: boolean): void {
+  wasmEnabled = enabled;
+}
+
+/** Below this many multiply-adds copying into WebAssembly memory costs more than it saves. */
+const WASM_MIN_WORK = 4096;
 
 /**
  * One dense layer on the host: `y = act(x kernel + bias)` with the kernel [inSize, outSize]
@@ -89,6 +105,13 @@ function gemmAdd(
   B: Float64Array, sbj: number, sbp: number,
   C: Float64Array, sci: number, scj: number,
 ): void {
+  if (wasmEnabled && sbj === 1 && scj === 1 && m % 4 === 0 && n % 4 === 0 && m * n * depth >= WASM_MIN_WORK) {
+    if (wasmKernel === undefined) wasmKernel = WasmGemm.create();
+    if (wasmKernel !== null) {
+      wasmKernel.run(m, n, depth, A, sai, sap, B, sbp, C, sci);
+      return;
+    }
+  }
   let i = 0;
   for (; i + 4 <= m; i += 4) {
     const a0 = i * sai;
@@ -189,7 +212,9 @@ export function hostMlpBackward(
     if (l === 0) break;
     const need = rows * inSize;
     if (scratch[l] === undefined || scratch[l].length < need) scratch[l] = new Float64Array(need);
-    denseInputGrads(d, kernel, scratch[l], rows, inSize, outSize);
+    // scratch[0] is never an input gradient (the first layer's is not formed): it holds the transposed kernel.
+    if (scratch[0] === undefined || scratch[0].length < inSize * outSize) scratch[0] = new Float64Array(inSize * outSize);
+    denseInputGrads(d, kernel, scratch[l], rows, inSize, outSize, scratch[0]);
     d = scratch[l];
   }
 }
@@ -208,10 +233,12 @@ function denseWeightGrads(x: Float64Array, d: Float64Array, gk: Float64Array, gb
   for (let r = 0; r < rows; r++) for (let j = 0; j < outSize; j++) gb[j] += d[r * outSize + j];
 }
 
-function denseInputGrads(d: Float64Array, kernel: Float64Array, dIn: Float64Array, rows: number, inSize: number, outSize: number): void {
+function denseInputGrads(d: Float64Array, kernel: Float64Array, dIn: Float64Array, rows: number, inSize: number, outSize: number, transposed: Float64Array): void {
+  // The kernel transposed to [outSize, inSize], so that dIn's rows are the contiguous axis.
+  for (let k = 0; k < inSize; k++) for (let j = 0; j < outSize; j++) transposed[j * inSize + k] = kernel[k * outSize + j];
   dIn.fill(0, 0, rows * inSize);
   // dIn[r, k] = sum_j d[r, j] kernel[k, j]
-  gemmAdd(rows, inSize, outSize, d, outSize, 1, kernel, outSize, 1, dIn, inSize, 1);
+  gemmAdd(rows, inSize, outSize, d, outSize, 1, transposed, 1, inSize, dIn, inSize, 1);
 }
 
 /** `source` widened into `target` (replaced when too short); returns the array used. */
