@@ -133,7 +133,7 @@ const JOBS = {
     await ppo.close();
     return { value: median(times), unit: 'ms/minibatch', backendUsed: tf.getBackend() };
   },
-  async train({ backend, env, preset, size }) {
+  async train({ backend, env, preset, size, updates }) {
     if (env !== 'CartPole-v1') await withMujoco();
     await selectBackend(backend);
     // A smoke run shortens the rollouts so that it only checks the path.
@@ -142,7 +142,8 @@ const JOBS = {
     // The first updates pay for kernel compilation and JIT warm-up; timing starts after them.
     // Full runs measure about 20k CartPole steps (40 updates) and 16k HalfCheetah steps.
     const warm = preset === 'classic' ? 2 : 1;
-    const measured = preset === 'classic' ? bySize(size, { full: 40, quick: 8, smoke: 1 }) : bySize(size, { full: 8, quick: 2, smoke: 1 });
+    // `updates` (measured updates) lets a side-by-side run train as many steps as its peer.
+    const measured = updates ?? (preset === 'classic' ? bySize(size, { full: 40, quick: 8, smoke: 1 }) : bySize(size, { full: 8, quick: 2, smoke: 1 }));
     const ppo = await PPO.create({ preset, config: { ...config, totalSteps: (warm + measured) * batch } });
     let started = 0;
     let startCpu = 0;

@@ -2,28 +2,33 @@
 // The benchmark suite: env stepping, `act`, PPO minibatch updates, end-to-end training and the
 // resident memory of a long run, on the built packages. Every measurement runs in a fresh child
 // process (job.mjs), several times; the table shows medians and marks the targets
-// (targets.mjs). Writes results/bench-<date>-<backends>[-quick|-smoke].json.
+// (targets.mjs). Then, when the PyTorch references are installed (torch-peer.mjs), the same
+// training side by side with them, alternating (side-by-side.mjs). Writes
+// results/bench-<date>-<backends>[-quick|-smoke].json.
 //
-// Usage: node src/run.mjs [--quick | --smoke] [--backends cpu,wasm] [--repeats N] [--skip rss,...]
-//                         [--out DIR] [--note "text"]
+// Usage: node src/run.mjs [--quick | --smoke] [--backends cpu,wasm] [--repeats N] [--skip rss,side,...]
+//                         [--out DIR] [--note "text"] [--torch-ref-dir DIR]
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runJob } from './child.mjs';
+import { runSideBySide } from './side-by-side.mjs';
+import { sideBySideMarkdown } from './side-by-side-markdown.mjs';
+import { findTorchPeer } from './torch-peer.mjs';
 import { cpuSnapshot, otherCores } from './proc-stat.mjs';
 import { median } from './stats.mjs';
-import { checkRow, PEAK_RSS_LIMIT_MB, THROUGHPUT_TARGETS } from './targets.mjs';
+import { checkRow, PEAK_RSS_LIMIT_MB, RATIO_TARGETS, THROUGHPUT_TARGETS } from './targets.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const jobFile = join(here, 'job.mjs');
-const GROUPS = ['env', 'act', 'update', 'train', 'rss'];
+const GROUPS = ['env', 'act', 'update', 'train', 'rss', 'side'];
 /** Other processes keeping more than this many cores busy on average mark a run as shared. */
 const SHARED_CORES = 0.25;
-const USAGE = 'expected --quick, --smoke, --backends cpu,wasm, --repeats N, --skip GROUP[,GROUP], --out DIR or --note "text"';
+const USAGE = 'expected --quick, --smoke, --backends cpu,wasm, --repeats N, --skip GROUP[,GROUP], --out DIR, --note "text" or --torch-ref-dir DIR';
 
 function parseArgs(argv) {
-  const options = { size: 'full', backends: ['cpu', 'wasm'], repeats: null, skip: [], out: join(here, '..', 'results'), note: '' };
+  const options = { size: 'full', backends: ['cpu', 'wasm'], repeats: null, skip: [], out: join(here, '..', 'results'), note: '', torchRefDir: null };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     // pnpm passes a literal `--` through when arguments follow `pnpm bench --`.
@@ -36,6 +41,7 @@ function parseArgs(argv) {
     else if (arg === '--skip') options.skip = String(argv[++i]).split(',');
     else if (arg === '--out') options.out = resolve(String(argv[++i]));
     else if (arg === '--note') options.note = String(argv[++i]);
+    else if (arg === '--torch-ref-dir') options.torchRefDir = resolve(String(argv[++i]));
     else throw new RangeError(`unknown argument ${JSON.stringify(arg)}; ${USAGE}`);
   }
   for (const b of options.backends) {
@@ -58,6 +64,8 @@ const { size, backends } = options;
  * run, 3 otherwise; one each in a --quick or --smoke pass; --repeats overrides them all.
  */
 const repeats = Object.fromEntries(GROUPS.map((g) => [g, options.repeats ?? (size !== 'full' || g === 'rss' ? 1 : g === 'train' ? 5 : 3)]));
+// Side-by-side pairs: the alternating runs against PyTorch (3 in a full pass).
+const sidePairs = repeats.side;
 
 const suiteStart = cpuSnapshot();
 const loadAverageAtStart = loadavg().map((x) => Number(x.toFixed(2)));
@@ -80,6 +88,7 @@ const fullSuite = [
   ]),
   { group: 'rss', name: 'RSS drift, train CartPole-v1, classic preset', backend: defaultBackend, job: { kind: 'rss', backend: defaultBackend } },
 ].filter((entry) => !options.skip.includes(entry.group));
+if (options.skip.includes('side')) delete repeats.side;
 // A smoke pass only checks that every kind of job runs: the first of each kind.
 const suite = size === 'smoke' ? fullSuite.filter((entry, k) => fullSuite.findIndex((e) => e.job.kind === entry.job.kind) === k) : fullSuite;
 
@@ -142,11 +151,35 @@ for (const entry of suite) {
   );
 }
 
+/** Against PyTorch, side by side: skipped in a smoke pass, and when the references are not installed. */
+let sideBySide = null;
+if (!options.skip.includes('side')) {
+  const peer = size === 'smoke' ? { available: false, reason: 'not run in a smoke pass' } : findTorchPeer({ dir: options.torchRefDir, repoRoot: join(here, '..', '..') });
+  if (!peer.available) {
+    console.log(`\nPyTorch side by side: not run (${peer.reason})`);
+    sideBySide = { available: false, reason: peer.reason };
+  } else {
+    console.log(`\nPyTorch side by side: references in ${peer.dir}, torch ${peer.torchVersion}; ${sidePairs} alternating pair(s) per workload on ${defaultBackend}`);
+    const workloads = await runSideBySide({
+      peer,
+      backend: defaultBackend,
+      size,
+      pairs: sidePairs,
+      runOurs: (job) => runJob(jobFile, job),
+      log: (line) => console.log(line),
+    });
+    sideBySide = { available: true, refDir: peer.dir, python: peer.python, torchVersion: peer.torchVersion, workloads };
+  }
+}
+
 const suiteEnd = cpuSnapshot();
 machine.loadAverageAtEnd = loadavg().map((x) => Number(x.toFixed(2)));
 const others = otherCores(suiteStart, suiteEnd);
 const shared = others === null ? null : others > SHARED_CORES;
 const failed = results.flatMap((row) => row.checks.filter((c) => !c.pass).map((c) => `${row.name} [${row.backendUsed ?? row.backend ?? '—'}] ${c.figure} ${fmt(c.value)} (target ${c.relation} ${fmt(c.limit)})`));
+for (const w of sideBySide?.workloads ?? []) {
+  if (w.target !== null && w.target !== undefined && !w.target.pass) failed.push(`${w.env} side by side: median ratio ${w.medianRatio.toFixed(2)} (target >= ${w.target.atLeast})`);
+}
 const date = new Date().toISOString();
 const report = {
   date,
@@ -159,7 +192,8 @@ const report = {
   otherCpuCores: others,
   sharedThresholdCores: SHARED_CORES,
   sharedMachine: shared,
-  targets: { throughput: THROUGHPUT_TARGETS, peakRssLimitMb: PEAK_RSS_LIMIT_MB, failed },
+  targets: { throughput: THROUGHPUT_TARGETS, peakRssLimitMb: PEAK_RSS_LIMIT_MB, ratios: RATIO_TARGETS, failed },
+  sideBySide,
   note:
     options.note ||
     (shared
@@ -174,5 +208,6 @@ console.log(
   `\nsuite took ${fmt(report.durationSeconds / 60, 1)} min; other processes used ${fmt(others, 2)} cores on average ` +
     `(${shared === null ? 'not measurable here' : shared ? `shared machine: above ${SHARED_CORES}` : 'idle machine'}); load average at end ${machine.loadAverageAtEnd.join(' ')}`,
 );
+if (sideBySide?.available) console.log(`\n${sideBySideMarkdown(report)}`);
 console.log(failed.length === 0 ? 'targets: all met' : `targets missed:\n  ${failed.join('\n  ')}`);
 console.log(`wrote ${file}`);

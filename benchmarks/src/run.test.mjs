@@ -31,6 +31,7 @@ describe('run.mjs --smoke', () => {
     assert.match(files[0], /^bench-\d{4}-\d{2}-\d{2}-wasm-smoke\.json$/);
     const report = JSON.parse(readFileSync(join(out, files[0]), 'utf8'));
     assert.equal(report.smoke, true);
+    assert.deepEqual(report.sideBySide, { available: false, reason: 'not run in a smoke pass' });
     assert.equal(report.quick, true);
     assert.ok(['tensorflow', 'wasm', 'cpu'].includes(report.defaultBackend), report.defaultBackend);
     const kinds = report.results.map((r) => r.job.kind);
@@ -60,7 +61,7 @@ describe('argument checks', () => {
     assert.notEqual(repeats.code, 0);
     assert.match(repeats.stderr, /--repeats must be a positive integer, got 0/);
     const skip = await script('run.mjs', ['--skip', 'envs']);
-    assert.match(skip.stderr, /--skip takes groups among env, act, update, train, rss, got "envs"/);
+    assert.match(skip.stderr, /--skip takes groups among env, act, update, train, rss, side, got "envs"/);
   });
 
   it('compare.mjs names a bad repeats argument', async () => {

@@ -10,7 +10,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync,
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readResults, RESULTS_DIR, resultsMarkdown, RUNS_DIR } from '../../benchmarks/mujoco/lib.mjs';
-import { PEAK_RSS_LIMIT_MB, PYTORCH_REFERENCES, THROUGHPUT_TARGETS } from '../../benchmarks/src/targets.mjs';
+import { PEAK_RSS_LIMIT_MB, RATIO_TARGETS, THROUGHPUT_TARGETS } from '../../benchmarks/src/targets.mjs';
 import { parseBenchReport, throughputMarkdown } from './throughput-markdown.mjs';
 
 const docsRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -48,7 +48,7 @@ const reports = readdirSync(benchResultsDir)
   });
 writeFileSync(
   join(fragmentsDir, 'throughput.md'),
-  throughputMarkdown(reports, { targets: { throughput: THROUGHPUT_TARGETS, peakRssLimitMb: PEAK_RSS_LIMIT_MB, pytorch: PYTORCH_REFERENCES } }),
+  throughputMarkdown(reports, { targets: { throughput: THROUGHPUT_TARGETS, peakRssLimitMb: PEAK_RSS_LIMIT_MB, ratios: RATIO_TARGETS } }),
 );
 
 console.log(

@@ -3,6 +3,8 @@
 // written by `pnpm bench`) as markdown for the Benchmarks page: the targets, then for every
 // backend the newest full run that measured it, one table per file.
 
+import { sideBySideMarkdown } from '../../benchmarks/src/side-by-side-markdown.mjs';
+
 /**
  * @typedef {object} TargetCheck one target a row was held against (benchmarks/src/targets.mjs)
  * @property {string} figure `median` or `peakRssMaxMb`
@@ -41,6 +43,7 @@
  * @property {number} [sharedThresholdCores] above it, the run counts as shared
  * @property {boolean | null} sharedMachine other jobs ran during it (null: not measurable)
  * @property {string} note
+ * @property {any} [sideBySide] the alternating runs against the PyTorch references (benchmarks/src/side-by-side.mjs)
  * @property {BenchRow[]} results
  */
 
@@ -48,7 +51,7 @@
  * @typedef {object} Targets what the suite checks and compares against (benchmarks/src/targets.mjs)
  * @property {{ what: string; atLeast: number; unit: string }[]} throughput on the default backend
  * @property {number} peakRssLimitMb
- * @property {{ what: string; envStepsPerSecond: number }[]} pytorch
+ * @property {{ what: string; atLeast: number }[]} ratios over the PyTorch references, measured side by side
  */
 
 /**
@@ -113,7 +116,8 @@ function checkText(check) {
 }
 
 /**
- * The targets and the PyTorch reference rates, as two tables.
+ * The targets as a table. PyTorch figures appear only as ratios measured side by side in the
+ * same run (each result file's own section below), never as rates taken elsewhere.
  * @param {Targets} targets
  * @returns {string}
  */
@@ -126,12 +130,7 @@ export function targetsMarkdown(targets) {
     '|---|---:|',
     ...targets.throughput.map((t) => `| ${t.what}, default backend | ≥ ${fmt(t.atLeast)} ${t.unit} |`),
     `| peak RSS of every job, largest over its runs | < ${fmt(targets.peakRssLimitMb)} MB |`,
-    '',
-    'For comparison, PyTorch 1.13 on the CPU of the same kind of 2-core machine (training included):',
-    '',
-    '| PyTorch PPO | env steps/s |',
-    '|---|---:|',
-    ...targets.pytorch.map((r) => `| ${r.what} | ${fmt(r.envStepsPerSecond)} |`),
+    ...targets.ratios.map((t) => `| ${t.what}, side by side | ≥ ${t.atLeast.toFixed(1)}× |`),
     '',
   ].join('\n');
 }
@@ -191,6 +190,8 @@ export function throughputMarkdown(reports, { headingLevel = 3, targets } = {}) 
         `${report.defaultBackend === undefined ? '' : `; the default here is ${report.defaultBackend}`}. ${repeatsText(report)} ${loadText(report)}`,
     );
     if (report.note) lines.push('', `Note of the run: ${report.note}`);
+    const side = sideBySideMarkdown(report);
+    if (side !== '') lines.push('', side.trimEnd());
     lines.push(
       '',
       '| measurement | backend | median | unit | per CPU-second | main thread on core | incl. start-up | every run | peak RSS (MB) | targets |',

@@ -121,4 +121,38 @@ describe.each(['cpu', 'wasm'] as const)('Adam on %s', (backend) => {
     w.dispose();
     b.dispose();
   });
+
+  it('applyGradients takes the steps minimize takes, on host copies, and checks its arrays', () => {
+    const w1 = tf.tidy(() => tf.variable(tf.tensor2d(W0, [3, 2])));
+    const b1 = tf.tidy(() => tf.variable(tf.tensor1d(B0)));
+    const w2 = tf.tidy(() => tf.variable(tf.tensor2d(W0, [3, 2])));
+    const b2 = tf.tidy(() => tf.variable(tf.tensor1d(B0)));
+    const viaTape = new Adam([w1, b1]);
+    const onHost = new Adam([w2, b2]);
+    const params = [Float32Array.from(w2.dataSync()), Float32Array.from(b2.dataSync())];
+    for (let t = 0; t < 4; t++) {
+      // The gradients minimize would compute at the host parameters, read from the tape.
+      const grads = tf.tidy(() => {
+        const [wt, bt] = [tf.tensor2d(params[0], [3, 2]), tf.tensor1d(params[1])];
+        const g = tf.grads((a: tf.Tensor, c: tf.Tensor) => tf.sum(tf.square(tf.sub(tf.add(tf.matMul(tf.tensor2d(X), a as tf.Tensor2D), c), tf.tensor2d(Y)))))([wt, bt]);
+        return g.map((x) => x.dataSync() as Float32Array);
+      });
+      const n1 = viaTape.minimize(loss(w1, b1), 0.05, 0.5);
+      const n2 = onHost.applyGradients(grads, params, 0.05, 0.5);
+      expect(n2).toBeCloseTo(n1, 5);
+    }
+    // The same arithmetic on the same float32 gradients: identical parameters and moments.
+    expect(Array.from(params[0])).toEqual(Array.from(w1.dataSync()));
+    expect(Array.from(params[1])).toEqual(Array.from(b1.dataSync()));
+    expect(onHost.getState()).toEqual(viaTape.getState());
+    // The variables themselves are untouched.
+    expect(Array.from(w2.dataSync())).toEqual(Array.from(new Float32Array(W0)));
+    expect(viaTape.optimizes([w1, b1])).toBe(true);
+    expect(viaTape.optimizes([b1, w1])).toBe(false);
+    expect(() => onHost.applyGradients([new Float32Array(5), null], params, 0.1, null)).toThrow(/grads\[0\] must be a Float32Array of length 6/);
+    expect(() => onHost.applyGradients([null], params, 0.1, null)).toThrow(/must hold 2 arrays, got 1 and 2/);
+    expect(() => onHost.applyGradients([null, null], params, 0.1, null)).toThrow(/every gradient is null/);
+    for (const x of [viaTape, onHost]) x.dispose();
+    for (const x of [w1, b1, w2, b2]) x.dispose();
+  });
 });

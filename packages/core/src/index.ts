@@ -50,6 +50,8 @@ export {
   type Scheduled,
 } from './objective';
 export { HostOptimizer, type Optimizer } from './optimizer';
+/** The PPO-Clip loss and its gradients on host arrays, for training steps fused on the host. */
+export { ppoLossOnHost, type HostLossResult, type HostPpoBatch, type HostPpoLossOptions } from './ppo-loss-host';
 export { Adam, type AdamOptions, type AdamState } from './adam';
 export { RmsProp, type RmsPropOptions, type RmsPropState } from './rmsprop';
 export {

@@ -3,6 +3,7 @@ import { normalizeAdvantages } from './advantages';
 import { AdaptiveKlController } from './kl';
 import type { LossResult } from './loss-result';
 import { ppoLoss } from './ppo-loss';
+import { ppoLossOnHost, type HostLossResult, type HostPpoBatch } from './ppo-loss-host';
 import { tidyObject } from './reduce';
 import type { Schedule } from './schedule';
 import type { Stateful, StateValue } from './state';
@@ -136,6 +137,22 @@ export class ClipPpoObjective implements Objective {
     const clipRange = valueAt('ClipPpoObjective: clipRange', this.clipRange, context.progress);
     return ppoLoss({
       ...batch,
+      clipRange,
+      clipRangeVf: this.clipValueLoss ? clipRange : undefined,
+      normalizeAdvantages: this.normalize,
+      entCoef: this.entCoef,
+      vfCoef: this.vfCoef,
+    });
+  }
+
+  /**
+   * {@link ClipPpoObjective.compute} on host arrays ({@link ppoLossOnHost}): the same loss and
+   * metrics, with the loss's gradients with respect to the log-probabilities, entropies and
+   * values, for training steps fused on the host.
+   */
+  computeOnHost(batch: HostPpoBatch, context: ObjectiveContext): HostLossResult {
+    const clipRange = valueAt('ClipPpoObjective: clipRange', this.clipRange, context.progress);
+    return ppoLossOnHost(batch, {
       clipRange,
       clipRangeVf: this.clipValueLoss ? clipRange : undefined,
       normalizeAdvantages: this.normalize,

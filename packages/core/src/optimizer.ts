@@ -52,6 +52,11 @@ export abstract class HostOptimizer<S extends StateValue> implements Optimizer<S
     return this.t;
   }
 
+  /** Whether this optimizer steps exactly `variables`, in that order (the order of {@link HostOptimizer.applyGradients}). */
+  optimizes(variables: readonly tf.Variable[]): boolean {
+    return variables.length === this.variables.length && variables.every((x, k) => x === this.variables[k]);
+  }
+
   minimize(loss: () => tf.Scalar, learningRate: number, maxGradNorm: number | null): number {
     if (!(learningRate >= 0) || !Number.isFinite(learningRate)) {
       throw new PpoRangeError('INVALID_ARGUMENT', `learningRate must be a finite number >= 0, got ${learningRate}`);
@@ -67,6 +72,43 @@ export abstract class HostOptimizer<S extends StateValue> implements Optimizer<S
       }
     });
     if (grads.every((g) => g === null)) throw new PpoError('INVALID_ARGUMENT', 'the loss depends on none of the optimised variables');
+    // Copies: the cpu backend hands out (and keeps) the array behind a tensor.
+    const params = grads.map((g, k) => (g === null ? null : Float32Array.from(this.variables[k].dataSync() as Float32Array)));
+    const norm = this.stepArrays(grads, params, learningRate, maxGradNorm);
+    tf.tidy(() => {
+      params.forEach((p, k) => {
+        if (p !== null) this.variables[k].assign(tf.tensor(p, this.variables[k].shape, 'float32'));
+      });
+    });
+    return norm;
+  }
+
+  /**
+   * One step from gradients computed elsewhere (for example by hand on the host) onto host
+   * copies of the parameters, updated in place; the variables are not touched. `grads[k]` and
+   * `params[k]` belong to the k-th variable (a null gradient leaves it unstepped). The same
+   * arithmetic as {@link HostOptimizer.minimize}, which calls it. Returns the gradient's global
+   * norm before clipping.
+   */
+  applyGradients(grads: readonly (Float32Array | null)[], params: readonly (Float32Array | null)[], learningRate: number, maxGradNorm: number | null): number {
+    if (!(learningRate >= 0) || !Number.isFinite(learningRate)) {
+      throw new PpoRangeError('INVALID_ARGUMENT', `learningRate must be a finite number >= 0, got ${learningRate}`);
+    }
+    if (grads.length !== this.variables.length || params.length !== this.variables.length) {
+      throw new PpoRangeError('INVALID_ARGUMENT', `applyGradients: grads and params must hold ${this.variables.length} arrays, got ${grads.length} and ${params.length}`);
+    }
+    grads.forEach((g, k) => {
+      const size = this.variables[k].size;
+      if (g === null) return;
+      if (!(g instanceof Float32Array) || g.length !== size) throw new PpoRangeError('INVALID_ARGUMENT', `applyGradients: grads[${k}] must be a Float32Array of length ${size}`);
+      const p = params[k];
+      if (!(p instanceof Float32Array) || p.length !== size) throw new PpoRangeError('INVALID_ARGUMENT', `applyGradients: params[${k}] must be a Float32Array of length ${size}`);
+    });
+    if (grads.every((g) => g === null)) throw new PpoError('INVALID_ARGUMENT', 'applyGradients: every gradient is null');
+    return this.stepArrays(grads, params, learningRate, maxGradNorm);
+  }
+
+  private stepArrays(grads: readonly (Float32Array | null)[], params: readonly (Float32Array | null)[], learningRate: number, maxGradNorm: number | null): number {
     this.t += 1;
     let squares = 0;
     for (const g of grads) {
@@ -75,23 +117,18 @@ export abstract class HostOptimizer<S extends StateValue> implements Optimizer<S
     }
     const norm = Math.sqrt(squares);
     const scale = maxGradNorm === null ? 1 : Math.min(1, maxGradNorm / (norm + 1e-6));
-    tf.tidy(() => {
-      grads.forEach((g, k) => {
-        if (g === null) return;
-        const variable = this.variables[k];
-        const params = variable.dataSync() as Float32Array;
-        // A fresh array: the cpu backend keeps the array a tensor is made from.
-        const next = new Float32Array(g.length);
-        this.update(g, scale, params, next, this.offsets[k], learningRate);
-        variable.assign(tf.tensor(next, variable.shape, 'float32'));
-      });
+    grads.forEach((g, k) => {
+      const p = params[k];
+      // In place: update() reads each parameter before writing it.
+      if (g !== null && p !== null) this.update(g, scale, p, p, this.offsets[k], learningRate);
     });
     return norm;
   }
 
   /**
    * Writes the stepped parameters into `next` for one variable: gradient `g` (to be multiplied
-   * by `scale`), current `params`, its state at `offset` in the flat vectors.
+   * by `scale`), current `params`, its state at `offset` in the flat vectors. `next` may be
+   * `params` itself: read each parameter before writing it.
    */
   protected abstract update(g: Float32Array, scale: number, params: Float32Array, next: Float32Array, offset: number, learningRate: number): void;
 

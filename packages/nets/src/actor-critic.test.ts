@@ -214,7 +214,7 @@ describe.each(BACKENDS)('ActorCritic on %s', (backend) => {
     }
   });
 
-  it('act downloads once per call, whatever the head, masked or not', () => {
+  it('act downloads once per call on the tensor path, and on the host path only weights assigned since the last call', () => {
     const cases: [ActionSpaceSpec, 'gaussian' | 'tanh-gaussian', boolean][] = [
       ...SPACES.map(([, space]): [ActionSpaceSpec, 'gaussian', boolean] => [space, 'gaussian', false]),
       [{ type: 'box', shape: [2], low: [-1, -1], high: [1, 1] }, 'tanh-gaussian', false],
@@ -228,7 +228,19 @@ describe.each(BACKENDS)('ActorCritic on %s', (backend) => {
         const rng = new Rng(1);
         const actionMask = masked ? Uint8Array.of(1, 0, 1, 0, 1, 1) : undefined;
         for (const deterministic of [false, true]) policy.act(observations(rng, 2, 6), 2, rng, { deterministic, actionMask });
-        expect(reads, `${actionSpace.type} ${continuous}${masked ? ' masked' : ''}`).toHaveBeenCalledTimes(2);
+        const label = `${actionSpace.type} ${continuous}${masked ? ' masked' : ''}`;
+        const onHost = !masked && (actionSpace.type === 'discrete' || (actionSpace.type === 'box' && continuous === 'gaussian'));
+        // The host path reads each variable once, then acts from its cached copies.
+        expect(reads, label).toHaveBeenCalledTimes(onHost ? policy.trainableVariables.length : 2);
+        if (onHost) {
+          reads.mockClear();
+          policy.act(observations(rng, 2, 6), 2, rng);
+          expect(reads, `${label}, second call`).not.toHaveBeenCalled();
+          const [kernel] = policy.trainableVariables;
+          tf.tidy(() => kernel.assign(tf.zerosLike(kernel)));
+          policy.act(observations(rng, 2, 6), 2, rng);
+          expect(reads, `${label}, after an assign`).toHaveBeenCalledTimes(1);
+        }
       } finally {
         reads.mockRestore();
         policy.dispose();

@@ -30,6 +30,8 @@ import { layersTorso, makeVariable, uniqueScope, type Torso } from './torso';
 import type { Policy } from './policy';
 import { readNamedWeights, writeNamedWeights } from './weights';
 import { checkFiniteTensor, markChecked, markFinite } from './finite';
+import { HostActorCritic } from './host-actor-critic';
+import { HostWeightCache, hostMlpForward, widen, type DenseVariables } from './host-mlp';
 
 export type { ActionSpaceSpec };
 
@@ -214,6 +216,11 @@ export class ActorCritic implements Policy {
   private readonly policyHead: Mlp;
   private readonly valueHead: Mlp;
   private readonly logStd: tf.Variable | null;
+  /** The actor's and critic's layers when both torsos are built-in MLPs: acting then runs on the host. */
+  private readonly denseNets: { readonly actor: DenseVariables[]; readonly critic: DenseVariables[] } | null;
+  private readonly weightCache = new HostWeightCache();
+  private readonly hostOuts: Float64Array[] = [];
+  private hostInput: Float64Array = new Float64Array(0);
   private disposed = false;
 
   constructor(options: ActorCriticOptions) {
@@ -301,6 +308,13 @@ export class ActorCritic implements Policy {
     if (this.logStd !== null) variables['actor/log_std'] = this.logStd;
     this.variables = variables;
     this.trainableVariables = Object.values(variables);
+    this.denseNets =
+      this.actorTorso instanceof Mlp && this.criticTorso instanceof Mlp
+        ? {
+            actor: [...this.actorTorso.denseLayers(), ...this.policyHead.denseLayers()],
+            critic: [...this.criticTorso.denseLayers(), ...this.valueHead.denseLayers()],
+          }
+        : null;
     this.observationSize = observationSize;
     this.space = space;
     this.continuous = continuous;
@@ -412,7 +426,7 @@ export class ActorCritic implements Policy {
   private actOnHost(observations: Float32Array, count: number, rng: RandomSource, deterministic: boolean): ActResult {
     const s = this.space;
     const head = s.headSize;
-    const data = tf.tidy(() => {
+    const data = this.denseNets !== null ? this.hostOutputs(this.denseNets, observations, count) : tf.tidy(() => {
       const obs = tf.tensor2d(observations, [count, this.observationSize]);
       const actorFeatures = this.actorTorso.apply(obs);
       const criticFeatures = this.shared ? actorFeatures : this.criticTorso.apply(obs);
@@ -439,14 +453,65 @@ export class ActorCritic implements Policy {
     return { actions, logProbs, values };
   }
 
+  /**
+   * The policy head's rows and value ([count, head + 1]), then the log-std, computed on the host
+   * from cached copies of the weights: at acting batch sizes tfjs's per-op dispatch costs far
+   * more than the arithmetic of a small MLP.
+   */
+  private hostOutputs(nets: { readonly actor: DenseVariables[]; readonly critic: DenseVariables[] }, observations: Float32Array, count: number): Float32Array {
+    const head = this.space.headSize;
+    const width = head + 1;
+    const logStd = this.logStd === null ? null : this.weightCache.get(this.logStd);
+    const data = new Float32Array(count * width + (logStd === null ? 0 : logStd.length));
+    const outs = this.hostOuts;
+    const input = (this.hostInput = widen(observations, this.hostInput));
+    const actorOuts = hostMlpForward(this.weightCache.layers(nets.actor), input, count, outs);
+    const params = actorOuts[actorOuts.length - 1];
+    for (let i = 0; i < count; i++) for (let k = 0; k < head; k++) data[i * width + k] = params[i * head + k];
+    const criticOuts = hostMlpForward(this.weightCache.layers(nets.critic), input, count, outs);
+    const values = criticOuts[criticOuts.length - 1];
+    for (let i = 0; i < count; i++) data[i * width + head] = values[i];
+    if (logStd !== null) data.set(logStd, count * width);
+    return data;
+  }
+
+  /**
+   * A host-side copy of this policy for fused training steps ({@link HostActorCritic}), or null
+   * when it does not apply: it needs built-in MLP torsos and a categorical head (one discrete
+   * action) or a Gaussian head with a free log-std. The copy reads the current weights.
+   */
+  hostModel(): HostActorCritic | null {
+    this.checkAlive();
+    const s = this.space;
+    const headOk = s.kind === 'discrete' || (s.kind === 'box' && this.continuous === 'gaussian');
+    if (this.denseNets === null || !headOk) return null;
+    return new HostActorCritic({
+      variables: this.trainableVariables,
+      actor: this.denseNets.actor,
+      critic: this.denseNets.critic,
+      kind: s.kind === 'discrete' ? 'discrete' : 'box',
+      headSize: s.headSize,
+      start: s.start,
+      logStd: this.logStd,
+      observationSize: this.observationSize,
+    });
+  }
+
   /** Value estimates for `count` observations (row-major), one download. */
   predictValues(observations: Float32Array, count: number): Float32Array {
     this.checkAlive();
     this.checkObservationArray(observations, count);
-    const data = tf.tidy(() => {
-      const obs = tf.tensor2d(observations, [count, this.observationSize]);
-      return this.valueHead.apply(this.criticTorso.apply(obs)).dataSync() as Float32Array;
-    });
+    const data =
+      this.denseNets !== null
+        ? Float32Array.from(
+            hostMlpForward(this.weightCache.layers(this.denseNets.critic), (this.hostInput = widen(observations, this.hostInput)), count, this.hostOuts)[
+              this.denseNets.critic.length - 1
+            ].subarray(0, count),
+          )
+        : tf.tidy(() => {
+            const obs = tf.tensor2d(observations, [count, this.observationSize]);
+            return this.valueHead.apply(this.criticTorso.apply(obs)).dataSync() as Float32Array;
+          });
     assertAllFinite('ActorCritic.predictValues: value', data, [count], DIVERGED);
     return Float32Array.from(data);
   }

@@ -17,6 +17,13 @@ export {
   type TanhGaussianOptions,
 } from './distributions';
 export { orthogonal, PPO_GAINS } from './init';
+/**
+ * The fused-training view of an MLP actor-critic: host evaluation and hand-derived gradients
+ * (see `ActorCritic.hostModel`).
+ */
+export { HostActorCritic, type HostActorCriticSpec, type HostEvaluation } from './host-actor-critic';
+/** Dense layers as variables or host arrays, for code that runs an {@link Mlp} on the host. */
+export { type DenseVariables, type HostDense } from './host-mlp';
 export { Mlp, mlp, type Activation, type MlpInit, type MlpOptions } from './mlp';
 export { NatureCnn, natureCnn, type NatureCnnOptions } from './cnn';
 /** One encoder per key of a Dict observation (SB3's MultiInputPolicy). */

@@ -1,6 +1,7 @@
 import { checkPositiveInt, PpoRangeError, PpoTypeError, Rng, type RandomSource } from '@ppo/utils';
 import * as tf from '@tensorflow/tfjs';
 import { orthogonal, PPO_GAINS } from './init';
+import type { DenseVariables } from './host-mlp';
 import { isArray, makeVariable, uniqueScope, type Torso } from './torso';
 
 /** Hidden-layer nonlinearity of an {@link Mlp}. */
@@ -129,6 +130,14 @@ export class Mlp implements Torso {
       if (layer.activate && this.activation === 'tanh') h = tf.tanh(h);
     }
     return h;
+  }
+
+  /**
+   * The layers in order as their variables and activation (null for the linear output layer),
+   * for code that runs the network on the host.
+   */
+  denseLayers(): DenseVariables[] {
+    return this.layers.map((layer) => ({ kernel: layer.kernel, bias: layer.bias, activation: layer.activate ? this.activation : null }));
   }
 
   dispose(): void {

@@ -4,6 +4,7 @@ import type { RandomSource } from '@ppo/utils';
 import { PpoRangeError } from '@ppo/utils';
 import { explainedVariance, type Objective, type ObjectiveContext, type Optimizer } from '@ppo/core';
 import type { Policy } from '@ppo/nets';
+import { fusedUpdate, type FusedUpdate } from './fused-update';
 import { loggedMetricName } from './metric-names';
 import { NonFiniteError } from './non-finite';
 
@@ -33,6 +34,14 @@ export interface PpoUpdateOptions {
   readonly context: ObjectiveContext;
   /** Names the update in a non-finite error: its 1-based number and the global step. */
   readonly position?: { readonly update: number; readonly globalStep: number };
+  /**
+   * Run the minibatch steps fused on the host when the components allow it (an `ActorCritic`
+   * with MLP torsos and a categorical or Gaussian head, `ClipPpoObjective`, `Adam` or
+   * `RmsProp`): no tensor ops, hand-derived gradients that agree with the general path to
+   * float32 rounding. Default true; false forces the general path (tfjs autodiff), which any
+   * other component always takes.
+   */
+  readonly fused?: boolean;
 }
 
 /**
@@ -61,38 +70,30 @@ export function ppoUpdate(options: PpoUpdateOptions): Record<string, number> {
   const check = (name: string, value: number, detail: string): void => {
     if (!Number.isFinite(value)) throw new NonFiniteError(loggedMetricName(name), null, position.globalStep, `${detail} gave ${value}`);
   };
-  let names: string[] = [];
   const last: Record<string, number> = {};
   const clipFractions: number[] = [];
   const gradNorms: number[] = [];
   let epochsRun = 0;
-  for (let epoch = 0; epoch < options.epochs; epoch++) {
-    epochsRun += 1;
-    let index = 0;
-    for (const mb of buffer.minibatches({ numMinibatches: options.numMinibatches, rng: options.rng })) {
-      let packed: tf.Tensor1D | null = null;
-      const gradNorm = optimizer.minimize(
-        () => {
-          const { loss, metrics } = objective.compute(minibatchTensors(policy, mb), context);
-          names = Object.keys(metrics);
-          packed = tf.keep(tf.stack(names.map((name) => metrics[name])) as tf.Tensor1D);
-          return loss;
-        },
-        options.learningRate,
-        options.maxGradNorm,
-      );
-      const values = (packed as unknown as tf.Tensor1D).dataSync();
-      (packed as unknown as tf.Tensor1D).dispose();
-      names.forEach((name, k) => {
-        check(name, values[k], `update ${position.update}, epoch ${epoch}, minibatch ${index}`);
-        last[name] = values[k];
-        if (name === 'clipFraction') clipFractions.push(values[k]);
-      });
-      gradNorms.push(gradNorm);
-      index += 1;
+  const fused = options.fused === false ? null : fusedUpdate(policy, objective, optimizer);
+  try {
+    for (let epoch = 0; epoch < options.epochs; epoch++) {
+      epochsRun += 1;
+      let index = 0;
+      for (const mb of buffer.minibatches({ numMinibatches: options.numMinibatches, rng: options.rng })) {
+        const { values, gradNorm } = fused !== null ? fusedStep(fused, mb, options, context) : generalStep(policy, objective, optimizer, mb, options, context);
+        for (const [name, value] of values) {
+          check(name, value, `update ${position.update}, epoch ${epoch}, minibatch ${index}`);
+          last[name] = value;
+          if (name === 'clipFraction') clipFractions.push(value);
+        }
+        gradNorms.push(gradNorm);
+        index += 1;
+      }
+      const targetKl = options.targetKl ?? null;
+      if (targetKl !== null && last.approxKl > targetKl) break;
     }
-    const targetKl = options.targetKl ?? null;
-    if (targetKl !== null && last.approxKl > targetKl) break;
+  } finally {
+    fused?.finish();
   }
   const metrics: Record<string, number> = { learningRate: options.learningRate, ...last };
   if (clipFractions.length > 0) metrics.clipFraction = mean(clipFractions);
@@ -118,6 +119,36 @@ export function ppoUpdate(options: PpoUpdateOptions): Record<string, number> {
     }
   }
   return metrics;
+}
+
+/** One minibatch's objective metrics, by name in the objective's order, and the pre-clip gradient norm. */
+interface StepResult {
+  readonly values: Map<string, number>;
+  readonly gradNorm: number;
+}
+
+function fusedStep(fused: FusedUpdate, mb: Minibatch, options: PpoUpdateOptions, context: ObjectiveContext): StepResult {
+  const step = fused.step(mb, options.learningRate, options.maxGradNorm, context);
+  return { values: new Map(Object.entries(step.metrics)), gradNorm: step.gradNorm };
+}
+
+/** The general step: the objective under tfjs's gradient tape, metrics in one download. */
+function generalStep(policy: Policy, objective: Objective, optimizer: Optimizer, mb: Minibatch, options: PpoUpdateOptions, context: ObjectiveContext): StepResult {
+  let names: string[] = [];
+  let packed: tf.Tensor1D | null = null;
+  const gradNorm = optimizer.minimize(
+    () => {
+      const { loss, metrics } = objective.compute(minibatchTensors(policy, mb), context);
+      names = Object.keys(metrics);
+      packed = tf.keep(tf.stack(names.map((name) => metrics[name])) as tf.Tensor1D);
+      return loss;
+    },
+    options.learningRate,
+    options.maxGradNorm,
+  );
+  const data = (packed as unknown as tf.Tensor1D).dataSync();
+  (packed as unknown as tf.Tensor1D).dispose();
+  return { values: new Map(names.map((name, k) => [name, data[k]])), gradNorm };
 }
 
 function mean(values: readonly number[]): number {

@@ -58,6 +58,11 @@ export interface TrainOptions {
    * finished episode and the update's metrics after every update, keyed by the global step.
    */
   readonly loggers?: readonly Logger[];
+  /**
+   * Run the updates' minibatch steps fused on the host when the components allow it (see
+   * `ppoUpdate`'s `fused`). Default true; false forces the general tfjs path.
+   */
+  readonly fused?: boolean;
   /** Receives checkpoints every `config.checkpointEvery` updates, at the start and at the end. */
   readonly checkpoints?: CheckpointSink;
 }
@@ -350,6 +355,7 @@ export class PPO {
           targetKl: config.targetKl,
           context: { progress },
           position: { update: this.update + 1, globalStep: this.globalStep },
+          fused: options.fused,
         }),
       );
       this.update += 1;

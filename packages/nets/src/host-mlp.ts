@@ -1,0 +1,249 @@
+import type * as tf from '@tensorflow/tfjs';
+import type { Activation } from './mlp';
+import { WasmGemm } from './wasm-gemm';
+
+/**
+ * The SIMD kernel, compiled on first use (null where unavailable). It gives bitwise the results
+ * of the JavaScript loops, so whether it runs changes only the speed.
+ */
+let wasmKernel: WasmGemm | null | undefined;
+let wasmEnabled = true;
+
+/** Turns the WebAssembly kernel off or on (tests compare both ways). @internal */
+export function useWasmKernel(enabled: boolean): void {
+  wasmEnabled = enabled;
+}
+
+/** Below this many multiply-adds copying into WebAssembly memory costs more than it saves. */
+const WASM_MIN_WORK = 4096;
+
+/**
+ * One dense layer on the host: `y = act(x kernel + bias)` with the kernel [inSize, outSize]
+ * row-major as tfjs stores it (widened to float64, so every hot loop sees one array type), and
+ * `activation` null for a linear layer.
+ */
+export interface HostDense {
+  readonly kernel: Float64Array;
+  readonly bias: Float64Array;
+  readonly inSize: number;
+  readonly outSize: number;
+  readonly activation: Activation | null;
+}
+
+/** A dense layer as its variables, before its values are read. */
+export interface DenseVariables {
+  readonly kernel: tf.Variable;
+  readonly bias: tf.Variable;
+  readonly activation: Activation | null;
+}
+
+/**
+ * Host copies of variables, read again only when a variable was assigned since (tfjs gives a
+ * variable a new data id on every `assign`), so acting between updates downloads nothing.
+ */
+export class HostWeightCache {
+  private readonly entries = new Map<tf.Variable, { readonly id: object; readonly data: Float64Array }>();
+
+  /** The current values of `variable`, widened to float64 (do not modify). */
+  get(variable: tf.Variable): Float64Array {
+    const id = variable.dataId;
+    const entry = this.entries.get(variable);
+    if (entry !== undefined && entry.id === id) return entry.data;
+    const data = Float64Array.from(variable.dataSync() as Float32Array);
+    this.entries.set(variable, { id, data });
+    return data;
+  }
+
+  /** The layers with their current values. */
+  layers(specs: readonly DenseVariables[]): HostDense[] {
+    return specs.map((s) => hostDense(s, this.get(s.kernel), this.get(s.bias)));
+  }
+}
+
+/** A {@link HostDense} over the given arrays, shaped by the layer's variables. */
+export function hostDense(spec: DenseVariables, kernel: Float64Array, bias: Float64Array): HostDense {
+  const [inSize, outSize] = spec.kernel.shape;
+  return { kernel, bias, inSize, outSize, activation: spec.activation };
+}
+
+/**
+ * The forward pass of `layers` over `rows` inputs (row-major `rows * inSize`, float64: every
+ * hot loop sees one array type), in float64: the output of every layer after its activation,
+ * `rows * outSize` each, written into `outs` (reused when large enough, else replaced).
+ * Sequential loops in a fixed order, so the result is the same on every machine.
+ */
+export function hostMlpForward(layers: readonly HostDense[], x: Float64Array, rows: number, outs: Float64Array[]): Float64Array[] {
+  let h = x;
+  for (let l = 0; l < layers.length; l++) {
+    const layer = layers[l];
+    const need = rows * layer.outSize;
+    if (outs[l] === undefined || outs[l].length < need) outs[l] = new Float64Array(need);
+    denseForward(h, layer.kernel, layer.bias, outs[l], rows, layer.inSize, layer.outSize);
+    if (layer.activation === 'tanh') tanhInPlace(outs[l], need);
+    else if (layer.activation === 'relu') reluInPlace(outs[l], need);
+    h = outs[l];
+  }
+  outs.length = layers.length;
+  return outs;
+}
+
+function denseForward(x: Float64Array, kernel: Float64Array, bias: Float64Array, y: Float64Array, rows: number, inSize: number, outSize: number): void {
+  for (let r = 0; r < rows; r++) for (let j = 0; j < outSize; j++) y[r * outSize + j] = bias[j];
+  // y[r, j] += sum_k x[r, k] kernel[k, j]
+  gemmAdd(rows, outSize, inSize, x, inSize, 1, kernel, 1, outSize, y, outSize, 1);
+}
+
+/**
+ * `C[i sci + j scj] += sum_p A[i sai + p sap] B[j sbj + p sbp]` for i < m, j < n, p < depth:
+ * every product of the forward and backward passes is one of these. Blocks of 4 x 2 outputs
+ * are summed in locals (measured: 4x the throughput of a plain triple loop in V8), in a fixed
+ * order, so the result does not depend on the machine.
+ */
+function gemmAdd(
+  m: number, n: number, depth: number,
+  A: Float64Array, sai: number, sap: number,
+  B: Float64Array, sbj: number, sbp: number,
+  C: Float64Array, sci: number, scj: number,
+): void {
+  if (wasmEnabled && sbj === 1 && scj === 1 && m % 4 === 0 && n % 4 === 0 && m * n * depth >= WASM_MIN_WORK) {
+    if (wasmKernel === undefined) wasmKernel = WasmGemm.create();
+    if (wasmKernel !== null) {
+      wasmKernel.run(m, n, depth, A, sai, sap, B, sbp, C, sci);
+      return;
+    }
+  }
+  let i = 0;
+  for (; i + 4 <= m; i += 4) {
+    const a0 = i * sai;
+    const a1 = a0 + sai;
+    const a2 = a1 + sai;
+    const a3 = a2 + sai;
+    let j = 0;
+    for (; j + 2 <= n; j += 2) {
+      const b0 = j * sbj;
+      const b1 = b0 + sbj;
+      let s00 = 0, s01 = 0, s10 = 0, s11 = 0, s20 = 0, s21 = 0, s30 = 0, s31 = 0; // prettier-ignore
+      for (let p = 0, pa = 0, pb = 0; p < depth; p++, pa += sap, pb += sbp) {
+        const u = B[b0 + pb];
+        const v = B[b1 + pb];
+        const x0 = A[a0 + pa];
+        const x1 = A[a1 + pa];
+        const x2 = A[a2 + pa];
+        const x3 = A[a3 + pa];
+        s00 += x0 * u;
+        s01 += x0 * v;
+        s10 += x1 * u;
+        s11 += x1 * v;
+        s20 += x2 * u;
+        s21 += x2 * v;
+        s30 += x3 * u;
+        s31 += x3 * v;
+      }
+      const c0 = i * sci + j * scj;
+      C[c0] += s00;
+      C[c0 + scj] += s01;
+      C[c0 + sci] += s10;
+      C[c0 + sci + scj] += s11;
+      C[c0 + 2 * sci] += s20;
+      C[c0 + 2 * sci + scj] += s21;
+      C[c0 + 3 * sci] += s30;
+      C[c0 + 3 * sci + scj] += s31;
+    }
+    for (; j < n; j++) {
+      const b0 = j * sbj;
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0; // prettier-ignore
+      for (let p = 0, pa = 0, pb = 0; p < depth; p++, pa += sap, pb += sbp) {
+        const u = B[b0 + pb];
+        s0 += A[a0 + pa] * u;
+        s1 += A[a1 + pa] * u;
+        s2 += A[a2 + pa] * u;
+        s3 += A[a3 + pa] * u;
+      }
+      const c0 = i * sci + j * scj;
+      C[c0] += s0;
+      C[c0 + sci] += s1;
+      C[c0 + 2 * sci] += s2;
+      C[c0 + 3 * sci] += s3;
+    }
+  }
+  for (; i < m; i++) {
+    const a0 = i * sai;
+    for (let j = 0; j < n; j++) {
+      const b0 = j * sbj;
+      let s = 0;
+      for (let p = 0, pa = 0, pb = 0; p < depth; p++, pa += sap, pb += sbp) s += A[a0 + pa] * B[b0 + pb];
+      C[i * sci + j * scj] += s;
+    }
+  }
+}
+
+function tanhInPlace(y: Float64Array, n: number): void {
+  for (let i = 0; i < n; i++) y[i] = Math.tanh(y[i]);
+}
+
+function reluInPlace(y: Float64Array, n: number): void {
+  for (let i = 0; i < n; i++) if (!(y[i] > 0)) y[i] = 0;
+}
+
+/**
+ * Backpropagates `dOut` (the loss's gradient with respect to the last layer's output, `rows *
+ * outSize`; overwritten) through `layers`, adding each kernel's and bias's gradient into
+ * `gradKernels[l]` and `gradBiases[l]`. `x` and `outs` are the forward pass's input and
+ * outputs; `scratch` holds reusable buffers. The input's own gradient is not formed.
+ */
+export function hostMlpBackward(
+  layers: readonly HostDense[],
+  x: Float64Array,
+  outs: readonly Float64Array[],
+  dOut: Float64Array,
+  rows: number,
+  gradKernels: readonly Float64Array[],
+  gradBiases: readonly Float64Array[],
+  scratch: Float64Array[],
+): void {
+  let d = dOut;
+  for (let l = layers.length - 1; l >= 0; l--) {
+    const { kernel, inSize, outSize, activation } = layers[l];
+    const n = rows * outSize;
+    if (activation === 'tanh') tanhBackward(d, outs[l], n);
+    // tfjs's relu gradient is the step function of the output: 0 at 0.
+    else if (activation === 'relu') reluBackward(d, outs[l], n);
+    denseWeightGrads(l === 0 ? x : outs[l - 1], d, gradKernels[l], gradBiases[l], rows, inSize, outSize);
+    if (l === 0) break;
+    const need = rows * inSize;
+    if (scratch[l] === undefined || scratch[l].length < need) scratch[l] = new Float64Array(need);
+    // scratch[0] is never an input gradient (the first layer's is not formed): it holds the transposed kernel.
+    if (scratch[0] === undefined || scratch[0].length < inSize * outSize) scratch[0] = new Float64Array(inSize * outSize);
+    denseInputGrads(d, kernel, scratch[l], rows, inSize, outSize, scratch[0]);
+    d = scratch[l];
+  }
+}
+
+function tanhBackward(d: Float64Array, y: Float64Array, n: number): void {
+  for (let i = 0; i < n; i++) d[i] *= 1 - y[i] * y[i];
+}
+
+function reluBackward(d: Float64Array, y: Float64Array, n: number): void {
+  for (let i = 0; i < n; i++) if (!(y[i] > 0)) d[i] = 0;
+}
+
+function denseWeightGrads(x: Float64Array, d: Float64Array, gk: Float64Array, gb: Float64Array, rows: number, inSize: number, outSize: number): void {
+  // gk[k, j] += sum_r x[r, k] d[r, j]
+  gemmAdd(inSize, outSize, rows, x, 1, inSize, d, 1, outSize, gk, outSize, 1);
+  for (let r = 0; r < rows; r++) for (let j = 0; j < outSize; j++) gb[j] += d[r * outSize + j];
+}
+
+function denseInputGrads(d: Float64Array, kernel: Float64Array, dIn: Float64Array, rows: number, inSize: number, outSize: number, transposed: Float64Array): void {
+  // The kernel transposed to [outSize, inSize], so that dIn's rows are the contiguous axis.
+  for (let k = 0; k < inSize; k++) for (let j = 0; j < outSize; j++) transposed[j * inSize + k] = kernel[k * outSize + j];
+  dIn.fill(0, 0, rows * inSize);
+  // dIn[r, k] = sum_j d[r, j] kernel[k, j]
+  gemmAdd(rows, inSize, outSize, d, outSize, 1, transposed, 1, inSize, dIn, inSize, 1);
+}
+
+/** `source` widened into `target` (replaced when too short); returns the array used. */
+export function widen(source: Float32Array, target: Float64Array): Float64Array {
+  const out = target.length >= source.length ? target : new Float64Array(source.length);
+  for (let i = 0; i < source.length; i++) out[i] = source[i];
+  return out;
+}
