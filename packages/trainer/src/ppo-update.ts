@@ -39,7 +39,7 @@ export interface PpoUpdateOptions {
    * with MLP torsos and a categorical or Gaussian head, `ClipPpoObjective`, `Adam` or
    * `RmsProp`): no tensor ops, hand-derived gradients that agree with the general path to
    * float32 rounding. Default true; false forces the general path (tfjs autodiff), which any
-   * other component always takes.
+   * other component, and a rollout with action masks, always takes.
    */
   readonly fused?: boolean;
 }
@@ -74,7 +74,8 @@ export function ppoUpdate(options: PpoUpdateOptions): Record<string, number> {
   const clipFractions: number[] = [];
   const gradNorms: number[] = [];
   let epochsRun = 0;
-  const fused = options.fused === false ? null : fusedUpdate(policy, objective, optimizer);
+  // The fused step has no action masks: a masked rollout takes the general path.
+  const fused = options.fused === false || buffer.actionMaskSize > 0 ? null : fusedUpdate(policy, objective, optimizer);
   try {
     for (let epoch = 0; epoch < options.epochs; epoch++) {
       epochsRun += 1;
