@@ -3,7 +3,8 @@ import type { SpaceSpec } from '../spaces';
 
 // The control block shared by the main thread and the workers: one row of STRIDE int32 per
 // worker. The main thread writes CMD then bumps SEQ and notifies; the worker runs the command,
-// writes its results, sets DONE = SEQ and notifies.
+// writes its results, sets DONE = SEQ and notifies. Each side acts on the values, never on a
+// wake-up alone: a notify can land after the command it announced is already done.
 export const STRIDE = 8;
 export const SEQ = 0;
 export const CMD = 1;

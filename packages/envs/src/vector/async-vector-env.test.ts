@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { make } from '../registry';
 import { Discrete, spacesEqual } from '../spaces';
 
+import { SEQ, STRIDE } from './async-protocol';
 import { AsyncVectorEnv, VectorEnvTimeoutError } from './async-vector-env';
 import { SyncVectorEnv, VectorEnvError } from './sync-vector-env';
 import './test-envs';
@@ -88,6 +89,30 @@ function expectSameRun(a: VectorEnv, b: VectorEnv, seed: number, steps: number, 
   return ends;
 }
 
+
+/**
+ * Wakes every worker of `venv` once it is back waiting for a command, without a new command:
+ * what the main thread's notify does when it is descheduled between bumping a worker's sequence
+ * number and notifying it, and the worker finishes that command meanwhile. Returns how many
+ * workers were woken (each is tried for at most about 10 s, for a loaded machine).
+ */
+function wakeWithoutCommand(venv: AsyncVectorEnv): number {
+  // White-box: the control block is private; this drives the protocol's wake-up directly.
+  const control = (venv as unknown as { control: Int32Array }).control;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  let woken = 0;
+  for (let w = 0; w < venv.numWorkers; w++) {
+    for (let k = 0; k < 10_000; k++) {
+      if (Atomics.notify(control, w * STRIDE + SEQ) > 0) {
+        woken++;
+        break;
+      }
+      Atomics.wait(pause, 0, 0, 1);
+    }
+  }
+  return woken;
+}
+
 describe('AsyncVectorEnv', () => {
   it('equals SyncVectorEnv on CartPole-v1 with an uneven split over 3 workers', async () => {
     const makeOptions = { maxEpisodeSteps: 20 };
@@ -111,6 +136,30 @@ describe('AsyncVectorEnv', () => {
     const venv = await create({ envId: 'Acrobot-v1', numEnvs: 4, numWorkers: 2, makeOptions: { maxEpisodeSteps: 30 } });
     const sync = new SyncVectorEnv(Array.from({ length: 4 }, () => () => make('Acrobot-v1', { maxEpisodeSteps: 30 })));
     expect(expectSameRun(wrap(sync), wrap(venv), 12, 70)).toBeGreaterThan(4);
+  });
+
+  it('runs each command once even when a worker is woken after that command is done (a late notify)', async () => {
+    const venv = await create({ envId: 'CartPole-v1', numEnvs: 2, numWorkers: 2 });
+    const sync = SyncVectorEnv.fromId('CartPole-v1', 2);
+    const ra = venv.reset({ seed: 21 });
+    const rs = sync.reset({ seed: 21 });
+    expect(Array.from(ra.observations)).toEqual(Array.from(rs.observations));
+    // A second run of the reset would reset without the seed (its message is read once).
+    expect(wakeWithoutCommand(venv)).toBe(2);
+    const rng = new Rng(22);
+    let ends = 0;
+    for (let t = 0; t < 60; t++) {
+      const actions = randomActions(sync, rng);
+      const x = sync.step(actions);
+      const y = venv.step(actions);
+      expect(Array.from(y.observations)).toEqual(Array.from(x.observations));
+      expect(Array.from(y.terminated)).toEqual(Array.from(x.terminated));
+      expect(withoutTimes(y.infos)).toEqual(withoutTimes(x.infos));
+      for (let i = 0; i < 2; i++) ends += x.terminated[i] | x.truncated[i];
+      // A second run of the step would step the envs again with the same actions.
+      expect(wakeWithoutCommand(venv)).toBe(2);
+    }
+    expect(ends).toBeGreaterThan(2);
   });
 
   it('imports modules in the workers (envs registered elsewhere) and carries their infos', async () => {

@@ -203,7 +203,11 @@ function serve(envs: Env<unknown, unknown>[], data: WorkerStartData, b: WorkerBu
 
   let seq = 0;
   for (;;) {
-    Atomics.wait(control, row + SEQ, seq);
+    // A wake-up alone is no command: the main thread bumps SEQ and then notifies, and when it is
+    // descheduled in between, this worker may run that command and be waiting again before the
+    // notify lands. Only a new SEQ starts a command; otherwise the last one (a step, or a reset
+    // whose seed message is already read) would run twice behind the main thread's back.
+    while (Atomics.load(control, row + SEQ) === seq) Atomics.wait(control, row + SEQ, seq);
     seq = Atomics.load(control, row + SEQ);
     cmd = Atomics.load(control, row + CMD);
     let reply: WorkerReply | undefined;
