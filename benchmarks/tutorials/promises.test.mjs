@@ -17,9 +17,9 @@ describe('pagePromise', () => {
       '```sh',
       'npx ppo train --env CartPole-v1 --preset classic --seed 1 --total-steps 500000',
       '```',
-      'It prints `solved at step 157664; evaluation mean 500`; seed 2 is solved at step 138,820 (try `--seed 2`).',
+      'It prints `solved at step 183380; evaluation mean 500`; seed 2 is solved at step 148,780 (try `--seed 2`).',
     ].join('\n');
-    assert.deepEqual(pagePromise('p', md), { seed: 1, totalSteps: 500000, preset: 'classic', solvedAt: 157664, evaluationMean: 500 });
+    assert.deepEqual(pagePromise('p', md), { seed: 1, totalSteps: 500000, preset: 'classic', solvedAt: 183380, evaluationMean: 500 });
   });
 
   it('refuses a page whose routes disagree or that states no solved step', () => {
@@ -30,8 +30,8 @@ describe('pagePromise', () => {
   });
 
   it('reads the pages the check runs', () => {
-    assert.deepEqual(pagePromise('tutorial 1', page('tutorials/cartpole.md')), { seed: 1, totalSteps: 500000, preset: 'classic', solvedAt: 157664, evaluationMean: 500 });
-    assert.deepEqual(pagePromise('getting started', page('guide/getting-started.md')).solvedAt, 157664);
+    assert.deepEqual(pagePromise('tutorial 1', page('tutorials/cartpole.md')), { seed: 1, totalSteps: 500000, preset: 'classic', solvedAt: 183380, evaluationMean: 500 });
+    assert.deepEqual(pagePromise('getting started', page('guide/getting-started.md')).solvedAt, 183380);
   });
 });
 
@@ -60,17 +60,17 @@ describe('trainCommand', () => {
 });
 
 describe('undelivered', () => {
-  const promise = { seed: 1, totalSteps: 500000, preset: 'classic', solvedAt: 157664, evaluationMean: 500 };
+  const promise = { seed: 1, totalSteps: 500000, preset: 'classic', solvedAt: 183380, evaluationMean: 500 };
 
   it('names the routes solved elsewhere or never, or evaluating to another mean; a route that evaluates nothing is held to the step only', () => {
     const results = [
-      { route: 'code', solvedAt: 157664, evaluation: null },
-      { route: 'cli', solvedAt: 157664, evaluation: 500 },
+      { route: 'code', solvedAt: 183380, evaluation: null },
+      { route: 'cli', solvedAt: 183380, evaluation: 500 },
       { route: 'late', solvedAt: 160000, evaluation: null },
       { route: 'never', solvedAt: null, evaluation: 500 },
-      { route: 'worse', solvedAt: 157664, evaluation: 480.5 },
+      { route: 'worse', solvedAt: 183380, evaluation: 480.5 },
     ];
     assert.deepEqual(undelivered(results, promise), ['late', 'never', 'worse']);
-    assert.deepEqual(undelivered([{ route: 'cli', solvedAt: 157664, evaluation: 480 }], { ...promise, evaluationMean: null }), []);
+    assert.deepEqual(undelivered([{ route: 'cli', solvedAt: 183380, evaluation: 480 }], { ...promise, evaluationMean: null }), []);
   });
 });
