@@ -99,6 +99,7 @@ export {
   FrameStack,
   type FrameStackOptions,
 } from './wrappers/wrappers';
+export { SelectObservation, type SelectObservationOptions } from './wrappers/select-observation';
 export {
   type EpisodeStatistics,
   type NormalizeObservationOptions,

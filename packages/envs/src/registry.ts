@@ -6,6 +6,7 @@ import { ContinuousMountainCarEnv } from './classic-control/continuous-mountain-
 import { MountainCarEnv } from './classic-control/mountain-car';
 import { PendulumEnv } from './classic-control/pendulum';
 import { TimeLimit } from './time-limit';
+import { SelectObservation } from './wrappers/select-observation';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the registry holds envs of every value type
 type AnyEnv = Env<any, any>;
@@ -157,3 +158,7 @@ register('MountainCarContinuous-v0', (o) => new ContinuousMountainCarEnv(o), {
   rewardThreshold: 90,
 });
 register('Pendulum-v1', (o) => new PendulumEnv(o), { maxEpisodeSteps: 200 });
+// RL Zoo's partially observed variants: velocities removed, so solving them takes memory.
+// CartPole observes [x, x_dot, theta, theta_dot]; Pendulum [cos theta, sin theta, theta_dot].
+register('CartPoleNoVel-v1', (o) => new SelectObservation(new CartPoleEnv(o), { indices: [0, 2] }), { maxEpisodeSteps: 500, rewardThreshold: 475 });
+register('PendulumNoVel-v1', (o) => new SelectObservation(new PendulumEnv(o), { indices: [0, 1] }), { maxEpisodeSteps: 200 });

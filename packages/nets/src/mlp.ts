@@ -73,7 +73,8 @@ function makeDense(relu: boolean): (x: tf.Tensor2D, kernel: tf.Tensor, bias: tf.
   return (x, kernel, bias) => op(x, kernel, bias) as tf.Tensor2D;
 }
 
-const dense = makeDense(false);
+/** x kernel + bias as one fused op with its own gradient (internal; also used by the recurrent cells). */
+export const dense = makeDense(false);
 const denseRelu = makeDense(true);
 
 /**

@@ -1,8 +1,9 @@
 import type { RolloutBuffer } from '@ppo/buffers';
 import type { VectorEnv } from '@ppo/envs';
-import type { Policy, RandomSource } from '@ppo/nets';
+import { isRecurrentPolicy, type Policy, type RandomSource } from '@ppo/nets';
 import type { EpisodeRecord } from './callbacks';
 import { PpoRangeError } from '@ppo/utils';
+import type { RecurrentMemory } from './recurrent-memory';
 
 /** Counters that {@link collectRollout} advances in place. */
 export interface RolloutCounters {
@@ -39,6 +40,12 @@ export interface CollectRolloutOptions {
    * step it ended on). Returning true asks the caller to stop after this rollout.
    */
   readonly onEpisodeEnd?: (episode: EpisodeRecord) => boolean | void | Promise<boolean | void>;
+  /**
+   * The per-env memory of a recurrent policy (required with one, rejected without): the policy
+   * acts from its states, which advance every step and are zeroed where an episode starts; the
+   * rollout's starting states are recorded for the update.
+   */
+  readonly recurrent?: RecurrentMemory;
 }
 
 /** What {@link collectRollout} reports. */
@@ -91,12 +98,31 @@ export async function collectRollout(options: CollectRolloutOptions): Promise<Co
   if (observations.length !== n * size) {
     throw new PpoRangeError('INVALID_ARGUMENT', `collectRollout: observations must hold numEnvs * observationSize = ${n * size} values, got ${observations.length}`);
   }
+  const memory = options.recurrent ?? null;
+  const recurrentPolicy = isRecurrentPolicy(policy) ? policy : null;
+  if ((memory === null) !== (recurrentPolicy === null)) {
+    throw new PpoRangeError('INVALID_ARGUMENT', recurrentPolicy === null
+      ? 'collectRollout: recurrent memory was given for a policy that is not recurrent'
+      : 'collectRollout: a recurrent policy needs options.recurrent (a RecurrentMemory for its per-env state)');
+  }
+  if (memory !== null && (memory.numEnvs !== n || memory.stateSize !== recurrentPolicy?.stateSize)) {
+    throw new PpoRangeError('INVALID_ARGUMENT', `collectRollout: recurrent memory holds ${memory.numEnvs} envs x ${memory.stateSize} state values, env and policy have ${n} x ${recurrentPolicy?.stateSize}`);
+  }
+  // Zeros: the final observation of a truncated episode continues that episode's state.
+  const continuing = memory === null ? null : new Uint8Array(n);
+  memory?.beginRollout();
   const bootstrap = options.bootstrapTruncated ?? true;
   const cutAsEnd = bootstrap ? null : new Uint8Array(n);
   let stop = false;
   buffer.reset();
   for (let t = 0; t < buffer.numSteps; t++) {
-    const { actions, logProbs, values } = policy.act(observations, n, rng);
+    let acted;
+    if (memory === null || recurrentPolicy === null) acted = policy.act(observations, n, rng);
+    else {
+      acted = recurrentPolicy.actRecurrent(observations, n, memory.state, memory.episodeStarts, rng);
+      memory.state.set(acted.state);
+    }
+    const { actions, logProbs, values } = acted;
     const result = env.step(actions);
     counters.globalStep += n;
     let anyCut = false;
@@ -113,8 +139,14 @@ export async function collectRollout(options: CollectRolloutOptions): Promise<Co
       terminated: cutAsEnd ?? result.terminated,
       truncated: result.truncated,
     });
-    if (anyCut && bootstrap) buffer.setNextValues(t, policy.predictValues(result.finalObservations, n));
+    if (anyCut && bootstrap) {
+      const finalValues = memory === null || recurrentPolicy === null || continuing === null
+        ? policy.predictValues(result.finalObservations, n)
+        : recurrentPolicy.predictValuesRecurrent(result.finalObservations, n, memory.state, continuing);
+      buffer.setNextValues(t, finalValues);
+    }
     observations.set(result.observations.subarray(0, n * size));
+    if (memory !== null) for (let i = 0; i < n; i++) memory.episodeStarts[i] = result.terminated[i] | result.truncated[i];
     for (let i = 0; i < n; i++) {
       if (result.terminated[i] !== 1 && result.truncated[i] !== 1) continue;
       const episode = episodeOf(result.infos[i]);
@@ -124,6 +156,10 @@ export async function collectRollout(options: CollectRolloutOptions): Promise<Co
       if ((await options.onEpisodeEnd?.(record)) === true) stop = true;
     }
   }
-  buffer.bootstrapNextValues(policy.predictValues(observations, n));
+  buffer.bootstrapNextValues(
+    memory === null || recurrentPolicy === null
+      ? policy.predictValues(observations, n)
+      : recurrentPolicy.predictValuesRecurrent(observations, n, memory.state, memory.episodeStarts),
+  );
   return { stopRequested: stop };
 }

@@ -3,7 +3,7 @@ import { PpoError, PpoRangeError, PpoTypeError, Rng } from '@ppo/utils';
 import type { Objective, Optimizer } from '@ppo/core';
 import type { Env, VectorEnv } from '@ppo/envs';
 import type { AdvantageEstimator } from '@ppo/gae';
-import { ActorCritic, type Policy } from '@ppo/nets';
+import { ActorCritic, isRecurrentPolicy, type Policy } from '@ppo/nets';
 import { runHook, type Callback, type CallbackContext } from './callbacks';
 import { CHECKPOINT_VERSION, type Checkpoint } from './checkpoint';
 import { collectRollout, type RolloutCounters } from './collect-rollout';
@@ -15,6 +15,7 @@ import { EVAL_MAX_STEPS, evaluatePolicy, mean, type EvaluateOptions, type Evalua
 import type { Logger } from './loggers';
 import { toLoggedMetrics } from './metric-names';
 import { ppoUpdate } from './ppo-update';
+import { RecurrentMemory } from './recurrent-memory';
 import { captureCheckpoint, restoreCheckpoint, type TrainerParts } from './trainer-checkpoint';
 
 export type { PolicySpec, PPOComponents, TorsoOptions } from './components';
@@ -115,6 +116,8 @@ export class PPO {
   private readonly minibatchRng: Rng;
   private readonly evalRng: Rng;
   private readonly observations: Float32Array;
+  /** The per-env state of a recurrent policy (null for a feed-forward one). */
+  private readonly memory: RecurrentMemory | null;
   private readonly recentReturns: number[] = [];
   private stopRequested = false;
   private disposed = false;
@@ -138,6 +141,7 @@ export class PPO {
       actionSize: env.actionSize,
       actionType: this.policy.actionType,
     });
+    this.memory = isRecurrentPolicy(this.policy) ? new RecurrentMemory(this.policy, config.numEnvs) : null;
     this.observations = new Float32Array(config.numEnvs * env.observationSize);
     this.observations.set(env.reset({ seed: config.seed }).observations);
   }
@@ -239,6 +243,7 @@ export class PPO {
       components: this,
       rngs: { action: this.actionRng, minibatch: this.minibatchRng, evaluation: this.evalRng },
       wrapped: this.wrapped,
+      memory: this.memory,
     };
   }
 
@@ -314,6 +319,7 @@ export class PPO {
         counters: this.counters,
         bootstrapTruncated: config.bootstrapTruncated,
         onEpisodeEnd,
+        ...(this.memory === null ? {} : { recurrent: this.memory }),
       });
       if (rollout.stopRequested) this.requestStop();
       estimateAdvantages(this.buffer, this.advantageEstimator);
@@ -333,6 +339,7 @@ export class PPO {
           targetKl: config.targetKl,
           context: { progress },
           position: { update: this.update + 1, globalStep: this.globalStep },
+          ...(this.memory === null ? {} : { recurrent: this.memory }),
         }),
       );
       this.update += 1;
