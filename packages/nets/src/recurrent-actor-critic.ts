@@ -195,16 +195,15 @@ export class RecurrentActorCritic implements RecurrentPolicy {
     if (!(episodeStarts instanceof tf.Tensor) || episodeStarts.rank !== 1 || episodeStarts.shape[0] !== rows) {
       throw new PpoRangeError('INVALID_ARGUMENT', `sequences.episodeStarts must be a tensor [${rows}], got ${episodeStarts instanceof tf.Tensor ? `[${episodeStarts.shape.join(', ')}]` : String(episodeStarts)}`);
     }
-    const inputs = steps === 1 ? [observations] : (tf.split(observations, steps, 0) as tf.Tensor2D[]);
-    const keeps = tf.unstack(tf.reshape(tf.sub(1, episodeStarts), [steps, numSequences, 1])) as tf.Tensor2D[];
-    let state = initialState;
-    const outputs: tf.Tensor2D[] = [];
+    // The flags are read once (a few hundred bytes) so steps where no sequence starts an
+    // episode skip the reset: most steps of long episodes.
+    const flags = episodeStarts.dataSync();
+    const keeps: (tf.Tensor2D | null)[] = [];
     for (let t = 0; t < steps; t++) {
-      const step = this.cell.step(inputs[t], tf.mul(state, keeps[t]) as tf.Tensor2D);
-      outputs.push(step.output);
-      state = step.state;
+      const row = flags.subarray(t * numSequences, (t + 1) * numSequences);
+      keeps.push(row.some((f) => f !== 0) ? tf.tensor2d(Float32Array.from(row, (f) => 1 - f), [numSequences, 1]) : null);
     }
-    const features = steps === 1 ? outputs[0] : tf.concat(outputs, 0);
+    const features = this.cell.unroll(observations, initialState, keeps);
     return this.heads.evaluate(features, actions, sequences.actionMask === undefined ? {} : { actionMask: sequences.actionMask });
   }
 
