@@ -84,7 +84,7 @@ const matMulAddOp = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => 
     value: tf.add(tf.matMul(x, kernel), addend),
     gradFunc: (dy, saved) => {
       const [xs, ks] = saved as tf.Tensor2D[];
-      return [tf.matMul(dy as tf.Tensor2D, tf.transpose(ks)), tf.matMul(tf.transpose(xs), dy as tf.Tensor2D), dy];
+      return [tf.matMul(dy, tf.transpose(ks)), tf.matMul(tf.transpose(xs), dy), dy];
     },
   };
 });

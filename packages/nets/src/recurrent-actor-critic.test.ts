@@ -150,7 +150,7 @@ describe.each(BACKENDS)('RecurrentActorCritic on %s', (backend) => {
               initialState: tf.zeros([2, policy.stateSize]),
               episodeStarts: tf.tensor1d([1, 1, 0, 0]),
             });
-            return tf.sum(tf.add(out.logProbs, out.values)) as tf.Scalar;
+            return tf.sum<tf.Scalar>(tf.add(out.logProbs, out.values));
           }, policy.trainableVariables);
           return Object.fromEntries(Object.entries(grads).map(([name, g]) => [name, tf.sum(tf.abs(g)).dataSync()[0]]));
         });

@@ -133,7 +133,7 @@ export class RecurrentActorCritic implements RecurrentPolicy {
     const data = tf.tidy(() => {
       const x = tf.tensor2d(observations, [count, this.observationSize]);
       const keep = tf.tensor2d(Float32Array.from(episodeStarts, (f) => 1 - f), [count, 1]);
-      const { output, state: next } = this.cell.step(x, tf.mul(tf.tensor2d(state, [count, s]), keep) as tf.Tensor2D);
+      const { output, state: next } = this.cell.step(x, tf.mul<tf.Tensor2D>(tf.tensor2d(state, [count, s]), keep));
       return tf.concat([output, next], 1).dataSync() as Float32Array;
     });
     assertAllFinite('RecurrentActorCritic: recurrent output', data, [count, h + s], ' from finite inputs: the weights have diverged');

@@ -144,7 +144,7 @@ describe.each(BACKENDS)('recurrentCell on %s', (backend) => {
           const outs: tf.Tensor2D[] = [];
           for (let t = 0; t < steps; t++) {
             const keep = keeps[t];
-            const step = cell.step(tf.tensor2d(x.subarray(t * batch * 3, (t + 1) * batch * 3), [batch, 3]), keep === null ? state : (tf.mul(state, keep) as tf.Tensor2D));
+            const step = cell.step(tf.tensor2d(x.subarray(t * batch * 3, (t + 1) * batch * 3), [batch, 3]), keep === null ? state : tf.mul<tf.Tensor2D>(state, keep));
             outs.push(step.output);
             state = step.state;
           }
@@ -162,11 +162,11 @@ describe.each(BACKENDS)('recurrentCell on %s', (backend) => {
       try {
         const grads = tf.tidy(() => {
           const x = tf.tensor2d([[0.5, -1], [2, 0.3]]);
-          const s0 = tf.fill([2, cell.stateSize], 0.2) as tf.Tensor2D;
+          const s0 = tf.fill<tf.Rank.R2>([2, cell.stateSize], 0.2);
           const { grads } = tf.variableGrads(() => {
             const first = cell.step(x, s0);
             const unrolled = cell.unroll(tf.concat([x, x], 0), first.state, [null, tf.tensor2d([[1], [0]])]);
-            return tf.add(tf.sum(cell.step(x, first.state).output), tf.sum(unrolled)) as tf.Scalar;
+            return tf.add<tf.Scalar>(tf.sum(cell.step(x, first.state).output), tf.sum(unrolled));
           }, Object.values(cell.variables));
           return Object.values(grads).map((g) => tf.sum(tf.abs(g)).dataSync()[0]);
         });

@@ -89,8 +89,8 @@ class LstmCell implements RecurrentCell {
     const [hPrev, cPrev] = tf.split(state, 2, 1) as [tf.Tensor2D, tf.Tensor2D];
     const gates = dense(tf.concat([inputs, hPrev], 1), this.kernel, this.bias);
     const [i, f, g, o] = tf.split(gates, 4, 1);
-    const c = tf.add(tf.mul(tf.sigmoid(f), cPrev), tf.mul(tf.sigmoid(i), tf.tanh(g))) as tf.Tensor2D;
-    const out = tf.mul(tf.sigmoid(o), tf.tanh(c)) as tf.Tensor2D;
+    const c = tf.add<tf.Tensor2D>(tf.mul(tf.sigmoid(f), cPrev), tf.mul(tf.sigmoid(i), tf.tanh(g)));
+    const out = tf.mul<tf.Tensor2D>(tf.sigmoid(o), tf.tanh(c));
     return { output: out, state: tf.concat([out, c], 1) };
   }
 
@@ -100,7 +100,7 @@ class LstmCell implements RecurrentCell {
     const inputKernel = tf.slice(this.kernel, [0, 0], [this.inputSize, 4 * n]);
     const recurrentKernel = tf.slice(this.kernel, [this.inputSize, 0], [n, 4 * n]) as tf.Tensor2D;
     const projected = dense(inputs, inputKernel, this.bias);
-    const terms = steps === 1 ? [projected] : (tf.split(projected, steps, 0) as tf.Tensor2D[]);
+    const terms = steps === 1 ? [projected] : tf.split<tf.Tensor2D>(projected, steps, 0);
     let [h, c] = tf.split(initialState, 2, 1) as [tf.Tensor2D, tf.Tensor2D];
     const outputs: tf.Tensor2D[] = [];
     for (let t = 0; t < steps; t++) {
@@ -160,7 +160,7 @@ class GruCell implements RecurrentCell {
     const [r, z] = tf.split(tf.sigmoid(tf.add(tf.slice(xw, [0, 0], [-1, 2 * h]), tf.slice(hu, [0, 0], [-1, 2 * h]))), 2, 1);
     const n = tf.tanh(tf.add(tf.slice(xw, [0, 2 * h], [-1, h]), tf.mul(r, tf.slice(hu, [0, 2 * h], [-1, h]))));
     // (1 - z) * n + z * h = n + z * (h - n): one op fewer.
-    const out = tf.add(n, tf.mul(z, tf.sub(state, n))) as tf.Tensor2D;
+    const out = tf.add<tf.Tensor2D>(n, tf.mul(z, tf.sub(state, n)));
     return { output: out, state: out };
   }
 
@@ -168,7 +168,7 @@ class GruCell implements RecurrentCell {
     const n = this.hiddenSize;
     const steps = keeps.length;
     const projected = dense(inputs, this.inputKernel, this.inputBias);
-    const terms = steps === 1 ? [projected] : (tf.split(projected, steps, 0) as tf.Tensor2D[]);
+    const terms = steps === 1 ? [projected] : tf.split<tf.Tensor2D>(projected, steps, 0);
     let h = initialState;
     const outputs: tf.Tensor2D[] = [];
     for (let t = 0; t < steps; t++) {

@@ -2,7 +2,7 @@ import { PpoError, Rng } from '@ppo/utils';
 import { describe, expect, it } from 'vitest';
 import { checkEnv } from '../check-env';
 import { envSpec, make } from '../registry';
-import { Box, Discrete } from '../spaces';
+import { Discrete, type Box } from '../spaces';
 import { SyncVectorEnv } from '../vector/sync-vector-env';
 import { SelectObservation } from './select-observation';
 
@@ -45,7 +45,7 @@ describe('SelectObservation', () => {
     expect(codeOf(() => new SelectObservation(env, { indices: [1, 1] }))).toMatch(/indices\[1\] = 1 appears twice/);
     expect(codeOf(() => new SelectObservation(env, { indices: [0.5] }))).toMatch(/indices\[0\] must be an integer/);
     expect(codeOf(() => new SelectObservation(env, { indices: [] }))).toMatch(/options.indices must be a non-empty array/);
-    const discrete = { reset: () => ({ observation: 0, info: {} }), step: env.step, close: () => undefined, actionSpace: env.actionSpace, observationSpace: new Discrete({ n: 3 }) } as never;
+    const discrete = { reset: () => ({ observation: 0, info: {} }), step: () => env.step(0), close: () => undefined, actionSpace: env.actionSpace, observationSpace: new Discrete({ n: 3 }) } as never;
     expect(codeOf(() => new SelectObservation(discrete, { indices: [0] }))).toMatch(/needs a Box observation space/);
   });
 });
@@ -59,8 +59,8 @@ describe("RL Zoo's partially observed tasks", () => {
     const env = make(id);
     const reference = make(full);
     expect(env.id).toBe(id);
-    const a = env.reset({ seed: 9 }).observation as Float32Array;
-    const b = reference.reset({ seed: 9 }).observation as Float32Array;
+    const a = env.reset({ seed: 9 }).observation;
+    const b = reference.reset({ seed: 9 }).observation;
     expect(Array.from(a)).toEqual(kept.map((i) => b[i]));
     checkEnv(make(id));
     // Vector envs build it by id as for any registered task.

@@ -37,15 +37,16 @@ export class SelectObservation<Act = number | Float32Array> extends Wrapper<Floa
     if (options === null || typeof options !== 'object' || !Array.isArray(options.indices) || options.indices.length === 0) {
       throw new PpoTypeError('INVALID_ARGUMENT', `SelectObservation: options.indices must be a non-empty array of positions, got ${describeValue(options?.indices)}`);
     }
+    const indices: readonly unknown[] = options.indices;
     const seen = new Set<number>();
-    options.indices.forEach((index, k) => {
-      if (!Number.isInteger(index) || index < 0 || index >= box.flatDim) {
+    indices.forEach((index, k) => {
+      if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index >= box.flatDim) {
         throw new PpoRangeError('INVALID_ARGUMENT', `SelectObservation: indices[${k}] must be an integer in [0, ${box.flatDim}), got ${describeValue(index)}`);
       }
       if (seen.has(index)) throw new PpoRangeError('INVALID_ARGUMENT', `SelectObservation: indices[${k}] = ${index} appears twice`);
       seen.add(index);
     });
-    this.indices = Object.freeze([...options.indices]);
+    this.indices = Object.freeze([...seen]);
     this.space = new Box({
       low: this.indices.map((i) => box.low[i]),
       high: this.indices.map((i) => box.high[i]),
