@@ -18,9 +18,10 @@ import { PPO, StopOnReward } from '@ppo/trainer';
  * minibatch, n_epochs 20, gamma 0.98, gae_lambda 0.8, ent_coef 0, lin_0.001 learning rate,
  * lin_0.2 clip range, VecNormalize on observations only, ortho_init False, ReLU,
  * lstm_hidden_size 64, net_arch pi=[64] vf=[64]); SB3's defaults for the rest (vf_coef 0.5,
- * max_grad_norm 0.5, no value clipping, Adam eps 1e-5, clip_obs 10). PendulumNoVel-v1 uses
- * RL Zoo's PPO Pendulum-v1 settings (n_envs 4, n_steps 1024 -> 256 here, gamma 0.9,
- * gae_lambda 0.95, n_epochs 10, lr 1e-3, no entropy bonus) with the same network.
+ * max_grad_norm 0.5, no value clipping, Adam eps 1e-5, clip_obs 10). PendulumNoVel-v1 takes
+ * RL Zoo's PPO Pendulum-v1 discounting and optimiser settings (gamma 0.9, gae_lambda 0.95,
+ * n_epochs 10, lr 1e-3, no entropy bonus, actions clipped to the bounds) with the same network
+ * and the same 64 x 16 rollout as CartPoleNoVel (2 minibatches of 32 env sequences).
  * One deviation on CartPoleNoVel: 64 envs x 16 steps instead of 8 x 32 (one minibatch of 1024
  * rows instead of 256). On networks this small every tfjs op costs about the same for 8 or 64
  * rows, and the update's cost grows with the sequence length, not the number of sequences, so
@@ -39,8 +40,8 @@ const CONFIGS = {
     normalizeObservation: true, clipObservation: 10, orthogonalInit: false, activation: 'relu', hiddenSizes: [64], recurrentHiddenSize: 64,
   },
   'PendulumNoVel-v1': {
-    numEnvs: 4, numSteps: 256, numMinibatches: 1, updateEpochs: 10, gamma: 0.9, gaeLambda: 0.95, entCoef: 0,
-    learningRate: 1e-3, annealLr: false, clipCoef: 0.2, clipVloss: false, vfCoef: 0.5, maxGradNorm: 0.5,
+    numEnvs: 64, numSteps: 16, numMinibatches: 2, updateEpochs: 10, gamma: 0.9, gaeLambda: 0.95, entCoef: 0,
+    learningRate: 1e-3, annealLr: false, clipCoef: 0.2, clipVloss: false, vfCoef: 0.5, maxGradNorm: 0.5, clipAction: true,
     normalizeObservation: true, clipObservation: 10, orthogonalInit: false, activation: 'relu', hiddenSizes: [64], recurrentHiddenSize: 64,
   },
 };

@@ -78,6 +78,7 @@ export default defineConfig({
           { text: '4. GRPO from the blocks', link: '/tutorials/grpo' },
           { text: '5. A policy in the browser', link: '/tutorials/browser' },
           { text: '6. Compose your own PPO', link: '/tutorials/compose' },
+          { text: '7. Recurrent policies (LSTM, GRU)', link: '/tutorials/recurrent' },
           { text: 'Demo: CartPole in the browser', link: '/demo/cartpole' },
         ],
       },

@@ -204,9 +204,12 @@ export class PPO {
     return ppo;
   }
 
-  /** The built-in actor-critic; throws when the policy is a custom component. */
+  /** The built-in feed-forward actor-critic; throws when the policy is recurrent or a custom component. */
   get actorCritic(): ActorCritic {
-    if (!(this.policy instanceof ActorCritic)) throw new PpoTypeError('INVALID_STATE', 'this trainer was created with a custom policy component, not an ActorCritic');
+    if (!(this.policy instanceof ActorCritic)) {
+      const what = isRecurrentPolicy(this.policy) ? `a recurrent policy ('${this.config.policy}')` : 'a custom policy component';
+      throw new PpoTypeError('INVALID_STATE', `this trainer's policy is ${what}, not an ActorCritic`);
+    }
     return this.policy;
   }
 

@@ -1,0 +1,16 @@
+#!/bin/sh
+# Reproduces the recurrent-PPO results of docs/guide/recurrent-policies.md, one run after
+# another (each run is one process; results/recurrent/ gets a .csv of episodes, a .json
+# summary and a .log per run), then writes results/recurrent/summary.md.
+# Needs the workspace built (pnpm build). Run from benchmarks/: sh recurrent/reproduce.sh [seeds]
+set -e
+SEEDS="${1:-1 2 3}"
+for seed in $SEEDS; do
+  for policy in lstm mlp; do
+    node recurrent/train.mjs --env CartPoleNoVel-v1 --policy "$policy" --seed "$seed" --steps 500000 --stop-at 475 \
+      > "results/recurrent/CartPoleNoVel-v1-$policy-seed$seed.log" 2>&1
+    node recurrent/train.mjs --env PendulumNoVel-v1 --policy "$policy" --seed "$seed" --steps 100000 \
+      > "results/recurrent/PendulumNoVel-v1-$policy-seed$seed.log" 2>&1
+  done
+done
+node recurrent/summarize.mjs
