@@ -8,6 +8,7 @@ import { ActorCritic, RecurrentActorCritic, selectBackend } from '@ppo/nets';
 import { PpoError, Rng } from '@ppo/utils';
 import { collectRollout } from './collect-rollout';
 import { estimateAdvantages } from './estimate-advantages';
+import { evaluatePolicy } from './evaluate-policy';
 import { ppoUpdate } from './ppo-update';
 import { RecurrentMemory } from './recurrent-memory';
 
@@ -104,6 +105,45 @@ describe('recurrent rollouts and updates on cpu', () => {
       optimizer.dispose();
       policy.dispose();
       await env.close();
+    }
+  });
+
+  it('evaluation carries the state through each episode and resets it at the next', () => {
+    const policy = new RecurrentActorCritic({ observationSize: 2, actionSpace: { type: 'box', shape: [1], low: [-2], high: [2] }, hiddenSize: 4, seed: 6 });
+    const rng = new Rng(3);
+    policy.setWeights(new Map([...policy.getWeights()].map(([name, w]) => [name, Float32Array.from(w, () => rng.normal(0, 1))])));
+    const vector = () => new SyncVectorEnv([() => make('PendulumNoVel-v1', { maxEpisodeSteps: 20 })]);
+    try {
+      const env = vector();
+      const result = evaluatePolicy(policy, env, new Rng(0), { episodes: 3, seed: 11, maxSteps: 1000 });
+      void env.close();
+      // The same episodes played by hand: greedy actions from the carried state.
+      const manual = vector();
+      let obs = Float32Array.from(manual.reset({ seed: 11 }).observations);
+      let state = policy.initialState(1);
+      let starts = Uint8Array.of(1);
+      const returns: number[] = [];
+      let total = 0;
+      // Steps where the carried state changes the action: where a memoryless player would differ.
+      let stateMatters = 0;
+      while (returns.length < 3) {
+        const step = policy.actRecurrent(obs, 1, state, starts, new Rng(0), { deterministic: true });
+        if (policy.act(obs, 1, new Rng(0), { deterministic: true }).actions[0] !== step.actions[0]) stateMatters += 1;
+        const r = manual.step(step.actions);
+        total += r.rewards[0];
+        state = step.state;
+        starts = Uint8Array.of(r.terminated[0] | r.truncated[0]);
+        if (starts[0] === 1) {
+          returns.push(total);
+          total = 0;
+        }
+        obs = Float32Array.from(r.observations);
+      }
+      void manual.close();
+      expect(result.returns).toEqual(returns);
+      expect(stateMatters).toBeGreaterThan(0);
+    } finally {
+      policy.dispose();
     }
   });
 
