@@ -111,7 +111,8 @@ describe('recurrent rollouts and updates on cpu', () => {
   it('evaluation carries the state through each episode and resets it at the next', () => {
     const policy = new RecurrentActorCritic({ observationSize: 2, actionSpace: { type: 'box', shape: [1], low: [-2], high: [2] }, hiddenSize: 4, seed: 6 });
     const rng = new Rng(3);
-    policy.setWeights(new Map([...policy.getWeights()].map(([name, w]) => [name, Float32Array.from(w, () => rng.normal(0, 1))])));
+    // Small weights keep the actions inside Pendulum's bounds, where the env does not clip them.
+    policy.setWeights(new Map([...policy.getWeights()].map(([name, w]) => [name, Float32Array.from(w, () => rng.normal(0, 0.3))])));
     const vector = () => new SyncVectorEnv([() => make('PendulumNoVel-v1', { maxEpisodeSteps: 20 })]);
     try {
       const env = vector();
@@ -128,7 +129,8 @@ describe('recurrent rollouts and updates on cpu', () => {
       let stateMatters = 0;
       while (returns.length < 3) {
         const step = policy.actRecurrent(obs, 1, state, starts, new Rng(0), { deterministic: true });
-        if (policy.act(obs, 1, new Rng(0), { deterministic: true }).actions[0] !== step.actions[0]) stateMatters += 1;
+        const memoryless = policy.act(obs, 1, new Rng(0), { deterministic: true }).actions[0];
+        if (Math.abs(memoryless - step.actions[0]) > 1e-3 && Math.abs(step.actions[0]) < 2) stateMatters += 1;
         const r = manual.step(step.actions);
         total += r.rewards[0];
         state = step.state;
