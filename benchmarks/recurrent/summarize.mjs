@@ -1,13 +1,14 @@
 // @ts-check
-/* global console */
+/* global console, process */
 // Summarises results/recurrent/: per env and policy, the finished runs (a .json each) and the
 // learning curves (mean raw training return per 10k-step bin, from the .csv episode logs,
-// including runs still going). Writes results/recurrent/summary.md and prints it.
+// including runs still going). Writes summary.md into the folder and prints it.
+//   node recurrent/summarize.mjs [folder, default results/recurrent]
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const dir = join(dirname(fileURLToPath(import.meta.url)), '..', 'results', 'recurrent');
+const dir = process.argv[2] ?? join(dirname(fileURLToPath(import.meta.url)), '..', 'results', 'recurrent');
 const BIN = 10_000;
 const runs = readdirSync(dir)
   .filter((f) => f.endsWith('.csv'))
