@@ -1,6 +1,6 @@
 import type { RolloutBuffer } from '@ppo/buffers';
 import type { VectorEnv } from '@ppo/envs';
-import { isRecurrentPolicy, type Policy, type RandomSource } from '@ppo/nets';
+import { isRecurrentPolicy, type ActResult, type Policy, type RandomSource } from '@ppo/nets';
 import type { EpisodeRecord } from './callbacks';
 import { PpoRangeError } from '@ppo/utils';
 import type { RecurrentMemory } from './recurrent-memory';
@@ -67,6 +67,53 @@ function episodeOf(info: Record<string, unknown> | undefined): EpisodeInfo | nul
   return (final?.episode as EpisodeInfo | undefined) ?? null;
 }
 
+/** How a rollout asks the policy for actions and values. */
+interface RolloutActor {
+  /** Actions, log-probabilities and values for the current observations of every env. */
+  act(observations: Float32Array): ActResult;
+  /** Values of the final observations of episodes cut this step (they continue those episodes). */
+  finalValues(observations: Float32Array): Float32Array;
+  /** Values of the current observations. */
+  values(observations: Float32Array): Float32Array;
+  /** Records which envs start a new episode at their next observation. */
+  endStep(terminated: Uint8Array, truncated: Uint8Array): void;
+}
+
+/**
+ * A feed-forward policy acts statelessly; a recurrent one from `memory`, which every step
+ * advances and which marks the envs whose next observation starts an episode (their state is
+ * zeroed before that step). The rollout's starting state is recorded first.
+ */
+function rolloutActor(policy: Policy, memory: RecurrentMemory | null, n: number, rng: RandomSource): RolloutActor {
+  if (!isRecurrentPolicy(policy)) {
+    if (memory !== null) throw new PpoRangeError('INVALID_ARGUMENT', 'collectRollout: recurrent memory was given for a policy that is not recurrent');
+    return {
+      act: (observations) => policy.act(observations, n, rng),
+      finalValues: (observations) => policy.predictValues(observations, n),
+      values: (observations) => policy.predictValues(observations, n),
+      endStep: () => undefined,
+    };
+  }
+  if (memory === null) throw new PpoRangeError('INVALID_ARGUMENT', 'collectRollout: a recurrent policy needs options.recurrent (a RecurrentMemory for its per-env state)');
+  if (memory.numEnvs !== n || memory.stateSize !== policy.stateSize) {
+    throw new PpoRangeError('INVALID_ARGUMENT', `collectRollout: recurrent memory holds ${memory.numEnvs} envs x ${memory.stateSize} state values, env and policy have ${n} x ${policy.stateSize}`);
+  }
+  memory.beginRollout();
+  const continuing = new Uint8Array(n);
+  return {
+    act: (observations) => {
+      const out = policy.actRecurrent(observations, n, memory.state, memory.episodeStarts, rng);
+      memory.state.set(out.state);
+      return out;
+    },
+    finalValues: (observations) => policy.predictValuesRecurrent(observations, n, memory.state, continuing),
+    values: (observations) => policy.predictValuesRecurrent(observations, n, memory.state, memory.episodeStarts),
+    endStep: (terminated, truncated) => {
+      for (let i = 0; i < n; i++) memory.episodeStarts[i] = terminated[i] | truncated[i];
+    },
+  };
+}
+
 /**
  * The rollout phase of PPO (CleanRL's collection loop): steps `env` for `buffer.numSteps` steps
  * with `policy`, storing observations, actions, log-probabilities, values, rewards and the
@@ -98,31 +145,13 @@ export async function collectRollout(options: CollectRolloutOptions): Promise<Co
   if (observations.length !== n * size) {
     throw new PpoRangeError('INVALID_ARGUMENT', `collectRollout: observations must hold numEnvs * observationSize = ${n * size} values, got ${observations.length}`);
   }
-  const memory = options.recurrent ?? null;
-  const recurrentPolicy = isRecurrentPolicy(policy) ? policy : null;
-  if ((memory === null) !== (recurrentPolicy === null)) {
-    throw new PpoRangeError('INVALID_ARGUMENT', recurrentPolicy === null
-      ? 'collectRollout: recurrent memory was given for a policy that is not recurrent'
-      : 'collectRollout: a recurrent policy needs options.recurrent (a RecurrentMemory for its per-env state)');
-  }
-  if (memory !== null && (memory.numEnvs !== n || memory.stateSize !== recurrentPolicy?.stateSize)) {
-    throw new PpoRangeError('INVALID_ARGUMENT', `collectRollout: recurrent memory holds ${memory.numEnvs} envs x ${memory.stateSize} state values, env and policy have ${n} x ${recurrentPolicy?.stateSize}`);
-  }
-  // Zeros: the final observation of a truncated episode continues that episode's state.
-  const continuing = memory === null ? null : new Uint8Array(n);
-  memory?.beginRollout();
+  const actor = rolloutActor(policy, options.recurrent ?? null, n, rng);
   const bootstrap = options.bootstrapTruncated ?? true;
   const cutAsEnd = bootstrap ? null : new Uint8Array(n);
   let stop = false;
   buffer.reset();
   for (let t = 0; t < buffer.numSteps; t++) {
-    let acted;
-    if (memory === null || recurrentPolicy === null) acted = policy.act(observations, n, rng);
-    else {
-      acted = recurrentPolicy.actRecurrent(observations, n, memory.state, memory.episodeStarts, rng);
-      memory.state.set(acted.state);
-    }
-    const { actions, logProbs, values } = acted;
+    const { actions, logProbs, values } = actor.act(observations);
     const result = env.step(actions);
     counters.globalStep += n;
     let anyCut = false;
@@ -139,14 +168,9 @@ export async function collectRollout(options: CollectRolloutOptions): Promise<Co
       terminated: cutAsEnd ?? result.terminated,
       truncated: result.truncated,
     });
-    if (anyCut && bootstrap) {
-      const finalValues = memory === null || recurrentPolicy === null || continuing === null
-        ? policy.predictValues(result.finalObservations, n)
-        : recurrentPolicy.predictValuesRecurrent(result.finalObservations, n, memory.state, continuing);
-      buffer.setNextValues(t, finalValues);
-    }
+    if (anyCut && bootstrap) buffer.setNextValues(t, actor.finalValues(result.finalObservations));
     observations.set(result.observations.subarray(0, n * size));
-    if (memory !== null) for (let i = 0; i < n; i++) memory.episodeStarts[i] = result.terminated[i] | result.truncated[i];
+    actor.endStep(result.terminated, result.truncated);
     for (let i = 0; i < n; i++) {
       if (result.terminated[i] !== 1 && result.truncated[i] !== 1) continue;
       const episode = episodeOf(result.infos[i]);
@@ -156,10 +180,6 @@ export async function collectRollout(options: CollectRolloutOptions): Promise<Co
       if ((await options.onEpisodeEnd?.(record)) === true) stop = true;
     }
   }
-  buffer.bootstrapNextValues(
-    memory === null || recurrentPolicy === null
-      ? policy.predictValues(observations, n)
-      : recurrentPolicy.predictValuesRecurrent(observations, n, memory.state, memory.episodeStarts),
-  );
+  buffer.bootstrapNextValues(actor.values(observations));
   return { stopRequested: stop };
 }
