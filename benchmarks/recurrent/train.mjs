@@ -1,5 +1,5 @@
 // @ts-check
-/* global process, console */
+/* global console */
 // One recurrent-PPO reproduction run in its own process:
 //   node recurrent/train.mjs --env CartPoleNoVel-v1 --policy lstm --seed 1 [--steps 500000] [--backend wasm]
 // Appends every finished episode (global step, raw return, length) to
