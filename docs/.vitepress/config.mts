@@ -81,6 +81,7 @@ export default defineConfig({
           { text: '5. A policy in the browser', link: '/tutorials/browser' },
           { text: '6. Compose your own PPO', link: '/tutorials/compose' },
           { text: '7. Action masks and Dict observations', link: '/tutorials/masks-and-dicts' },
+          { text: '8. Recurrent policies (LSTM, GRU)', link: '/tutorials/recurrent' },
           { text: 'Demo: CartPole in the browser', link: '/demo/cartpole' },
         ],
       },

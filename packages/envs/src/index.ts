@@ -108,6 +108,7 @@ export {
 } from './wrappers/wrappers';
 export { RescaleAction, type RescaleActionOptions } from './wrappers/rescale-action';
 export { ClipReward, type ClipRewardOptions } from './wrappers/clip-reward';
+export { SelectObservation, type SelectObservationOptions } from './wrappers/select-observation';
 export {
   type EpisodeStatistics,
   type NormalizeObservationOptions,

@@ -8,16 +8,18 @@ import { TimeLimit } from './time-limit';
 type AnyClassic = StatefulEnv<Float32Array, number | Float32Array>;
 
 describe('registry', () => {
-  it("lists Gymnasium's classic-control ids and the masked card game with their limits and thresholds", () => {
+  it("lists Gymnasium's classic-control ids, the masked card game and RL Zoo's partially observed variants with their limits and thresholds", () => {
     const specs = listEnvs().filter((s) => !s.id.startsWith('Test'));
     expect(specs).toEqual([
       { id: 'Acrobot-v1', maxEpisodeSteps: 500, rewardThreshold: -100 },
       { id: 'CardPick-v0', maxEpisodeSteps: undefined, rewardThreshold: undefined },
       { id: 'CartPole-v0', maxEpisodeSteps: 200, rewardThreshold: 195 },
       { id: 'CartPole-v1', maxEpisodeSteps: 500, rewardThreshold: 475 },
+      { id: 'CartPoleNoVel-v1', maxEpisodeSteps: 500, rewardThreshold: 475 },
       { id: 'MountainCar-v0', maxEpisodeSteps: 200, rewardThreshold: -110 },
       { id: 'MountainCarContinuous-v0', maxEpisodeSteps: 999, rewardThreshold: 90 },
       { id: 'Pendulum-v1', maxEpisodeSteps: 200, rewardThreshold: undefined },
+      { id: 'PendulumNoVel-v1', maxEpisodeSteps: 200, rewardThreshold: undefined },
     ]);
     expect(envSpec('CartPole-v1').maxEpisodeSteps).toBe(500);
     expect(isRegistered('CartPole-v2')).toBe(false);

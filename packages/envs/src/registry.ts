@@ -8,6 +8,7 @@ import { MountainCarEnv } from './classic-control/mountain-car';
 import { PendulumEnv } from './classic-control/pendulum';
 import { sharedRegistry } from './registry-store';
 import { TimeLimit } from './time-limit';
+import { SelectObservation } from './wrappers/select-observation';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the registry holds envs of every value type
 type AnyEnv = Env<any, any>;
@@ -165,3 +166,7 @@ registerBuiltIn('MountainCarContinuous-v0', (o) => new ContinuousMountainCarEnv(
 });
 registerBuiltIn('Pendulum-v1', (o) => new PendulumEnv(o), { maxEpisodeSteps: 200 });
 registerBuiltIn('CardPick-v0', (o) => new CardPickEnv(o), {});
+// RL Zoo's partially observed variants: velocities removed, so solving them takes memory.
+// CartPole observes [x, x_dot, theta, theta_dot]; Pendulum [cos theta, sin theta, theta_dot].
+registerBuiltIn('CartPoleNoVel-v1', (o) => new SelectObservation(new CartPoleEnv(o), { indices: [0, 2] }), { maxEpisodeSteps: 500, rewardThreshold: 475 });
+registerBuiltIn('PendulumNoVel-v1', (o) => new SelectObservation(new PendulumEnv(o), { indices: [0, 1] }), { maxEpisodeSteps: 200 });

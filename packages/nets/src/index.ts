@@ -38,6 +38,9 @@ export {
   type EvaluateResult,
 } from './actor-critic';
 export type { Policy } from './policy';
+export { isRecurrentPolicy, type RecurrentActResult, type RecurrentPolicy, type SequenceInputs } from './recurrent-policy';
+export { RECURRENT_CELL_KINDS, recurrentCell, type RecurrentCell, type RecurrentCellKind, type RecurrentCellOptions } from './recurrent-cell';
+export { RecurrentActorCritic, type RecurrentActorCriticOptions } from './recurrent-actor-critic';
 export {
   TokenPolicy,
   type GenerateOptions,

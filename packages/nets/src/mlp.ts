@@ -74,7 +74,29 @@ function makeDense(relu: boolean): (x: tf.Tensor2D, kernel: tf.Tensor, bias: tf.
   return (x, kernel, bias) => op(x, kernel, bias) as tf.Tensor2D;
 }
 
-const dense = makeDense(false);
+/** x kernel + bias as one fused op with its own gradient (internal; also used by the recurrent cells). */
+export const dense = makeDense(false);
+
+const matMulAddOp = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+  const [x, kernel, addend] = args as tf.Tensor2D[];
+  const save = args[3] as tf.GradSaveFunc;
+  save([x, kernel]);
+  return {
+    value: tf.add(tf.matMul(x, kernel), addend),
+    gradFunc: (dy, saved) => {
+      const [xs, ks] = saved as tf.Tensor2D[];
+      return [tf.matMul(dy, tf.transpose(ks)), tf.matMul(tf.transpose(xs), dy), dy];
+    },
+  };
+});
+
+/**
+ * `x W + y` for a full-shape `y` [B, out] (a recurrent step's precomputed input term), one
+ * gradient node with the explicit-transpose backward of {@link dense} (internal).
+ */
+export function matMulAdd(x: tf.Tensor2D, kernel: tf.Tensor2D, addend: tf.Tensor2D): tf.Tensor2D {
+  return matMulAddOp(x, kernel, addend) as tf.Tensor2D;
+}
 const denseRelu = makeDense(true);
 
 /**

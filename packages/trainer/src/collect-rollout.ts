@@ -1,8 +1,9 @@
 import type { RolloutBuffer } from '@ppo/buffers';
 import type { VectorEnv } from '@ppo/envs';
-import type { Policy, RandomSource } from '@ppo/nets';
+import { isRecurrentPolicy, type ActResult, type Policy, type RandomSource } from '@ppo/nets';
 import type { EpisodeRecord } from './callbacks';
 import { PpoRangeError } from '@ppo/utils';
+import type { RecurrentMemory } from './recurrent-memory';
 
 /** Counters that {@link collectRollout} advances in place. */
 export interface RolloutCounters {
@@ -46,6 +47,12 @@ export interface CollectRolloutOptions {
    * step it ended on). Returning true asks the caller to stop after this rollout.
    */
   readonly onEpisodeEnd?: (episode: EpisodeRecord) => boolean | void | Promise<boolean | void>;
+  /**
+   * The per-env memory of a recurrent policy (required with one, rejected without): the policy
+   * acts from its states, which advance every step and are zeroed where an episode starts; the
+   * rollout's starting states are recorded for the update.
+   */
+  readonly recurrent?: RecurrentMemory;
 }
 
 /** What {@link collectRollout} reports. */
@@ -65,6 +72,55 @@ function episodeOf(info: Record<string, unknown> | undefined): EpisodeInfo | nul
   if (direct !== undefined) return direct;
   const final = info.finalInfo as Record<string, unknown> | undefined;
   return (final?.episode as EpisodeInfo | undefined) ?? null;
+}
+
+/** How a rollout asks the policy for actions and values. */
+interface RolloutActor {
+  /** Actions, log-probabilities and values for the current observations of every env. */
+  act(observations: Float32Array): ActResult;
+  /** Values of the final observations of episodes cut this step (they continue those episodes). */
+  finalValues(observations: Float32Array): Float32Array;
+  /** Values of the current observations. */
+  values(observations: Float32Array): Float32Array;
+  /** Records which envs start a new episode at their next observation. */
+  endStep(terminated: Uint8Array, truncated: Uint8Array): void;
+}
+
+/**
+ * A feed-forward policy acts statelessly; a recurrent one from `memory`, which every step
+ * advances and which marks the envs whose next observation starts an episode (their state is
+ * zeroed before that step). The rollout's starting state is recorded first.
+ */
+function rolloutActor(policy: Policy, memory: RecurrentMemory | null, n: number, rng: RandomSource, actionMask: Uint8Array | undefined): RolloutActor {
+  // `actionMask` is the caller's array, refreshed in place after every step.
+  const options = actionMask === undefined ? {} : { actionMask };
+  if (!isRecurrentPolicy(policy)) {
+    if (memory !== null) throw new PpoRangeError('INVALID_ARGUMENT', 'collectRollout: recurrent memory was given for a policy that is not recurrent');
+    return {
+      act: (observations) => policy.act(observations, n, rng, options),
+      finalValues: (observations) => policy.predictValues(observations, n),
+      values: (observations) => policy.predictValues(observations, n),
+      endStep: () => undefined,
+    };
+  }
+  if (memory === null) throw new PpoRangeError('INVALID_ARGUMENT', 'collectRollout: a recurrent policy needs options.recurrent (a RecurrentMemory for its per-env state)');
+  if (memory.numEnvs !== n || memory.stateSize !== policy.stateSize) {
+    throw new PpoRangeError('INVALID_ARGUMENT', `collectRollout: recurrent memory holds ${memory.numEnvs} envs x ${memory.stateSize} state values, env and policy have ${n} x ${policy.stateSize}`);
+  }
+  memory.beginRollout();
+  const continuing = new Uint8Array(n);
+  return {
+    act: (observations) => {
+      const out = policy.actRecurrent(observations, n, memory.state, memory.episodeStarts, rng, options);
+      memory.state.set(out.state);
+      return out;
+    },
+    finalValues: (observations) => policy.predictValuesRecurrent(observations, n, memory.state, continuing),
+    values: (observations) => policy.predictValuesRecurrent(observations, n, memory.state, memory.episodeStarts),
+    endStep: (terminated, truncated) => {
+      for (let i = 0; i < n; i++) memory.episodeStarts[i] = terminated[i] | truncated[i];
+    },
+  };
 }
 
 /**
@@ -106,12 +162,13 @@ export async function collectRollout(options: CollectRolloutOptions): Promise<Co
       `collectRollout: actionMasks must ${maskSize === 0 ? 'be left out for a buffer without actionMaskSize' : `hold numEnvs * actionMaskSize = ${n * maskSize} flags`}, got ${masks === undefined ? 'none' : masks.length}`,
     );
   }
+  const actor = rolloutActor(policy, options.recurrent ?? null, n, rng, masks);
   const bootstrap = options.bootstrapTruncated ?? true;
   const cutAsEnd = bootstrap ? null : new Uint8Array(n);
   let stop = false;
   buffer.reset();
   for (let t = 0; t < buffer.numSteps; t++) {
-    const { actions, logProbs, values } = masks === undefined ? policy.act(observations, n, rng) : policy.act(observations, n, rng, { actionMask: masks });
+    const { actions, logProbs, values } = actor.act(observations);
     const result = env.step(actions);
     counters.globalStep += n;
     let anyCut = false;
@@ -129,8 +186,9 @@ export async function collectRollout(options: CollectRolloutOptions): Promise<Co
       truncated: result.truncated,
       ...(masks === undefined ? {} : { actionMasks: masks }),
     });
-    if (anyCut && bootstrap) buffer.setNextValues(t, policy.predictValues(result.finalObservations, n));
+    if (anyCut && bootstrap) buffer.setNextValues(t, actor.finalValues(result.finalObservations));
     observations.set(result.observations.subarray(0, n * size));
+    actor.endStep(result.terminated, result.truncated);
     if (masks !== undefined) {
       if (result.actionMasks === undefined) throw new PpoRangeError('INVALID_ARGUMENT', 'collectRollout: the env stopped giving action masks (info.action_mask) mid-rollout');
       masks.set(result.actionMasks);
@@ -144,6 +202,6 @@ export async function collectRollout(options: CollectRolloutOptions): Promise<Co
       if ((await options.onEpisodeEnd?.(record)) === true) stop = true;
     }
   }
-  buffer.bootstrapNextValues(policy.predictValues(observations, n));
+  buffer.bootstrapNextValues(actor.values(observations));
   return { stopRequested: stop };
 }

@@ -9,7 +9,7 @@ import { PpoRangeError, PpoTypeError } from '@ppo/utils';
 import { Adam, ClipPpoObjective, KlPenaltyPpoObjective, type Objective, type Optimizer } from '@ppo/core';
 import { Box, Dict, Tuple, type Space, type VectorEnv } from '@ppo/envs';
 import { gaeEstimator, type AdvantageEstimator } from '@ppo/gae';
-import { ActorCritic, type ActionSpaceSpec, type ActorCriticOptions, type ObservationPart, type Policy } from '@ppo/nets';
+import { ActorCritic, RecurrentActorCritic, type ActionSpaceSpec, type ActorCriticOptions, type ObservationPart, type Policy } from '@ppo/nets';
 import { ConfigError, DEFAULT_CONFIG, PRESETS, type PPOConfig, type PresetName } from './config';
 
 /** What a custom policy is built from: the env's spaces and a seed derived from `config.seed`. */
@@ -138,7 +138,7 @@ const RUNNER_SETTINGS: Partial<Record<keyof PPOConfig, string>> = {
 
 /** Config fields each component replaces. */
 const REPLACED_BY: Readonly<Record<keyof PPOComponents, readonly (keyof PPOConfig)[]>> = {
-  policy: ['hiddenSizes', 'activation', 'torso', 'observationScale', 'sharedTorso', 'logStdInit', 'orthogonalInit'],
+  policy: ['hiddenSizes', 'activation', 'torso', 'observationScale', 'sharedTorso', 'logStdInit', 'orthogonalInit', 'policy', 'recurrentHiddenSize'],
   objective: ['loss', 'clipCoef', 'annealClip', 'clipVloss', 'entCoef', 'vfCoef', 'normAdv', 'klTarget', 'klBetaInit'],
   optimizer: ['adamEps', 'adamBeta1', 'adamBeta2'],
   advantageEstimator: ['gaeLambda'],
@@ -186,10 +186,50 @@ function configuredObjective(config: PPOConfig): Objective {
     : new KlPenaltyPpoObjective({ ...options, klTarget: config.klTarget, initialBeta: config.klBetaInit });
 }
 
+/** A built-in policy and, for the feed-forward one, the torso options an export rebuilds it from. */
+type PolicyBuilder = (config: PPOConfig, env: VectorEnv, actionSpace: ActionSpaceSpec, seed: number) => { policy: Policy; torsoOptions: TorsoOptions | null };
+
+function recurrentBuilder(cell: 'lstm' | 'gru'): PolicyBuilder {
+  return (config, env, actionSpace, seed) => ({
+    policy: new RecurrentActorCritic({
+      observationSize: env.observationSize,
+      actionSpace,
+      cell,
+      hiddenSize: config.recurrentHiddenSize,
+      hiddenSizes: config.hiddenSizes,
+      activation: config.activation,
+      shared: config.sharedTorso,
+      logStdInit: config.logStdInit,
+      seed,
+    }),
+    torsoOptions: null,
+  });
+}
+
+/** The policy each `config.policy` value builds. */
+const POLICY_BUILDERS: Readonly<Record<PPOConfig['policy'], PolicyBuilder>> = {
+  mlp: (config, env, actionSpace, seed) => {
+    const torsoOptions = torsoOptionsOf(config, env);
+    const policy = new ActorCritic({
+      observationSize: env.observationSize,
+      actionSpace,
+      ...torsoOptions,
+      hiddenSizes: config.hiddenSizes,
+      activation: config.activation,
+      shared: config.sharedTorso,
+      logStdInit: config.logStdInit,
+      seed,
+    });
+    return { policy, torsoOptions };
+  },
+  lstm: recurrentBuilder('lstm'),
+  gru: recurrentBuilder('gru'),
+};
+
 /** The trainer's components, the given ones or the config's defaults. */
 export interface TrainerComponents {
   readonly policy: Policy;
-  /** The built-in policy's torso options, or null for a custom policy. */
+  /** The built-in feed-forward policy's torso options, or null for a recurrent or custom policy. */
   readonly torsoOptions: TorsoOptions | null;
   readonly optimizer: Optimizer;
   readonly objective: Objective;
@@ -213,17 +253,9 @@ export function buildComponents(config: PPOConfig, env: VectorEnv, master: Rng, 
       );
     }
   } else {
-    torsoOptions = torsoOptionsOf(config, env);
-    policy = new ActorCritic({
-      observationSize: env.observationSize,
-      actionSpace,
-      ...torsoOptions,
-      hiddenSizes: config.hiddenSizes,
-      activation: config.activation,
-      shared: config.sharedTorso,
-      logStdInit: config.logStdInit,
-      seed,
-    });
+    const built = POLICY_BUILDERS[config.policy](config, env, actionSpace, seed);
+    policy = built.policy;
+    torsoOptions = built.torsoOptions;
     if (!config.orthogonalInit) reinitializeUniform(policy.trainableVariables, master.fork());
   }
   const variables = policy.trainableVariables;

@@ -69,6 +69,11 @@ describe('config', () => {
     ['numSteps', { numEnvs: 4096, numSteps: 2048, totalSteps: 2 ** 30 }, /config\.numSteps: expected a batch size numEnvs\*numSteps of at most 4194304, got 4096\*2048 = 8388608/],
     ['updateEpochs', { updateEpochs: 1e6 }, /config\.updateEpochs: expected an integer in \[1, 10000\]/],
     ['evalEpisodes', { evalEpisodes: 1e7 }, /config\.evalEpisodes: expected an integer in \[1, 1000000\]/],
+    ['policy', { policy: 'transformer' }, /config\.policy: expected one of 'mlp', 'lstm', 'gru', got "transformer"/],
+    ['recurrentHiddenSize', { recurrentHiddenSize: 0 }, /config\.recurrentHiddenSize: expected an integer in \[1, 4096\], got 0/],
+    // Minibatches of a recurrent policy are whole env sequences.
+    ['numMinibatches', { policy: 'lstm', numEnvs: 6, numMinibatches: 4 }, /config\.numMinibatches: expected a divisor of numEnvs = 6 with a recurrent policy \(minibatches are whole env sequences\), got 4/],
+    ['torso', { policy: 'gru', torso: 'nature-cnn' }, /config\.torso: expected 'mlp' with a recurrent policy 'gru'/],
   ];
   it.each(bad)('rejects a bad %s and names it', (field, overrides, message) => {
     let error: unknown;
@@ -80,6 +85,14 @@ describe('config', () => {
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).field).toBe(field);
     expect((error as ConfigError).message).toMatch(message);
+  });
+
+  it('gives a config saved before the recurrent fields existed their defaults (a feed-forward policy)', () => {
+    const { policy: _policy, recurrentHiddenSize: _size, ...older } = resolveConfig();
+    const config = validateConfig(older);
+    expect(config.policy).toBe('mlp');
+    expect(config.recurrentHiddenSize).toBe(64);
+    expect(resolveConfig({ overrides: { policy: 'lstm', numEnvs: 4, numMinibatches: 2 } }).policy).toBe('lstm');
   });
 
   it('accepts null where a switch is off and rejects a missing field', () => {

@@ -113,6 +113,15 @@ export interface PPOConfig {
    * paper's and CleanRL's Atari setup).
    */
   sharedTorso: boolean;
+  /**
+   * The policy network: `mlp` (feed-forward, the default), or `lstm` / `gru`, a recurrent
+   * policy (one LSTM or GRU of `recurrentHiddenSize` units on the observations, then actor and
+   * critic MLPs of `hiddenSizes`), trained on whole env sequences as CleanRL's ppo_atari_lstm.
+   * Recurrent policies need the `mlp` torso and `numEnvs` divisible by `numMinibatches`.
+   */
+  policy: 'mlp' | 'lstm' | 'gru';
+  /** Units of the LSTM or GRU of a recurrent `policy`. */
+  recurrentHiddenSize: number;
   /** Continuous detail: initial value of the state-independent log-std. */
   logStdInit: number;
   /** Continuous detail: clip actions to the Box bounds for the env (the raw action is stored). */
@@ -176,6 +185,8 @@ export const DEFAULT_CONFIG: Readonly<PPOConfig> = Object.freeze({
   hiddenSizes: [64, 64],
   activation: 'tanh',
   sharedTorso: false,
+  policy: 'mlp',
+  recurrentHiddenSize: 64,
   logStdInit: 0,
   clipAction: false,
   normalizeObservation: false,
@@ -311,6 +322,8 @@ export const CONFIG_SCHEMA: Readonly<Record<keyof PPOConfig, Kind>> = {
   hiddenSizes: { kind: 'intList', min: 1, max: 4096, maxLength: 16 },
   activation: { kind: 'enum', values: ['tanh', 'relu'] },
   sharedTorso: { kind: 'bool' },
+  policy: { kind: 'enum', values: ['mlp', 'lstm', 'gru'] },
+  recurrentHiddenSize: { kind: 'int', min: 1, max: 4096 },
   logStdInit: { kind: 'number' },
   clipAction: { kind: 'bool' },
   normalizeObservation: { kind: 'bool' },
@@ -377,10 +390,24 @@ function checkField(field: string, kind: Kind, value: unknown): void {
 }
 
 /**
+ * Fields added after configs were first saved (in checkpoints and config files): a config
+ * without one gets the default, which is how such a run behaved.
+ */
+const ADDED_FIELDS: readonly (keyof PPOConfig)[] = ['policy', 'recurrentHiddenSize'];
+
+function withAddedFieldDefaults(config: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> {
+  if (ADDED_FIELDS.every((field) => Object.hasOwn(config, field))) return config;
+  const filled: Record<string, unknown> = { ...config };
+  for (const field of ADDED_FIELDS) if (!Object.hasOwn(filled, field)) filled[field] = DEFAULT_CONFIG[field];
+  return filled;
+}
+
+/**
  * Checks every field's type and range, the cross-field constraints, and rejects unknown
  * fields. Throws a {@link ConfigError} naming the first bad field.
  */
-export function validateConfig(config: Readonly<Record<string, unknown>>): PPOConfig {
+export function validateConfig(given: Readonly<Record<string, unknown>>): PPOConfig {
+  const config = withAddedFieldDefaults(given);
   // Own properties only: `__proto__`, `constructor` or `toString` are not fields.
   for (const key of Object.keys(config)) {
     if (!Object.hasOwn(CONFIG_SCHEMA, key)) throw new ConfigError(key, `unknown field (known fields: ${Object.keys(CONFIG_SCHEMA).join(', ')})`);
@@ -399,6 +426,12 @@ export function validateConfig(config: Readonly<Record<string, unknown>>): PPOCo
   }
   if (c.numWorkers > c.numEnvs) {
     throw new ConfigError('numWorkers', `expected at most numEnvs = ${c.numEnvs} worker threads, got ${c.numWorkers}`);
+  }
+  if (c.policy !== 'mlp' && c.numEnvs % c.numMinibatches !== 0) {
+    throw new ConfigError('numMinibatches', `expected a divisor of numEnvs = ${c.numEnvs} with a recurrent policy (minibatches are whole env sequences), got ${c.numMinibatches}`);
+  }
+  if (c.policy !== 'mlp' && c.torso !== 'mlp') {
+    throw new ConfigError('torso', `expected 'mlp' with a recurrent policy '${c.policy}' (its LSTM or GRU reads flat observations), got '${c.torso}'`);
   }
   if (c.torso === 'mlp' && c.observationScale !== 1) {
     throw new ConfigError('observationScale', `expected 1 with torso 'mlp' (it scales the input of nature-cnn and the image keys of multi-input only), got ${c.observationScale}`);

@@ -191,3 +191,30 @@ describe('crash points', () => {
     }
   });
 });
+
+describe('crash points of a recurrent run', () => {
+  it('an LSTM run killed by a real SIGKILL before its second checkpoint lands resumes to the uninterrupted result', async () => {
+    await selectBackend('cpu');
+    const config = { ...TINY_RUN, policy: 'lstm' as const, recurrentHiddenSize: 8 };
+    const reference = join(root, 'lstm-reference');
+    const operations: Operation[] = [];
+    watchFileOperations((_index, operation, path) => void operations.push({ operation, path: relative(reference, path) }));
+    try {
+      await runTraining({ out: reference, config, ...QUIET });
+    } finally {
+      watchFileOperations(null);
+    }
+    const k = operations.findIndex((op) => op.operation === 'rename' && op.path === join(RUN_LAYOUT.checkpoints, 'update-000002')) + 1;
+    expect(k).toBeGreaterThan(0);
+    const flags = ['--env', 'CartPole-v1', '--seed', '7', '--num-envs', '2', '--num-steps', '8', '--total-steps', '48', '--num-minibatches', '1', '--update-epochs', '1', '--hidden-sizes', '8', '--checkpoint-every', '1', '--backend', 'cpu', '--policy', 'lstm', '--recurrent-hidden-size', '8', '--quiet'];
+    const run = join(root, 'lstm-killed');
+    const child = spawn(process.execPath, [builtCli(), 'train', ...flags, '--out', run], { env: { ...process.env, [CRASH_AT_VARIABLE]: String(k) }, stdio: 'ignore' });
+    const signal = await new Promise<NodeJS.Signals | null>((resolve, reject) => {
+      child.on('error', reject);
+      child.on('close', (_code, s) => resolve(s));
+    });
+    expect(signal).toBe('SIGKILL');
+    await runTraining({ out: run, resume: true, plot: false, ...QUIET });
+    expect(runResult(run)).toEqual(runResult(reference));
+  });
+});

@@ -5,7 +5,7 @@
 import type { RandomSource } from '@ppo/utils';
 import { PpoRangeError } from '@ppo/utils';
 import type { VectorEnv } from '@ppo/envs';
-import type { Policy } from '@ppo/nets';
+import { isRecurrentPolicy, type Policy } from '@ppo/nets';
 
 /** Summary of an evaluation; returns are raw (unscaled) undiscounted sums of rewards. */
 export interface EvaluationResult {
@@ -80,18 +80,29 @@ export function evaluatePolicy(
   const returns: number[] = [];
   const lengths: number[] = [];
   let cut = 0;
+  // A recurrent policy carries its state through each episode, reset where one starts.
+  const memory = isRecurrentPolicy(policy) ? { policy, state: policy.initialState(1), starts: Uint8Array.of(1) } : null;
   const first = env.reset({ seed });
   let obs = Float32Array.from(first.observations);
   let mask = first.actionMasks === undefined ? undefined : Uint8Array.from(first.actionMasks);
   let episodeReturn = 0;
   let length = 0;
   while (returns.length < episodes) {
-    const { actions } = policy.act(obs, 1, rng, mask === undefined ? { deterministic } : { deterministic, actionMask: mask });
+    const options = mask === undefined ? { deterministic } : { deterministic, actionMask: mask };
+    let actions;
+    if (memory === null) ({ actions } = policy.act(obs, 1, rng, options));
+    else {
+      const step = memory.policy.actRecurrent(obs, 1, memory.state, memory.starts, rng, options);
+      actions = step.actions;
+      memory.state = step.state;
+      memory.starts[0] = 0;
+    }
     const result = env.step(actions);
     episodeReturn += result.rewards[0];
     length += 1;
     const ended = result.terminated[0] === 1 || result.truncated[0] === 1;
     if (ended || length >= maxSteps) {
+      if (memory !== null) memory.starts[0] = 1;
       returns.push(episodeReturn);
       lengths.push(length);
       episodeReturn = 0;

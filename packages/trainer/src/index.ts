@@ -39,6 +39,7 @@ export {
 } from './collect-rollout';
 export { estimateAdvantages } from './estimate-advantages';
 export { ppoUpdate, type PpoUpdateOptions } from './ppo-update';
+export { RecurrentMemory } from './recurrent-memory';
 export { evaluatePolicy } from './evaluate-policy';
 export { LOGGED_METRIC_NAMES, loggedMetricName, toLoggedMetrics } from './metric-names';
 export { decodeState, encodeState } from './component-state';

@@ -3,10 +3,11 @@ import type { Minibatch, RolloutBuffer } from '@ppo/buffers';
 import type { RandomSource } from '@ppo/utils';
 import { PpoRangeError } from '@ppo/utils';
 import { explainedVariance, type Objective, type ObjectiveContext, type Optimizer } from '@ppo/core';
-import type { Policy } from '@ppo/nets';
+import { isRecurrentPolicy, type Policy, type RecurrentPolicy } from '@ppo/nets';
 import { fusedUpdate, type FusedUpdate } from './fused-update';
 import { loggedMetricName } from './metric-names';
 import { NonFiniteError } from './non-finite';
+import type { RecurrentMemory } from './recurrent-memory';
 
 /** Options of {@link ppoUpdate}. */
 export interface PpoUpdateOptions {
@@ -42,6 +43,37 @@ export interface PpoUpdateOptions {
    * other component, and a rollout with action masks, always takes.
    */
   readonly fused?: boolean;
+  /**
+   * The memory of a recurrent policy (required with one): minibatches are then whole env
+   * sequences (`'sequential'` mode; `numEnvs` must be divisible by `numMinibatches`), re-run
+   * from the rollout's starting states with resets at episode starts (CleanRL's ppo_atari_lstm).
+   */
+  readonly recurrent?: RecurrentMemory;
+}
+
+/** What the update of a recurrent policy needs besides the minibatch. */
+interface SequenceContext {
+  readonly policy: RecurrentPolicy;
+  readonly memory: RecurrentMemory;
+  /** T * N episode-start flags of the rollout. */
+  readonly starts: Uint8Array;
+}
+
+/** Checks the recurrent options of {@link ppoUpdate}; null for a feed-forward policy. */
+function sequenceContext(options: PpoUpdateOptions): SequenceContext | null {
+  const { policy, buffer, recurrent } = options;
+  if (!isRecurrentPolicy(policy)) {
+    if (recurrent !== undefined) throw new PpoRangeError('INVALID_ARGUMENT', 'ppoUpdate: recurrent memory was given for a policy that is not recurrent');
+    return null;
+  }
+  if (recurrent === undefined) throw new PpoRangeError('INVALID_ARGUMENT', 'ppoUpdate: a recurrent policy needs options.recurrent (the RecurrentMemory its rollout was collected with)');
+  if (buffer.numEnvs % options.numMinibatches !== 0) {
+    throw new PpoRangeError(
+      'INVALID_ARGUMENT',
+      `ppoUpdate: numMinibatches must divide numEnvs = ${buffer.numEnvs} for a recurrent policy (minibatches are whole env sequences), got ${options.numMinibatches}`,
+    );
+  }
+  return { policy, memory: recurrent, starts: recurrent.episodeStartsOf(buffer) };
 }
 
 /**
@@ -74,14 +106,15 @@ export function ppoUpdate(options: PpoUpdateOptions): Record<string, number> {
   const clipFractions: number[] = [];
   const gradNorms: number[] = [];
   let epochsRun = 0;
-  // The fused step has no action masks: a masked rollout takes the general path.
-  const fused = options.fused === false || buffer.actionMaskSize > 0 ? null : fusedUpdate(policy, objective, optimizer);
+  const sequences = sequenceContext(options);
+  // The fused step has no action masks and no memory: those take the general path.
+  const fused = options.fused === false || buffer.actionMaskSize > 0 || sequences !== null ? null : fusedUpdate(policy, objective, optimizer);
   try {
     for (let epoch = 0; epoch < options.epochs; epoch++) {
       epochsRun += 1;
       let index = 0;
-      for (const mb of buffer.minibatches({ numMinibatches: options.numMinibatches, rng: options.rng })) {
-        const { values, gradNorm } = fused !== null ? fusedStep(fused, mb, options, context) : generalStep(policy, objective, optimizer, mb, options, context);
+      for (const mb of buffer.minibatches({ numMinibatches: options.numMinibatches, rng: options.rng, ...(sequences === null ? {} : { mode: 'sequential' as const }) })) {
+        const { values, gradNorm } = fused !== null ? fusedStep(fused, mb, options, context) : generalStep(policy, objective, optimizer, mb, sequences, options, context);
         for (const [name, value] of values) {
           check(name, value, `update ${position.update}, epoch ${epoch}, minibatch ${index}`);
           last[name] = value;
@@ -106,9 +139,14 @@ export function ppoUpdate(options: PpoUpdateOptions): Record<string, number> {
     const count = buffer.numSteps * buffer.numEnvs;
     const after = objective.afterUpdate(
       () => ({
-        logProbs: policy.evaluate(
-          ...rowsAsTensors(policy, buffer.observations, buffer.actions, count),
-          maskOption(buffer.actionMasks, count),
+        logProbs: (sequences === null
+          ? policy.evaluate(...rowsAsTensors(policy, buffer.observations, buffer.actions, count), maskOption(buffer.actionMasks, count))
+          : sequences.policy.evaluateSequences(...rowsAsTensors(policy, buffer.observations, buffer.actions, count), {
+              numSequences: buffer.numEnvs,
+              initialState: tf.tensor2d(sequences.memory.initialState, [buffer.numEnvs, sequences.memory.stateSize]),
+              episodeStarts: tf.tensor1d(Float32Array.from(sequences.starts)),
+              ...maskOption(buffer.actionMasks, count),
+            })
         ).logProbs,
         oldLogProbs: tf.tensor1d(buffer.logProbs.subarray(0, count)),
       }),
@@ -134,12 +172,20 @@ function fusedStep(fused: FusedUpdate, mb: Minibatch, options: PpoUpdateOptions,
 }
 
 /** The general step: the objective under tfjs's gradient tape, metrics in one download. */
-function generalStep(policy: Policy, objective: Objective, optimizer: Optimizer, mb: Minibatch, options: PpoUpdateOptions, context: ObjectiveContext): StepResult {
+function generalStep(
+  policy: Policy,
+  objective: Objective,
+  optimizer: Optimizer,
+  mb: Minibatch,
+  sequences: SequenceContext | null,
+  options: PpoUpdateOptions,
+  context: ObjectiveContext,
+): StepResult {
   let names: string[] = [];
   let packed: tf.Tensor1D | null = null;
   const gradNorm = optimizer.minimize(
     () => {
-      const { loss, metrics } = objective.compute(minibatchTensors(policy, mb), context);
+      const { loss, metrics } = objective.compute(minibatchTensors(policy, mb, sequences), context);
       names = Object.keys(metrics);
       packed = tf.keep(tf.stack(names.map((name) => metrics[name])) as tf.Tensor1D);
       return loss;
@@ -175,10 +221,15 @@ function rowsAsTensors(policy: Policy, observations: Float32Array, actions: Floa
   return [obs, acts];
 }
 
-/** The policy's outputs for a minibatch and its stored quantities, as the objective takes them. */
-function minibatchTensors(policy: Policy, mb: Minibatch) {
-  // Masked minibatches are scored under the masks their actions were sampled with (MaskablePPO).
-  const out = policy.evaluate(...rowsAsTensors(policy, mb.observations, mb.actions, mb.size), maskOption(mb.actionMasks, mb.size));
+/**
+ * The policy's outputs for a minibatch and its stored quantities, as the objective takes them.
+ * Masked minibatches are scored under the masks their actions were sampled with (MaskablePPO);
+ * a recurrent policy re-runs the minibatch's env sequences from their starting states.
+ */
+function minibatchTensors(policy: Policy, mb: Minibatch, sequences: SequenceContext | null) {
+  const rows = rowsAsTensors(policy, mb.observations, mb.actions, mb.size);
+  const mask = maskOption(mb.actionMasks, mb.size);
+  const out = sequences === null ? policy.evaluate(...rows, mask) : sequences.policy.evaluateSequences(...rows, { ...sequenceInputs(mb, sequences), ...mask });
   return {
     logProbs: out.logProbs,
     entropy: out.entropy,
@@ -188,4 +239,17 @@ function minibatchTensors(policy: Policy, mb: Minibatch) {
     advantages: tf.tensor1d(mb.advantages.subarray(0, mb.size)),
     returns: tf.tensor1d(mb.returns.subarray(0, mb.size)),
   };
+}
+
+/** The starting states and episode-start flags of a sequential minibatch's env sequences. */
+function sequenceInputs(mb: Minibatch, { memory, starts }: SequenceContext) {
+  const size = memory.stateSize;
+  const initial = new Float32Array(mb.numSequences * size);
+  for (let j = 0; j < mb.numSequences; j++) {
+    const env = mb.envIndices[j];
+    initial.set(memory.initialState.subarray(env * size, (env + 1) * size), j * size);
+  }
+  const flags = new Float32Array(mb.size);
+  for (let r = 0; r < mb.size; r++) flags[r] = starts[mb.indices[r]];
+  return { numSequences: mb.numSequences, initialState: tf.tensor2d(initial, [mb.numSequences, size]), episodeStarts: tf.tensor1d(flags) };
 }

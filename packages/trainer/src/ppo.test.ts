@@ -58,8 +58,9 @@ describe('PPO on cpu', () => {
     expect(tf.memory().numTensors).toBe(start);
   });
 
-  it('a run killed after a checkpoint and resumed ends bitwise equal to an uninterrupted one', async () => {
-    const config = { ...SHORT, checkpointEvery: 2, backend: 'cpu' as const };
+  // Recurrent policies also carry their per-env state across the kill (in the checkpoint).
+  it.each(['mlp', 'lstm', 'gru'] as const)('a %s run killed after a checkpoint and resumed ends bitwise equal to an uninterrupted one', async (policy) => {
+    const config = { ...SHORT, checkpointEvery: 2, backend: 'cpu' as const, policy, ...(policy === 'mlp' ? {} : { recurrentHiddenSize: 8, hiddenSizes: [8] }) };
     const full = tempDir();
     await runTraining({ out: join(full, 'run'), config, console: false, handleSignals: false, plot: false });
     const broken = join(tempDir(), 'run');
@@ -79,6 +80,8 @@ describe('PPO on cpu', () => {
     expect(Buffer.from(b.data.buffer).equals(Buffer.from(a.data.buffer))).toBe(true);
     expect(b.meta.rngs).toEqual(a.meta.rngs);
     expect(b.meta.counters).toEqual(a.meta.counters);
+    expect(b.meta.components).toEqual(a.meta.components);
+    expect(Object.keys(a.meta.components ?? {})).toEqual(policy === 'mlp' ? [] : ['recurrentMemory']);
     expect(comparable(readMetrics(join(broken, RUN_LAYOUT.metrics)))).toEqual(comparable(readMetrics(join(full, 'run', RUN_LAYOUT.metrics))));
     // progress.csv: a row per record of metrics.jsonl, the same as the uninterrupted run's but for the wall-clock speed.
     const csvRows = (dir: string) => {

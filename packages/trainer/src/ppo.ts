@@ -3,7 +3,7 @@ import { PpoError, PpoRangeError, PpoTypeError, Rng } from '@ppo/utils';
 import type { Objective, Optimizer } from '@ppo/core';
 import type { Env, VectorEnv } from '@ppo/envs';
 import type { AdvantageEstimator } from '@ppo/gae';
-import { ActorCritic, type Policy } from '@ppo/nets';
+import { ActorCritic, isRecurrentPolicy, type Policy } from '@ppo/nets';
 import { runHook, type Callback, type CallbackContext } from './callbacks';
 import { CHECKPOINT_VERSION, type Checkpoint } from './checkpoint';
 import { collectRollout, type RolloutCounters } from './collect-rollout';
@@ -15,6 +15,7 @@ import { EVAL_MAX_STEPS, evaluatePolicy, mean, type EvaluateOptions, type Evalua
 import type { Logger } from './loggers';
 import { toLoggedMetrics } from './metric-names';
 import { ppoUpdate } from './ppo-update';
+import { RecurrentMemory } from './recurrent-memory';
 import { captureCheckpoint, restoreCheckpoint, type TrainerParts } from './trainer-checkpoint';
 
 export type { PolicySpec, PPOComponents, TorsoOptions } from './components';
@@ -122,6 +123,8 @@ export class PPO {
   private readonly observations: Float32Array;
   /** The valid-action masks of `observations` when the env gives `info.action_mask`, else undefined. */
   private readonly actionMasks: Uint8Array | undefined;
+  /** The per-env state of a recurrent policy (null for a feed-forward one). */
+  private readonly memory: RecurrentMemory | null;
   private readonly recentReturns: number[] = [];
   private stopRequested = false;
   private disposed = false;
@@ -149,6 +152,7 @@ export class PPO {
       actionType: this.policy.actionType,
       actionMaskSize: this.actionMasks === undefined ? 0 : this.actionMasks.length / config.numEnvs,
     });
+    this.memory = isRecurrentPolicy(this.policy) ? new RecurrentMemory(this.policy, config.numEnvs) : null;
     this.observations = new Float32Array(config.numEnvs * env.observationSize);
     this.observations.set(first.observations);
   }
@@ -211,9 +215,12 @@ export class PPO {
     return ppo;
   }
 
-  /** The built-in actor-critic; throws when the policy is a custom component. */
+  /** The built-in feed-forward actor-critic; throws when the policy is recurrent or a custom component. */
   get actorCritic(): ActorCritic {
-    if (!(this.policy instanceof ActorCritic)) throw new PpoTypeError('INVALID_STATE', 'this trainer was created with a custom policy component, not an ActorCritic');
+    if (!(this.policy instanceof ActorCritic)) {
+      const what = isRecurrentPolicy(this.policy) ? `a recurrent policy ('${this.config.policy}')` : 'a custom policy component';
+      throw new PpoTypeError('INVALID_STATE', `this trainer's policy is ${what}, not an ActorCritic`);
+    }
     return this.policy;
   }
 
@@ -260,6 +267,7 @@ export class PPO {
       components: this,
       rngs: { action: this.actionRng, minibatch: this.minibatchRng, evaluation: this.evalRng },
       wrapped: this.wrapped,
+      memory: this.memory,
     };
   }
 
@@ -336,6 +344,7 @@ export class PPO {
         counters: this.counters,
         bootstrapTruncated: config.bootstrapTruncated,
         onEpisodeEnd,
+        ...(this.memory === null ? {} : { recurrent: this.memory }),
       });
       if (rollout.stopRequested) this.requestStop();
       estimateAdvantages(this.buffer, this.advantageEstimator);
@@ -356,6 +365,7 @@ export class PPO {
           context: { progress },
           position: { update: this.update + 1, globalStep: this.globalStep },
           fused: options.fused,
+          ...(this.memory === null ? {} : { recurrent: this.memory }),
         }),
       );
       this.update += 1;

@@ -12,6 +12,7 @@ import { decodeState, encodeState } from './component-state';
 import type { TrainerComponents } from './components';
 import type { PPOConfig } from './config';
 import type { WrappedVectorEnv } from './environment';
+import type { RecurrentMemory } from './recurrent-memory';
 
 /** What a checkpoint is taken from and restored into. */
 export interface TrainerParts {
@@ -19,6 +20,8 @@ export interface TrainerParts {
   readonly components: Omit<TrainerComponents, 'torsoOptions'>;
   readonly rngs: { readonly action: Rng; readonly minibatch: Rng; readonly evaluation: Rng };
   readonly wrapped: WrappedVectorEnv;
+  /** A recurrent policy's per-env state, saved under `components.recurrentMemory` (null: none). */
+  readonly memory?: RecurrentMemory | null;
 }
 
 /** The counters and recent returns a checkpoint carries. */
@@ -31,9 +34,13 @@ export interface TrainerProgress {
 
 type StatefulComponent = { getState?(): StateValue; setState?(state: StateValue): void };
 
-/** Custom components with state, by role; Adam's moments and PPO-KL's beta have fields of their own. */
-function statefulComponents({ optimizer, objective, advantageEstimator }: TrainerParts['components']): [string, StatefulComponent][] {
+/**
+ * Custom components with state, by role; Adam's moments and PPO-KL's beta have fields of their
+ * own. A recurrent policy's memory rides along under the role `recurrentMemory`.
+ */
+function statefulComponents({ optimizer, objective, advantageEstimator }: TrainerParts['components'], memory: RecurrentMemory | null = null): [string, StatefulComponent][] {
   const custom: [string, StatefulComponent][] = [];
+  if (memory !== null) custom.push(['recurrentMemory', memory]);
   if (!(optimizer instanceof Adam)) custom.push(['optimizer', optimizer]);
   if (!(objective instanceof KlPenaltyPpoObjective)) custom.push(['objective', objective]);
   custom.push(['advantageEstimator', advantageEstimator as StatefulComponent]);
@@ -54,7 +61,7 @@ export function captureCheckpoint(parts: TrainerParts, progress: TrainerProgress
     group('v/', adam.v),
   ]);
   const { observationNormalizer, rewardNormalizer } = wrapped;
-  const custom = statefulComponents(components);
+  const custom = statefulComponents(components, parts.memory);
   return {
     meta: {
       format: 'ppo-checkpoint',
@@ -92,7 +99,7 @@ export function restoreCheckpoint(parts: TrainerParts, checkpoint: Checkpoint): 
   const { components, rngs, wrapped } = parts;
   const { policy, optimizer, objective } = components;
   const saved = meta.components ?? {};
-  const custom = statefulComponents(components);
+  const custom = statefulComponents(components, parts.memory);
   for (const role of Object.keys(saved)) {
     if (!custom.some(([r]) => r === role)) {
       throw new PpoRangeError('BAD_CHECKPOINT', `checkpoint holds the state of a custom ${role} component: pass the components the run was created with to PPO.restore`);
