@@ -14,7 +14,7 @@ import { PpoError } from '@ppo/utils';
 
 /** The usage text printed by `ppo --help` and on a usage error. */
 export const USAGE = `Usage:
-  ppo train --env ID [--preset classic|mujoco|atari] [--total-steps N] [--seed S] [--num-envs N]
+  ppo train --env ID [--preset classic|mujoco|atari|minatar] [--total-steps N] [--seed S] [--num-envs N]
             [--env-modules MODULE,...] [--backend auto|wasm|cpu|tensorflow] [--out DIR]
             [--config file.json] [--quiet] [--<hyperparameter> VALUE ...]
   ppo train --resume DIR [--env-modules MODULE,... | --trust-run-modules]

@@ -48,6 +48,7 @@ export class SpaceInvaders implements Game {
     this.pos = 5;
     this.fBullets.fill(0);
     this.eBullets.fill(0);
+    this.aliens.fill(0);
     this.fillWave();
     this.alienDir = -1;
     this.moveInterval = ENEMY_MOVE_INTERVAL;
