@@ -98,13 +98,30 @@ export function readEnvSpeed(path = ENV_SPEED_FILE) {
   return existsSync(path) ? /** @type {EnvSpeedFile} */ (JSON.parse(readFileSync(path, 'utf8'))) : null;
 }
 
+/** Training speed with the preset, written by train-speed.mjs. */
+export const TRAIN_SPEED_FILE = join(RESULTS_DIR, 'train-speed.json');
+
+/**
+ * @typedef {object} TrainSpeedFile
+ * @property {string} node
+ * @property {string} backend
+ * @property {number} updates updates per game (the first is left out of the timing)
+ * @property {Record<string, number>} stepsPerSecond env steps/s of training, per game measured
+ * @property {string} measuredAt ISO time
+ */
+
+/** The train-speed file, or null when none was written. @returns {TrainSpeedFile | null} */
+export function readTrainSpeed(path = TRAIN_SPEED_FILE) {
+  return existsSync(path) ? /** @type {TrainSpeedFile} */ (JSON.parse(readFileSync(path, 'utf8'))) : null;
+}
+
 /**
  * The markdown results table: per game the finished runs' mean ± sample std, the paper's DQN
  * and AC(λ), the runs still under way with their progress, and the games' own speed.
  * @param {readonly MinAtarRunFile[]} runs
- * @param {{ headingLevel?: number; runsPath?: string; plotsPath?: string; envSpeed?: EnvSpeedFile | null }} [options]
+ * @param {{ headingLevel?: number; runsPath?: string; plotsPath?: string; envSpeed?: EnvSpeedFile | null; trainSpeed?: TrainSpeedFile | null }} [options]
  */
-export function resultsMarkdown(runs, { headingLevel = 1, runsPath = 'runs/', plotsPath = 'plots', envSpeed = null } = {}) {
+export function resultsMarkdown(runs, { headingLevel = 1, runsPath = 'runs/', plotsPath = 'plots', envSpeed = null, trainSpeed = null } = {}) {
   const h = '#'.repeat(headingLevel);
   const lines = [
     `${h} PPO on MinAtar`,
@@ -149,6 +166,19 @@ export function resultsMarkdown(runs, { headingLevel = 1, runsPath = 'runs/', pl
       `| ${GAMES.map((g) => fmt(envSpeed.stepsPerSecond[g], 0)).join(' | ')} |`,
     );
   }
+  if (trainSpeed !== null) {
+    const measured = Object.keys(trainSpeed.stepsPerSecond);
+    lines.push(
+      '',
+      `${h}# Training speed`,
+      '',
+      `Env steps/s of training with the preset (benchmarks/minatar/train-speed.mjs: ${trainSpeed.updates} updates of 8 × 128 steps, the first left out; ${trainSpeed.backend} backend, Node ${trainSpeed.node}, ${trainSpeed.measuredAt.slice(0, 10)}):`,
+      '',
+      `| ${measured.join(' | ')} |`,
+      `|${measured.map(() => '---:').join('|')}|`,
+      `| ${measured.map((g) => fmt(trainSpeed.stepsPerSecond[g], 0)).join(' | ')} |`,
+    );
+  }
   const plotted = GAMES.filter((g) => runs.some((r) => r.game === g));
   if (plotted.length > 0) {
     lines.push('', `${h}# Learning curves`, '');
@@ -184,7 +214,7 @@ export function gamePlotSvg(game, runs) {
 export function writeReport() {
   const runs = readRuns();
   const readme = join(RESULTS_DIR, 'README.md');
-  writeAtomic(readme, resultsMarkdown(runs, { envSpeed: readEnvSpeed() }));
+  writeAtomic(readme, resultsMarkdown(runs, { envSpeed: readEnvSpeed(), trainSpeed: readTrainSpeed() }));
   for (const game of GAMES) {
     const mine = runs.filter((r) => r.game === game);
     if (mine.length > 0) writeAtomic(join(RESULTS_DIR, 'plots', `${game}.svg`), gamePlotSvg(game, mine));

@@ -48,7 +48,7 @@ mkdirSync(minatarPlotsOut, { recursive: true });
 const minatarRuns = minatar.readRuns();
 writeFileSync(
   join(fragmentsDir, 'minatar.md'),
-  minatar.resultsMarkdown(minatarRuns, { headingLevel: 2, runsPath: `${fromRoot(minatar.RUNS_DIR)}/`, plotsPath: MINATAR_PLOTS_URL, envSpeed: minatar.readEnvSpeed() }),
+  minatar.resultsMarkdown(minatarRuns, { headingLevel: 2, runsPath: `${fromRoot(minatar.RUNS_DIR)}/`, plotsPath: MINATAR_PLOTS_URL, envSpeed: minatar.readEnvSpeed(), trainSpeed: minatar.readTrainSpeed() }),
 );
 const minatarPlotsDir = join(minatar.RESULTS_DIR, 'plots');
 if (existsSync(minatarPlotsDir)) {

@@ -73,6 +73,18 @@ def landing(env):
     return g.pos
 
 
+def fire_hits(env):
+    """Whether a SpaceInvaders shot now hits an alien within its flight (looked up on a copy)."""
+    trial = copy.deepcopy(env)
+    trial.sticky_action_prob = 0
+    reward, done = trial.act(F)
+    for _ in range(9):
+        if reward > 0 or done:
+            break
+        reward, done = trial.act(N)
+    return reward > 0
+
+
 def preferred(name, env):
     """The player's preferred full-set actions from the game's internals (a heuristic)."""
     g = env.env
@@ -87,9 +99,11 @@ def preferred(name, env):
         e = min(golds, key=lambda e: abs(e[0] - g.player_x) + abs(e[1] - g.player_y))
         return toward(e[0] - g.player_x, e[1] - g.player_y) or [N]
     if name == "SpaceInvaders":
+        if g.shot_timer == 0 and fire_hits(env):
+            return [F]
         cols = [c for c in range(10) if g.alien_map[:, c].any()]
         c = min(cols, key=lambda c: abs(c - g.pos))
-        return [F] + toward(c - g.pos, 0) if c == g.pos else toward(c - g.pos, 0) + [F]
+        return toward(c - g.pos, 0) + [N]
     if name == "Seaquest":
         if g.diver_count >= 6 or (g.diver_count > 0 and g.oxygen < 40):
             return [U]
@@ -102,25 +116,27 @@ def preferred(name, env):
     raise ValueError(name)
 
 
-def survives(env, code, depth):
-    """Whether acting `code` then some action `depth - 1` more times avoids a terminal state."""
+def survives(env, code, depth, codes):
+    """Whether acting `code` then some of `codes` `depth - 1` more times avoids a terminal state."""
     trial = copy.deepcopy(env)
     _, done = trial.act(code)
     if done:
         return False
     if depth == 1:
         return True
-    return any(survives(trial, c, depth - 1) for c in (N, L, U, R, D, F))
+    return any(survives(trial, c, depth - 1, codes) for c in codes)
 
 
 def choose(name, env, action_set, chooser):
-    if chooser.rand() < EPSILON:
-        return int(chooser.randint(len(action_set)))
-    wanted = [a for a in preferred(name, env) if a in action_set]
-    rest = [a for a in action_set if a not in wanted]
+    rest = list(action_set)
     chooser.shuffle(rest)
+    # Now and then a random action first (still only a safe one), else the heuristic's.
+    wanted = [] if chooser.rand() < EPSILON else [a for a in preferred(name, env) if a in action_set]
+    rest = [a for a in rest if a not in wanted]
+    # SpaceInvaders' bullets fall from far off: dodging them needs a longer look ahead.
+    depth, codes = (5, (N, L, R)) if name == "SpaceInvaders" else (2, (N, L, U, R, D, F))
     for code in wanted + rest:
-        if survives(env, code, 2):
+        if survives(env, code, depth, codes):
             return action_set.index(code)
     return int(chooser.randint(len(action_set)))
 

@@ -44,7 +44,7 @@ describe('parseArgs', () => {
     [['train', '--num-envs', 'four'], /--num-envs expects a decimal integer \(at most 9007199254740991 in magnitude\), got 'four'/],
     [['train', '--backend', 'gpu'], /--backend expects one of auto, tensorflow, wasm, cpu, got 'gpu'/],
     [['train', '--seed'], /--seed needs a value/],
-    [['train', '--preset', 'dota'], /--preset expects one of classic, mujoco, atari/],
+    [['train', '--preset', 'dota'], /--preset expects one of classic, mujoco, atari, minatar/],
     [['train', '--resume', 'a', '--seed', '2'], /--resume takes no other settings/],
     [['eval'], /eval needs a run directory/],
     [['eval', 'a', '--episodes', '0'], /--episodes expects a decimal integer in \[1, 1000000\], got '0'/],

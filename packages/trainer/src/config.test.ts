@@ -93,9 +93,9 @@ describe('config', () => {
     expect(resolveConfig({ overrides: { maxGradNorm: null, targetKl: null } }).maxGradNorm).toBeNull();
     const { gamma: _gamma, ...rest } = resolveConfig();
     expect(() => validateConfig(rest)).toThrow(/config\.gamma: is missing/);
-    expect(() => resolveConfig({ preset: 'dota' as never })).toThrow(/preset must be one of classic, mujoco, atari, got "dota"/);
+    expect(() => resolveConfig({ preset: 'dota' as never })).toThrow(/preset must be one of classic, mujoco, atari, minatar, got "dota"/);
     for (const name of ['__proto__', 'toString', 'constructor', 'hasOwnProperty']) {
-      expect(() => resolveConfig({ preset: name as never })).toThrow(`preset must be one of classic, mujoco, atari, got "${name}"`);
+      expect(() => resolveConfig({ preset: name as never })).toThrow(`preset must be one of classic, mujoco, atari, minatar, got "${name}"`);
     }
   });
 });
