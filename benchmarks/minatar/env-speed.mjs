@@ -4,6 +4,7 @@
 // generator, the allocation-free stepInto path that vector envs use, resets included):
 //   node benchmarks/minatar/env-speed.mjs [--steps 200000]
 // Writes results/minatar/env-speed.json and regenerates the results page.
+import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { MINATAR_GAMES, MinAtarEnv } from '@ppo/envs-minatar';
 import { Rng } from '@ppo/utils';
@@ -40,7 +41,7 @@ for (const game of MINATAR_GAMES) {
   console.log(`${game}: ${result[game].toLocaleString('en-US')} steps/s`);
 }
 /** @type {import('./lib.mjs').EnvSpeedFile} */
-const file = { node: process.version, steps, stepsPerSecond: result, measuredAt: new Date().toISOString() };
+const file = { node: process.version, steps, stepsPerSecond: result, measuredAt: new Date().toISOString(), loadAverage: Number(loadavg()[0].toFixed(1)) };
 writeAtomic(ENV_SPEED_FILE, `${JSON.stringify(file, null, 1)}\n`);
 writeReport();
 console.log(JSON.stringify(file));

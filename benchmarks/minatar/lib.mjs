@@ -76,6 +76,9 @@ export function readRuns(dir = RUNS_DIR) {
   return [...byRun.values()].sort((a, b) => (a.game === b.game ? a.seed - b.seed : GAMES.indexOf(a.game) - GAMES.indexOf(b.game)));
 }
 
+/** How busy the machine was, for a speed measured on shared cores. @param {number | undefined} load */
+const loadNote = (load) => (load === undefined ? '' : `, load average ${load} when measured`);
+
 /** @param {number | null | undefined} x @param {number} [digits] */
 function fmt(x, digits = 1) {
   if (x === null || x === undefined || !Number.isFinite(x)) return '—';
@@ -91,6 +94,7 @@ export const ENV_SPEED_FILE = join(RESULTS_DIR, 'env-speed.json');
  * @property {number} steps steps timed per game
  * @property {Record<string, number>} stepsPerSecond per game
  * @property {string} measuredAt ISO time
+ * @property {number} [loadAverage] the machine's 1-minute load average when measured (other work shares the cores)
  */
 
 /** The env-speed file, or null when none was written. @returns {EnvSpeedFile | null} */
@@ -108,6 +112,7 @@ export const TRAIN_SPEED_FILE = join(RESULTS_DIR, 'train-speed.json');
  * @property {number} updates updates per game (the first is left out of the timing)
  * @property {Record<string, number>} stepsPerSecond env steps/s of training, per game measured
  * @property {string} measuredAt ISO time
+ * @property {number} [loadAverage] the machine's 1-minute load average when measured
  */
 
 /** The train-speed file, or null when none was written. @returns {TrainSpeedFile | null} */
@@ -159,7 +164,7 @@ export function resultsMarkdown(runs, { headingLevel = 1, runsPath = 'runs/', pl
       '',
       `${h}# The games alone`,
       '',
-      `Env steps/s of one env, random actions, resets included (benchmarks/minatar/env-speed.mjs, ${fmt(envSpeed.steps, 0)} steps per game, Node ${envSpeed.node}, ${envSpeed.measuredAt.slice(0, 10)}):`,
+      `Env steps/s of one env, random actions, resets included (benchmarks/minatar/env-speed.mjs, ${fmt(envSpeed.steps, 0)} steps per game, Node ${envSpeed.node}, ${envSpeed.measuredAt.slice(0, 10)}${loadNote(envSpeed.loadAverage)}):`,
       '',
       `| ${GAMES.join(' | ')} |`,
       `|${GAMES.map(() => '---:').join('|')}|`,
@@ -172,7 +177,7 @@ export function resultsMarkdown(runs, { headingLevel = 1, runsPath = 'runs/', pl
       '',
       `${h}# Training speed`,
       '',
-      `Env steps/s of training with the preset (benchmarks/minatar/train-speed.mjs: ${trainSpeed.updates} updates of 8 × 128 steps, the first left out; ${trainSpeed.backend} backend, Node ${trainSpeed.node}, ${trainSpeed.measuredAt.slice(0, 10)}):`,
+      `Env steps/s of training with the preset (benchmarks/minatar/train-speed.mjs: ${trainSpeed.updates} updates of 8 × 128 steps, the first left out; ${trainSpeed.backend} backend, Node ${trainSpeed.node}, ${trainSpeed.measuredAt.slice(0, 10)}${loadNote(trainSpeed.loadAverage)}):`,
       '',
       `| ${measured.join(' | ')} |`,
       `|${measured.map(() => '---:').join('|')}|`,

@@ -8,6 +8,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { registerMinAtarEnvs } from '@ppo/envs-minatar';
 import { runTraining } from '@ppo/trainer/node';
@@ -54,7 +55,7 @@ for (const game of games) {
   console.log(`${game}: ${stepsPerSecond[game].toLocaleString('en-US')} env steps/s training (${usedBackend})`);
 }
 /** @type {import('./lib.mjs').TrainSpeedFile} */
-const file = { node: process.version, backend: usedBackend, updates, stepsPerSecond, measuredAt: new Date().toISOString() };
+const file = { node: process.version, backend: usedBackend, updates, stepsPerSecond, measuredAt: new Date().toISOString(), loadAverage: Number(loadavg()[0].toFixed(1)) };
 writeAtomic(TRAIN_SPEED_FILE, `${JSON.stringify(file, null, 1)}\n`);
 writeReport();
 console.log(JSON.stringify(file));

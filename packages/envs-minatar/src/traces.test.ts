@@ -107,6 +107,20 @@ describe.each(MINATAR_GAMES)('MinAtar/%s against the original', (game) => {
   }
 });
 
+describe('difficultyRamping: false', () => {
+  it('keeps the level at 0 where the original ramps up', () => {
+    const trace = loadTraces('Asterix')[0];
+    const env = new MinAtarEnv('Asterix', { difficultyRamping: false });
+    env.reset({ seed: trace.seed });
+    for (let t = 0; t < trace.actions.length; t++) {
+      const step = env.step(Number(trace.actions[t]));
+      expect(env.difficultyRamp()).toBe(0);
+      if (step.terminated) env.reset();
+    }
+    expect(Math.max(...trace.ramps)).toBeGreaterThan(0);
+  });
+});
+
 describe('the traces reach the rare states', () => {
   const total = (game: MinAtarGame, event: string): number =>
     loadTraces(game).reduce((s, t) => s + (t.events[event] ?? 0), 0);
