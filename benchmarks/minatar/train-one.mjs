@@ -9,6 +9,7 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import * as tf from '@tensorflow/tfjs';
 import { registerMinAtarEnvs } from '@ppo/envs-minatar';
 import { readMetrics, RUN_LAYOUT, runTraining } from '@ppo/trainer/node';
 import { downsampleCurve, episodesFromMetrics, gitCommit, writeAtomic } from '../mujoco/lib.mjs';
@@ -90,7 +91,8 @@ const result = await runTraining({
     {
       onCheckpoint: (/** @type {{ globalStep: number }} */ info) => {
         writeAtomic(timingPath, `${JSON.stringify({ seconds: seconds() })}\n`);
-        writeAtomic(partialPath, `${JSON.stringify(runFile('running', info.globalStep, backend), null, 1)}\n`);
+        // Training runs in this process: the engine's backend is the one `auto` chose.
+        writeAtomic(partialPath, `${JSON.stringify(runFile('running', info.globalStep, tf.getBackend()), null, 1)}\n`);
         writeReport();
       },
     },

@@ -1,5 +1,5 @@
 // @ts-check
-/* global console, process */
+/* global console, process, performance */
 // Training speed with the `minatar` preset (8 envs x 128 steps, 3 epochs of 4 minibatches, the
 // MinAtar network): a short run per game in a temporary directory, timed over its updates after
 // the first (which includes start-up and compilation):
