@@ -92,7 +92,8 @@ export const ENV_SPEED_FILE = join(RESULTS_DIR, 'env-speed.json');
  * @typedef {object} EnvSpeedFile
  * @property {string} node
  * @property {number} steps steps timed per game
- * @property {Record<string, number>} stepsPerSecond per game
+ * @property {Record<string, number>} stepsPerSecond per game, wall clock
+ * @property {Record<string, number>} [cpuStepsPerSecond] per game, per second of the process's CPU time
  * @property {string} measuredAt ISO time
  * @property {number} [loadAverage] the machine's 1-minute load average when measured (other work shares the cores)
  */
@@ -110,7 +111,8 @@ export const TRAIN_SPEED_FILE = join(RESULTS_DIR, 'train-speed.json');
  * @property {string} node
  * @property {string} backend
  * @property {number} updates updates per game (the first is left out of the timing)
- * @property {Record<string, number>} stepsPerSecond env steps/s of training, per game measured
+ * @property {Record<string, number>} stepsPerSecond env steps/s of training, per game measured, wall clock
+ * @property {Record<string, number>} [cpuStepsPerSecond] the same per second of the process's CPU time
  * @property {string} measuredAt ISO time
  * @property {number} [loadAverage] the machine's 1-minute load average when measured
  */
@@ -166,9 +168,10 @@ export function resultsMarkdown(runs, { headingLevel = 1, runsPath = 'runs/', pl
       '',
       `Env steps/s of one env, random actions, resets included (benchmarks/minatar/env-speed.mjs, ${fmt(envSpeed.steps, 0)} steps per game, Node ${envSpeed.node}, ${envSpeed.measuredAt.slice(0, 10)}${loadNote(envSpeed.loadAverage)}):`,
       '',
-      `| ${GAMES.join(' | ')} |`,
-      `|${GAMES.map(() => '---:').join('|')}|`,
-      `| ${GAMES.map((g) => fmt(envSpeed.stepsPerSecond[g], 0)).join(' | ')} |`,
+      `| | ${GAMES.join(' | ')} |`,
+      `|---|${GAMES.map(() => '---:').join('|')}|`,
+      `| steps/s (wall clock) | ${GAMES.map((g) => fmt(envSpeed.stepsPerSecond[g], 0)).join(' | ')} |`,
+      ...(envSpeed.cpuStepsPerSecond === undefined ? [] : [`| steps per CPU second | ${GAMES.map((g) => fmt(envSpeed.cpuStepsPerSecond?.[g], 0)).join(' | ')} |`]),
     );
   }
   if (trainSpeed !== null) {
@@ -179,9 +182,10 @@ export function resultsMarkdown(runs, { headingLevel = 1, runsPath = 'runs/', pl
       '',
       `Env steps/s of training with the preset (benchmarks/minatar/train-speed.mjs: ${trainSpeed.updates} updates of 8 × 128 steps, the first left out; ${trainSpeed.backend} backend, Node ${trainSpeed.node}, ${trainSpeed.measuredAt.slice(0, 10)}${loadNote(trainSpeed.loadAverage)}):`,
       '',
-      `| ${measured.join(' | ')} |`,
-      `|${measured.map(() => '---:').join('|')}|`,
-      `| ${measured.map((g) => fmt(trainSpeed.stepsPerSecond[g], 0)).join(' | ')} |`,
+      `| | ${measured.join(' | ')} |`,
+      `|---|${measured.map(() => '---:').join('|')}|`,
+      `| steps/s (wall clock) | ${measured.map((g) => fmt(trainSpeed.stepsPerSecond[g], 0)).join(' | ')} |`,
+      ...(trainSpeed.cpuStepsPerSecond === undefined ? [] : [`| steps per CPU second | ${measured.map((g) => fmt(trainSpeed.cpuStepsPerSecond?.[g], 0)).join(' | ')} |`]),
     );
   }
   const plotted = GAMES.filter((g) => runs.some((r) => r.game === g));

@@ -33,18 +33,30 @@ const BATCH = 8 * 128;
 registerMinAtarEnvs();
 /** @type {Record<string, number>} */
 const stepsPerSecond = {};
+/** @type {Record<string, number>} */
+const cpuStepsPerSecond = {};
 let usedBackend = '';
 for (const game of games) {
   const out = mkdtempSync(join(tmpdir(), 'minatar-speed-'));
   /** @type {number[]} */
   const ends = [];
+  /** @type {number[]} */
+  const cpuEnds = [];
   try {
     const result = await runTraining({
       out,
       preset: 'minatar',
       config: { env: envId(game), seed: 1, totalSteps: updates * BATCH, backend, checkpointEvery: 0 },
       plot: false,
-      callbacks: [{ onUpdateEnd: () => void ends.push(performance.now()) }],
+      callbacks: [
+        {
+          onUpdateEnd: () => {
+            ends.push(performance.now());
+            const cpu = process.cpuUsage();
+            cpuEnds.push((cpu.user + cpu.system) / 1000);
+          },
+        },
+      ],
     });
     usedBackend = result.backend;
   } finally {
@@ -52,10 +64,12 @@ for (const game of games) {
   }
   // Updates 2..n: steady state, start-up and the first compilation left out.
   stepsPerSecond[game] = Math.round(((ends.length - 1) * BATCH) / ((ends[ends.length - 1] - ends[0]) / 1000));
-  console.log(`${game}: ${stepsPerSecond[game].toLocaleString('en-US')} env steps/s training (${usedBackend})`);
+  // Per second of this process's CPU time: what one free core would give, whatever else runs.
+  cpuStepsPerSecond[game] = Math.round(((cpuEnds.length - 1) * BATCH) / ((cpuEnds[cpuEnds.length - 1] - cpuEnds[0]) / 1000));
+  console.log(`${game}: ${stepsPerSecond[game].toLocaleString('en-US')} env steps/s training, ${cpuStepsPerSecond[game].toLocaleString('en-US')} per CPU second (${usedBackend})`);
 }
 /** @type {import('./lib.mjs').TrainSpeedFile} */
-const file = { node: process.version, backend: usedBackend, updates, stepsPerSecond, measuredAt: new Date().toISOString(), loadAverage: Number(loadavg()[0].toFixed(1)) };
+const file = { node: process.version, backend: usedBackend, updates, stepsPerSecond, cpuStepsPerSecond, measuredAt: new Date().toISOString(), loadAverage: Number(loadavg()[0].toFixed(1)) };
 writeAtomic(TRAIN_SPEED_FILE, `${JSON.stringify(file, null, 1)}\n`);
 writeReport();
 console.log(JSON.stringify(file));
