@@ -28,6 +28,10 @@ interface ConvLayer {
   readonly filter: tf.Variable;
   readonly bias: tf.Variable;
   readonly stride: number;
+  readonly size: number;
+  /** Input channels and output height, width, channels. */
+  readonly inChannels: number;
+  readonly outShape: readonly [number, number, number];
 }
 
 const VARIANTS = {
@@ -78,6 +82,7 @@ export class NatureCnn implements Torso {
       if (h < 1 || w < 1) throw new PpoRangeError('INVALID_ARGUMENT', `inputShape ${JSON.stringify(inputShape)} is too small for the '${variant}' network`);
     }
     let c = channels;
+    [h, w] = [height, width];
     VARIANTS[variant].convs.forEach(([filters, size, stride], i) => {
       // The filter [k, k, cIn, cOut] is row-major [fanIn, cOut], like a dense kernel.
       const fanIn = size * size * c;
@@ -85,7 +90,9 @@ export class NatureCnn implements Torso {
       const bias = makeVariable(0, [filters], `${scope}/conv${i}/bias`);
       variables[`conv${i}/kernel`] = filter;
       variables[`conv${i}/bias`] = bias;
-      this.convs.push({ filter, bias, stride });
+      h = Math.floor((h - size) / stride) + 1;
+      w = Math.floor((w - size) / stride) + 1;
+      this.convs.push({ filter, bias, stride, size, inChannels: c, outShape: [h, w, filters] });
       c = filters;
     });
     this.flatSize = h * w * c;
@@ -102,7 +109,10 @@ export class NatureCnn implements Torso {
     let h: tf.Tensor4D = tf.reshape(x, [-1, ...this.inputShape]);
     if (this.inputScale !== 1) h = tf.mul(h, this.inputScale);
     for (const conv of this.convs) {
-      h = tf.fused.conv2d({ x: h, filter: conv.filter as tf.Tensor4D, strides: conv.stride, pad: 'valid', bias: conv.bias, activation: 'relu' });
+      h =
+        conv.stride === 1
+          ? unitStrideConv(h, conv)
+          : tf.fused.conv2d({ x: h, filter: conv.filter as tf.Tensor4D, strides: conv.stride, pad: 'valid', bias: conv.bias, activation: 'relu' });
     }
     const flat = tf.reshape(h, [-1, this.flatSize]);
     return tf.fused.matMul({ a: flat, b: this.denseKernel, bias: this.denseBias, activation: 'relu' }) as tf.Tensor2D;
@@ -116,6 +126,25 @@ export class NatureCnn implements Torso {
     this.denseKernel.dispose();
     this.denseBias.dispose();
   }
+}
+
+/**
+ * A stride-1 'valid' convolution with bias and ReLU as one matrix product over the input's
+ * patches (im2col from k*k slices). Same result as `conv2d`, but its gradient needs only
+ * Slice, Pad and Concat: the wasm backend has no `Conv2DBackpropFilter`, so `conv2d` cannot be
+ * trained there. The patch columns are ordered (dy, dx, channel), the filter's row-major order.
+ */
+function unitStrideConv(x: tf.Tensor4D, conv: ConvLayer): tf.Tensor4D {
+  const { size, inChannels } = conv;
+  const [outH, outW, filters] = conv.outShape;
+  const patches: tf.Tensor4D[] = [];
+  for (let dy = 0; dy < size; dy++) {
+    for (let dx = 0; dx < size; dx++) patches.push(tf.slice(x, [0, dy, dx, 0], [-1, outH, outW, inChannels]));
+  }
+  const columns = tf.reshape(patches.length === 1 ? patches[0] : tf.concat(patches, 3), [-1, size * size * inChannels]);
+  const kernel = tf.reshape(conv.filter, [size * size * inChannels, filters]);
+  const out = tf.fused.matMul({ a: columns, b: kernel, bias: conv.bias, activation: 'relu' });
+  return tf.reshape(out, [-1, outH, outW, filters]);
 }
 
 /**

@@ -135,6 +135,39 @@ describe.each(BACKENDS)('mlp on %s', (backend) => {
     expect(() => mlp({ inputSize: 3, init: { seed: -1 } })).toThrow(/seed must be an integer in \[0, 2\^32\), got -1/);
   });
 
+  it('natureCnn (MinAtar variant) equals conv2d + dense, and its gradients too', () => {
+    const cnn = natureCnn({ inputShape: [10, 10, 3], seed: 3 });
+    try {
+      const rng = new Rng(2);
+      tf.tidy(() => cnn.variables['conv0/bias'].assign(tf.tensor1d(Array.from({ length: 16 }, () => rng.normal(0, 0.1)))));
+      const x = tf.tensor2d(Array.from({ length: 2 * 300 }, () => (rng.uniform(0, 1) < 0.3 ? 1 : 0)), [2, 300]);
+      // Reference: tfjs's own conv2d (its filter gradient on the cpu backend), then the dense layer.
+      const reference = (input: tf.Tensor2D): tf.Tensor2D => {
+        const v = cnn.variables;
+        const image = tf.reshape<tf.Rank.R4>(input, [-1, 10, 10, 3]);
+        const conv = tf.relu(tf.add(tf.conv2d(image, v['conv0/kernel'] as tf.Tensor4D, 1, 'valid'), v['conv0/bias']));
+        return tf.relu(tf.add<tf.Tensor2D>(tf.matMul(tf.reshape(conv, [-1, 8 * 8 * 16]), v['dense/kernel']), v['dense/bias']));
+      };
+      const ours = tf.tidy(() => cnn.apply(x).arraySync());
+      const expected = tf.tidy(() => reference(x).arraySync());
+      for (let b = 0; b < 2; b++) for (let j = 0; j < 128; j++) expect(ours[b][j]).toBeCloseTo(expected[b][j], 5);
+      const kernel = cnn.variables['conv0/kernel'];
+      const grad = (f: (input: tf.Tensor2D) => tf.Tensor2D): number[] =>
+        tf.tidy(() => Array.from(tf.variableGrads(() => tf.sum<tf.Scalar>(tf.square(f(x))), [kernel]).grads[kernel.name].dataSync()));
+      const ourGrad = grad((input) => cnn.apply(input));
+      // The reference's filter gradient needs Conv2DBackpropFilter, which only the cpu backend has.
+      if (backend === 'cpu') {
+        const refGrad = grad(reference);
+        // float32 sums in another order: relative tolerance 1e-4.
+        ourGrad.forEach((g, k) => expect(Math.abs(g - refGrad[k])).toBeLessThanOrEqual(1e-4 * (1 + Math.abs(refGrad[k]))));
+      }
+      expect(ourGrad.some((g) => g !== 0)).toBe(true);
+      x.dispose();
+    } finally {
+      cnn.dispose();
+    }
+  });
+
   it('natureCnn (MinAtar variant) maps flat rows to 128 ReLU features', () => {
     const cnn = natureCnn({ inputShape: [10, 10, 3], seed: 2 });
     try {

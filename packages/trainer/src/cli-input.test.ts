@@ -32,8 +32,8 @@ describe('numbers on the command line', () => {
     [['train', '--env-timeout-ms', '0'], /--env-timeout-ms expects a decimal integer of milliseconds in \[1, 2147483647\], got '0'/],
     [['train', '--stop-grace-ms', '0x10'], /--stop-grace-ms expects a decimal integer of milliseconds/],
     [['train', '--env-start-timeout-ms', '1e10'], /--env-start-timeout-ms expects a decimal integer of milliseconds in \[1, 2147483647\], got '1e10'/],
-    [['train', '--preset', '__proto__'], /--preset expects one of classic, mujoco, atari, got '__proto__'/],
-    [['train', '--preset', 'toString'], /--preset expects one of classic, mujoco, atari, got 'toString'/],
+    [['train', '--preset', '__proto__'], /--preset expects one of classic, mujoco, atari, minatar, got '__proto__'/],
+    [['train', '--preset', 'toString'], /--preset expects one of classic, mujoco, atari, minatar, got 'toString'/],
   ])('refuses %j', (argv, message) => {
     expect(() => parseArgs(argv)).toThrow(UsageError);
     expect(() => parseArgs(argv)).toThrow(message);
@@ -65,8 +65,8 @@ async function expectRefused(argv: string[], message: RegExp | string, out: stri
 
 describe('refused before anything is written', () => {
   it('--preset __proto__ and toString', async () => {
-    await expectRefused(['train', ...tiny, '--preset', '__proto__'], /--preset expects one of classic, mujoco, atari, got '__proto__'/, join(root, 'proto-preset'));
-    await expectRefused(['train', ...tiny, '--preset', 'toString'], /--preset expects one of classic, mujoco, atari, got 'toString'/, join(root, 'tostring-preset'));
+    await expectRefused(['train', ...tiny, '--preset', '__proto__'], /--preset expects one of classic, mujoco, atari, minatar, got '__proto__'/, join(root, 'proto-preset'));
+    await expectRefused(['train', ...tiny, '--preset', 'toString'], /--preset expects one of classic, mujoco, atari, minatar, got 'toString'/, join(root, 'tostring-preset'));
   });
 
   it('"__proto__" and "constructor" keys in --config', async () => {

@@ -55,7 +55,7 @@ describe('parseArgs', () => {
     [['train', '--num-envs', 'four'], /--num-envs expects a decimal integer \(at most 9007199254740991 in magnitude\), got 'four'/],
     [['train', '--backend', 'gpu'], /--backend expects one of auto, tensorflow, wasm, cpu, got 'gpu'/],
     [['train', '--seed'], /--seed needs a value/],
-    [['train', '--preset', 'dota'], /--preset expects one of classic, mujoco, atari/],
+    [['train', '--preset', 'dota'], /--preset expects one of classic, mujoco, atari, minatar/],
     [['train', '--resume', 'a', '--seed', '2'], /--resume takes no other settings/],
     [['eval'], /eval needs a run directory/],
     [['eval', 'a', '--episodes', '0'], /--episodes expects a decimal integer in \[1, 1000000\], got '0'/],
@@ -231,9 +231,13 @@ describe('main', () => {
     });
     expect(result.stoppedBy).toBe('signal');
     expect(result.signal).toBe('SIGTERM');
-    expect(result.update).toBe(3);
+    // The loop yields at least every 20 ms, so it sees the signal after update 3 or, when
+    // updates are shorter than that, a few updates later; never at the end of the budget.
+    expect(result.update).toBeGreaterThanOrEqual(3);
+    expect(result.update).toBeLessThan(20);
     expect(existsSync(join(out, RUN_LAYOUT.final))).toBe(false);
-    expect(readCheckpoint(join(out, RUN_LAYOUT.checkpoints, 'update-000003')).meta.counters.update).toBe(3);
+    const name = `update-${String(result.update).padStart(6, '0')}`;
+    expect(readCheckpoint(join(out, RUN_LAYOUT.checkpoints, name)).meta.counters.update).toBe(result.update);
     expect(process.listenerCount('SIGTERM')).toBe(0);
   });
 });

@@ -30,6 +30,13 @@ describe('config', () => {
     expect(c).toMatchObject({ torso: 'nature-cnn', sharedTorso: true, observationScale: 1 / 255 });
   });
 
+  it('minatar is the atari settings on the MinAtar network, unscaled and unclipped', () => {
+    const c = resolveConfig({ preset: 'minatar' });
+    expect(c).toMatchObject({ env: 'MinAtar/Breakout-v0', numEnvs: 8, numSteps: 128, numMinibatches: 4, updateEpochs: 3, totalSteps: 5_000_000 });
+    expect(c).toMatchObject({ learningRate: 2.5e-4, annealLr: true, clipCoef: 0.1, annealClip: true, vfCoef: 1, entCoef: 0.01 });
+    expect(c).toMatchObject({ torso: 'nature-cnn', sharedTorso: true, observationScale: 1, clipReward: null, normalizeReward: false });
+  });
+
   it('overrides win over the preset and the defaults are frozen', () => {
     expect(resolveConfig({ preset: 'mujoco', overrides: { seed: 7, numEnvs: 2, numSteps: 1024 } })).toMatchObject({ seed: 7, numEnvs: 2, numSteps: 1024, learningRate: 3e-4 });
     expect(Object.isFrozen(DEFAULT_CONFIG)).toBe(true);
@@ -99,9 +106,9 @@ describe('config', () => {
     expect(resolveConfig({ overrides: { maxGradNorm: null, targetKl: null } }).maxGradNorm).toBeNull();
     const { gamma: _gamma, ...rest } = resolveConfig();
     expect(() => validateConfig(rest)).toThrow(/config\.gamma: is missing/);
-    expect(() => resolveConfig({ preset: 'dota' as never })).toThrow(/preset must be one of classic, mujoco, atari, got "dota"/);
+    expect(() => resolveConfig({ preset: 'dota' as never })).toThrow(/preset must be one of classic, mujoco, atari, minatar, got "dota"/);
     for (const name of ['__proto__', 'toString', 'constructor', 'hasOwnProperty']) {
-      expect(() => resolveConfig({ preset: name as never })).toThrow(`preset must be one of classic, mujoco, atari, got "${name}"`);
+      expect(() => resolveConfig({ preset: name as never })).toThrow(`preset must be one of classic, mujoco, atari, minatar, got "${name}"`);
     }
   });
 });

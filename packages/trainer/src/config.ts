@@ -145,7 +145,7 @@ export interface PPOConfig {
 }
 
 /** Names of the presets in {@link PRESETS}. */
-export type PresetName = 'classic' | 'mujoco' | 'atari';
+export type PresetName = 'classic' | 'mujoco' | 'atari' | 'minatar';
 
 /** The defaults: CleanRL `ppo.py` on classic control. */
 export const DEFAULT_CONFIG: Readonly<PPOConfig> = Object.freeze({
@@ -215,6 +215,12 @@ export const DEFAULT_CONFIG: Readonly<PPOConfig> = Object.freeze({
  *   that already holds the 0.5 factor, so the squared error's weight is 0.5, CleanRL's
  *   `vf_coef 0.5` on `0.5 * (V - R)^2` giving 0.25; the paper's c1 = 1 is on the plain
  *   squared error.
+ * - `minatar`: the `atari` settings on MinAtar's [10, 10, C] 0/1 grids (`MinAtar/<Game>-v0`
+ *   from `@ppo/envs-minatar`): the MinAtar paper's network (one 3x3 conv of 16 filters,
+ *   stride 1, then dense 128, ReLU; the `nature-cnn` torso picks it for inputs this small) on
+ *   one shared torso, no input scaling, and 5M steps (MinAtar has no frame skip, so steps are
+ *   the paper's frames). Rewards are not clipped (the default): clipping would flatten
+ *   Seaquest's surfacing bonus of up to 10.
  */
 export const PRESETS: Readonly<Record<PresetName, Readonly<Partial<PPOConfig>>>> = Object.freeze({
   classic: Object.freeze({}),
@@ -246,6 +252,22 @@ export const PRESETS: Readonly<Record<PresetName, Readonly<Partial<PPOConfig>>>>
     entCoef: 0.01,
     torso: 'nature-cnn',
     observationScale: 1 / 255,
+    sharedTorso: true,
+  }),
+  minatar: Object.freeze({
+    env: 'MinAtar/Breakout-v0',
+    totalSteps: 5_000_000,
+    numEnvs: 8,
+    numSteps: 128,
+    learningRate: 2.5e-4,
+    numMinibatches: 4,
+    updateEpochs: 3,
+    clipCoef: 0.1,
+    annealClip: true,
+    vfCoef: 1,
+    entCoef: 0.01,
+    torso: 'nature-cnn',
+    observationScale: 1,
     sharedTorso: true,
   }),
 });

@@ -1,0 +1,235 @@
+// @ts-check
+// The MinAtar results' files, table and plots. The scoring helpers are the MuJoCo harness's.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { learningCurveSvg } from '@ppo/trainer';
+import { meanOfLast, meanStd, writeAtomic } from '../mujoco/lib.mjs';
+
+/** benchmarks/results/minatar: the committed results (JSON per run, README table, plots). */
+export const RESULTS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'results', 'minatar');
+/** Finished runs' result files, and the progress files of runs under way (`.partial.json`). */
+export const RUNS_DIR = join(RESULTS_DIR, 'runs');
+/** Run directories (checkpoints, action logs, metrics): large, not committed (.gitignore). */
+export const WORK_DIR = join(RESULTS_DIR, 'work');
+/** Episodes a score averages over (as the MuJoCo harness scores). */
+export const SCORE_EPISODES = 100;
+
+/**
+ * The MinAtar paper's returns at 5M frames (Young & Tian 2019, figures; 30 seeds, sticky
+ * actions 0.1, 6 actions), read off the plots: DQN and AC(λ). The goal is the better of the two.
+ * @type {Readonly<Record<string, { dqn: number; acLambda: number }>>}
+ */
+export const REFERENCE = Object.freeze({
+  Asterix: { dqn: 16.7, acLambda: 18.6 },
+  Breakout: { dqn: 10.1, acLambda: 17.5 },
+  Freeway: { dqn: 50.2, acLambda: 47.4 },
+  Seaquest: { dqn: 20.1, acLambda: 15.1 },
+  SpaceInvaders: { dqn: 43.4, acLambda: 183.8 },
+});
+
+/** The five games, in the paper's order. */
+export const GAMES = Object.freeze(Object.keys(REFERENCE));
+
+/** The registry id of a game's full-action-set version, the paper's setting. */
+export const envId = (/** @type {string} */ game) => `MinAtar/${game}-v0`;
+
+/** A run's file-name stem: `<Game>-v0-seed<n>` (the id without its `MinAtar/` folder). */
+export const runName = (/** @type {string} */ game, /** @type {number} */ seed) => `${game}-v0-seed${seed}`;
+
+/**
+ * @typedef {object} MinAtarRunFile
+ * @property {string} env registry id
+ * @property {string} game
+ * @property {number} seed
+ * @property {'running' | 'complete'} status a `.partial.json` file is a run under way
+ * @property {number} steps env steps trained so far (steps = frames: MinAtar has no frame skip)
+ * @property {number} totalSteps the run's budget
+ * @property {number | null} score mean raw return of the last `scoreEpisodes` episodes
+ * @property {number} scoreEpisodes
+ * @property {number} episodes
+ * @property {number} wallSeconds over all sittings
+ * @property {number} stepsPerSecond
+ * @property {string} backend
+ * @property {string} commit
+ * @property {string} preset
+ * @property {string} updatedAt ISO time
+ * @property {{ steps: number[]; returns: number[] }} curve
+ */
+
+/**
+ * Every run file on disk: finished runs, and runs under way where no finished file exists.
+ * @param {string} [dir]
+ * @returns {MinAtarRunFile[]}
+ */
+export function readRuns(dir = RUNS_DIR) {
+  if (!existsSync(dir)) return [];
+  /** @type {Map<string, MinAtarRunFile>} */
+  const byRun = new Map();
+  for (const name of readdirSync(dir).sort()) {
+    if (!name.endsWith('.json')) continue;
+    const file = /** @type {MinAtarRunFile} */ (JSON.parse(readFileSync(join(dir, name), 'utf8')));
+    const key = `${file.game}\u0000${file.seed}`;
+    const seen = byRun.get(key);
+    if (seen === undefined || (seen.status === 'running' && file.status === 'complete')) byRun.set(key, file);
+  }
+  return [...byRun.values()].sort((a, b) => (a.game === b.game ? a.seed - b.seed : GAMES.indexOf(a.game) - GAMES.indexOf(b.game)));
+}
+
+/** How busy the machine was, for a speed measured on shared cores. @param {number | undefined} load */
+const loadNote = (load) => (load === undefined ? '' : `, load average ${load} when measured`);
+
+/** @param {number | null | undefined} x @param {number} [digits] */
+function fmt(x, digits = 1) {
+  if (x === null || x === undefined || !Number.isFinite(x)) return '—';
+  return x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+/** The games' own speed, written by env-speed.mjs. */
+export const ENV_SPEED_FILE = join(RESULTS_DIR, 'env-speed.json');
+
+/**
+ * @typedef {object} EnvSpeedFile
+ * @property {string} node
+ * @property {number} steps steps timed per game
+ * @property {Record<string, number>} stepsPerSecond per game, wall clock
+ * @property {Record<string, number>} [cpuStepsPerSecond] per game, per second of the process's CPU time
+ * @property {string} measuredAt ISO time
+ * @property {number} [loadAverage] the machine's 1-minute load average when measured (other work shares the cores)
+ */
+
+/** The env-speed file, or null when none was written. @returns {EnvSpeedFile | null} */
+export function readEnvSpeed(path = ENV_SPEED_FILE) {
+  return existsSync(path) ? /** @type {EnvSpeedFile} */ (JSON.parse(readFileSync(path, 'utf8'))) : null;
+}
+
+/** Training speed with the preset, written by train-speed.mjs. */
+export const TRAIN_SPEED_FILE = join(RESULTS_DIR, 'train-speed.json');
+
+/**
+ * @typedef {object} TrainSpeedFile
+ * @property {string} node
+ * @property {string} backend
+ * @property {number} updates updates per game (the first is left out of the timing)
+ * @property {Record<string, number>} stepsPerSecond env steps/s of training, per game measured, wall clock
+ * @property {Record<string, number>} [cpuStepsPerSecond] the same per second of the process's CPU time
+ * @property {string} measuredAt ISO time
+ * @property {number} [loadAverage] the machine's 1-minute load average when measured
+ */
+
+/** The train-speed file, or null when none was written. @returns {TrainSpeedFile | null} */
+export function readTrainSpeed(path = TRAIN_SPEED_FILE) {
+  return existsSync(path) ? /** @type {TrainSpeedFile} */ (JSON.parse(readFileSync(path, 'utf8'))) : null;
+}
+
+/**
+ * The markdown results table: per game the finished runs' mean ± sample std, the paper's DQN
+ * and AC(λ), the runs still under way with their progress, and the games' own speed.
+ * @param {readonly MinAtarRunFile[]} runs
+ * @param {{ headingLevel?: number; runsPath?: string; plotsPath?: string; envSpeed?: EnvSpeedFile | null; trainSpeed?: TrainSpeedFile | null }} [options]
+ */
+export function resultsMarkdown(runs, { headingLevel = 1, runsPath = 'runs/', plotsPath = 'plots', envSpeed = null, trainSpeed = null } = {}) {
+  const h = '#'.repeat(headingLevel);
+  const lines = [
+    `${h} PPO on MinAtar`,
+    '',
+    `Generated by \`pnpm bench:minatar\` (benchmarks/minatar/bench.mjs) from the run files in \`${runsPath}\`; do not edit by hand.`,
+    "Each run: @ppo/trainer's `minatar` preset on `MinAtar/<Game>-v0` (6 actions, sticky actions 0.1), 5M steps (= frames),",
+    'scored by the mean raw return of its last 100 training episodes. DQN and AC(λ): the MinAtar paper at 5M frames, read off its figures;',
+    'the goal is the better of the two.',
+    '',
+    '| game | finished seeds | score (mean ± std) | per seed | DQN | AC(λ) | goal met | steps/s |',
+    '|---|---:|---:|---|---:|---:|---|---:|',
+  ];
+  for (const game of GAMES) {
+    const done = runs.filter((r) => r.game === game && r.status === 'complete');
+    const ref = REFERENCE[game];
+    const goal = Math.max(ref.dqn, ref.acLambda);
+    if (done.length === 0) {
+      lines.push(`| ${game} | 0 | — | — | ${fmt(ref.dqn)} | ${fmt(ref.acLambda)} | — | — |`);
+      continue;
+    }
+    const scores = done.map((r) => r.score ?? Number.NaN);
+    const { mean, std } = meanStd(scores);
+    const sps = meanStd(done.map((r) => r.stepsPerSecond)).mean;
+    lines.push(`| ${game} | ${done.length} | ${fmt(mean)} ± ${fmt(std)} | ${scores.map((s) => fmt(s)).join(', ')} | ${fmt(ref.dqn)} | ${fmt(ref.acLambda)} | ${mean >= goal ? 'yes' : 'no'} | ${fmt(sps, 0)} |`);
+  }
+  const running = runs.filter((r) => r.status === 'running');
+  if (running.length > 0) {
+    lines.push('', `${h}# Runs under way`, '', '| run | steps | of | mean of the last 100 so far | steps/s |', '|---|---:|---:|---:|---:|');
+    for (const r of running) {
+      lines.push(`| ${r.game} seed ${r.seed} | ${fmt(r.steps, 0)} | ${fmt(r.totalSteps, 0)} | ${fmt(r.score)} | ${fmt(r.stepsPerSecond, 0)} |`);
+    }
+  }
+  if (envSpeed !== null) {
+    lines.push(
+      '',
+      `${h}# The games alone`,
+      '',
+      `Env steps/s of one env, random actions, resets included (benchmarks/minatar/env-speed.mjs, ${fmt(envSpeed.steps, 0)} steps per game, Node ${envSpeed.node}, ${envSpeed.measuredAt.slice(0, 10)}${loadNote(envSpeed.loadAverage)}):`,
+      '',
+      `| | ${GAMES.join(' | ')} |`,
+      `|---|${GAMES.map(() => '---:').join('|')}|`,
+      `| steps/s (wall clock) | ${GAMES.map((g) => fmt(envSpeed.stepsPerSecond[g], 0)).join(' | ')} |`,
+      ...(envSpeed.cpuStepsPerSecond === undefined ? [] : [`| steps per CPU second | ${GAMES.map((g) => fmt(envSpeed.cpuStepsPerSecond?.[g], 0)).join(' | ')} |`]),
+    );
+  }
+  if (trainSpeed !== null) {
+    const measured = Object.keys(trainSpeed.stepsPerSecond);
+    lines.push(
+      '',
+      `${h}# Training speed`,
+      '',
+      `Env steps/s of training with the preset (benchmarks/minatar/train-speed.mjs: ${trainSpeed.updates} updates of 8 × 128 steps, the first left out; ${trainSpeed.backend} backend, Node ${trainSpeed.node}, ${trainSpeed.measuredAt.slice(0, 10)}${loadNote(trainSpeed.loadAverage)}):`,
+      '',
+      `| | ${measured.join(' | ')} |`,
+      `|---|${measured.map(() => '---:').join('|')}|`,
+      `| steps/s (wall clock) | ${measured.map((g) => fmt(trainSpeed.stepsPerSecond[g], 0)).join(' | ')} |`,
+      ...(trainSpeed.cpuStepsPerSecond === undefined ? [] : [`| steps per CPU second | ${measured.map((g) => fmt(trainSpeed.cpuStepsPerSecond?.[g], 0)).join(' | ')} |`]),
+    );
+  }
+  const plotted = GAMES.filter((g) => runs.some((r) => r.game === g));
+  if (plotted.length > 0) {
+    lines.push('', `${h}# Learning curves`, '');
+    for (const game of plotted) lines.push(`![${game}](${plotsPath}/${game}.svg)`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+const SEED_COLOURS = ['#4c78a8', '#e45756', '#54a24b', '#b279a2', '#f58518', '#72b7b2'];
+
+/**
+ * One game's learning curves (every seed, finished or under way) with the paper's references as
+ * flat lines at 5M frames.
+ * @param {string} game
+ * @param {readonly MinAtarRunFile[]} runs
+ */
+export function gamePlotSvg(game, runs) {
+  const ref = REFERENCE[game];
+  /** @type {import('@ppo/trainer').PlotSeries[]} */
+  const series = runs.map((r, i) => ({
+    label: `seed ${r.seed}${r.status === 'running' ? ' (under way)' : ''}`,
+    xs: r.curve.steps,
+    ys: r.curve.returns,
+    color: SEED_COLOURS[i % SEED_COLOURS.length],
+    style: 'line',
+  }));
+  series.push({ label: `DQN ${ref.dqn}`, xs: [0, 5e6], ys: [ref.dqn, ref.dqn], color: '#888', style: 'line' });
+  series.push({ label: `AC(λ) ${ref.acLambda}`, xs: [0, 5e6], ys: [ref.acLambda, ref.acLambda], color: '#bbb', style: 'line' });
+  return learningCurveSvg(series, { title: `MinAtar/${game}-v0 (PPO)`, xLabel: 'env steps (frames)', yLabel: 'episodic return' });
+}
+
+/** Regenerates README.md and plots/<game>.svg from every run file. */
+export function writeReport() {
+  const runs = readRuns();
+  const readme = join(RESULTS_DIR, 'README.md');
+  writeAtomic(readme, resultsMarkdown(runs, { envSpeed: readEnvSpeed(), trainSpeed: readTrainSpeed() }));
+  for (const game of GAMES) {
+    const mine = runs.filter((r) => r.game === game);
+    if (mine.length > 0) writeAtomic(join(RESULTS_DIR, 'plots', `${game}.svg`), gamePlotSvg(game, mine));
+  }
+  return { runs, readme };
+}
+
+/** The score of a list of episode returns, as {@link SCORE_EPISODES} says. */
+export const scoreOf = (/** @type {readonly number[]} */ returns) => meanOfLast(returns, SCORE_EPISODES);

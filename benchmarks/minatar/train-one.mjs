@@ -1,0 +1,111 @@
+// @ts-check
+/* global process, console */
+// One MinAtar run in its own process (bench.mjs starts one per game and seed):
+//   node train-one.mjs --game Breakout --seed 1 [--steps 5000000] [--backend auto] [--resume]
+// Trains with @ppo/trainer's `minatar` preset in results/minatar/work/<Game>-v0-seed<n>/
+// (checkpoints every 10 updates). At every checkpoint it writes the run's progress to
+// results/minatar/runs/<Game>-v0-seed<n>.partial.json, so a long run can be committed as it
+// goes; when the budget is done it writes <Game>-v0-seed<n>.json and removes the partial file.
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import * as tf from '@tensorflow/tfjs';
+import { registerMinAtarEnvs } from '@ppo/envs-minatar';
+import { readMetrics, RUN_LAYOUT, runTraining } from '@ppo/trainer/node';
+import { downsampleCurve, episodesFromMetrics, gitCommit, writeAtomic } from '../mujoco/lib.mjs';
+import { envId, GAMES, runName, RUNS_DIR, SCORE_EPISODES, scoreOf, WORK_DIR, writeReport } from './lib.mjs';
+
+const { values } = parseArgs({
+  options: {
+    game: { type: 'string' },
+    seed: { type: 'string' },
+    steps: { type: 'string', default: '5000000' },
+    backend: { type: 'string', default: 'auto' },
+    resume: { type: 'boolean', default: false },
+  },
+  strict: true,
+});
+const game = values.game ?? '';
+const seed = Number(values.seed);
+const steps = Number(values.steps);
+const backend = /** @type {'auto' | 'wasm' | 'cpu' | 'tensorflow'} */ (values.backend);
+if (!GAMES.includes(game)) throw new RangeError(`--game must be one of ${GAMES.join(', ')}, got ${game}`);
+if (!Number.isInteger(seed) || seed < 0 || seed >= 2 ** 32) throw new RangeError(`--seed must be an integer in [0, 2^32), got ${String(values.seed)}`);
+if (!Number.isInteger(steps) || steps < 1) throw new RangeError(`--steps must be a positive integer, got ${String(values.steps)}`);
+if (!['auto', 'wasm', 'cpu', 'tensorflow'].includes(backend)) throw new RangeError(`--backend must be auto, wasm, cpu or tensorflow, got ${backend}`);
+
+const env = envId(game);
+const name = runName(game, seed);
+const started = Date.now();
+const commit = gitCommit();
+const out = join(WORK_DIR, name);
+const timingPath = join(out, 'timing.json');
+const canResume = values.resume && existsSync(join(out, RUN_LAYOUT.latest));
+const previousSeconds = canResume && existsSync(timingPath) ? Number(JSON.parse(readFileSync(timingPath, 'utf8')).seconds) : 0;
+if (!canResume) rmSync(out, { recursive: true, force: true });
+
+registerMinAtarEnvs();
+
+const seconds = () => previousSeconds + (Date.now() - started) / 1000;
+
+/**
+ * The run file from the metrics so far.
+ * @param {'running' | 'complete'} status
+ * @param {number} step
+ * @param {string} usedBackend
+ * @returns {import('./lib.mjs').MinAtarRunFile}
+ */
+function runFile(status, step, usedBackend) {
+  const totalSteps = Number(JSON.parse(readFileSync(join(out, RUN_LAYOUT.config), 'utf8')).totalSteps);
+  const episodes = episodesFromMetrics(readMetrics(join(out, RUN_LAYOUT.metrics)));
+  const score = scoreOf(episodes.map((e) => e.ret));
+  const wallSeconds = seconds();
+  return {
+    env,
+    game,
+    seed,
+    status,
+    steps: step,
+    totalSteps,
+    score: score === null ? null : Number(score.toFixed(3)),
+    scoreEpisodes: Math.min(SCORE_EPISODES, episodes.length),
+    episodes: episodes.length,
+    wallSeconds: Number(wallSeconds.toFixed(1)),
+    stepsPerSecond: Math.round(step / wallSeconds),
+    backend: usedBackend,
+    commit,
+    preset: 'minatar',
+    updatedAt: new Date().toISOString(),
+    curve: downsampleCurve(episodes, totalSteps),
+  };
+}
+
+const partialPath = join(RUNS_DIR, `${name}.partial.json`);
+const result = await runTraining({
+  out,
+  preset: 'minatar',
+  config: { env, seed, totalSteps: steps, backend },
+  resume: canResume,
+  plot: false,
+  callbacks: [
+    {
+      onCheckpoint: (/** @type {{ globalStep: number }} */ info) => {
+        writeAtomic(timingPath, `${JSON.stringify({ seconds: seconds() })}\n`);
+        // Training runs in this process: the engine's backend is the one `auto` chose.
+        writeAtomic(partialPath, `${JSON.stringify(runFile('running', info.globalStep, tf.getBackend()), null, 1)}\n`);
+        writeReport();
+      },
+    },
+  ],
+});
+writeAtomic(timingPath, `${JSON.stringify({ seconds: seconds() })}\n`);
+if (result.stoppedBy !== 'complete') {
+  console.log(`stopped by ${result.signal ?? result.stoppedBy} at step ${result.globalStep}; resume with --resume`);
+  process.exitCode = result.signal === 'SIGTERM' ? 143 : 130;
+} else {
+  const file = runFile('complete', result.globalStep, result.backend);
+  writeAtomic(join(RUNS_DIR, `${name}.json`), `${JSON.stringify(file, null, 1)}\n`);
+  rmSync(partialPath, { force: true });
+  writeReport();
+  console.log(`RESULT ${JSON.stringify({ env, seed, score: file.score, steps: file.steps, wallSeconds: file.wallSeconds, stepsPerSecond: file.stepsPerSecond })}`);
+}
