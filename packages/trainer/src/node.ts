@@ -28,7 +28,7 @@ export { bestModelSink, checkBestModelPath, DEFAULT_BEST_MODEL_PATH } from './be
 export { lockRunDirectory, RunLockedError, type LockHolder, type RunLock } from './run-lock';
 export { EnvModulesConsentError, importRunEnvModules, type RunModuleConsent } from './env-modules';
 export { encodePng, writePng } from './png';
-export { loadResvg, writeLearningCurvePng, type PngRenderer, type ResvgModule } from './svg-png';
+export { loadResvg, writeLearningCurvePng, type PngRenderer, type ResvgImage, type ResvgModule, type ResvgRenderer } from './svg-png';
 export { TensorBoardLogger, type TensorBoardLoggerOptions } from './tensorboard-logger';
 export { helpText, main, parseArgs, USAGE, usageHint, UsageError, type CliIo, type MainOptions, type ParsedCommand, type TrainLimits } from './cli-main';
 export { type CommandName } from './cli-flags';

@@ -15,7 +15,19 @@ export interface ResvgModule {
   readonly Resvg: new (
     svg: string,
     options?: { font?: { loadSystemFonts?: boolean; defaultFontFamily?: string }; background?: string },
-  ) => { render(): { asPng(): Uint8Array } };
+  ) => ResvgRenderer;
+}
+
+/** An SVG parsed by resvg, ready to render. */
+export interface ResvgRenderer {
+  /** Rasterizes the SVG at its own size. */
+  render(): ResvgImage;
+}
+
+/** A picture rendered by resvg. */
+export interface ResvgImage {
+  /** The picture as PNG bytes. */
+  asPng(): Uint8Array;
 }
 
 /** `@resvg/resvg-js`, or null where it is not installed or its binary does not load. */
