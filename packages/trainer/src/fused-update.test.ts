@@ -92,6 +92,35 @@ describe.each(['cpu', 'wasm'] as const)('the fused update on %s', (backend) => {
     for (const x of [fastAdam, generalAdam, fast, general]) x.dispose();
   });
 
+  it.each(SPACES)('%s: the next rollout is acted by the updated weights (first minibatch ratio 1, act = evaluate)', (_name, space, d) => {
+    const policy = makePolicy(space, d);
+    const adam = new Adam(policy.trainableVariables);
+    update(policy, adam, rollout(policy, 6));
+    update(policy, adam, rollout(policy, 7));
+    // Acted from a stale weight cache, the old log-probs would come from the previous policy.
+    const next = rollout(policy, 8);
+    const first = update(policy, adam, next, { epochs: 1, numMinibatches: 1 });
+    expect(first.approxKl).toBeLessThan(1e-9);
+    expect(first.clipFraction).toBe(0);
+    // The buffer's log-probs and values (from act, before that step) against evaluate on the same weights.
+    const rng = new Rng(9);
+    const observations = Float32Array.from({ length: N * d }, () => rng.normal(0, 1));
+    const acted = policy.act(observations, N, rng);
+    const values = policy.predictValues(observations, N);
+    const scored = tf.tidy(() => {
+      const actions = acted.actions instanceof Int32Array ? tf.tensor1d(acted.actions, 'int32') : tf.tensor2d(acted.actions, [N, policy.actionSize]);
+      const r = policy.evaluate(tf.tensor2d(observations, [N, d]), actions);
+      return { logProbs: r.logProbs.dataSync().slice(), values: r.values.dataSync().slice() };
+    });
+    for (let i = 0; i < N; i++) {
+      expect(Math.abs(acted.logProbs[i] - scored.logProbs[i]), `log-prob ${i}`).toBeLessThan(1e-5);
+      expect(Math.abs(acted.values[i] - scored.values[i]), `value ${i}`).toBeLessThan(1e-5);
+      expect(Math.abs(values[i] - scored.values[i]), `predicted value ${i}`).toBeLessThan(1e-5);
+    }
+    adam.dispose();
+    policy.dispose();
+  });
+
   it('resumes exactly: weights and Adam moments restored into new objects continue bitwise', () => {
     const [, space, d] = SPACES[0];
     const straight = makePolicy(space, d);
