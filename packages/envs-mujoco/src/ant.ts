@@ -65,6 +65,7 @@ export class AntEnv extends MujocoEnv {
     super(
       {
         name: 'Ant-v5',
+        view: { projection: 'side', pixelsPerMeter: 110, center: [0, 0.6], track: 'torso' },
         xml: ANT_XML,
         defaultFrameSkip: 5,
         // 13 bodies besides the world, 6 force/torque numbers each.

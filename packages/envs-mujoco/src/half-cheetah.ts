@@ -37,6 +37,7 @@ export class HalfCheetahEnv extends MujocoEnv {
     super(
       {
         name: 'HalfCheetah-v5',
+        view: { projection: 'side', pixelsPerMeter: 160, center: [0, 0.55], track: 'torso' },
         xml: HALF_CHEETAH_XML,
         defaultFrameSkip: 5,
         observationSize: (nq, nv) => nq + nv - skip,

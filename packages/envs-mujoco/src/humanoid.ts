@@ -100,6 +100,7 @@ export class HumanoidEnv extends MujocoEnv {
     super(
       {
         name: n,
+        view: { projection: 'side', pixelsPerMeter: 110, center: [0, 1], track: 'torso' },
         xml: HUMANOID_XML,
         defaultFrameSkip: 5,
         observationSize: (nq, nv) =>

@@ -15,6 +15,9 @@ export { initMujoco, isMujocoReady, getMujoco, compileModel, type InitMujocoOpti
 // Base class
 export { MujocoEnv, type MujocoEnvOptions, type MujocoTaskConfig } from './mujoco-env';
 
+// Rendering
+export { type MujocoView, FRAME_WIDTH, FRAME_HEIGHT } from './scene-view';
+
 // Tasks
 export { HalfCheetahEnv, type HalfCheetahOptions } from './half-cheetah';
 export { HopperEnv } from './hopper';

@@ -38,6 +38,7 @@ export class InvertedDoublePendulumEnv extends MujocoEnv {
     super(
       {
         name: 'InvertedDoublePendulum-v5',
+        view: { projection: 'side', pixelsPerMeter: 130, center: [0, 0.45] },
         xml: INVERTED_DOUBLE_PENDULUM_XML,
         defaultFrameSkip: 5,
         observationSize: () => 9,

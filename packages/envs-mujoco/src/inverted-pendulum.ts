@@ -25,6 +25,7 @@ export class InvertedPendulumEnv extends MujocoEnv {
     super(
       {
         name: 'InvertedPendulum-v5',
+        view: { projection: 'side', pixelsPerMeter: 150, center: [0, 0.2] },
         xml: INVERTED_PENDULUM_XML,
         defaultFrameSkip: 2,
         observationSize: (nq, nv) => nq + nv,

@@ -9,12 +9,16 @@ import {
   type StepIntoEnv,
   type StepIntoTarget,
   type StepResult,
+  type SvgFrame,
 } from '@ppo/envs';
 import type { MainModule, MjData, MjModel } from 'mujoco-js';
 import { checkKnownOptions, positiveIntOption } from './options';
 import { compileModel, getMujoco } from './runtime';
+import { SceneRenderer } from './scene-renderer';
+import type { MujocoView } from './scene-view';
 
 const TWO_POW_32 = 4294967296;
+const DEFAULT_VIEW: MujocoView = { projection: 'side', pixelsPerMeter: 100, center: [0, 0.5] };
 
 /** Options every MuJoCo env accepts. */
 export interface MujocoEnvOptions {
@@ -45,6 +49,8 @@ export interface MujocoTaskConfig {
    * they observe or are rewarded for.
    */
   readonly needsContactForces?: boolean;
+  /** How `render()` draws the task. Default: a fixed side view, 100 pixels per metre, centred on (0, 0.5). */
+  readonly view?: MujocoView;
 }
 
 function seedOf(owner: string, seed: unknown): number {
@@ -94,6 +100,9 @@ export abstract class MujocoEnv implements StatefulEnv<Float32Array, Float32Arra
   protected readonly initQpos: Float64Array;
 
   private readonly needsContactForces: boolean;
+  private readonly view: MujocoView;
+  /** Built on the first `render()`, so envs that are never drawn pay nothing. */
+  private renderer: SceneRenderer | undefined;
   private generator: Rng | undefined;
   private readonly episode: EpisodeGuard;
   /** Set by {@link MujocoEnv.transition}: whether the new state is terminal. */
@@ -111,6 +120,7 @@ export abstract class MujocoEnv implements StatefulEnv<Float32Array, Float32Arra
     if (opts.seed !== undefined) this.generator = new Rng(seedOf(`${name} options`, opts.seed));
     this.frameSkip = positiveIntOption(name, opts, 'frameSkip', config.defaultFrameSkip);
     this.needsContactForces = config.needsContactForces === true;
+    this.view = config.view ?? DEFAULT_VIEW;
 
     this.mujoco = getMujoco(name);
     this.model = compileModel(this.mujoco, config.xml, name);
@@ -307,6 +317,29 @@ export abstract class MujocoEnv implements StatefulEnv<Float32Array, Float32Arra
     this.mujoco.mj_forward(this.model, this.data);
     this.episode.start('setState');
     this.terminalFlag = false;
+  }
+
+  /**
+   * An SVG picture (480 x 320 pixels) of the current state, drawn from the model's geoms with an
+   * orthographic camera (the task's {@link MujocoView}): a side view for the planar tasks, Ant
+   * and Humanoid, a top view for Swimmer and Reacher; the locomotion tasks' camera follows the
+   * torso over a gridded ground. The same state always gives the same string. Reads the
+   * positions MuJoCo computed in the last step, reset or `setState`; allocates nothing in the
+   * WebAssembly heap.
+   *
+   * @example
+   * ```ts
+   * const env = new HalfCheetahEnv({ seed: 0 });
+   * env.reset();
+   * const { svg, width, height } = env.render(); // '<svg ...>', 480, 320
+   * element.innerHTML = svg; // in a page
+   * ```
+   */
+  render(): SvgFrame {
+    this.episode.checkStarted('render');
+    this.refreshViews();
+    this.renderer ??= new SceneRenderer(this.mujoco, this.model, this.view, this.name);
+    return this.renderer.draw(this.data);
   }
 
   /** Frees the MuJoCo model and data; calling it twice is harmless. */

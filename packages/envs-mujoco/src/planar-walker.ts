@@ -74,6 +74,7 @@ abstract class PlanarWalkerEnv extends MujocoEnv {
     super(
       {
         name: defaults.name,
+        view: { projection: 'side', pixelsPerMeter: 110, center: [0, 1.05], track: 'torso' },
         xml: defaults.xml,
         defaultFrameSkip: 4,
         observationSize: (nq, nv) => nq + nv - skip,

@@ -35,6 +35,7 @@ export class ReacherEnv extends MujocoEnv {
     super(
       {
         name: 'Reacher-v5',
+        view: { projection: 'top', pixelsPerMeter: 400, center: [0, 0] },
         xml: REACHER_XML,
         defaultFrameSkip: 2,
         observationSize: () => 10,

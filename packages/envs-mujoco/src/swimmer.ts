@@ -37,6 +37,7 @@ export class SwimmerEnv extends MujocoEnv {
     super(
       {
         name: 'Swimmer-v5',
+        view: { projection: 'top', pixelsPerMeter: 100, center: [0, 0], track: 'torso' },
         xml: SWIMMER_XML,
         defaultFrameSkip: 4,
         observationSize: (nq, nv) => nq + nv - skip,
