@@ -7,6 +7,8 @@
  *
  * Start the WASM module once with `await initMujoco()`, then build envs directly
  * (`new HalfCheetahEnv()`) or register the ids with `registerMujocoEnvs()` and use `make`.
+ * `env.render()` draws the current state as an SVG frame. The same code runs in Node, in
+ * browser pages and in Web Workers (the WebAssembly binary is inside `mujoco-js`'s script).
  */
 
 // WASM module start
@@ -15,8 +17,8 @@ export { initMujoco, isMujocoReady, getMujoco, compileModel, type InitMujocoOpti
 // Base class
 export { MujocoEnv, type MujocoEnvOptions, type MujocoTaskConfig } from './mujoco-env';
 
-// Rendering
-export { type MujocoView, FRAME_WIDTH, FRAME_HEIGHT } from './scene-view';
+// Rendering (`MujocoEnv.render()`)
+export { type MujocoView, MUJOCO_FRAME_WIDTH, MUJOCO_FRAME_HEIGHT } from './scene-view';
 
 // Tasks
 export { HalfCheetahEnv, type HalfCheetahOptions } from './half-cheetah';

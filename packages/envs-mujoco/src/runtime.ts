@@ -16,8 +16,10 @@ const MODEL_DIR = '/ppo-envs-mujoco';
 /** Options of {@link initMujoco}. */
 export interface InitMujocoOptions {
   /**
-   * An already started module (what `await loadMujoco()` of `mujoco-js` returns), for callers
-   * who start it themselves, for example with custom Emscripten options in a browser.
+   * An already started module (what `await loadMujoco(moduleArg)` of `mujoco-js` returns), for
+   * callers who start it themselves, for example to pass Emscripten options such as `print` and
+   * `printErr`. No option is needed to find the WebAssembly binary: `mujoco-js` inlines it in
+   * its script.
    */
   readonly module?: MainModule;
 }
@@ -32,6 +34,16 @@ function prepare(module: MainModule): MainModule {
  * Starts the MuJoCo WebAssembly module (about 0.4 s in Node). Must be awaited once before any
  * MuJoCo env is built; later calls return the same module. Concurrent calls share one start.
  *
+ * The same call works in Node, in a page and in a Web Worker. `mujoco-js` (0.0.7) carries its
+ * WebAssembly binary inside its script (base64), so there is no `.wasm` file to serve and no
+ * URL to pass: a bundler such as Vite turns the `import('mujoco-js')` made here into a chunk of
+ * its own (10.3 MiB minified, 2.8 MiB gzipped) that the browser fetches only when this function
+ * first runs. A bundle that starts MuJoCo both in a page and in a worker holds that chunk twice,
+ * so run the envs (and `render()`, whose frames are strings that `postMessage` carries) in one
+ * place. With Vite, workers that start MuJoCo need the `'es'` worker format
+ * (`worker: { format: 'es' }` in the Vite config, `vite: { worker: { format: 'es' } }` in a
+ * VitePress config); the default `'iife'` cannot hold the dynamic import.
+ *
  * @example
  * ```ts
  * import { make } from '@ppo/envs';
@@ -39,6 +51,21 @@ function prepare(module: MainModule): MainModule {
  * await initMujoco();
  * registerMujocoEnvs();
  * const env = make('HalfCheetah-v5');
+ * ```
+ *
+ * @example In a module Web Worker of a page, sending frames to the page:
+ * ```ts
+ * // worker.ts, started by the page with
+ * //   new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' })
+ * import { HalfCheetahEnv, initMujoco } from '@ppo/envs-mujoco';
+ * await initMujoco();
+ * const env = new HalfCheetahEnv();
+ * env.reset({ seed: 0 });
+ * const action = new Float32Array(env.nu);
+ * for (let t = 0; t < 1000; t++) {
+ *   env.step(action);
+ *   postMessage({ svg: env.render().svg }); // the page sets `element.innerHTML = svg`
+ * }
  * ```
  */
 export async function initMujoco(options: InitMujocoOptions = {}): Promise<MainModule> {

@@ -2,7 +2,7 @@ import type { SvgFrame } from '@ppo/envs';
 import { PpoError } from '@ppo/utils';
 import type { MainModule, MjData, MjModel } from 'mujoco-js';
 import { boxOutline, cylinderOutline, ellipseOf, type Vec2 } from './scene-geometry';
-import { FRAME_HEIGHT, FRAME_WIDTH, type MujocoView } from './scene-view';
+import { MUJOCO_FRAME_HEIGHT, MUJOCO_FRAME_WIDTH, type MujocoView } from './scene-view';
 
 type Vec3 = readonly [number, number, number];
 
@@ -114,7 +114,7 @@ export class SceneRenderer {
       if (this.view.projection === 'top') cu += dot(p, this.up);
     }
     const k = this.scale;
-    const toScreen = (p: Vec3): Vec2 => [FRAME_WIDTH / 2 + k * (dot(p, this.right) - cr), FRAME_HEIGHT / 2 - k * (dot(p, this.up) - cu)];
+    const toScreen = (p: Vec3): Vec2 => [MUJOCO_FRAME_WIDTH / 2 + k * (dot(p, this.right) - cr), MUJOCO_FRAME_HEIGHT / 2 - k * (dot(p, this.up) - cu)];
     const screenDir = (v: Vec3): Vec2 => [k * dot(v, this.right), -k * dot(v, this.up)];
     const viewCentre: Vec3 = [
       cr * this.right[0] + cu * this.up[0],
@@ -128,7 +128,7 @@ export class SceneRenderer {
     }
     this.order.sort((a, b) => this.depth[a] - this.depth[b] || a - b);
 
-    const parts: string[] = [`<rect width="${FRAME_WIDTH}" height="${FRAME_HEIGHT}" fill="${BACKGROUND}"/>`];
+    const parts: string[] = [`<rect width="${MUJOCO_FRAME_WIDTH}" height="${MUJOCO_FRAME_HEIGHT}" fill="${BACKGROUND}"/>`];
     for (const g of this.order) {
       const centre: Vec3 = [xpos[3 * g], xpos[3 * g + 1], xpos[3 * g + 2]];
       const m = 9 * g;
@@ -175,14 +175,14 @@ export class SceneRenderer {
       }
     }
     const svg =
-      `<svg xmlns="http://www.w3.org/2000/svg" width="${FRAME_WIDTH}" height="${FRAME_HEIGHT}" viewBox="0 0 ${FRAME_WIDTH} ${FRAME_HEIGHT}">` +
+      `<svg xmlns="http://www.w3.org/2000/svg" width="${MUJOCO_FRAME_WIDTH}" height="${MUJOCO_FRAME_HEIGHT}" viewBox="0 0 ${MUJOCO_FRAME_WIDTH} ${MUJOCO_FRAME_HEIGHT}">` +
       `${parts.join('')}</svg>`;
-    return { kind: 'svg', width: FRAME_WIDTH, height: FRAME_HEIGHT, svg };
+    return { kind: 'svg', width: MUJOCO_FRAME_WIDTH, height: MUJOCO_FRAME_HEIGHT, svg };
   }
 
   /** Half the frame's diagonal in metres: every visible point is this close to the view centre. */
   private reach(): number {
-    return Math.hypot(FRAME_WIDTH, FRAME_HEIGHT) / 2 / this.scale;
+    return Math.hypot(MUJOCO_FRAME_WIDTH, MUJOCO_FRAME_HEIGHT) / 2 / this.scale;
   }
 
   /**
@@ -205,7 +205,7 @@ export class SceneRenderer {
     const c = toScreen(centre);
     const d = unit(screenDir(along));
     const n = unit(screenDir(normal));
-    const far = 2 * (FRAME_WIDTH + FRAME_HEIGHT);
+    const far = 2 * (MUJOCO_FRAME_WIDTH + MUJOCO_FRAME_HEIGHT);
     const tCentre = dot(sub(viewCentre, centre), along);
     const a: Vec2 = [c[0] + (tCentre * this.scale - far) * d[0], c[1] + (tCentre * this.scale - far) * d[1]];
     const b: Vec2 = [c[0] + (tCentre * this.scale + far) * d[0], c[1] + (tCentre * this.scale + far) * d[1]];

@@ -1,7 +1,7 @@
 /** Width in pixels of every MuJoCo frame. */
-export const FRAME_WIDTH = 480;
+export const MUJOCO_FRAME_WIDTH = 480;
 /** Height in pixels of every MuJoCo frame. */
-export const FRAME_HEIGHT = 320;
+export const MUJOCO_FRAME_HEIGHT = 320;
 
 /**
  * How a MuJoCo task is drawn by `render()`: an orthographic camera looking along a world axis,
