@@ -1,3 +1,4 @@
+import { checkEnv, make, type SvgFrame } from '@ppo/envs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AntEnv } from './ant';
 import { HalfCheetahEnv } from './half-cheetah';
@@ -7,6 +8,7 @@ import { InvertedDoublePendulumEnv } from './inverted-double-pendulum';
 import { InvertedPendulumEnv } from './inverted-pendulum';
 import type { MujocoEnv } from './mujoco-env';
 import { ReacherEnv } from './reacher';
+import { MUJOCO_ENV_IDS, registerMujocoEnvs } from './register';
 import { compileModel, getMujoco, initMujoco } from './runtime';
 import { SceneRenderer } from './scene-renderer';
 import { SwimmerEnv } from './swimmer';
@@ -15,6 +17,7 @@ import { Walker2dEnv } from './walker2d';
 
 beforeAll(async () => {
   await initMujoco();
+  registerMujocoEnvs();
 });
 
 /** Coordinates are written with two decimals: half a hundredth of a pixel, plus float noise. */
@@ -79,6 +82,15 @@ describe('render() of every task', () => {
     expect(a.render().svg).not.toBe(before);
     a.close();
     b.close();
+  });
+
+  it.each(MUJOCO_ENV_IDS.map((r) => r.id))('checkEnv passes for %s with its frame, which make() forwards through the time limit', (id) => {
+    const env = make<Float32Array, Float32Array>(id);
+    expect(() => checkEnv(env, { seed: 2, steps: 20, render: true })).not.toThrow();
+    const frame = env.render?.() as SvgFrame;
+    expect(frame.kind).toBe('svg');
+    expect(parseSvg(frame.svg).name).toBe('svg');
+    env.close();
   });
 
   it('raises before reset and after close', () => {
