@@ -46,7 +46,7 @@ function update(policy: ActorCritic, optimizer: Adam, buffer: RolloutBuffer, ext
   return ppoUpdate({
     policy,
     buffer,
-    objective: new ClipPpoObjective({ clipCoef: 0.1, vfCoef: 1, entCoef: 0.01 }),
+    objective: new ClipPpoObjective({ clipRange: 0.1, vfCoef: 1, entCoef: 0.01 }),
     optimizer,
     rng: new Rng(3),
     epochs: 3,
