@@ -31,7 +31,8 @@ export class HostConvActorCritic implements HostModel {
   private readonly spec: HostConvActorCriticSpec;
   private readonly mirrors: Float64Array[];
   private readonly grads: Float64Array[];
-  private readonly net: HostConvNet;
+  private net: HostConvNet;
+  private readonly read: (v: tf.Variable) => Float64Array;
   private readonly gradients: ConvNetGradients;
   private readonly acts = new ConvNetActivations();
   private readonly observationSize: number;
@@ -57,7 +58,8 @@ export class HostConvActorCritic implements HostModel {
       return i;
     };
     const { torso, policyHead, valueHead } = spec;
-    this.net = hostConvNet(torso, policyHead, valueHead, (v) => this.mirrors[at(v)]);
+    this.read = (v) => this.mirrors[at(v)];
+    this.net = hostConvNet(torso, policyHead, valueHead, this.read);
     const grad = (v: tf.Variable) => this.grads[at(v)];
     this.gradients = {
       convKernel: grad(torso.filter), convBias: grad(torso.bias),
@@ -78,6 +80,8 @@ export class HostConvActorCritic implements HostModel {
     this.rows = rows;
     this.actions = actions;
     this.parameters.forEach((p, i) => this.mirrors[i].set(p));
+    // Again: a padded convolution kernel is a copy of the filter's mirror.
+    this.net = hostConvNet(this.spec.torso, this.spec.policyHead, this.spec.valueHead, this.read);
     if (this.logProbs.length < rows) {
       this.logProbs = new Float64Array(rows);
       this.entropy = new Float64Array(rows);

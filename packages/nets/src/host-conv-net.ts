@@ -21,22 +21,41 @@ export interface ConvTorsoVariables {
 
 /** The torso and a linear policy head and value head, over host float64 arrays. */
 export interface HostConvNet {
-  /** The convolution as a dense layer over patch rows: [k*k*C, filters], ReLU. */
+  /**
+   * The convolution as a dense layer over patch rows: [k*k*C, filters], ReLU, with zero rows
+   * added up to a multiple of 4 (`inSize`), so that its products take the SIMD kernel (which
+   * needs such sizes); zeros add nothing, so the results are those of the unpadded product.
+   */
   readonly conv: HostDense;
+  /** k*k*C, the patch width before padding. */
+  readonly patchSize: number;
   readonly dense: HostDense;
   readonly policy: HostDense;
   readonly value: HostDense;
   readonly torso: ConvTorsoVariables;
 }
 
-/** A {@link HostConvNet} over the arrays `read` gives for each variable. */
+/**
+ * A {@link HostConvNet} over the arrays `read` gives for each variable. The convolution's padded
+ * kernel is a copy: build the net again after the filter's values change.
+ */
 export function hostConvNet(
   torso: ConvTorsoVariables, policy: DenseVariables, value: DenseVariables, read: (v: tf.Variable) => Float64Array,
 ): HostConvNet {
   const filters = torso.outShape[2];
-  const conv: HostDense = { kernel: read(torso.filter), bias: read(torso.bias), inSize: torso.size * torso.size * torso.inputShape[2], outSize: filters, activation: 'relu' };
+  const patchSize = torso.size * torso.size * torso.inputShape[2];
+  const inSize = Math.ceil(patchSize / 4) * 4;
+  const filter = read(torso.filter);
+  let kernel = filter;
+  if (inSize !== patchSize) {
+    // Rows are the patch columns: the padding rows come last.
+    kernel = new Float64Array(inSize * filters);
+    kernel.set(filter);
+  }
+  const conv: HostDense = { kernel, bias: read(torso.bias), inSize, outSize: filters, activation: 'relu' };
   return {
     conv,
+    patchSize,
     dense: hostDense(torso.dense, read(torso.dense.kernel), read(torso.dense.bias)),
     policy: hostDense(policy, read(policy.kernel), read(policy.bias)),
     value: hostDense(value, read(value.kernel), read(value.bias)),
@@ -57,6 +76,8 @@ export class ConvNetActivations {
   dFeatures = new Float64Array(0);
   dFlat = new Float64Array(0);
   transposed = new Float64Array(0);
+  /** The padded convolution kernel's gradient, when the kernel is padded. */
+  dPaddedKernel = new Float64Array(0);
 }
 
 /**
@@ -68,7 +89,7 @@ export function convNetForward(net: HostConvNet, observations: Float32Array, row
   const positions = outShape[0] * outShape[1];
   const need = rows * positions * net.conv.inSize;
   if (acts.patches.length < need) acts.patches = new Float64Array(need);
-  im2col(observations, rows, size, inputShape, outShape, net.torso.inputScale, acts.patches);
+  im2col(observations, rows, size, inputShape, outShape, net.torso.inputScale, net.conv.inSize, acts.patches);
   hostMlpForward([net.conv], acts.patches, rows * positions, acts.conv);
   hostMlpForward([net.dense, net.policy], acts.conv[0], rows, acts.actor);
   hostMlpForward([net.value], acts.actor[0], rows, acts.critic);
@@ -78,25 +99,27 @@ export function convNetForward(net: HostConvNet, observations: Float32Array, row
 /**
  * Patches of a stride-1 'valid' convolution: row (r, y, x) holds input rows y..y+k-1, columns
  * x..x+k-1, all channels, in (dy, dx, channel) order (for each dy one contiguous run of k*C
- * inputs), times `scale`.
+ * inputs), times `scale`, then zeros up to `width` columns.
  */
 function im2col(
   x: Float32Array, rows: number, k: number, inputShape: readonly [number, number, number], outShape: readonly [number, number, number],
-  scale: number, out: Float64Array,
+  scale: number, width: number, out: Float64Array,
 ): void {
-  const [height, width, channels] = inputShape;
+  const [height, inWidth, channels] = inputShape;
   const [outH, outW] = outShape;
   const run = k * channels;
+  const padding = width - k * run;
   let o = 0;
   for (let r = 0; r < rows; r++) {
-    const base = r * height * width * channels;
+    const base = r * height * inWidth * channels;
     for (let y = 0; y < outH; y++) {
       for (let xx = 0; xx < outW; xx++) {
         for (let dy = 0; dy < k; dy++) {
-          const start = base + ((y + dy) * width + xx) * channels;
+          const start = base + ((y + dy) * inWidth + xx) * channels;
           if (scale === 1) for (let j = 0; j < run; j++) out[o++] = x[start + j];
           else for (let j = 0; j < run; j++) out[o++] = x[start + j] * scale;
         }
+        for (let j = 0; j < padding; j++) out[o++] = 0;
       }
     }
   }
@@ -144,5 +167,16 @@ export function convNetBackward(net: HostConvNet, acts: ConvNetActivations, rows
   denseInputGrads(dFeatures, dense.kernel, acts.dFlat, rows, dense.inSize, units, acts.transposed);
   reluBackward(acts.dFlat, flat, flatSize);
   const positions = net.torso.outShape[0] * net.torso.outShape[1];
-  denseWeightGrads(acts.patches, acts.dFlat, grads.convKernel, grads.convBias, rows * positions, conv.inSize, conv.outSize);
+  if (conv.inSize === net.patchSize) {
+    denseWeightGrads(acts.patches, acts.dFlat, grads.convKernel, grads.convBias, rows * positions, conv.inSize, conv.outSize);
+    return;
+  }
+  const padded = conv.inSize * conv.outSize;
+  if (acts.dPaddedKernel.length < padded) acts.dPaddedKernel = new Float64Array(padded);
+  const dKernel = acts.dPaddedKernel;
+  dKernel.fill(0, 0, padded);
+  denseWeightGrads(acts.patches, acts.dFlat, dKernel, grads.convBias, rows * positions, conv.inSize, conv.outSize);
+  // The real rows come first; the padding rows' gradients are dropped.
+  const real = net.patchSize * conv.outSize;
+  for (let i = 0; i < real; i++) grads.convKernel[i] += dKernel[i];
 }
