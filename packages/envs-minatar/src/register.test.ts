@@ -9,6 +9,7 @@ describe('registerMinAtarEnvs', () => {
     expect(added).toEqual(MINATAR_ENV_IDS.map((r) => r.id));
     expect(registerMinAtarEnvs()).toEqual([]);
     expect(envSpec('MinAtar/Freeway-v0').maxEpisodeSteps).toBeUndefined();
+    for (const { id } of MINATAR_ENV_IDS) expect(envSpec(id).recommendedPreset).toBe('minatar');
     const env = make<Float32Array, number>('MinAtar/SpaceInvaders-v1', { seed: 2, stickyActionProb: 0 });
     expect(env.id).toBe('MinAtar/SpaceInvaders-v1');
     expect(env.actionSpace).toMatchObject({ n: 4 });

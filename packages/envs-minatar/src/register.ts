@@ -22,7 +22,8 @@ export const MINATAR_ENV_IDS: readonly MinAtarEnvRegistration[] = Object.freeze(
  * Registers the MinAtar ids into `@ppo/envs`'s registry so that `make('MinAtar/Breakout-v0')`
  * works; `make`'s env options (`seed`, `stickyActionProb`, `difficultyRamping`) reach
  * {@link MinAtarEnv}. No step limit is registered (Freeway keeps its own clock), as in the
- * original. Idempotent: ids already registered are left as they are.
+ * original. Every id recommends the trainer's `minatar` preset (the MinAtar paper's network).
+ * Idempotent: ids already registered are left as they are.
  *
  * @returns the ids this call registered.
  */
@@ -30,7 +31,7 @@ export function registerMinAtarEnvs(): string[] {
   const added: string[] = [];
   for (const { id, game, minimalActionSet } of MINATAR_ENV_IDS) {
     if (isRegistered(id)) continue;
-    register(id, (options) => new MinAtarEnv(game, { ...(options as MinAtarOptions), minimalActionSet }));
+    register(id, (options) => new MinAtarEnv(game, { ...(options as MinAtarOptions), minimalActionSet }), { recommendedPreset: 'minatar' });
     added.push(id);
   }
   return added;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isRegistered, make } from '@ppo/envs';
+import { envSpec, isRegistered, make } from '@ppo/envs';
+import { MUJOCO_ENV_IDS } from './register';
 import { isMujocoReady } from './runtime';
 
 describe('@ppo/envs-mujoco/register', () => {
@@ -9,6 +10,7 @@ describe('@ppo/envs-mujoco/register', () => {
     await import('./register-entry');
     expect(isMujocoReady()).toBe(true);
     expect(isRegistered('Humanoid-v5')).toBe(true);
+    for (const { id } of MUJOCO_ENV_IDS) expect(envSpec(id).recommendedPreset).toBe('mujoco');
     const env = make('Hopper-v5', { seed: 0 });
     expect(env.reset().observation).toHaveLength(11);
     env.close();

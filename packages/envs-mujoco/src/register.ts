@@ -42,8 +42,8 @@ const FACTORIES: Readonly<Record<string, EnvFactory>> = {
 };
 
 /**
- * Registers the MuJoCo tasks into `@ppo/envs`'s registry so that `make('HalfCheetah-v5')` works.
- * Idempotent: ids already registered are left as they are. Registering does not need the
+ * Registers the MuJoCo tasks into `@ppo/envs`'s registry so that `make('HalfCheetah-v5')` works,
+ * each recommending the trainer's `mujoco` preset (the paper's Table 3). Idempotent: ids already registered are left as they are. Registering does not need the
  * WASM module; `make` does, so `await initMujoco()` must have completed before it.
  *
  * @returns the ids this call registered.
@@ -52,7 +52,7 @@ export function registerMujocoEnvs(): string[] {
   const added: string[] = [];
   for (const { id, maxEpisodeSteps, rewardThreshold } of MUJOCO_ENV_IDS) {
     if (isRegistered(id)) continue;
-    register(id, FACTORIES[id], { maxEpisodeSteps, rewardThreshold });
+    register(id, FACTORIES[id], { maxEpisodeSteps, rewardThreshold, recommendedPreset: 'mujoco' });
     added.push(id);
   }
   return added;

@@ -91,4 +91,17 @@ describe('registry', () => {
     register('TestBroken-v0', () => 42 as unknown as Env);
     expect(() => make('TestBroken-v0')).toThrow(/the factory returned 42, not an Env/);
   });
+
+  it('records the recommended preset of a registration and checks its name', () => {
+    const factory = (): Env => make('CartPole-v1');
+    register('TestPreset-v0', factory, { recommendedPreset: 'minatar' });
+    expect(envSpec('TestPreset-v0').recommendedPreset).toBe('minatar');
+    expect(envSpec('CartPole-v1').recommendedPreset).toBeUndefined();
+    for (const bad of ['', 'MuJoCo', 'a b', '-x', 3]) {
+      expect(() => register('TestPresetBad-v0', factory, { recommendedPreset: bad as string })).toThrow(
+        /recommendedPreset of 'TestPresetBad-v0' must be a preset name of lowercase letters, digits and dashes, got/,
+      );
+    }
+    expect(isRegistered('TestPresetBad-v0')).toBe(false);
+  });
 });

@@ -24,12 +24,19 @@ export interface EnvSpec {
   readonly maxEpisodeSteps: number | undefined;
   /** The mean return over 100 episodes at which the task counts as solved; undefined when none. */
   readonly rewardThreshold: number | undefined;
+  /**
+   * The name of the training preset the env is meant for (for example `'mujoco'` or
+   * `'minatar'`), which a trainer uses when its user names none; undefined when none.
+   */
+  readonly recommendedPreset: string | undefined;
 }
 
 /** Options of {@link register}. */
 export interface RegisterOptions {
   readonly maxEpisodeSteps?: number;
   readonly rewardThreshold?: number;
+  /** The training preset the env is meant for: lowercase letters, digits and dashes (see {@link EnvSpec}). */
+  readonly recommendedPreset?: string;
   /** Replace an existing registration of the same id instead of raising. Default false. */
   readonly override?: boolean;
 }
@@ -51,6 +58,7 @@ interface Registration {
 }
 
 const ID_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.:/-]*$/;
+const PRESET_PATTERN = /^[a-z0-9][a-z0-9-]*$/;
 
 /**
  * The id registry, as Gymnasium's: registering is an explicit call, and the built-in tasks are
@@ -65,7 +73,7 @@ const registry = sharedRegistry<Registration>(globalThis);
  *   `override` is set.
  * @param factory - builds the env from the env-specific options passed to `make`.
  * @param options - `maxEpisodeSteps` (a positive integer: `make` wraps the env in
- *   {@link TimeLimit}) and `rewardThreshold`.
+ *   {@link TimeLimit}), `rewardThreshold` and `recommendedPreset`.
  *
  * @example
  * ```ts
@@ -89,10 +97,14 @@ export function register(id: string, factory: EnvFactory, options: RegisterOptio
   if (rewardThreshold !== undefined && (typeof rewardThreshold !== 'number' || !Number.isFinite(rewardThreshold))) {
     throw new PpoTypeError('INVALID_ARGUMENT', `register: rewardThreshold of '${id}' must be a finite number, got ${describeValue(rewardThreshold)}`);
   }
+  const { recommendedPreset } = options;
+  if (recommendedPreset !== undefined && (typeof recommendedPreset !== 'string' || !PRESET_PATTERN.test(recommendedPreset))) {
+    throw new PpoTypeError('INVALID_ARGUMENT', `register: recommendedPreset of '${id}' must be a preset name of lowercase letters, digits and dashes, got ${describeValue(recommendedPreset)}`);
+  }
   if (registry.has(id) && options.override !== true) {
     throw new PpoError('ALREADY_REGISTERED', `register: '${id}' is already registered (pass { override: true } to replace it)`);
   }
-  registry.set(id, { spec: Object.freeze({ id, maxEpisodeSteps, rewardThreshold }), factory });
+  registry.set(id, { spec: Object.freeze({ id, maxEpisodeSteps, rewardThreshold, recommendedPreset }), factory });
 }
 
 /** Whether `id` is registered. */

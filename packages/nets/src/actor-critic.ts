@@ -9,7 +9,7 @@ import {
   assertAllFinite,
 } from '@ppo/utils';
 import * as tf from '@tensorflow/tfjs';
-import { natureCnn } from './cnn';
+import { NatureCnn, natureCnn } from './cnn';
 import {
   Bernoulli,
   Categorical,
@@ -31,6 +31,9 @@ import type { Policy } from './policy';
 import { readNamedWeights, writeNamedWeights } from './weights';
 import { checkFiniteTensor, markChecked, markFinite } from './finite';
 import { HostActorCritic } from './host-actor-critic';
+import { HostConvActorCritic } from './host-conv-actor-critic';
+import { ConvNetActivations, convNetForward, hostConvNet, type ConvTorsoVariables, type HostConvNet } from './host-conv-net';
+import type { HostModel } from './host-model';
 import { HostWeightCache, hostMlpForward, widen, type DenseVariables } from './host-mlp';
 
 export type { ActionSpaceSpec };
@@ -218,6 +221,9 @@ export class ActorCritic implements Policy {
   private readonly logStd: tf.Variable | null;
   /** The actor's and critic's layers when both torsos are built-in MLPs: acting then runs on the host. */
   private readonly denseNets: { readonly actor: DenseVariables[]; readonly critic: DenseVariables[] } | null;
+  /** The shared one-convolution torso (MinAtar's network) and the heads: acting then runs on the host. */
+  private readonly convNet: { readonly torso: ConvTorsoVariables; readonly policy: DenseVariables; readonly value: DenseVariables } | null;
+  private readonly convActivations = new ConvNetActivations();
   private readonly weightCache = new HostWeightCache();
   private readonly hostOuts: Float64Array[] = [];
   private hostInput: Float64Array = new Float64Array(0);
@@ -315,6 +321,9 @@ export class ActorCritic implements Policy {
             critic: [...this.criticTorso.denseLayers(), ...this.valueHead.denseLayers()],
           }
         : null;
+    // Exactly a NatureCnn: a subclass could compute something else.
+    const convTorso = shared && Object.getPrototypeOf(this.actorTorso) === NatureCnn.prototype ? (this.actorTorso as NatureCnn).hostTorso() : null;
+    this.convNet = convTorso === null ? null : { torso: convTorso, policy: this.policyHead.denseLayers()[0], value: this.valueHead.denseLayers()[0] };
     this.observationSize = observationSize;
     this.space = space;
     this.continuous = continuous;
@@ -426,7 +435,7 @@ export class ActorCritic implements Policy {
   private actOnHost(observations: Float32Array, count: number, rng: RandomSource, deterministic: boolean): ActResult {
     const s = this.space;
     const head = s.headSize;
-    const data = this.denseNets !== null ? this.hostOutputs(this.denseNets, observations, count) : tf.tidy(() => {
+    const data = this.denseNets !== null ? this.hostOutputs(this.denseNets, observations, count) : this.convNet !== null ? this.hostConvOutputs(this.convNet, observations, count) : tf.tidy(() => {
       const obs = tf.tensor2d(observations, [count, this.observationSize]);
       const actorFeatures = this.actorTorso.apply(obs);
       const criticFeatures = this.shared ? actorFeatures : this.criticTorso.apply(obs);
@@ -475,14 +484,36 @@ export class ActorCritic implements Policy {
     return data;
   }
 
+  /** {@link ActorCritic.hostOutputs} of the shared one-convolution torso and its heads (no log-std: its heads are discrete). */
+  private hostConvOutputs(net: NonNullable<ActorCritic['convNet']>, observations: Float32Array, count: number): Float32Array {
+    const head = this.space.headSize;
+    const width = head + 1;
+    const { logits, values } = convNetForward(this.hostConvNet(net), observations, count, this.convActivations);
+    const data = new Float32Array(count * width);
+    for (let i = 0; i < count; i++) {
+      for (let k = 0; k < head; k++) data[i * width + k] = logits[i * head + k];
+      data[i * width + head] = values[i];
+    }
+    return data;
+  }
+
+  private hostConvNet(net: NonNullable<ActorCritic['convNet']>): HostConvNet {
+    return hostConvNet(net.torso, net.policy, net.value, (v) => this.weightCache.get(v));
+  }
+
   /**
-   * A host-side copy of this policy for fused training steps ({@link HostActorCritic}), or null
-   * when it does not apply: it needs built-in MLP torsos and a categorical head (one discrete
-   * action) or a Gaussian head with a free log-std. The copy reads the current weights.
+   * A host-side copy of this policy for fused training steps, or null when it does not apply:
+   * built-in MLP torsos with a categorical head (one discrete action) or a Gaussian head with a
+   * free log-std ({@link HostActorCritic}), or a shared MinAtar torso (`nature-cnn` on small
+   * inputs: one stride-1 convolution and a dense layer) with a categorical head
+   * ({@link HostConvActorCritic}). The copy reads the current weights.
    */
-  hostModel(): HostActorCritic | null {
+  hostModel(): HostModel | null {
     this.checkAlive();
     const s = this.space;
+    if (this.convNet !== null && s.kind === 'discrete') {
+      return new HostConvActorCritic({ variables: this.trainableVariables, torso: this.convNet.torso, policyHead: this.convNet.policy, valueHead: this.convNet.value, start: s.start });
+    }
     const headOk = s.kind === 'discrete' || (s.kind === 'box' && this.continuous === 'gaussian');
     if (this.denseNets === null || !headOk) return null;
     return new HostActorCritic({
@@ -508,10 +539,12 @@ export class ActorCritic implements Policy {
               this.denseNets.critic.length - 1
             ].subarray(0, count),
           )
-        : tf.tidy(() => {
-            const obs = tf.tensor2d(observations, [count, this.observationSize]);
-            return this.valueHead.apply(this.criticTorso.apply(obs)).dataSync() as Float32Array;
-          });
+        : this.convNet !== null
+          ? Float32Array.from(convNetForward(this.hostConvNet(this.convNet), observations, count, this.convActivations).values.subarray(0, count))
+          : tf.tidy(() => {
+              const obs = tf.tensor2d(observations, [count, this.observationSize]);
+              return this.valueHead.apply(this.criticTorso.apply(obs)).dataSync() as Float32Array;
+            });
     assertAllFinite('ActorCritic.predictValues: value', data, [count], DIVERGED);
     return Float32Array.from(data);
   }

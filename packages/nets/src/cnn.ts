@@ -1,5 +1,6 @@
 import { checkPositiveInt, PpoRangeError, Rng, type RandomSource } from '@ppo/utils';
 import * as tf from '@tensorflow/tfjs';
+import type { ConvTorsoVariables } from './host-conv-net';
 import { orthogonal, PPO_GAINS } from './init';
 import { makeVariable, uniqueScope, type Torso } from './torso';
 
@@ -116,6 +117,24 @@ export class NatureCnn implements Torso {
     }
     const flat = tf.reshape(h, [-1, this.flatSize]);
     return tf.fused.matMul({ a: flat, b: this.denseKernel, bias: this.denseBias, activation: 'relu' }) as tf.Tensor2D;
+  }
+
+  /**
+   * The variables and shapes for running the network on the host, or null when it has more
+   * than one convolution or a stride other than 1 (the 'atari' variant).
+   */
+  hostTorso(): ConvTorsoVariables | null {
+    if (this.convs.length !== 1 || this.convs[0].stride !== 1) return null;
+    const [conv] = this.convs;
+    return {
+      filter: conv.filter,
+      bias: conv.bias,
+      size: conv.size,
+      inputShape: this.inputShape,
+      outShape: conv.outShape,
+      inputScale: this.inputScale,
+      dense: { kernel: this.denseKernel, bias: this.denseBias, activation: 'relu' },
+    };
   }
 
   dispose(): void {

@@ -1,6 +1,8 @@
 import { assertAllFinite, PpoError } from '@ppo/utils';
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import { checkCategoryIndexData } from './distributions';
+import { categoricalBackward, categoricalForward } from './host-categorical';
+import { commitParameters, type HostEvaluation, type HostModel } from './host-model';
 import { hostDense, hostMlpBackward, hostMlpForward, widen, type DenseVariables, type HostDense } from './host-mlp';
 
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
@@ -26,11 +28,7 @@ export interface HostActorCriticSpec {
 }
 
 /** Per-sample outputs of {@link HostActorCritic.evaluate} (views valid until the next call). */
-export interface HostEvaluation {
-  readonly logProbs: Float64Array;
-  readonly entropy: Float64Array;
-  readonly values: Float64Array;
-}
+export type { HostEvaluation } from './host-model';
 
 /**
  * An MLP actor-critic (a categorical or a diagonal Gaussian with a state-independent log-std)
@@ -40,7 +38,7 @@ export interface HostEvaluation {
  * order), which an optimizer steps in place; {@link HostActorCritic.commit} writes them back.
  * Arithmetic is float64 in fixed sequential order, so results are the same on every machine.
  */
-export class HostActorCritic {
+export class HostActorCritic implements HostModel {
   /** Copies of the variables' values, in `spec.variables` order; step them in place. */
   readonly parameters: Float32Array[];
   private readonly spec: HostActorCriticSpec;
@@ -113,22 +111,7 @@ export class HostActorCritic {
     const out = this.actorOuts[this.actorOuts.length - 1];
     const { logProbs, entropy, head } = this;
     if (kind === 'discrete') {
-      for (let r = 0; r < rows; r++) {
-        const o = r * n;
-        let max = -Infinity;
-        for (let k = 0; k < n; k++) if (out[o + k] > max) max = out[o + k];
-        let sum = 0;
-        for (let k = 0; k < n; k++) sum += Math.exp(out[o + k] - max);
-        const logSum = max + Math.log(sum);
-        let h = 0;
-        for (let k = 0; k < n; k++) {
-          const lp = out[o + k] - logSum;
-          head[o + k] = lp;
-          h -= Math.exp(lp) * lp;
-        }
-        logProbs[r] = head[o + actions[r] - start];
-        entropy[r] = h;
-      }
+      categoricalForward(out, rows, n, actions, start, head, logProbs, entropy);
     } else {
       const logStd = this.parameters[this.logStdIndex];
       let norm = n * HALF_LOG_2PI;
@@ -159,17 +142,7 @@ export class HostActorCritic {
     const { rows, head, dHead, grads, actions } = this;
     for (const g of grads) g.fill(0);
     if (kind === 'discrete') {
-      // d log p_a / d logit_k = [k = a] - p_k;  d H / d logit_k = -p_k (log p_k + H).
-      for (let r = 0; r < rows; r++) {
-        const o = r * n;
-        const a = actions[r] - start;
-        const h = this.entropy[r];
-        for (let k = 0; k < n; k++) {
-          const lp = head[o + k];
-          const p = Math.exp(lp);
-          dHead[o + k] = dLogProbs[r] * ((k === a ? 1 : 0) - p) - dEntropy[r] * p * (lp + h);
-        }
-      }
+      categoricalBackward(head, this.entropy, rows, n, actions, start, dLogProbs, dEntropy, dHead);
     } else {
       // log p = -z.z/2 - sum(logStd) - const with z = (a - mean) / std; H = sum(logStd) + const.
       const logStd = this.parameters[this.logStdIndex];
@@ -194,11 +167,6 @@ export class HostActorCritic {
 
   /** Writes the parameters back into the variables. */
   commit(): void {
-    tf.tidy(() => {
-      this.spec.variables.forEach((v, i) => {
-        // A fresh array: the cpu backend keeps the array a tensor is made from.
-        v.assign(tf.tensor(this.parameters[i].slice(), v.shape, 'float32'));
-      });
-    });
+    commitParameters(this.spec.variables, this.parameters);
   }
 }

@@ -223,17 +223,20 @@ function tanhBackward(d: Float64Array, y: Float64Array, n: number): void {
   for (let i = 0; i < n; i++) d[i] *= 1 - y[i] * y[i];
 }
 
-function reluBackward(d: Float64Array, y: Float64Array, n: number): void {
+/** `d[i] = 0` where the ReLU output `y[i]` is not positive (tfjs's gradient of relu). */
+export function reluBackward(d: Float64Array, y: Float64Array, n: number): void {
   for (let i = 0; i < n; i++) if (!(y[i] > 0)) d[i] = 0;
 }
 
-function denseWeightGrads(x: Float64Array, d: Float64Array, gk: Float64Array, gb: Float64Array, rows: number, inSize: number, outSize: number): void {
+/** Adds a dense layer's kernel and bias gradients, from its input `x` and output gradient `d`, into `gk` and `gb`. */
+export function denseWeightGrads(x: Float64Array, d: Float64Array, gk: Float64Array, gb: Float64Array, rows: number, inSize: number, outSize: number): void {
   // gk[k, j] += sum_r x[r, k] d[r, j]
   gemmAdd(inSize, outSize, rows, x, 1, inSize, d, 1, outSize, gk, outSize, 1);
   for (let r = 0; r < rows; r++) for (let j = 0; j < outSize; j++) gb[j] += d[r * outSize + j];
 }
 
-function denseInputGrads(d: Float64Array, kernel: Float64Array, dIn: Float64Array, rows: number, inSize: number, outSize: number, transposed: Float64Array): void {
+/** A dense layer's input gradient `dIn = d kernel^T` (`transposed`: scratch of `inSize * outSize`). */
+export function denseInputGrads(d: Float64Array, kernel: Float64Array, dIn: Float64Array, rows: number, inSize: number, outSize: number, transposed: Float64Array): void {
   // The kernel transposed to [outSize, inSize], so that dIn's rows are the contiguous axis.
   for (let k = 0; k < inSize; k++) for (let j = 0; j < outSize; j++) transposed[j * inSize + k] = kernel[k * outSize + j];
   dIn.fill(0, 0, rows * inSize);

@@ -22,6 +22,15 @@ export { orthogonal, PPO_GAINS } from './init';
  * (see `ActorCritic.hostModel`).
  */
 export { HostActorCritic, type HostActorCriticSpec, type HostEvaluation } from './host-actor-critic';
+/**
+ * The fused-training view of the MinAtar actor-critic (a shared one-convolution torso and a
+ * categorical head): host evaluation and hand-derived gradients (see `ActorCritic.hostModel`).
+ */
+export { HostConvActorCritic, type HostConvActorCriticSpec } from './host-conv-actor-critic';
+/** What `ActorCritic.hostModel` returns: a policy evaluated and differentiated on the host. */
+export { type HostModel } from './host-model';
+/** The one-convolution torso's variables and shapes, as `NatureCnn.hostTorso` gives them. */
+export { type ConvTorsoVariables } from './host-conv-net';
 /** Dense layers as variables or host arrays, for code that runs an {@link Mlp} on the host. */
 export { type DenseVariables, type HostDense } from './host-mlp';
 export { Mlp, mlp, type Activation, type MlpInit, type MlpOptions } from './mlp';

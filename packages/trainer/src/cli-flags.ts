@@ -244,8 +244,8 @@ export const COMMAND_SPECS: Readonly<Record<CommandName, CommandSpec>> = {
         name: 'preset',
         value: 'NAME',
         type: Object.keys(PRESETS).join('|'),
-        default: 'classic',
-        description: 'hyperparameters to start from: classic (CleanRL ppo.py), mujoco (the paper\'s Table 3), atari (Table 5)',
+        default: "the env's, else classic",
+        description: 'hyperparameters to start from: classic (CleanRL ppo.py), mujoco (the paper\'s Table 3), atari (Table 5), minatar (Table 5 on the MinAtar paper\'s network). Without --preset, the one the env\'s registration recommends: mujoco for the MuJoCo tasks, minatar for MinAtar/*',
         parse: (text) => {
           if (!isPresetName(text)) throw new UsageError(`--preset expects one of ${Object.keys(PRESETS).join(', ')}, got '${text}'`, 'train');
           return text;

@@ -12,9 +12,10 @@ import { inCliTerms } from './cli-wording';
 import { ConfigError, resolveConfig, type PPOConfig, type PresetName } from './config';
 import { closestMatch } from './did-you-mean';
 import { EnvModulesConsentError, importEnvModules, type RunModuleConsent } from './env-modules';
-import { EnvPackageMissingError, loadEnvPackage } from './env-packages';
+import { EnvPackageMissingError } from './env-packages';
 import { exportRun } from './export-run';
 import type { EvaluationResult } from './evaluate-policy';
+import { registerConfiguredEnv } from './register-configured-env';
 import { evaluateRun, plotRun, runTraining, type RunResult } from './runner';
 import { superviseTraining } from './supervise-training';
 import { PpoError } from '@ppo/utils';
@@ -56,7 +57,8 @@ export type ParsedCommand =
       command: 'train';
       resume: string | null;
       out: string | null;
-      preset: PresetName;
+      /** Undefined when --preset is not given: the env's recommended preset, else classic. */
+      preset: PresetName | undefined;
       configFile: string | null;
       overrides: Partial<PPOConfig>;
       quiet: boolean;
@@ -186,7 +188,7 @@ export function parseArgs(argv: readonly string[]): ParsedCommand {
   const resume = text('resume') ?? null;
   const out = text('out') ?? null;
   const configFile = text('config') ?? null;
-  const preset = (values.get('preset') as PresetName | undefined) ?? 'classic';
+  const preset = values.get('preset') as PresetName | undefined;
   const quiet = values.get('quiet') === true;
   const tensorboard = values.get('tensorboard') === true;
   if (resume === null) {
@@ -299,14 +301,14 @@ export async function main(argv: readonly string[], io: CliIo = PROCESS_IO, opti
     if (parsed.command === 'train' && parsed.resume === null) {
       const fromFile = parsed.configFile === null ? {} : loadConfigFile(parsed.configFile);
       if (parsed.overrides.env === undefined && fromFile.env === undefined) throw missingEnv();
-      config = resolveConfig({ preset: parsed.preset, overrides: { ...fromFile, ...parsed.overrides } });
+      const overrides = { ...fromFile, ...parsed.overrides };
+      // The env id can only be checked, and its recommended preset (used without --preset) is
+      // only known, once the modules that register envs and the env's package are imported.
+      await registerConfiguredEnv(overrides);
+      config = resolveConfig({ preset: parsed.preset, overrides });
       if (config.vectorEnv !== 'async' && (parsed.envTimeoutMs !== undefined || parsed.envStartTimeoutMs !== undefined)) {
         throw new UsageError('--env-timeout-ms and --env-start-timeout-ms need --vector-env async (a sync env runs in the training thread, where a call cannot be timed out)', 'train');
       }
-      // The env id can only be checked once the modules that register envs are imported, and
-      // the env package that provides it (if any) is loaded.
-      await importEnvModules(config.envModules);
-      await loadEnvPackage(config.env);
       if (!isRegistered(config.env)) {
         const ids = listEnvs().map((s) => s.id);
         const near = closestMatch(config.env, ids);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, DEFAULT_CONFIG, PRESETS, resolveConfig, validateConfig } from './config';
+import { make, register } from '@ppo/envs';
+import { ConfigError, DEFAULT_CONFIG, PRESETS, recommendedPreset, resolveConfig, validateConfig } from './config';
 
 describe('config', () => {
   it('classic is CleanRL ppo.py', () => {
@@ -41,6 +42,28 @@ describe('config', () => {
     expect(resolveConfig({ preset: 'mujoco', overrides: { seed: 7, numEnvs: 2, numSteps: 1024 } })).toMatchObject({ seed: 7, numEnvs: 2, numSteps: 1024, learningRate: 3e-4 });
     expect(Object.isFrozen(DEFAULT_CONFIG)).toBe(true);
     expect(Object.isFrozen(PRESETS.atari)).toBe(true);
+  });
+
+  it("an env's recommended preset applies when no preset is named; a named preset wins", () => {
+    const cartPole = () => make('CartPole-v1');
+    register('ConfigTestMinAtarLike-v0', cartPole, { recommendedPreset: 'minatar' });
+    register('ConfigTestMujocoLike-v0', cartPole, { recommendedPreset: 'mujoco' });
+    register('ConfigTestFuture-v0', cartPole, { recommendedPreset: 'not-a-preset-here' });
+    expect(recommendedPreset('ConfigTestMinAtarLike-v0')).toBe('minatar');
+    expect(recommendedPreset('ConfigTestFuture-v0')).toBeUndefined();
+    expect(recommendedPreset('CartPole-v1')).toBeUndefined();
+    expect(recommendedPreset('NotRegistered-v0')).toBeUndefined();
+    expect(recommendedPreset(undefined)).toBeUndefined();
+
+    const env = 'ConfigTestMinAtarLike-v0';
+    expect(resolveConfig({ overrides: { env } })).toEqual({ ...resolveConfig({ preset: 'minatar' }), env });
+    expect(resolveConfig({ overrides: { env: 'ConfigTestMujocoLike-v0', seed: 4 } })).toEqual({ ...resolveConfig({ preset: 'mujoco' }), env: 'ConfigTestMujocoLike-v0', seed: 4 });
+    // Overrides still win over the recommended preset, and a named preset over the recommendation.
+    expect(resolveConfig({ overrides: { env, numEnvs: 2 } })).toMatchObject({ torso: 'nature-cnn', numEnvs: 2 });
+    expect(resolveConfig({ preset: 'classic', overrides: { env } })).toEqual({ ...resolveConfig({ preset: 'classic' }), env });
+    // No recommendation (or an unknown one): classic, as before.
+    expect(resolveConfig({ overrides: { env: 'ConfigTestFuture-v0' } })).toEqual({ ...resolveConfig({ preset: 'classic' }), env: 'ConfigTestFuture-v0' });
+    expect(resolveConfig()).toEqual(resolveConfig({ preset: 'classic' }));
   });
 
   const bad: [string, Record<string, unknown>, RegExp][] = [

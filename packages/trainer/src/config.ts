@@ -3,6 +3,7 @@
  * offending field.
  */
 
+import { envSpec, isRegistered } from '@ppo/envs';
 import { BACKEND_REQUESTS, type BackendRequest } from '@ppo/nets';
 import { describeValue, PpoRangeError } from '@ppo/utils';
 
@@ -278,6 +279,17 @@ export function isPresetName(name: unknown): name is PresetName {
 }
 
 /**
+ * The preset the registration of `envId` recommends (`EnvSpec.recommendedPreset`, for example
+ * `mujoco` for the MuJoCo tasks and `minatar` for the MinAtar games), or undefined when the id
+ * is not registered, recommends none, or names a preset this trainer does not have.
+ */
+export function recommendedPreset(envId: unknown): PresetName | undefined {
+  if (typeof envId !== 'string' || !isRegistered(envId)) return undefined;
+  const name = envSpec(envId).recommendedPreset;
+  return isPresetName(name) ? name : undefined;
+}
+
+/**
  * The largest rollout batch (`numEnvs * numSteps`) a config may ask for: the rollout buffers
  * hold several floats per step and observation, so larger batches exhaust memory.
  */
@@ -468,7 +480,10 @@ export function validateConfig(given: Readonly<Record<string, unknown>>): PPOCon
 }
 
 /**
- * Builds a validated config: {@link DEFAULT_CONFIG}, then the preset, then `overrides`.
+ * Builds a validated config: {@link DEFAULT_CONFIG}, then the preset, then `overrides`. Without
+ * a `preset`, the one the env's registration recommends ({@link recommendedPreset} of
+ * `overrides.env`) applies, else `classic`: register the env first (import its package's
+ * `./register` entry) for its preset to count.
  *
  * @example
  * ```ts
@@ -476,7 +491,7 @@ export function validateConfig(given: Readonly<Record<string, unknown>>): PPOCon
  * ```
  */
 export function resolveConfig(options: { preset?: PresetName; overrides?: Partial<PPOConfig> } = {}): PPOConfig {
-  const preset = options.preset ?? 'classic';
+  const preset = options.preset ?? recommendedPreset(options.overrides?.env) ?? 'classic';
   if (!isPresetName(preset)) {
     throw new PpoRangeError('INVALID_CONFIG', `preset must be one of ${Object.keys(PRESETS).join(', ')}, got ${describeValue(preset)}`);
   }

@@ -139,11 +139,32 @@ describe('ppo with an env package found by id', () => {
     mkdirSync(join(withMujoco, 'node_modules', '@ppo'), { recursive: true });
     symlinkSync(fileURLToPath(new URL('../../envs-mujoco', import.meta.url)), join(withMujoco, 'node_modules', '@ppo', 'envs-mujoco'), 'dir');
     const out = join(withMujoco, 'runs', 'cheetah');
-    const trained = runCli(['train', '--env', 'HalfCheetah-v5', '--preset', 'mujoco', '--num-envs', '1', '--num-steps', '32', '--num-minibatches', '1', '--update-epochs', '1', '--total-steps', '32', '--backend', 'cpu', '--quiet', '--out', out], withMujoco);
+    // No --preset: the tasks' registration recommends mujoco.
+    const trained = runCli(['train', '--env', 'HalfCheetah-v5', '--num-envs', '1', '--num-steps', '32', '--num-minibatches', '1', '--update-epochs', '1', '--total-steps', '32', '--backend', 'cpu', '--quiet', '--out', out], withMujoco);
     expect(trained.status, trained.stderr).toBe(0);
     expect(trained.stdout).toMatch(/^done: 32 steps, 1 updates/);
+    expect(JSON.parse(readFileSync(join(out, RUN_LAYOUT.config), 'utf8'))).toMatchObject({ learningRate: 3e-4, normalizeObservation: true, clipAction: true, entCoef: 0 });
     const evaluated = runCli(['eval', out, '--episodes', '1', '--json'], withMujoco);
     expect(evaluated.status, evaluated.stderr).toBe(0);
     expect(JSON.parse(evaluated.stdout)).toMatchObject({ episodes: 1, lengths: [1000] });
+  });
+
+  it("uses the preset a MinAtar game recommends without --preset, from flags or a config file; --preset wins", () => {
+    const withMinatar = join(root, 'with-minatar');
+    mkdirSync(join(withMinatar, 'node_modules', '@ppo'), { recursive: true });
+    symlinkSync(fileURLToPath(new URL('../../envs-minatar', import.meta.url)), join(withMinatar, 'node_modules', '@ppo', 'envs-minatar'), 'dir');
+    const small = ['--num-envs', '2', '--num-steps', '8', '--num-minibatches', '1', '--update-epochs', '1', '--total-steps', '16', '--backend', 'cpu', '--quiet'];
+    const configOf = (name: string, args: string[]) => {
+      const out = join(withMinatar, 'runs', name);
+      const trained = runCli(['train', ...args, ...small, '--out', out], withMinatar);
+      expect(trained.status, trained.stderr).toBe(0);
+      return JSON.parse(readFileSync(join(out, RUN_LAYOUT.config), 'utf8')) as Record<string, unknown>;
+    };
+    const minatar = { torso: 'nature-cnn', sharedTorso: true, observationScale: 1, clipCoef: 0.1, annealClip: true, vfCoef: 1, updateEpochs: 1, totalSteps: 16 };
+    expect(configOf('flags', ['--env', 'MinAtar/Breakout-v0'])).toMatchObject({ env: 'MinAtar/Breakout-v0', ...minatar });
+    const file = join(withMinatar, 'asterix.json');
+    writeFileSync(file, JSON.stringify({ env: 'MinAtar/Asterix-v1', seed: 5 }));
+    expect(configOf('file', ['--config', file])).toMatchObject({ env: 'MinAtar/Asterix-v1', seed: 5, ...minatar });
+    expect(configOf('classic', ['--env', 'MinAtar/Breakout-v0', '--preset', 'classic'])).toMatchObject({ torso: 'mlp', sharedTorso: false, clipCoef: 0.2, vfCoef: 0.5 });
   });
 });

@@ -3,7 +3,8 @@
  * The PPO algorithm end to end on TensorFlow.js, built from public phases (`collectRollout`,
  * `estimateAdvantages`, `ppoUpdate`) that other algorithms reuse: a validated config with
  * CleanRL's implementation details as switches, pluggable components (policy, objective,
- * optimizer, advantage estimator), the `classic`, `mujoco` and `atari` presets, callbacks,
+ * optimizer, advantage estimator), the `classic`, `mujoco`, `atari` and `minatar` presets
+ * (an env's registration may recommend one), callbacks,
  * loggers, checkpoints, evaluation and learning-curve plots. Files, the run directory and the
  * `ppo` command line are in `@ppo/trainer/node`.
  */
@@ -12,6 +13,7 @@ export {
   ConfigError,
   DEFAULT_CONFIG,
   PRESETS,
+  recommendedPreset,
   resolveConfig,
   validateConfig,
   type Backend,

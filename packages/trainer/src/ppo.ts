@@ -37,7 +37,7 @@ export interface CheckpointSink {
 export interface PPOOptions {
   /** A full config, or a partial one applied over `preset`. */
   readonly config?: Partial<PPOConfig>;
-  /** Preset the partial config is applied over. Default `classic`. */
+  /** Preset the partial config is applied over. Default: the one the env's registration recommends (`recommendedPreset`), else `classic`. */
   readonly preset?: PresetName;
   /** Makes env `index`; defaults to `make(config.env, config.envOptions)`. */
   readonly makeEnv?: (index: number) => Env<unknown, unknown>;

@@ -12,6 +12,7 @@ import { LOG_FILES, readCheckpoint, writeCheckpoint } from './checkpoint-files';
 import { resolveConfig, validateConfig, type PPOConfig, type PresetName } from './config';
 import { importEnvModules, importRunEnvModules, type RunModuleConsent } from './env-modules';
 import { loadEnvPackage } from './env-packages';
+import { registerConfiguredEnv } from './register-configured-env';
 import { makeFolder, readRegularFile } from './file-ops';
 import { bestModelSink, checkBestModelPath } from './best-model';
 import { EvaluationCallback } from './evaluation';
@@ -47,6 +48,7 @@ export interface RunTrainingOptions extends RunModuleConsent {
   readonly out: string;
   /** Partial config over `preset` (ignored when resuming: the checkpoint's config is used). */
   readonly config?: Partial<PPOConfig>;
+  /** Default: the preset the env's registration recommends (see `recommendedPreset`), else `classic`. */
   readonly preset?: PresetName;
   /** Continue the run in `out` from its latest checkpoint. */
   readonly resume?: boolean;
@@ -163,6 +165,8 @@ function vectorEnvFactory(config: PPOConfig, timeouts: EnvTimeouts, envPackage: 
  */
 export async function runTraining(options: RunTrainingOptions): Promise<RunResult> {
   const runDir = options.out;
+  // Without a preset the env's registration names one: register the env before resolving.
+  const envPackage = options.resume !== true && options.preset === undefined ? await registerConfiguredEnv(options.config) : null;
   if (options.bestModelPath !== undefined) {
     checkBestModelPath(options.bestModelPath);
     // A new run's config is known now: refuse before anything is written.
@@ -172,7 +176,7 @@ export async function runTraining(options: RunTrainingOptions): Promise<RunResul
   }
   const started = Date.now();
   const notice = options.onNotice ?? noticeToStderr;
-  const opened = options.resume === true ? await resumeRun(options, notice) : await startRun(options);
+  const opened = options.resume === true ? await resumeRun(options, notice) : await startRun(options, envPackage);
   const { ppo, backend, lock } = opened;
   try {
     return await trainInRunDirectory(options, runDir, ppo, backend, started);
@@ -187,8 +191,11 @@ interface OpenedRun {
   readonly lock: RunLock;
 }
 
-/** A new run: the trainer is built before the run directory exists, then config.json is written under the lock. */
-async function startRun(options: RunTrainingOptions): Promise<OpenedRun> {
+/**
+ * A new run: the trainer is built before the run directory exists, then config.json is written
+ * under the lock. `envPackage`: the env package already imported for the config's env, if any.
+ */
+async function startRun(options: RunTrainingOptions, envPackage: string | null): Promise<OpenedRun> {
   const runDir = options.out;
   const resolved = resolveConfig({ preset: options.preset, overrides: options.config });
   const alreadyRun = () => new PpoError('RUN_EXISTS', `\`out\` '${runDir}' already holds a run (${RUN_LAYOUT.config} exists); continue it with \`resume: true\` or choose another \`out\``);
@@ -199,7 +206,7 @@ async function startRun(options: RunTrainingOptions): Promise<OpenedRun> {
   checkNewRunDir(runDir, RUN_LAYOUT.config, [RUN_LAYOUT.lock, `${RUN_LAYOUT.config}.tmp-`]);
   const config: PPOConfig = { ...resolved, envModules: await importEnvModules(resolved.envModules) };
   // Not stored in the config: resume and evaluation find the package by the env id again.
-  const makeVectorEnv = vectorEnvFactory(config, options, await loadEnvPackage(config.env));
+  const makeVectorEnv = vectorEnvFactory(config, options, envPackage ?? (await loadEnvPackage(config.env)));
   const backend = await selectBackend(config.backend);
   // Built before the run directory exists: a failure here (an unknown env, a value only the
   // networks or the envs reject) leaves nothing behind, so the same --out can be retried.
