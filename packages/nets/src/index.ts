@@ -55,6 +55,8 @@ export {
   MANIFEST_FILE,
   deserializeWeights,
   serializeWeights,
+  weightFiles,
+  type WeightFiles,
   type WeightsManifest,
   type WeightSpec,
   type WeightsTarget,
@@ -64,6 +66,7 @@ export {
   DEFAULT_MAX_POLICY_FILE_BYTES,
   loadPolicy,
   LoadedPolicy,
+  sha256Hex,
   type LoadPolicyOptions,
   type ReadPolicyFile,
 } from './load-policy';
