@@ -71,7 +71,7 @@ export type WorkerMessage =
   | { readonly type: 'state'; readonly state: RunState; readonly backend: string | null }
   /** After every update: the trainer's metrics (CleanRL names) at `globalStep`. */
   | { readonly type: 'update'; readonly globalStep: number; readonly update: number; readonly numUpdates: number; readonly metrics: Readonly<Record<string, number>> }
-  /** The training env 0, drawn (an SVG document), at most about 30 times a second. */
+  /** The training env 0 (or the env an uploaded policy plays), drawn as an SVG document, at most about 30 times a second. */
   | { readonly type: 'frame'; readonly svg: string }
   /** A checkpoint is in IndexedDB. */
   | { readonly type: 'saved'; readonly globalStep: number; readonly update: number }

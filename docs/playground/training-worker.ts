@@ -199,6 +199,7 @@ async function exportPolicy(): Promise<void> {
 
 /** Plays episodes of an uploaded policy on its env, one step per 20 ms, drawing each step. */
 async function watch(files: readonly ExportFile[], requested: PlaygroundBackend): Promise<void> {
+  if (running !== null) throw new Error('pause the training before watching an uploaded policy');
   if (watching !== null) watching.stop = true;
   const byName = new Map(files.map((f) => [f.name, f.bytes]));
   await useBackend(requested);
