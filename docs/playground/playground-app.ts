@@ -37,7 +37,7 @@ const HYPERPARAMETERS: readonly (readonly [keyof PlaygroundHyperparameters, stri
   ['totalSteps', 'total steps'],
 ];
 
-/** The backends this browser can run: webgl where it has WebGL 2 in a worker; webgpu is not bundled. */
+/** The backends this browser can run: webgl where a worker can draw on an OffscreenCanvas. */
 function availableBackends(): PlaygroundBackend[] {
   const backends: PlaygroundBackend[] = ['wasm', 'cpu'];
   if (typeof OffscreenCanvas !== 'undefined') backends.push('webgl');

@@ -4,8 +4,8 @@
  * {@link WorkerMessage}s.
  */
 
-/** The tfjs backends the page offers (webgpu only where the browser has `navigator.gpu`). */
-export type PlaygroundBackend = 'wasm' | 'cpu' | 'webgl' | 'webgpu';
+/** The tfjs backends the page offers (webgpu is not: the site does not bundle its backend package). */
+export type PlaygroundBackend = 'wasm' | 'cpu' | 'webgl';
 
 /** The hyperparameters the page exposes; each overrides the preset's value. */
 export interface PlaygroundHyperparameters {

@@ -56,7 +56,7 @@ async function useBackend(name: PlaygroundBackend): Promise<void> {
   } else if (name === 'cpu') {
     backend = await selectBackend('cpu');
   } else {
-    // webgl draws on an OffscreenCanvas in a worker; webgpu needs its backend package, which the site does not bundle.
+    // webgl draws on an OffscreenCanvas in a worker.
     if (tf.findBackendFactory(name) === null) throw new Error(`the ${name} backend is not available on this page`);
     if (!(await tf.setBackend(name))) throw new Error(`the ${name} backend failed to start in this browser`);
     backend = tf.getBackend();
