@@ -53,12 +53,14 @@ export default defineConfig({
   srcExclude: ['README.md', 'scripts/**', '.snippets/**', '.screenshots/**', '.generated/**'],
   markdown: { lineNumbers: false },
   // The local search index of the API pages is one large chunk; that is expected.
-  vite: { build: { chunkSizeWarningLimit: 4000 } },
+  // The Playground's worker imports the trainer, which Vite splits into chunks: ES module workers.
+  vite: { build: { chunkSizeWarningLimit: 4000 }, worker: { format: 'es' } },
   themeConfig: {
     nav: [
       { text: 'Guide', link: '/guide/getting-started' },
       { text: 'Tutorials', link: '/tutorials/cartpole' },
       { text: 'API', link: '/api/' },
+      { text: 'Playground', link: '/playground/' },
       { text: 'Benchmarks', link: '/benchmarks' },
     ],
     sidebar: [
@@ -83,6 +85,7 @@ export default defineConfig({
           { text: '7. Action masks and Dict observations', link: '/tutorials/masks-and-dicts' },
           { text: '8. Recurrent policies (LSTM, GRU)', link: '/tutorials/recurrent' },
           { text: 'Demo: CartPole in the browser', link: '/demo/cartpole' },
+          { text: 'Playground: train in the browser', link: '/playground/' },
         ],
       },
       { text: 'API reference', collapsed: false, items: apiSidebar() },

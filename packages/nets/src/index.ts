@@ -64,6 +64,8 @@ export {
   MANIFEST_FILE,
   deserializeWeights,
   serializeWeights,
+  weightFiles,
+  type WeightFiles,
   type WeightsManifest,
   type WeightSpec,
   type WeightsTarget,
@@ -73,6 +75,7 @@ export {
   DEFAULT_MAX_POLICY_FILE_BYTES,
   loadPolicy,
   LoadedPolicy,
+  sha256Hex,
   type LoadPolicyOptions,
   type ReadPolicyFile,
 } from './load-policy';

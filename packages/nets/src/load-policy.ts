@@ -20,7 +20,11 @@ function badExport(message: string): PpoError {
   return new PpoError('BAD_EXPORT', message);
 }
 
-async function sha256Hex(bytes: Uint8Array): Promise<string> {
+/**
+ * The SHA-256 of `bytes` as 64 hex digits, with Web Crypto (`crypto.subtle`: browsers on secure
+ * pages, Node 20+): the digests `policy.json` lists for an export's files.
+ */
+export async function sha256Hex(bytes: Uint8Array): Promise<string> {
   const subtle = (globalThis as { crypto?: { subtle?: { digest(algorithm: string, data: Uint8Array): Promise<ArrayBuffer> } } }).crypto?.subtle;
   if (subtle === undefined) {
     throw new PpoError('BAD_EXPORT', 'checking an export needs crypto.subtle (Web Crypto), which browsers give only to secure pages (https or localhost)');

@@ -12,7 +12,7 @@ import { dirname, join, sep } from 'node:path';
 import { importPackage, selectBackend as selectAnyBackend, type BackendName, type BackendRequest, type SelectBackendOptions } from './backend';
 import { EXPORT_FILE_NAME } from './exported-policy';
 import { DEFAULT_MAX_POLICY_FILE_BYTES, loadPolicy, type LoadedPolicy, type LoadPolicyOptions, type ReadPolicyFile } from './load-policy';
-import { assignVariables, MANIFEST_FILE, encodeVariables, makeManifest, parseManifest, type WeightsManifest, type WeightsTarget } from './weights';
+import { assignVariables, MANIFEST_FILE, parseManifest, weightFiles, type WeightsManifest, type WeightsTarget } from './weights';
 
 const WASM_PACKAGE = '@tensorflow/tfjs-backend-wasm';
 
@@ -69,13 +69,6 @@ export async function selectBackend(request: BackendRequest = 'auto', options: S
 }
 
 
-/** FNV-1a over the bytes, as 8 hex digits: names the binary file after its content. */
-function contentTag(data: Uint8Array): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < data.length; i++) h = Math.imul(h ^ data[i], 0x01000193);
-  return (h >>> 0).toString(16).padStart(8, '0');
-}
-
 async function writeAtomic(path: string, data: Uint8Array | string): Promise<void> {
   const temp = `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
   try {
@@ -117,12 +110,12 @@ async function readManifest(dir: string): Promise<WeightsManifest | null> {
  */
 export async function saveWeights(dir: string, target: WeightsTarget): Promise<void> {
   if (typeof dir !== 'string' || dir.length === 0) throw new PpoTypeError('INVALID_ARGUMENT', `dir must be a non-empty string, got ${String(dir)}`);
-  const { specs, data } = encodeVariables(target);
+  const files = weightFiles(target);
   await mkdir(dir, { recursive: true });
   const previous = await readManifest(dir).catch(() => null);
-  const binary = `weights-${contentTag(data)}.bin`;
-  await writeAtomic(join(dir, binary), data);
-  await writeAtomic(join(dir, MANIFEST_FILE), `${JSON.stringify(makeManifest(specs, binary), null, 2)}\n`);
+  const binary = files.binaryName;
+  await writeAtomic(join(dir, binary), files.binary);
+  await writeAtomic(join(dir, files.manifestName), files.manifest);
   const stale = (previous?.weightsManifest ?? []).flatMap((g) => g.paths).filter((p) => p !== binary && !p.includes('/') && !p.includes('\\'));
   await Promise.all(stale.map((p) => rm(join(dir, p), { force: true })));
 }

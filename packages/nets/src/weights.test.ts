@@ -8,7 +8,7 @@ import { ActorCritic, type ActorCriticOptions } from './actor-critic';
 import { mlp } from './mlp';
 import { loadWeights, MANIFEST_FILE, saveWeights } from './node';
 import { BACKENDS, useBackend } from './test-helpers';
-import { applyWeights, deserializeWeights, serializeWeights, type WeightsManifest } from './weights';
+import { applyWeights, deserializeWeights, serializeWeights, weightFiles, type WeightsManifest } from './weights';
 
 const OPTIONS: ActorCriticOptions = { observationSize: 5, actionSpace: { type: 'box', shape: [2], low: [-1, -1], high: [1, 1] }, seed: 1, logStdInit: -0.3 };
 
@@ -36,6 +36,31 @@ describe.each(BACKENDS)('weights I/O on %s', (backend) => {
   });
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });
+  });
+
+  it('weightFiles gives the files saveWeights writes, named after their content', async () => {
+    const a = randomized(11);
+    const b = new ActorCritic(OPTIONS);
+    const out = join(dir, 'weight-files');
+    try {
+      const before = tf.memory().numTensors;
+      const files = weightFiles(a);
+      expect(tf.memory().numTensors).toBe(before);
+      await saveWeights(out, a);
+      expect((await readdir(out)).sort()).toEqual([files.binaryName, files.manifestName].sort());
+      expect(files.manifestName).toBe(MANIFEST_FILE);
+      expect(await readFile(join(out, MANIFEST_FILE), 'utf8')).toBe(files.manifest);
+      expect(Buffer.from(files.binary).equals(await readFile(join(out, files.binaryName)))).toBe(true);
+      expect(files.binaryName).toMatch(/^weights-[0-9a-f]{8}\.bin$/);
+      const other = randomized(12);
+      expect(weightFiles(other).binaryName).not.toBe(files.binaryName);
+      other.dispose();
+      applyWeights(JSON.parse(files.manifest), files.binary, b);
+      expect(bits(b.getWeights())).toEqual(bits(a.getWeights()));
+    } finally {
+      a.dispose();
+      b.dispose();
+    }
   });
 
   it('in-memory round trips are bitwise exact', () => {

@@ -118,6 +118,40 @@ export function makeManifest(specs: WeightSpec[], binaryPath: string): WeightsMa
   return { format: 'ppo-weights', version: 1, weightsManifest: [{ paths: [binaryPath], weights: specs }] };
 }
 
+/** FNV-1a over the bytes, as 8 hex digits: names the binary file after its content. */
+function contentTag(data: Uint8Array): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < data.length; i++) h = Math.imul(h ^ data[i], 0x01000193);
+  return (h >>> 0).toString(16).padStart(8, '0');
+}
+
+/** The files of saved weights: the manifest's name and text, the binary file's name and bytes. */
+export interface WeightFiles {
+  /** {@link MANIFEST_FILE}. */
+  readonly manifestName: string;
+  /** The manifest as `saveWeights` writes it (pretty JSON, a final newline). */
+  readonly manifest: string;
+  /** `weights-<8 hex digits of the content's FNV-1a>.bin`. */
+  readonly binaryName: string;
+  /** The weights, little-endian float32 in the manifest's order. */
+  readonly binary: Uint8Array;
+}
+
+/**
+ * The files `saveWeights` from `@ppo/nets/node` writes, in memory (browser-safe): for a page
+ * that offers the weights as downloads, or another store.
+ *
+ * @example
+ * ```ts
+ * const { manifestName, manifest, binaryName, binary } = weightFiles(policy);
+ * ```
+ */
+export function weightFiles(target: WeightsTarget): WeightFiles {
+  const { specs, data } = encodeVariables(target);
+  const binaryName = `weights-${contentTag(data)}.bin`;
+  return { manifestName: MANIFEST_FILE, manifest: `${JSON.stringify(makeManifest(specs, binaryName), null, 2)}\n`, binaryName, binary: data };
+}
+
 /** Validates parsed manifest JSON, naming what is wrong. */
 export function parseManifest(json: unknown, source: string): WeightsManifest {
   const m = json as Partial<WeightsManifest> | null;

@@ -2,20 +2,19 @@
  * Node-only: `ppo export`, a run's policy as @ppo/nets weights plus the description a page
  * needs to rebuild it, as a tfjs LayersModel and as ONNX.
  */
-import { createHash } from 'node:crypto';
-import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
-import { saveWeights, selectBackend, MANIFEST_FILE } from '@ppo/nets/node';
+import { selectBackend, MANIFEST_FILE } from '@ppo/nets/node';
 import { ActorCritic } from '@ppo/nets';
-import { describeValue, PpoError, type RunningMeanStdState } from '@ppo/utils';
+import { describeValue, PpoError } from '@ppo/utils';
 import { readCheckpoint } from './checkpoint-files';
 import { assertInside } from './confined-path';
 import { importRunEnvModules, type RunModuleConsent } from './env-modules';
 import { loadEnvPackage } from './env-packages';
 import { createFile, makeFolder, remove, rename } from './file-ops';
-import { LAYERS_MODEL_FILE, policyToLayersModel } from './layers-export';
-import { ONNX_FILE, policyToOnnx } from './onnx-export';
-import { policyGraph } from './policy-graph';
+import { LAYERS_MODEL_FILE } from './layers-export';
+import { ONNX_FILE } from './onnx-export';
+import { describePolicy, policyFiles, type PolicyDescription } from './policy-files';
 import { POLICY_FILE, type ExportedPolicy } from './policy-export';
 import { PPO } from './ppo';
 import { bestAvailableCheckpointDir, noticeToStderr, runPath } from './run-files';
@@ -30,6 +29,8 @@ export interface ExportResult {
   /** The policy description written to `policy.json`. */
   readonly policy: ExportedPolicy;
 }
+
+export type { PolicyDescription } from './policy-files';
 
 /** Options of {@link exportRun}. */
 export interface ExportRunOptions extends RunModuleConsent {
@@ -148,51 +149,13 @@ export async function exportRun(runDir: string, options: ExportRunOptions = {}):
   }
 }
 
-/**
- * The LayersModel's and the ONNX file's bytes by file name; none (with a notice saying why) for
- * a policy those formats cannot express, which keeps @ppo/nets' own format.
- */
-async function standardFormats(
-  spec: Omit<ExportedPolicy, 'files'>,
-  weights: ReadonlyMap<string, Float32Array>,
-  notice: (message: string) => void,
-): Promise<Map<string, Uint8Array>> {
-  const files = new Map<string, Uint8Array>();
-  const skipped = (format: string, error: unknown): void => {
-    if (!PpoError.is(error, 'UNSUPPORTED_EXPORT')) throw error;
-    notice(`export: no ${format}: ${(error as Error).message}`);
-  };
-  let graph;
-  try {
-    graph = policyGraph({ ...spec, files: {} }, weights);
-  } catch (error) {
-    skipped('LayersModel or ONNX file', error);
-    return files;
-  }
-  try {
-    for (const [name, bytes] of await policyToLayersModel(graph)) files.set(name, bytes);
-  } catch (error) {
-    skipped('LayersModel', error);
-  }
-  files.set(ONNX_FILE, policyToOnnx(graph, { env: spec.env }));
-  return files;
-}
-
-/** What describes a policy to export: `policy.json` without the fields the export fills in. */
-export type PolicyDescription = Omit<ExportedPolicy, 'format' | 'version' | 'files'>;
-
 /** Writes the export of `network` whole into a new folder next to `out`, then puts it in place. */
 async function writeExport(out: string, network: ActorCritic, description: PolicyDescription, notice: (message: string) => void): Promise<ExportedPolicy> {
   removeExportLeftovers(out);
+  const { policy, files } = await policyFiles(network, description, { onNotice: notice });
   const temp = `${out}.tmp-${process.pid}`;
   makeFolder(temp);
-  await saveWeights(temp, network);
-  const spec: ExportedPolicy = { format: 'ppo-policy', version: 2, ...description };
-  for (const [name, bytes] of await standardFormats(spec, network.getWeights(), notice)) createFile(assertInside(temp, name), bytes, { exclusive: true });
-  const files: Record<string, string> = {};
-  for (const name of readdirSync(temp).sort()) files[name] = createHash('sha256').update(readFileSync(join(temp, name))).digest('hex');
-  const policy: ExportedPolicy = { ...spec, files };
-  createFile(assertInside(temp, POLICY_FILE), `${JSON.stringify(policy, null, 2)}\n`, { exclusive: true });
+  for (const [name, bytes] of files) createFile(assertInside(temp, name), bytes, { exclusive: true });
   replaceFolder(out, temp);
   return policy;
 }
@@ -236,32 +199,13 @@ async function exportCheckpoint(runDir: string, out: string, consent: RunModuleC
   const stored = readCheckpoint(checkpointDir);
   const envModules = await importRunEnvModules(stored.meta.config.envModules, consent, notice);
   const checkpoint = { ...stored, meta: { ...stored.meta, config: { ...stored.meta.config, envModules } } };
-  const { config, counters, normalization } = checkpoint.meta;
+  const { config, counters } = checkpoint.meta;
   await loadEnvPackage(config.env);
   await selectBackend(config.backend);
   const ppo = await PPO.restore(checkpoint, null);
   try {
-    const network = ppo.actorCritic;
-    const torso = ppo.torsoOptions as NonNullable<typeof ppo.torsoOptions>;
-    const policy = await writeExport(out, network, {
-      env: config.env,
-      envOptions: config.envOptions,
-      actorCritic: {
-        observationSize: network.observationSize,
-        actionSpace: network.actionSpace,
-        ...torso,
-        hiddenSizes: config.hiddenSizes,
-        activation: config.activation,
-        shared: network.shared,
-      },
-      observation: {
-        normalization: normalization.observation as RunningMeanStdState | null,
-        clip: config.clipObservation,
-      },
-      clipAction: config.clipAction,
-      ...(ppo.actionMaskSize > 0 ? { actionMask: { size: ppo.actionMaskSize } } : {}),
-      source: { checkpoint: relative(runDir, checkpointDir), globalStep: counters.globalStep, update: counters.update },
-    }, notice);
+    const source = { checkpoint: relative(runDir, checkpointDir), globalStep: counters.globalStep, update: counters.update };
+    const policy = await writeExport(out, ppo.actorCritic, describePolicy(ppo, source), notice);
     return { out, checkpoint: checkpointDir, policy };
   } finally {
     await ppo.close();

@@ -60,5 +60,6 @@ export { EvaluationCallback, type EvaluationCallbackOptions, type BestEvaluation
 export { ConsoleLogger, MemoryLogger, METRIC_NAMES, type ConsoleLoggerOptions, type Logger } from './loggers';
 export { CHECKPOINT_VERSION, type ArrayEntry, type Checkpoint, type CheckpointMeta } from './checkpoint';
 export { POLICY_FILE, type ExportedPolicy } from './policy-export';
+export { describePolicy, policyFiles, type PolicyDescription, type PolicyFilesOptions } from './policy-files';
 export { learningCurveSvg, niceTicks, returnSeries, type PlotOptions, type PlotSeries } from './plot';
 export { wrapVectorEnv, type WrappedVectorEnv } from './environment';
