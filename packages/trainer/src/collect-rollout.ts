@@ -61,6 +61,21 @@ export interface CollectRolloutResult {
   readonly stopRequested: boolean;
 }
 
+/** Where a rollout sits in the run, for a {@link RolloutCollector}. */
+export interface RolloutPosition {
+  /** Updates completed before this rollout: the version of the policy's weights that acts in it. */
+  readonly update: number;
+}
+
+/**
+ * Fills a rollout the way {@link collectRollout} does, from wherever the steps are taken (for
+ * example rollout workers on other machines): it leaves `buffer` full with its next values
+ * bootstrapped, advances `counters` and `rng` as `collectRollout` would, and calls
+ * `onEpisodeEnd` for every finished episode in step order, then env order.
+ * {@link collectRollout} is the default; `PPO.train` takes another through its `collect` option.
+ */
+export type RolloutCollector = (options: CollectRolloutOptions, position: RolloutPosition) => Promise<CollectRolloutResult>;
+
 interface EpisodeInfo {
   r: number;
   l: number;

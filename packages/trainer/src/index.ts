@@ -20,6 +20,7 @@ export {
 } from './config';
 export {
   PPO,
+  createTrainer,
   NonFiniteError,
   RECENT_RETURN_WINDOW,
   type CheckpointSink,
@@ -35,7 +36,9 @@ export {
   collectRollout,
   type CollectRolloutOptions,
   type CollectRolloutResult,
+  type RolloutCollector,
   type RolloutCounters,
+  type RolloutPosition,
 } from './collect-rollout';
 export { estimateAdvantages } from './estimate-advantages';
 export { ppoUpdate, type PpoUpdateOptions } from './ppo-update';
