@@ -76,12 +76,17 @@ export interface RolloutPosition {
  */
 export type RolloutCollector = (options: CollectRolloutOptions, position: RolloutPosition) => Promise<CollectRolloutResult>;
 
-interface EpisodeInfo {
+/** The raw return (`r`) and length (`l`) of a finished episode, as `RecordEpisodeStatistics` reports them. */
+export interface EpisodeInfo {
   r: number;
   l: number;
 }
 
-function episodeOf(info: Record<string, unknown> | undefined): EpisodeInfo | null {
+/**
+ * The episode statistics in a vector env's `info` for an env whose episode just ended (in
+ * `info.episode`, or in `info.finalInfo.episode` after an autoreset), or null when there are none.
+ */
+export function episodeOf(info: Record<string, unknown> | undefined): EpisodeInfo | null {
   if (info === undefined) return null;
   const direct = info.episode as EpisodeInfo | undefined;
   if (direct !== undefined) return direct;

@@ -34,6 +34,8 @@ export {
 } from './ppo';
 export {
   collectRollout,
+  episodeOf,
+  type EpisodeInfo,
   type CollectRolloutOptions,
   type CollectRolloutResult,
   type RolloutCollector,
