@@ -47,8 +47,10 @@ export class FrameReader {
     if (this.at + byteLength > this.bytes.length) {
       throw new PpoError('BAD_MESSAGE', `frame: ${what} needs ${byteLength} bytes at ${this.at}, the frame holds ${this.bytes.length}`);
     }
-    // Copy so the result owns an aligned buffer whatever the message's buffer is.
-    const part = this.bytes.slice(this.at, this.at + byteLength);
+    // Copy into a buffer of its own, aligned whatever the message's buffer is (a Node Buffer's
+    // slice() would share a pooled one).
+    const part = new Uint8Array(byteLength);
+    part.set(this.bytes.subarray(this.at, this.at + byteLength));
     this.at += aligned(byteLength);
     return part;
   }
@@ -83,6 +85,13 @@ export function splitPayload(bytes: Uint8Array, maxPart: number): Uint8Array[] {
   const parts: Uint8Array[] = [];
   for (let at = 0; at < bytes.length; at += maxPart) parts.push(bytes.subarray(at, Math.min(bytes.length, at + maxPart)));
   return parts.length === 0 ? [bytes] : parts;
+}
+
+/** Copies `bytes` into a buffer of its own (4-byte aligned, exactly its length). */
+export function ownCopy(bytes: Uint8Array): Uint8Array {
+  const out = new Uint8Array(bytes.length);
+  out.set(bytes);
+  return out;
 }
 
 /** Joins parts back into one buffer. */

@@ -2,7 +2,7 @@ import type { Msg, NatsConnection, Subscription } from '@nats-io/nats-core';
 import type { ObjectStore } from '@nats-io/obj';
 import type { CollectRolloutOptions, CollectRolloutResult, PPOConfig, RolloutCollector, RolloutPosition } from '@ppo/trainer';
 import { checkPositiveInt, PpoError, PpoRangeError, PpoTypeError, type RngState } from '@ppo/utils';
-import { joinParts } from './binary-frame';
+import { joinParts, ownCopy } from './binary-frame';
 import { openBucket, retrying } from './object-store';
 import { CHUNK_HEADERS, digest, decodeJson, encodeJson, OBJECTS, subjects, type Hello, type Subjects, type Task } from './protocol';
 import { decodeSlotRollout, type SlotRollout } from './slot-rollout';
@@ -184,7 +184,7 @@ class NatsLearner implements Learner {
     }
     if (assembly.parts[part] === undefined) assembly.got += 1;
     // A resent part is the same bytes (a slot's rollout is a function of the run, version and generator state).
-    assembly.parts[part] = msg.data.slice();
+    assembly.parts[part] = ownCopy(msg.data);
     if (assembly.got < parts) return;
     current.assembling.delete(slot);
     try {
@@ -293,6 +293,7 @@ class NatsLearner implements Learner {
           const bytes = encodeJson(task);
           try {
             this.nc.publish(this.subs.task(worker), bytes);
+            this.log(`v${version}: slots ${key} -> ${worker}${sentSlots.get(worker) === key ? ' (again)' : ''}`);
             taskBytes += bytes.length;
             sentAt.set(worker, now);
             sentSlots.set(worker, key);

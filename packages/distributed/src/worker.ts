@@ -5,7 +5,7 @@ import { make, SyncVectorEnv, type Env, type VectorEnv } from '@ppo/envs';
 import type { Policy } from '@ppo/nets';
 import { createTrainer, episodeOf, validateConfig, wrapVectorEnv, type PPO, type PPOConfig } from '@ppo/trainer';
 import { PpoError, Rng } from '@ppo/utils';
-import { splitPayload } from './binary-frame';
+import { ownCopy, splitPayload } from './binary-frame';
 import { openBucket, retrying } from './object-store';
 import { CHUNK_HEADERS, digest, decodeJson, encodeJson, OBJECTS, parseTask, subjects, type Subjects, type Task } from './protocol';
 import { encodeSlotRollout, type SlotEpisode, type SlotRollout } from './slot-rollout';
@@ -236,7 +236,7 @@ class RolloutWorker {
     const intActions = state.policy.actionType === 'int32';
     if (held.rollouts < version) this.log(`slot ${slot}: replaying rollouts ${held.rollouts}..${version - 1}`);
     while (held.rollouts < version) {
-      const bytes = (await this.blob(OBJECTS.actions(held.rollouts))).slice();
+      const bytes = ownCopy(await this.blob(OBJECTS.actions(held.rollouts)));
       const all = intActions ? new Int32Array(bytes.buffer) : new Float32Array(bytes.buffer);
       if (all.length !== numSteps * numEnvs * width) throw new PpoError('BAD_MESSAGE', `actions of rollout ${held.rollouts} hold ${all.length} values, expected ${numSteps * numEnvs * width}`);
       const row = intActions ? new Int32Array(width) : new Float32Array(width);
