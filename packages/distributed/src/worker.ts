@@ -24,6 +24,11 @@ export interface WorkerOptions {
    * registry). Only envs installed on this machine can be made: a worker runs no code it receives.
    */
   readonly makeEnv?: (config: PPOConfig) => Env<unknown, unknown>;
+  /**
+   * Called once per run, with its config, before any env is made: load what makes the env id
+   * (an env package installed here). Default: nothing.
+   */
+  readonly prepareRun?: (config: PPOConfig) => Promise<void> | void;
   /** Stops the worker (it closes its envs and returns; the connection stays open). */
   readonly signal?: AbortSignal;
   /** Receives a line per notable event (slots rolled out, replays, errors). */
@@ -193,6 +198,7 @@ class RolloutWorker {
     if (digest(text) !== run) throw new PpoError('INVALID_STATE', `the stored config is not the one of run ${run} (a newer run replaced it)`);
     const config = validateConfig(decodeJson(new TextEncoder().encode(text), 'config') as Record<string, unknown>);
     await this.closeRun();
+    await this.options.prepareRun?.(config);
     const makeEnv = this.options.makeEnv ?? ((c: PPOConfig) => make<unknown, unknown>(c.env, c.envOptions));
     const trainer = await createTrainer(config, { makeEnv: () => makeEnv(config) });
     this.state = { run, config, trainer, policy: trainer.policy, weightsVersion: -1, slots: new Map(), sent: new Map() };
