@@ -13,6 +13,8 @@ import { join } from 'node:path';
 export interface NatsServerFixture {
   /** `nats://127.0.0.1:<port>`. */
   readonly url: string;
+  /** `ws://127.0.0.1:<port>` when started with `websocket: true` (a browser's way in), else null. */
+  readonly wsUrl: string | null;
   /** The token clients must present. */
   readonly token: string;
   /** Stops the server (SIGTERM, then waits for the exit). */
@@ -34,10 +36,14 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** Starts a server; `maxPayload` (bytes) lowers the message size limit to exercise chunking. */
-export async function startNatsServer(options: { maxPayload?: number } = {}): Promise<NatsServerFixture> {
+/**
+ * Starts a server; `maxPayload` (bytes) lowers the message size limit to exercise chunking;
+ * `websocket` adds a plain-text WebSocket listener on another free port.
+ */
+export async function startNatsServer(options: { maxPayload?: number; websocket?: boolean } = {}): Promise<NatsServerFixture> {
   const dir = mkdtempSync(join(tmpdir(), 'ppo-nats-'));
   const port = await freePort();
+  const wsPort = options.websocket === true ? await freePort() : null;
   const token = `t${Math.floor(Math.random() * 2 ** 48).toString(36)}`;
   const conf = join(dir, 'server.conf');
   writeFileSync(
@@ -47,6 +53,7 @@ export async function startNatsServer(options: { maxPayload?: number } = {}): Pr
       `jetstream { store_dir: "${join(dir, 'js')}" }`,
       `authorization { token: "${token}" }`,
       ...(options.maxPayload === undefined ? [] : [`max_payload: ${options.maxPayload}`]),
+      ...(wsPort === null ? [] : [`websocket { listen: "127.0.0.1:${wsPort}", no_tls: true }`]),
       '',
     ].join('\n'),
   );
@@ -77,6 +84,7 @@ export async function startNatsServer(options: { maxPayload?: number } = {}): Pr
   await start();
   return {
     url: `nats://127.0.0.1:${port}`,
+    wsUrl: wsPort === null ? null : `ws://127.0.0.1:${wsPort}`,
     token,
     stop,
     start,
