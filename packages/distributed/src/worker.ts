@@ -1,7 +1,7 @@
 import type { NatsConnection, Subscription } from '@nats-io/nats-core';
 import { headers } from '@nats-io/nats-core';
 import type { ObjectStore } from '@nats-io/obj';
-import { make, SyncVectorEnv, type Env, type VectorEnv } from '@ppo/envs';
+import { make, SyncVectorEnv, type Env, type VectorEnv, type VectorNormalizeObservation, type VectorNormalizeReward } from '@ppo/envs';
 import type { Policy } from '@ppo/nets';
 import { createTrainer, episodeOf, validateConfig, wrapVectorEnv, type PPO, type PPOConfig } from '@ppo/trainer';
 import { PpoError, Rng } from '@ppo/utils';
@@ -38,6 +38,9 @@ export interface WorkerOptions {
 /** One env slot the worker holds: its wrapped env, current observation and rollouts done. */
 interface SlotEnv {
   readonly env: VectorEnv;
+  /** The slot's own normalizers (null when off): each slot normalizes with its env's statistics alone. */
+  readonly observationNormalizer: VectorNormalizeObservation | null;
+  readonly rewardNormalizer: VectorNormalizeReward | null;
   readonly observation: Float32Array;
   rollouts: number;
 }
@@ -223,9 +226,9 @@ class RolloutWorker {
   private freshSlot(state: RunState, slot: number): SlotEnv {
     const { config } = state;
     const makeEnv = this.options.makeEnv ?? ((c: PPOConfig) => make<unknown, unknown>(c.env, c.envOptions));
-    const { env } = wrapVectorEnv(new SyncVectorEnv([() => makeEnv(config)]), config, { training: true });
+    const { env, observationNormalizer, rewardNormalizer } = wrapVectorEnv(new SyncVectorEnv([() => makeEnv(config)]), config, { training: true });
     const first = env.reset({ seed: (config.seed + slot) % 4294967296 });
-    return { env, observation: Float32Array.from(first.observations), rollouts: 0 };
+    return { env, observationNormalizer, rewardNormalizer, observation: Float32Array.from(first.observations), rollouts: 0 };
   }
 
   /** Brings the slot's env to `version` rollouts done, rebuilding it and replaying logged actions when needed. */
@@ -342,6 +345,10 @@ class RolloutWorker {
         lastObservation: Float32Array.from(envs[k].observation),
         lastValue: last[slot],
         rngState,
+        normalization: {
+          observation: envs[k].observationNormalizer?.getState() ?? null,
+          reward: envs[k].rewardNormalizer?.getState() ?? null,
+        },
       };
       const frame = encodeSlotRollout(rollout);
       state.sent.set(slot, { version: task.version, frame });
