@@ -111,7 +111,9 @@ describe('faults', () => {
     await ppo.train({ collect: learner.collect });
     await killed;
     expect(log.some((l) => l.startsWith('reassigning slots'))).toBe(true);
-    expect(a.lines.some((l) => /^slot \d: replaying rollouts 0\.\.0$/.test(l))).toBe(true);
+    // The survivor brought the dead worker's slots to where the run is (0..0, or 0..1 when the
+    // victim had sent its second rollout before it died).
+    expect(a.lines.some((l) => /^slot \d: replaying rollouts 0\.\.[01]$/.test(l))).toBe(true);
     expectSameWeights(ppo.policy.getWeights(), expected);
   }, 180_000);
 
