@@ -61,12 +61,32 @@ export interface CollectRolloutResult {
   readonly stopRequested: boolean;
 }
 
-interface EpisodeInfo {
+/** Where a rollout sits in the run, for a {@link RolloutCollector}. */
+export interface RolloutPosition {
+  /** Updates completed before this rollout: the version of the policy's weights that acts in it. */
+  readonly update: number;
+}
+
+/**
+ * Fills a rollout the way {@link collectRollout} does, from wherever the steps are taken (for
+ * example rollout workers on other machines): it leaves `buffer` full with its next values
+ * bootstrapped, advances `counters` and `rng` as `collectRollout` would, and calls
+ * `onEpisodeEnd` for every finished episode in step order, then env order.
+ * {@link collectRollout} is the default; `PPO.train` takes another through its `collect` option.
+ */
+export type RolloutCollector = (options: CollectRolloutOptions, position: RolloutPosition) => Promise<CollectRolloutResult>;
+
+/** The raw return (`r`) and length (`l`) of a finished episode, as `RecordEpisodeStatistics` reports them. */
+export interface EpisodeInfo {
   r: number;
   l: number;
 }
 
-function episodeOf(info: Record<string, unknown> | undefined): EpisodeInfo | null {
+/**
+ * The episode statistics in a vector env's `info` for an env whose episode just ended (in
+ * `info.episode`, or in `info.finalInfo.episode` after an autoreset), or null when there are none.
+ */
+export function episodeOf(info: Record<string, unknown> | undefined): EpisodeInfo | null {
   if (info === undefined) return null;
   const direct = info.episode as EpisodeInfo | undefined;
   if (direct !== undefined) return direct;

@@ -22,6 +22,7 @@ export {
 } from './config';
 export {
   PPO,
+  createTrainer,
   NonFiniteError,
   RECENT_RETURN_WINDOW,
   type CheckpointSink,
@@ -35,9 +36,13 @@ export {
 } from './ppo';
 export {
   collectRollout,
+  episodeOf,
+  type EpisodeInfo,
   type CollectRolloutOptions,
   type CollectRolloutResult,
+  type RolloutCollector,
   type RolloutCounters,
+  type RolloutPosition,
 } from './collect-rollout';
 export { estimateAdvantages } from './estimate-advantages';
 export { ppoUpdate, type PpoUpdateOptions } from './ppo-update';

@@ -6,7 +6,7 @@ import type { AdvantageEstimator } from '@ppo/gae';
 import { ActorCritic, isRecurrentPolicy, type Policy } from '@ppo/nets';
 import { runHook, type Callback, type CallbackContext } from './callbacks';
 import { CHECKPOINT_VERSION, type Checkpoint } from './checkpoint';
-import { collectRollout, type RolloutCounters } from './collect-rollout';
+import { collectRollout, type RolloutCollector, type RolloutCounters } from './collect-rollout';
 import { buildComponents, rejectUnusedFields, type PPOComponents, type TorsoOptions } from './components';
 import { resolveConfig, validateConfig, type PPOConfig, type PresetName } from './config';
 import { makeConfiguredEnv, makeSyncVectorEnv, wrapVectorEnv, type WrappedVectorEnv } from './environment';
@@ -66,6 +66,11 @@ export interface TrainOptions {
   readonly fused?: boolean;
   /** Receives checkpoints every `config.checkpointEvery` updates, at the start and at the end. */
   readonly checkpoints?: CheckpointSink;
+  /**
+   * Gathers each rollout (default {@link collectRollout} on the trainer's own envs); another
+   * collector, such as one fed by rollout workers, must fill the buffer exactly as it would.
+   */
+  readonly collect?: RolloutCollector;
 }
 
 /** Creates the trainer from a validated config, without {@link PPO.create}'s check of unused fields (for the runner). */
@@ -332,9 +337,10 @@ export class PPO {
     let startTime = Date.now();
     let startStep = this.globalStep;
     let lastYield = startTime;
+    const collect = options.collect ?? collectRollout;
     while (this.update < this.numUpdates && !this.stopRequested) {
       const progress = this.update / this.numUpdates;
-      const rollout = await collectRollout({
+      const rollout = await collect({
         env: this.wrapped.env,
         policy: this.policy,
         buffer: this.buffer,
@@ -345,7 +351,7 @@ export class PPO {
         bootstrapTruncated: config.bootstrapTruncated,
         onEpisodeEnd,
         ...(this.memory === null ? {} : { recurrent: this.memory }),
-      });
+      }, { update: this.update });
       if (rollout.stopRequested) this.requestStop();
       estimateAdvantages(this.buffer, this.advantageEstimator);
       sink?.appendActions(this.buffer.actions);
