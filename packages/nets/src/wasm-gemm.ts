@@ -22,12 +22,11 @@ const I32_CONST = 0x41;
 const I32_LT_S = 0x48;
 const I32_ADD = 0x6a;
 const I32_MUL = 0x6c;
-const F64_LOAD = 0x2b;
 const SIMD = 0xfd;
 const V128_LOAD = [SIMD, 0x00];
+const V128_LOAD64_SPLAT = [SIMD, 0x0a];
 const V128_STORE = [SIMD, 0x0b];
 const V128_CONST = [SIMD, 0x0c];
-const F64X2_SPLAT = [SIMD, 0x14];
 const F64X2_ADD = [SIMD, 0xf0, 0x01];
 const F64X2_MUL = [SIMD, 0xf2, 0x01];
 
@@ -71,7 +70,7 @@ function body(): number[] {
     GET, PB, ...V128_LOAD, ...mem(16), SET, B1,
   ]; // prettier-ignore
   for (let row = 0; row < 4; row++) {
-    inner.push(...rowAddress(row), F64_LOAD, ...mem(0), ...F64X2_SPLAT, SET, X);
+    inner.push(...rowAddress(row), ...V128_LOAD64_SPLAT, ...mem(0), SET, X);
     inner.push(...accumulate(ACC[2 * row], B0), ...accumulate(ACC[2 * row + 1], B1));
   }
   inner.push(...addTo(PA, [GET, SAP]), ...addTo(PB, [GET, SBP]), ...addTo(P, [I32_CONST, 1]));
