@@ -206,10 +206,13 @@ export function hostMlpBackward(
   for (let l = layers.length - 1; l >= 0; l--) {
     const { kernel, inSize, outSize, activation } = layers[l];
     const n = rows * outSize;
-    if (activation === 'tanh') tanhBackward(d, outs[l], n);
-    // tfjs's relu gradient is the step function of the output: 0 at 0.
-    else if (activation === 'relu') reluBackward(d, outs[l], n);
-    denseWeightGrads(l === 0 ? x : outs[l - 1], d, gradKernels[l], gradBiases[l], rows, inSize, outSize);
+    if (activation === 'tanh') tanhBackwardWithBias(d, outs[l], gradBiases[l], rows, outSize);
+    else {
+      // tfjs's relu gradient is the step function of the output: 0 at 0.
+      if (activation === 'relu') reluBackward(d, outs[l], n);
+      biasGrads(d, gradBiases[l], rows, outSize);
+    }
+    denseWeightGrads(l === 0 ? x : outs[l - 1], d, gradKernels[l], rows, inSize, outSize);
     if (l === 0) break;
     const need = rows * inSize;
     if (scratch[l] === undefined || scratch[l].length < need) scratch[l] = new Float64Array(need);
@@ -220,24 +223,56 @@ export function hostMlpBackward(
   }
 }
 
-function tanhBackward(d: Float64Array, y: Float64Array, n: number): void {
-  for (let i = 0; i < n; i++) d[i] *= 1 - y[i] * y[i];
+/**
+ * `d *= 1 - y^2` (tanh's derivative from its output) and the bias gradient of the result in one
+ * pass: `gb[j] += d[0, j] + d[1, j] + ...`, summed in row order in locals, the same sums as
+ * adding into `gb[j]` row by row.
+ */
+function tanhBackwardWithBias(d: Float64Array, y: Float64Array, gb: Float64Array, rows: number, outSize: number): void {
+  let j = 0;
+  for (; j + 2 <= outSize; j += 2) {
+    let s0 = gb[j];
+    let s1 = gb[j + 1];
+    for (let r = 0, at = j; r < rows; r++, at += outSize) {
+      const y0 = y[at];
+      const y1 = y[at + 1];
+      const v0 = d[at] * (1 - y0 * y0);
+      const v1 = d[at + 1] * (1 - y1 * y1);
+      d[at] = v0;
+      d[at + 1] = v1;
+      s0 += v0;
+      s1 += v1;
+    }
+    gb[j] = s0;
+    gb[j + 1] = s1;
+  }
+  for (; j < outSize; j++) {
+    let s = gb[j];
+    for (let r = 0, at = j; r < rows; r++, at += outSize) {
+      const v = d[at] * (1 - y[at] * y[at]);
+      d[at] = v;
+      s += v;
+    }
+    gb[j] = s;
+  }
+}
+
+/** `gb[j] += d[0, j] + d[1, j] + ...`, summed in row order in a local (the same sums as adding into `gb[j]` row by row). */
+function biasGrads(d: Float64Array, gb: Float64Array, rows: number, outSize: number): void {
+  for (let j = 0; j < outSize; j++) {
+    let s = gb[j];
+    for (let r = 0, at = j; r < rows; r++, at += outSize) s += d[at];
+    gb[j] = s;
+  }
 }
 
 function reluBackward(d: Float64Array, y: Float64Array, n: number): void {
   for (let i = 0; i < n; i++) if (!(y[i] > 0)) d[i] = 0;
 }
 
-function denseWeightGrads(x: Float64Array, d: Float64Array, gk: Float64Array, gb: Float64Array, rows: number, inSize: number, outSize: number): void {
+function denseWeightGrads(x: Float64Array, d: Float64Array, gk: Float64Array, rows: number, inSize: number, outSize: number): void {
   // gk[k, j] += sum_r x[r, k] d[r, j]
   gemmAdd(inSize, outSize, rows, x, 1, inSize, d, 1, outSize, gk, outSize, 1);
-  // gb[j] += d[0, j] + d[1, j] + ..., added in row order in a local (the same sums as adding
-  // into gb[j] row by row, without a store per row).
-  for (let j = 0; j < outSize; j++) {
-    let s = gb[j];
-    for (let r = 0, at = j; r < rows; r++, at += outSize) s += d[at];
-    gb[j] = s;
-  }
 }
 
 function denseInputGrads(d: Float64Array, kernel: Float64Array, dIn: Float64Array, rows: number, inSize: number, outSize: number, transposed: Float64Array): void {
