@@ -1,8 +1,8 @@
 /* global console, process */
-// Trains CartPole-v1 with the `classic` preset (seed 1) on the built packages of any checkout,
-// including ones older than this benchmarks package, so the same run can be timed and profiled
-// before and after a change:
-//   node src/train-checkout.mjs <checkout> [--backend wasm] [--updates 40]
+// Trains CartPole-v1 with the `classic` preset (seed 1; or --env and --preset, for example
+// HalfCheetah-v5 with mujoco) on the built packages of any checkout, including ones older than
+// this benchmarks package, so the same run can be timed and profiled before and after a change:
+//   node src/train-checkout.mjs <checkout> [--backend wasm] [--updates 40] [--env CartPole-v1] [--preset classic]
 //   node --cpu-prof --cpu-prof-dir=/tmp/prof src/train-checkout.mjs <checkout>
 // Prints one JSON line: env steps/s over the whole run and after the first two updates, the
 // process's CPU time (user + system) of the training call per 100k env steps, which varies far
@@ -16,12 +16,17 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 
 const { values, positionals } = parseArgs({
-  options: { backend: { type: 'string', default: 'wasm' }, updates: { type: 'string', default: '40' } },
+  options: {
+    backend: { type: 'string', default: 'wasm' },
+    updates: { type: 'string', default: '40' },
+    env: { type: 'string', default: 'CartPole-v1' },
+    preset: { type: 'string', default: 'classic' },
+  },
   allowPositionals: true,
   strict: true,
 });
 if (positionals.length !== 1) {
-  console.error('usage: node src/train-checkout.mjs <checkout> [--backend wasm] [--updates 40]');
+  console.error('usage: node src/train-checkout.mjs <checkout> [--backend wasm] [--updates 40] [--env CartPole-v1] [--preset classic]');
   process.exit(2);
 }
 const checkout = resolve(positionals[0]);
@@ -30,10 +35,17 @@ if (!Number.isInteger(updates) || updates < 3) throw new RangeError(`--updates m
 
 const load = (pkg) => import(pathToFileURL(join(checkout, 'packages', pkg, 'dist', 'index.js')).href);
 const { selectBackend } = await load('nets');
-const { PPO } = await load('trainer');
+const { PPO, resolveConfig } = await load('trainer');
+if (values.env !== 'CartPole-v1') {
+  const { initMujoco, registerMujocoEnvs } = await load('envs-mujoco');
+  await initMujoco();
+  registerMujocoEnvs();
+}
 await selectBackend(values.backend);
-// The classic preset's batch: 4 envs x 128 steps.
-const ppo = await PPO.create({ preset: 'classic', config: { env: 'CartPole-v1', seed: 1, totalSteps: updates * 512, checkpointEvery: 0 } });
+const overrides = { env: values.env, seed: 1, checkpointEvery: 0 };
+const resolved = resolveConfig({ preset: values.preset, overrides });
+const batch = resolved.numEnvs * resolved.numSteps;
+const ppo = await PPO.create({ preset: values.preset, config: { ...overrides, totalSteps: updates * batch } });
 const WARM_UPDATES = 2;
 const fingerprint = createHash('sha256');
 const cpuBefore = process.cpuUsage();
@@ -76,6 +88,7 @@ for (const [name, w] of ppo.policy.getWeights()) fingerprint.update(name).update
 console.log(
   JSON.stringify({
     checkout,
+    env: values.env,
     backend: values.backend,
     steps: ppo.globalStep,
     stepsPerSecond: Math.round(ppo.globalStep / ((ended - started) / 1000)),
