@@ -1,6 +1,7 @@
 import { PpoRangeError } from '@ppo/utils';
 import type * as tf from '@tensorflow/tfjs';
 import { HostOptimizer } from './optimizer';
+import { WasmAdam } from './wasm-adam';
 
 /** The serialisable state of an {@link Adam} optimizer. */
 export type AdamState = {
@@ -41,6 +42,8 @@ export class Adam extends HostOptimizer<AdamState> {
   private readonly beta1: number;
   private readonly beta2: number;
   private readonly epsilon: number;
+  /** The SIMD update (bitwise the loop's results), or null: the loop alone. It holds m and v. */
+  private readonly kernel: WasmAdam | null;
 
   constructor(variables: readonly tf.Variable[], options: AdamOptions = {}) {
     super(variables);
@@ -54,15 +57,17 @@ export class Adam extends HostOptimizer<AdamState> {
       if (!(x >= 0 && x < 1)) throw new PpoRangeError('INVALID_ARGUMENT', `${name} must be in [0, 1), got ${x}`);
     }
     if (!(this.epsilon > 0)) throw new PpoRangeError('INVALID_ARGUMENT', `epsilon must be > 0, got ${this.epsilon}`);
-    this.m = new Float32Array(this.size);
-    this.v = new Float32Array(this.size);
+    this.kernel = WasmAdam.create(this.size, Math.max(0, ...variables.map((x) => x.size)));
+    this.m = this.kernel?.m ?? new Float32Array(this.size);
+    this.v = this.kernel?.v ?? new Float32Array(this.size);
   }
 
   protected update(g: Float32Array, scale: number, params: Float32Array, next: Float32Array, offset: number, learningRate: number): void {
     const { beta1, beta2, epsilon, m, v } = this;
     const stepSize = learningRate / (1 - beta1 ** this.t);
     const sqrtBias2 = Math.sqrt(1 - beta2 ** this.t);
-    for (let i = 0; i < g.length; i++) {
+    const start = this.kernel === null ? 0 : this.kernel.update(g, params, next, offset, { scale, beta1, beta2, stepSize, sqrtBias2, epsilon });
+    for (let i = start; i < g.length; i++) {
       const gi = g[i] * scale;
       const mi = (m[offset + i] = beta1 * m[offset + i] + (1 - beta1) * gi);
       const vi = (v[offset + i] = beta2 * v[offset + i] + (1 - beta2) * gi * gi);

@@ -44,13 +44,16 @@ export class HostActorCritic implements HostModel {
   private readonly spec: HostActorCriticSpec;
   private readonly actor: HostDense[];
   private readonly critic: HostDense[];
-  private readonly actorIndex: (readonly [number, number])[];
-  private readonly criticIndex: (readonly [number, number])[];
   private readonly logStdIndex: number;
   private readonly actorOuts: Float64Array[] = [];
   private readonly criticOuts: Float64Array[] = [];
   private readonly scratch: Float64Array[] = [];
   private readonly grads: Float64Array[];
+  /** The float32 gradients {@link HostActorCritic.backward} returns (reused). */
+  private readonly grads32: Float32Array[];
+  /** Each net's kernel and bias gradients, in layer order (views of `grads`). */
+  private readonly actorGrads: { readonly kernels: Float64Array[]; readonly biases: Float64Array[] };
+  private readonly criticGrads: { readonly kernels: Float64Array[]; readonly biases: Float64Array[] };
   private readonly mirrors: Float64Array[];
   private rows = 0;
   private input: Float64Array = new Float64Array(0);
@@ -59,6 +62,8 @@ export class HostActorCritic implements HostModel {
   private entropy = new Float64Array(0);
   /** Discrete: log-softmax rows; box: standardised actions (a - mean) / std. */
   private head = new Float64Array(0);
+  /** Discrete: the probabilities exp(head), as evaluate computed them for the entropy. */
+  private probs = new Float64Array(0);
   private dHead = new Float64Array(0);
   private dValue = new Float64Array(0);
 
@@ -77,10 +82,19 @@ export class HostActorCritic implements HostModel {
       const indices = layers.map((s) => [at(s.kernel), at(s.bias)] as const);
       return { indices, dense: layers.map((s, l) => hostDense(s, this.mirrors[indices[l][0]], this.mirrors[indices[l][1]])) };
     };
-    ({ indices: this.actorIndex, dense: this.actor } = build(spec.actor));
-    ({ indices: this.criticIndex, dense: this.critic } = build(spec.critic));
+    const actor = build(spec.actor);
+    const critic = build(spec.critic);
+    this.actor = actor.dense;
+    this.critic = critic.dense;
     this.logStdIndex = spec.logStd === null ? -1 : at(spec.logStd);
     this.grads = this.parameters.map((p) => new Float64Array(p.length));
+    this.grads32 = this.parameters.map((p) => new Float32Array(p.length));
+    const gradsOf = (indices: readonly (readonly [number, number])[]) => ({
+      kernels: indices.map((ix) => this.grads[ix[0]]),
+      biases: indices.map((ix) => this.grads[ix[1]]),
+    });
+    this.actorGrads = gradsOf(actor.indices);
+    this.criticGrads = gradsOf(critic.indices);
   }
 
   /**
@@ -104,14 +118,15 @@ export class HostActorCritic implements HostModel {
     }
     if (this.head.length < rows * n) {
       this.head = new Float64Array(rows * n);
+      this.probs = new Float64Array(rows * n);
       this.dHead = new Float64Array(rows * n);
     }
     hostMlpForward(this.actor, this.input, rows, this.actorOuts);
     hostMlpForward(this.critic, this.input, rows, this.criticOuts);
     const out = this.actorOuts[this.actorOuts.length - 1];
-    const { logProbs, entropy, head } = this;
+    const { logProbs, entropy, head, probs } = this;
     if (kind === 'discrete') {
-      categoricalForward(out, rows, n, actions, start, head, logProbs, entropy);
+      categoricalForward(out, rows, n, actions, start, head, probs, logProbs, entropy);
     } else {
       const logStd = this.parameters[this.logStdIndex];
       let norm = n * HALF_LOG_2PI;
@@ -135,14 +150,15 @@ export class HostActorCritic implements HostModel {
   /**
    * Gradients of a loss with respect to every parameter (in `spec.variables` order, float32 as
    * tfjs would return them), given the loss's gradients with respect to the last
-   * {@link HostActorCritic.evaluate}'s log-probabilities, entropies and values.
+   * {@link HostActorCritic.evaluate}'s log-probabilities, entropies and values. The arrays are
+   * reused: the next call overwrites them (copy what you keep).
    */
   backward(dLogProbs: ArrayLike<number>, dEntropy: ArrayLike<number>, dValues: ArrayLike<number>): Float32Array[] {
     const { kind, headSize: n, start } = this.spec;
-    const { rows, head, dHead, grads, actions } = this;
+    const { rows, head, probs, dHead, grads, actions } = this;
     for (const g of grads) g.fill(0);
     if (kind === 'discrete') {
-      categoricalBackward(head, this.entropy, rows, n, actions, start, dLogProbs, dEntropy, dHead);
+      categoricalBackward(head, probs, this.entropy, rows, n, actions, start, dLogProbs, dEntropy, dHead);
     } else {
       // log p = -z.z/2 - sum(logStd) - const with z = (a - mean) / std; H = sum(logStd) + const.
       const logStd = this.parameters[this.logStdIndex];
@@ -158,11 +174,13 @@ export class HostActorCritic implements HostModel {
         gLogStd[j] = g;
       }
     }
-    const pick = (indices: readonly (readonly [number, number])[], which: 0 | 1) => indices.map((ix) => grads[ix[which]]);
-    hostMlpBackward(this.actor, this.input, this.actorOuts, dHead, rows, pick(this.actorIndex, 0), pick(this.actorIndex, 1), this.scratch);
+    const { actorGrads, criticGrads } = this;
+    hostMlpBackward(this.actor, this.input, this.actorOuts, dHead, rows, actorGrads.kernels, actorGrads.biases, this.scratch);
     for (let r = 0; r < rows; r++) this.dValue[r] = dValues[r];
-    hostMlpBackward(this.critic, this.input, this.criticOuts, this.dValue, rows, pick(this.criticIndex, 0), pick(this.criticIndex, 1), this.scratch);
-    return grads.map((g) => Float32Array.from(g));
+    hostMlpBackward(this.critic, this.input, this.criticOuts, this.dValue, rows, criticGrads.kernels, criticGrads.biases, this.scratch);
+    // Rounded to float32 as Float32Array.from would, into the reused arrays.
+    grads.forEach((g, k) => this.grads32[k].set(g));
+    return this.grads32;
   }
 
   /** Writes the parameters back into the variables. */

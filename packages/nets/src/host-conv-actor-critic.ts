@@ -42,6 +42,7 @@ export class HostConvActorCritic implements HostModel {
   private logProbs = new Float64Array(0);
   private entropy = new Float64Array(0);
   private logSoftmax = new Float64Array(0);
+  private probs = new Float64Array(0);
   private dLogits = new Float64Array(0);
   private dValues = new Float64Array(0);
 
@@ -89,17 +90,18 @@ export class HostConvActorCritic implements HostModel {
     }
     if (this.logSoftmax.length < rows * n) {
       this.logSoftmax = new Float64Array(rows * n);
+      this.probs = new Float64Array(rows * n);
       this.dLogits = new Float64Array(rows * n);
     }
     const { logits, values } = convNetForward(this.net, observations, rows, this.acts);
-    categoricalForward(logits, rows, n, actions, start, this.logSoftmax, this.logProbs, this.entropy);
+    categoricalForward(logits, rows, n, actions, start, this.logSoftmax, this.probs, this.logProbs, this.entropy);
     return { logProbs: this.logProbs.subarray(0, rows), entropy: this.entropy.subarray(0, rows), values: values.subarray(0, rows) };
   }
 
   backward(dLogProbs: ArrayLike<number>, dEntropy: ArrayLike<number>, dValues: ArrayLike<number>): Float32Array[] {
     const { rows, grads } = this;
     for (const g of grads) g.fill(0);
-    categoricalBackward(this.logSoftmax, this.entropy, rows, this.actionCount, this.actions, this.spec.start, dLogProbs, dEntropy, this.dLogits);
+    categoricalBackward(this.logSoftmax, this.probs, this.entropy, rows, this.actionCount, this.actions, this.spec.start, dLogProbs, dEntropy, this.dLogits);
     for (let r = 0; r < rows; r++) this.dValues[r] = dValues[r];
     convNetBackward(this.net, this.acts, rows, this.dLogits, this.dValues, this.gradients);
     return grads.map((g) => Float32Array.from(g));

@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
-import { denseInputGrads, denseWeightGrads, hostDense, hostMlpForward, reluBackward, type DenseVariables, type HostDense } from './host-mlp';
+import { biasGrads, denseInputGrads, denseWeightGrads, hostDense, hostMlpForward, reluBackward, type DenseVariables, type HostDense } from './host-mlp';
 
 /**
  * A one-convolution torso as its variables: a k x k stride-1 'valid' convolution with bias and
@@ -148,8 +148,10 @@ export function convNetBackward(net: HostConvNet, acts: ConvNetActivations, rows
   const features = acts.actor[0];
   const units = dense.outSize;
   const actions = policy.outSize;
-  denseWeightGrads(features, dLogits, grads.policyKernel, grads.policyBias, rows, units, actions);
-  denseWeightGrads(features, dValues, grads.valueKernel, grads.valueBias, rows, units, 1);
+  denseWeightGrads(features, dLogits, grads.policyKernel, rows, units, actions);
+  biasGrads(dLogits, grads.policyBias, rows, actions);
+  denseWeightGrads(features, dValues, grads.valueKernel, rows, units, 1);
+  biasGrads(dValues, grads.valueBias, rows, 1);
   if (acts.dFeatures.length < rows * units) acts.dFeatures = new Float64Array(rows * units);
   if (acts.transposed.length < dense.inSize * units) acts.transposed = new Float64Array(dense.inSize * units);
   const dFeatures = acts.dFeatures;
@@ -161,21 +163,24 @@ export function convNetBackward(net: HostConvNet, acts: ConvNetActivations, rows
   }
   reluBackward(dFeatures, features, rows * units);
   const flat = acts.conv[0];
-  denseWeightGrads(flat, dFeatures, grads.denseKernel, grads.denseBias, rows, dense.inSize, units);
+  denseWeightGrads(flat, dFeatures, grads.denseKernel, rows, dense.inSize, units);
+  biasGrads(dFeatures, grads.denseBias, rows, units);
   const flatSize = rows * dense.inSize;
   if (acts.dFlat.length < flatSize) acts.dFlat = new Float64Array(flatSize);
   denseInputGrads(dFeatures, dense.kernel, acts.dFlat, rows, dense.inSize, units, acts.transposed);
   reluBackward(acts.dFlat, flat, flatSize);
   const positions = net.torso.outShape[0] * net.torso.outShape[1];
   if (conv.inSize === net.patchSize) {
-    denseWeightGrads(acts.patches, acts.dFlat, grads.convKernel, grads.convBias, rows * positions, conv.inSize, conv.outSize);
+    denseWeightGrads(acts.patches, acts.dFlat, grads.convKernel, rows * positions, conv.inSize, conv.outSize);
+    biasGrads(acts.dFlat, grads.convBias, rows * positions, conv.outSize);
     return;
   }
   const padded = conv.inSize * conv.outSize;
   if (acts.dPaddedKernel.length < padded) acts.dPaddedKernel = new Float64Array(padded);
   const dKernel = acts.dPaddedKernel;
   dKernel.fill(0, 0, padded);
-  denseWeightGrads(acts.patches, acts.dFlat, dKernel, grads.convBias, rows * positions, conv.inSize, conv.outSize);
+  denseWeightGrads(acts.patches, acts.dFlat, dKernel, rows * positions, conv.inSize, conv.outSize);
+  biasGrads(acts.dFlat, grads.convBias, rows * positions, conv.outSize);
   // The real rows come first; the padding rows' gradients are dropped.
   const real = net.patchSize * conv.outSize;
   for (let i = 0; i < real; i++) grads.convKernel[i] += dKernel[i];

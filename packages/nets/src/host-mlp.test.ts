@@ -59,3 +59,39 @@ describe('the host MLP kernels', () => {
     }
   });
 });
+
+describe('the SIMD kernel with fixed B operands', () => {
+  it('gives the same results when B is kept in its memory, reused, and evicted and copied in again', () => {
+    const kernel = WasmGemm.create();
+    expect(kernel).not.toBeNull();
+    const rng = new Rng(21);
+    const [m, n, depth] = [4, 64, 64];
+    const A = Float64Array.from({ length: m * depth }, () => rng.normal(0, 1));
+    const product = (B: Float64Array, fixed: boolean): Float64Array => {
+      const C = Float64Array.from({ length: m * n }, (_, i) => i / 7);
+      kernel!.run(m, n, depth, A, depth, 1, B, n, C, n, fixed);
+      return C;
+    };
+    const first = Float64Array.from({ length: depth * n }, () => rng.normal(0, 1));
+    const expected = product(first, false);
+    expect(product(first, true)).toEqual(expected);
+    // Kept: the second call reads the copy made by the first.
+    expect(product(first, true)).toEqual(expected);
+    // Enough other fixed arrays to fill the kept region (2 MB) and start it over.
+    for (let k = 0; k < 80; k++) {
+      const other = Float64Array.from({ length: depth * n }, () => rng.normal(0, 1));
+      expect(product(other, true)).toEqual(product(other, false));
+    }
+    expect(product(first, true)).toEqual(expected);
+  });
+
+  it('fixed layers (as the weight cache gives them) forward bitwise as plain ones', () => {
+    const rng = new Rng(22);
+    const rows = 4;
+    const net = layers(rng, [4, 64, 64, 2]);
+    const x = Float64Array.from({ length: rows * 4 }, () => rng.normal(0, 1));
+    const plain = hostMlpForward(net, x, rows, []).map((o) => o.slice());
+    const fixed = net.map((l) => ({ ...l, fixed: true }));
+    for (let k = 0; k < 3; k++) expect(hostMlpForward(fixed, x, rows, [])).toEqual(plain);
+  });
+});

@@ -22,12 +22,11 @@ const I32_CONST = 0x41;
 const I32_LT_S = 0x48;
 const I32_ADD = 0x6a;
 const I32_MUL = 0x6c;
-const F64_LOAD = 0x2b;
 const SIMD = 0xfd;
 const V128_LOAD = [SIMD, 0x00];
+const V128_LOAD64_SPLAT = [SIMD, 0x0a];
 const V128_STORE = [SIMD, 0x0b];
 const V128_CONST = [SIMD, 0x0c];
-const F64X2_SPLAT = [SIMD, 0x14];
 const F64X2_ADD = [SIMD, 0xf0, 0x01];
 const F64X2_MUL = [SIMD, 0xf2, 0x01];
 
@@ -71,7 +70,7 @@ function body(): number[] {
     GET, PB, ...V128_LOAD, ...mem(16), SET, B1,
   ]; // prettier-ignore
   for (let row = 0; row < 4; row++) {
-    inner.push(...rowAddress(row), F64_LOAD, ...mem(0), ...F64X2_SPLAT, SET, X);
+    inner.push(...rowAddress(row), ...V128_LOAD64_SPLAT, ...mem(0), SET, X);
     inner.push(...accumulate(ACC[2 * row], B0), ...accumulate(ACC[2 * row + 1], B1));
   }
   inner.push(...addTo(PA, [GET, SAP]), ...addTo(PB, [GET, SBP]), ...addTo(P, [I32_CONST, 1]));
@@ -122,11 +121,22 @@ function moduleBytes(): Uint8Array<ArrayBuffer> {
   ]); // prettier-ignore
 }
 
-/** The compiled kernel and its memory, with the arrays copied in and out around each call. */
+/** Float64 elements of the kernel's memory that may hold resident B operands (2 MB). */
+const RESIDENT_CAPACITY = 1 << 18;
+
+/**
+ * The compiled kernel and its memory, with the arrays copied in and out around each call. A B
+ * operand whose values never change (a weight array of the host weight cache) can stay in the
+ * kernel's memory between calls: acting at a few rows per call would otherwise copy a whole
+ * hidden layer's kernel for a product a few times its size.
+ */
 export class WasmGemm {
   private readonly memory: WebAssembly.Memory;
   private readonly gemm: (...args: number[]) => void;
   private view: Float64Array;
+  /** Offsets (in elements) of resident B operands, all below `residentEnd`. */
+  private readonly resident = new Map<Float64Array, number>();
+  private residentEnd = 0;
 
   private constructor(instance: WebAssembly.Instance) {
     this.memory = instance.exports.memory as WebAssembly.Memory;
@@ -146,25 +156,53 @@ export class WasmGemm {
 
   /**
    * `C[i sci + j] += sum_p A[i sai + p sap] B[j + p sbp]`, strides in elements; m and n must be
-   * positive multiples of 4 and depth positive.
+   * positive multiples of 4 and depth positive. `bFixed` promises that B's values never change
+   * (it must not be modified afterwards): B is then copied in once and kept.
    */
-  run(m: number, n: number, depth: number, A: Float64Array, sai: number, sap: number, B: Float64Array, sbp: number, Cm: Float64Array, sci: number): void {
+  run(m: number, n: number, depth: number, A: Float64Array, sai: number, sap: number, B: Float64Array, sbp: number, Cm: Float64Array, sci: number, bFixed = false): void {
     const aLen = (m - 1) * sai + (depth - 1) * sap + 1;
     const bLen = n + (depth - 1) * sbp;
     const cLen = (m - 1) * sci + n;
-    const aAt = 0;
-    const bAt = aLen + (aLen & 1);
-    const cAt = bAt + bLen + (bLen & 1);
-    const need = (cAt + cLen) * 8;
+    let bAt = bFixed ? this.residentAt(B) : -1;
+    const aAt = this.residentEnd;
+    const scratchB = bAt < 0;
+    if (scratchB) bAt = aAt + aLen + (aLen & 1);
+    const cAt = scratchB ? bAt + bLen + (bLen & 1) : aAt + aLen + (aLen & 1);
+    this.ensure(cAt + cLen);
+    const view = this.view;
+    view.set(A.subarray(0, aLen), aAt);
+    if (scratchB) view.set(B.subarray(0, bLen), bAt);
+    view.set(Cm.subarray(0, cLen), cAt);
+    this.gemm(m, n, depth, aAt * 8, sai * 8, sap * 8, bAt * 8, sbp * 8, cAt * 8, sci * 8);
+    Cm.set(view.subarray(cAt, cAt + cLen));
+  }
+
+  /** Where a fixed B sits in memory (copied in on first use), or -1 when it is too large to keep. */
+  private residentAt(B: Float64Array): number {
+    const at = this.resident.get(B);
+    if (at !== undefined) return at;
+    const size = B.length + (B.length & 1);
+    if (size > RESIDENT_CAPACITY) return -1;
+    // Full: drop every kept array (stale weights of earlier updates among them); the current
+    // ones are copied in again on their next use.
+    if (this.residentEnd + size > RESIDENT_CAPACITY) {
+      this.resident.clear();
+      this.residentEnd = 0;
+    }
+    const start = this.residentEnd;
+    this.ensure(start + size);
+    this.view.set(B, start);
+    this.resident.set(B, start);
+    this.residentEnd = start + size;
+    return start;
+  }
+
+  /** Grows the memory to hold at least `elements` float64 values (growing keeps its contents). */
+  private ensure(elements: number): void {
+    const need = elements * 8;
     if (need > this.memory.buffer.byteLength) {
       this.memory.grow(Math.ceil((need - this.memory.buffer.byteLength) / 65536));
       this.view = new Float64Array(this.memory.buffer);
     }
-    const view = this.view;
-    view.set(A.subarray(0, aLen), aAt);
-    view.set(B.subarray(0, bLen), bAt);
-    view.set(Cm.subarray(0, cLen), cAt);
-    this.gemm(m, n, depth, aAt * 8, sai * 8, sap * 8, bAt * 8, sbp * 8, cAt * 8, sci * 8);
-    Cm.set(view.subarray(cAt, cAt + cLen));
   }
 }
