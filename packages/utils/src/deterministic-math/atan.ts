@@ -69,7 +69,7 @@ const TINY = 1.0e-300;
 const PI_O_4 = 7.85398163397448278999e-1;
 const PI_O_2 = 1.570796326794896558e0;
 const PI = 3.141592653589793;
-const PI_LO = 1.2246467991473531772e-16; // pi - PI
+const PI_LO = 1.2246467991473532e-16; // pi - PI
 
 /**
  * The angle of the point (x, y) from the positive x axis, in (-pi, pi], bit for bit as fdlibm
