@@ -1,4 +1,4 @@
-import type { Rng } from '@ppo/utils';
+import { hypot, type Rng } from '@ppo/utils';
 import type { Info } from '@ppo/envs';
 import { HUMANOID_XML } from './models';
 import { MujocoEnv, type MujocoEnvOptions } from './mujoco-env';
@@ -189,7 +189,7 @@ export class HumanoidEnv extends MujocoEnv {
   private positionInfo(): Info {
     const x = this.qpos[0];
     const y = this.qpos[1];
-    return { x_position: x, y_position: y, distance_from_origin: Math.hypot(x, y) };
+    return { x_position: x, y_position: y, distance_from_origin: hypot(x, y) };
   }
 
   protected stepInfo(): Info {

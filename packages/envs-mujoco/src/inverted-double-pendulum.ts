@@ -1,4 +1,4 @@
-import type { Rng } from '@ppo/utils';
+import { cos, sin, type Rng } from '@ppo/utils';
 import type { Info } from '@ppo/envs';
 import { INVERTED_DOUBLE_PENDULUM_XML } from './models';
 import { MujocoEnv, type MujocoEnvOptions } from './mujoco-env';
@@ -84,10 +84,10 @@ export class InvertedDoublePendulumEnv extends MujocoEnv {
   protected writeObservation(out: Float32Array, offset: number): void {
     const q = this.qpos;
     out[offset] = q[0];
-    out[offset + 1] = Math.sin(q[1]);
-    out[offset + 2] = Math.sin(q[2]);
-    out[offset + 3] = Math.cos(q[1]);
-    out[offset + 4] = Math.cos(q[2]);
+    out[offset + 1] = sin(q[1]);
+    out[offset + 2] = sin(q[2]);
+    out[offset + 3] = cos(q[1]);
+    out[offset + 4] = cos(q[2]);
     out[offset + 5] = clip10(this.qvel[0]);
     out[offset + 6] = clip10(this.qvel[1]);
     out[offset + 7] = clip10(this.qvel[2]);

@@ -1,4 +1,4 @@
-import type { Rng } from '@ppo/utils';
+import { cos, hypot, sin, type Rng } from '@ppo/utils';
 import type { Info } from '@ppo/envs';
 import { REACHER_XML } from './models';
 import { MujocoEnv, type MujocoEnvOptions } from './mujoco-env';
@@ -72,7 +72,7 @@ export class ReacherEnv extends MujocoEnv {
     do {
       gx = rng.uniform(-0.2, 0.2);
       gy = rng.uniform(-0.2, 0.2);
-    } while (!(Math.hypot(gx, gy) < 0.2));
+    } while (!(hypot(gx, gy) < 0.2));
     this.qpos[this.nq - 2] = gx;
     this.qpos[this.nq - 1] = gy;
     for (let k = 0; k < this.nv; k++) this.qvel[k] = rng.uniform(-0.005, 0.005);
@@ -92,10 +92,10 @@ export class ReacherEnv extends MujocoEnv {
 
   protected writeObservation(out: Float32Array, offset: number): void {
     const q = this.qpos;
-    out[offset] = Math.cos(q[0]);
-    out[offset + 1] = Math.cos(q[1]);
-    out[offset + 2] = Math.sin(q[0]);
-    out[offset + 3] = Math.sin(q[1]);
+    out[offset] = cos(q[0]);
+    out[offset + 1] = cos(q[1]);
+    out[offset + 2] = sin(q[0]);
+    out[offset + 3] = sin(q[1]);
     out[offset + 4] = q[2];
     out[offset + 5] = q[3];
     out[offset + 6] = this.qvel[0];

@@ -5,6 +5,8 @@
  * except the cylinder, whose rounded ends are sampled.
  */
 
+import { atan2, cos, hypot, sin } from '@ppo/utils';
+
 /** A 2D vector or point in screen pixels (x right, y down). */
 export type Vec2 = readonly [number, number];
 
@@ -30,11 +32,11 @@ export function ellipseOf(axes: readonly Vec2[]): Ellipse {
     c += y * y;
   }
   const mean = (a + c) / 2;
-  const radius = Math.hypot((a - c) / 2, b);
+  const radius = hypot((a - c) / 2, b);
   return {
     rx: Math.sqrt(mean + radius),
     ry: Math.sqrt(Math.max(mean - radius, 0)),
-    angleDeg: (Math.atan2(2 * b, a - c) / 2) * (180 / Math.PI),
+    angleDeg: (atan2(2 * b, a - c) / 2) * (180 / Math.PI),
   };
 }
 
@@ -97,8 +99,8 @@ export function cylinderOutline(centre: Vec2, radii: readonly [Vec2, Vec2], half
     c += y * y;
   }
   const support = (phi: number, side: number): Vec2 => {
-    const nx = Math.cos(phi);
-    const ny = Math.sin(phi);
+    const nx = cos(phi);
+    const ny = sin(phi);
     const mx = a * nx + b * ny;
     const my = b * nx + c * ny;
     const norm = Math.sqrt(Math.max(nx * mx + ny * my, 0));
@@ -106,12 +108,12 @@ export function cylinderOutline(centre: Vec2, radii: readonly [Vec2, Vec2], half
     const y = centre[1] + side * halfAxis[1];
     return norm > 1e-12 ? [x + mx / norm, y + my / norm] : [x, y];
   };
-  const sideAt = (phi: number): number => (Math.cos(phi) * halfAxis[0] + Math.sin(phi) * halfAxis[1] >= 0 ? 1 : -1);
+  const sideAt = (phi: number): number => (cos(phi) * halfAxis[0] + sin(phi) * halfAxis[1] >= 0 ? 1 : -1);
   const step = (2 * Math.PI) / CYLINDER_SAMPLES;
   // The directions perpendicular to the axis, in [0, 2 pi); none when the axis is seen end-on.
   const switches: number[] = [];
-  if (Math.hypot(halfAxis[0], halfAxis[1]) > 1e-12) {
-    const perpendicular = Math.atan2(halfAxis[1], halfAxis[0]) + Math.PI / 2;
+  if (hypot(halfAxis[0], halfAxis[1]) > 1e-12) {
+    const perpendicular = atan2(halfAxis[1], halfAxis[0]) + Math.PI / 2;
     for (const phi of [perpendicular, perpendicular + Math.PI]) switches.push(((phi % (2 * Math.PI)) + 2 * Math.PI) % (2 * Math.PI));
   }
   const out: Vec2[] = [];

@@ -1,5 +1,5 @@
 import type { SvgFrame } from '@ppo/envs';
-import { PpoError } from '@ppo/utils';
+import { hypot, PpoError } from '@ppo/utils';
 import type { MainModule, MjData, MjModel } from 'mujoco-js';
 import { boxOutline, cylinderOutline, ellipseOf, type Vec2 } from './scene-geometry';
 import { MUJOCO_FRAME_HEIGHT, MUJOCO_FRAME_WIDTH, type MujocoView } from './scene-view';
@@ -142,7 +142,7 @@ export class SceneRenderer {
         const half = screenDir(axis(2));
         const h = size(1);
         const width = 2 * k * size(0);
-        if (Math.hypot(half[0], half[1]) * h < MIN_SEGMENT_PX) {
+        if (hypot(half[0], half[1]) * h < MIN_SEGMENT_PX) {
           parts.push(`<circle ${tag} cx="${fmt(c[0])}" cy="${fmt(c[1])}" r="${fmt(width / 2)}" fill="${fill}"/>`);
         } else {
           parts.push(
@@ -182,7 +182,7 @@ export class SceneRenderer {
 
   /** Half the frame's diagonal in metres: every visible point is this close to the view centre. */
   private reach(): number {
-    return Math.hypot(MUJOCO_FRAME_WIDTH, MUJOCO_FRAME_HEIGHT) / 2 / this.scale;
+    return hypot(MUJOCO_FRAME_WIDTH, MUJOCO_FRAME_HEIGHT) / 2 / this.scale;
   }
 
   /**
@@ -260,7 +260,7 @@ function scaled(v: Vec2, s: number): Vec2 {
 }
 
 function unit(v: Vec2): Vec2 {
-  const n = Math.hypot(v[0], v[1]);
+  const n = hypot(v[0], v[1]);
   return [v[0] / n, v[1] / n];
 }
 

@@ -1,4 +1,4 @@
-import type { Rng } from '@ppo/utils';
+import { hypot, type Rng } from '@ppo/utils';
 import type { Info } from '@ppo/envs';
 import { SWIMMER_XML } from './models';
 import { MujocoEnv, type MujocoEnvOptions } from './mujoco-env';
@@ -82,7 +82,7 @@ export class SwimmerEnv extends MujocoEnv {
       reward_ctrl: -this.lastCtrl,
       x_position: x,
       y_position: y,
-      distance_from_origin: Math.hypot(x, y),
+      distance_from_origin: hypot(x, y),
       x_velocity: this.lastVx,
       y_velocity: this.lastVy,
     };
@@ -91,6 +91,6 @@ export class SwimmerEnv extends MujocoEnv {
   protected override resetInfo(): Info {
     const x = this.qpos[0];
     const y = this.qpos[1];
-    return { x_position: x, y_position: y, distance_from_origin: Math.hypot(x, y) };
+    return { x_position: x, y_position: y, distance_from_origin: hypot(x, y) };
   }
 }

@@ -48,3 +48,14 @@ export {
   type MultiDiscreteSpec,
   type SpaceSpec,
 } from './space-spec';
+/**
+ * Engine-independent trigonometry: `sin`, `cos`, `atan`, `atan2` follow fdlibm's algorithms
+ * and `hypot` V8's scaled, compensated sum, using only exactly rounded IEEE-754 operations, so
+ * each returns the same bits in every JavaScript engine (equal to Node 20's `Math.*`). Use them
+ * instead of `Math.sin` and friends wherever results must match across Node and browsers.
+ */
+export { cos, sin } from './deterministic-math/trig';
+/** See {@link sin}: engine-independent `atan` and `atan2(y, x)`. */
+export { atan, atan2 } from './deterministic-math/atan';
+/** See {@link sin}: engine-independent `hypot(...values)`, following the ES rules for NaN and Infinity. */
+export { hypot } from './deterministic-math/hypot';

@@ -1,4 +1,4 @@
-import { describeValue, PpoTypeError } from '@ppo/utils';
+import { cos, describeValue, PpoTypeError, sin } from '@ppo/utils';
 import type { SvgFrame } from '../env';
 import { Box, Discrete } from '../spaces';
 import { ClassicControlEnv, discreteAction, resetBounds, type ClassicControlOptions } from './common';
@@ -100,18 +100,18 @@ export class AcrobotEnv extends ClassicControlEnv<number> {
     const theta2 = s[1];
     const dtheta1 = s[2];
     const dtheta2 = s[3];
-    const d1 = m1 * lc1 ** 2 + m2 * (l1 ** 2 + lc2 ** 2 + 2 * l1 * lc2 * Math.cos(theta2)) + I1 + I2;
-    const d2 = m2 * (lc2 ** 2 + l1 * lc2 * Math.cos(theta2)) + I2;
-    const phi2 = m2 * lc2 * G * Math.cos(theta1 + theta2 - Math.PI / 2.0);
+    const d1 = m1 * lc1 ** 2 + m2 * (l1 ** 2 + lc2 ** 2 + 2 * l1 * lc2 * cos(theta2)) + I1 + I2;
+    const d2 = m2 * (lc2 ** 2 + l1 * lc2 * cos(theta2)) + I2;
+    const phi2 = m2 * lc2 * G * cos(theta1 + theta2 - Math.PI / 2.0);
     const phi1 =
-      -m2 * l1 * lc2 * dtheta2 ** 2 * Math.sin(theta2) -
-      2 * m2 * l1 * lc2 * dtheta2 * dtheta1 * Math.sin(theta2) +
-      (m1 * lc1 + m2 * l1) * G * Math.cos(theta1 - Math.PI / 2) +
+      -m2 * l1 * lc2 * dtheta2 ** 2 * sin(theta2) -
+      2 * m2 * l1 * lc2 * dtheta2 * dtheta1 * sin(theta2) +
+      (m1 * lc1 + m2 * l1) * G * cos(theta1 - Math.PI / 2) +
       phi2;
     const ddtheta2 =
       this.dynamics === 'nips'
         ? (a + (d2 / d1) * phi1 - phi2) / (m2 * lc2 ** 2 + I2 - d2 ** 2 / d1)
-        : (a + (d2 / d1) * phi1 - m2 * l1 * lc2 * dtheta1 ** 2 * Math.sin(theta2) - phi2) /
+        : (a + (d2 / d1) * phi1 - m2 * l1 * lc2 * dtheta1 ** 2 * sin(theta2) - phi2) /
           (m2 * lc2 ** 2 + I2 - d2 ** 2 / d1);
     const ddtheta1 = -(d2 * ddtheta2 + phi1) / d1;
     out[0] = dtheta1;
@@ -140,16 +140,16 @@ export class AcrobotEnv extends ClassicControlEnv<number> {
     s[1] = wrap(y[1], -Math.PI, Math.PI);
     s[2] = bound(y[2], -MAX_VEL_1, MAX_VEL_1);
     s[3] = bound(y[3], -MAX_VEL_2, MAX_VEL_2);
-    this.terminalFlag = -Math.cos(s[0]) - Math.cos(s[1] + s[0]) > 1.0;
+    this.terminalFlag = -cos(s[0]) - cos(s[1] + s[0]) > 1.0;
     return this.terminalFlag ? 0.0 : -1.0;
   }
 
   protected writeObservation(out: Float32Array, offset: number): void {
     const s = this.s;
-    out[offset] = Math.cos(s[0]);
-    out[offset + 1] = Math.sin(s[0]);
-    out[offset + 2] = Math.cos(s[1]);
-    out[offset + 3] = Math.sin(s[1]);
+    out[offset] = cos(s[0]);
+    out[offset + 1] = sin(s[0]);
+    out[offset + 2] = cos(s[1]);
+    out[offset + 3] = sin(s[1]);
     out[offset + 4] = s[2];
     out[offset + 5] = s[3];
   }
@@ -178,7 +178,7 @@ export class AcrobotEnv extends ClassicControlEnv<number> {
       [0, 0, 0],
     );
     // Link ends in drawing coordinates: x to the right, y up, the pivot at the centre.
-    const p1: Point = [LINK_LENGTH_1 * Math.sin(s[0]) * scale, -LINK_LENGTH_1 * Math.cos(s[0]) * scale];
+    const p1: Point = [LINK_LENGTH_1 * sin(s[0]) * scale, -LINK_LENGTH_1 * cos(s[0]) * scale];
     const joints: Point[] = [[0, 0], p1];
     const angles = [s[0] - Math.PI / 2, s[0] + s[1] - Math.PI / 2];
     const lengths = [LINK_LENGTH_1 * scale, LINK_LENGTH_2 * scale];

@@ -1,4 +1,4 @@
-import { describeValue, PpoTypeError } from '@ppo/utils';
+import { cos, describeValue, PpoTypeError, sin } from '@ppo/utils';
 import type { SvgFrame } from '../env';
 import { Box, Discrete } from '../spaces';
 import { ClassicControlEnv, discreteAction, resetBounds, type ClassicControlOptions } from './common';
@@ -85,8 +85,8 @@ export class CartPoleEnv extends ClassicControlEnv<number> {
   protected transition(action: number): number {
     const { x, xDot, theta, thetaDot } = this;
     const force = action === 1 ? FORCE_MAG : -FORCE_MAG;
-    const cosTheta = Math.cos(theta);
-    const sinTheta = Math.sin(theta);
+    const cosTheta = cos(theta);
+    const sinTheta = sin(theta);
     // The order of operations follows Gymnasium's so results agree to the last bits.
     const temp = (force + POLE_MASS_LENGTH * thetaDot ** 2 * sinTheta) / TOTAL_MASS;
     const thetaAcc =

@@ -1,3 +1,4 @@
+import { cos } from '@ppo/utils';
 import type { SvgFrame } from '../env';
 import { Box } from '../spaces';
 
@@ -87,7 +88,7 @@ export class ContinuousMountainCarEnv extends ClassicControlEnv<Float32Array> {
     const f32 = this.float32State;
     const r = f32 ? Math.fround : exact;
     let { position, velocity } = this;
-    const gravity = 0.0025 * Math.cos(r(3 * position));
+    const gravity = 0.0025 * cos(r(3 * position));
     // The force is the float32 action, or a Python float when the action was clipped.
     const dv =
       a < MIN_ACTION || a > MAX_ACTION

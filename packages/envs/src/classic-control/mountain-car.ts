@@ -1,3 +1,4 @@
+import { cos } from '@ppo/utils';
 import type { SvgFrame } from '../env';
 import { Box, Discrete } from '../spaces';
 
@@ -59,7 +60,7 @@ export class MountainCarEnv extends ClassicControlEnv<number> {
 
   protected transition(action: number): number {
     let { position, velocity } = this;
-    velocity += (action - 1) * FORCE + Math.cos(3 * position) * -GRAVITY;
+    velocity += (action - 1) * FORCE + cos(3 * position) * -GRAVITY;
     velocity = Math.min(Math.max(velocity, -MAX_SPEED), MAX_SPEED);
     position += velocity;
     position = Math.min(Math.max(position, MIN_POSITION), MAX_POSITION);

@@ -1,3 +1,4 @@
+import { cos, sin } from '@ppo/utils';
 import type { SvgFrame } from '../env';
 import { Box } from '../spaces';
 
@@ -83,7 +84,7 @@ export class PendulumEnv extends ClassicControlEnv<Float32Array> {
     const u = Math.min(Math.max(action, -MAX_TORQUE), MAX_TORQUE);
     this.lastU = u;
     const costs = angleNormalize(th) ** 2 + 0.1 * thdot ** 2 + 0.001 * u ** 2;
-    let newThdot = thdot + (((3 * g) / (2 * l)) * Math.sin(th) + (3.0 / (m * l ** 2)) * u) * dt;
+    let newThdot = thdot + (((3 * g) / (2 * l)) * sin(th) + (3.0 / (m * l ** 2)) * u) * dt;
     newThdot = Math.min(Math.max(newThdot, -MAX_SPEED), MAX_SPEED);
     this.theta = th + newThdot * dt;
     this.thetaDot = newThdot;
@@ -92,8 +93,8 @@ export class PendulumEnv extends ClassicControlEnv<Float32Array> {
   }
 
   protected writeObservation(out: Float32Array, offset: number): void {
-    out[offset] = Math.cos(this.theta);
-    out[offset + 1] = Math.sin(this.theta);
+    out[offset] = cos(this.theta);
+    out[offset + 1] = sin(this.theta);
     out[offset + 2] = this.thetaDot;
   }
 
@@ -136,7 +137,7 @@ export class PendulumEnv extends ClassicControlEnv<Float32Array> {
       const sign = this.lastU > 0 ? 1 : -1;
       for (let k = 0; k <= 24; k++) {
         const a = sign * ((k / 24) * 1.5 * Math.PI);
-        arc.push([offset + radius * Math.cos(a), offset + radius * Math.sin(a)]);
+        arc.push([offset + radius * cos(a), offset + radius * sin(a)]);
       }
       canvas.polyline(arc, [0, 0, 0], 3);
     }

@@ -1,3 +1,4 @@
+import { cos, sin } from '@ppo/utils';
 import type { SvgFrame } from '../env';
 
 /** A point `[x, y]` in the drawing's coordinates: pixels, origin bottom-left, y up. */
@@ -15,8 +16,8 @@ function rgb(color: readonly [number, number, number]): string {
 
 /** Rotates `p` by `angle` radians counter-clockwise, then translates it by `(dx, dy)`. */
 export function rotateTranslate(p: Point, angle: number, dx: number, dy: number): Point {
-  const c = Math.cos(angle);
-  const s = Math.sin(angle);
+  const c = cos(angle);
+  const s = sin(angle);
   return [p[0] * c - p[1] * s + dx, p[0] * s + p[1] * c + dy];
 }
 
@@ -82,7 +83,7 @@ export function drawMountainCar(position: number, goalPosition: number): SvgFram
   const carWidth = 40;
   const carHeight = 20;
   const clearance = 10;
-  const hill = (x: number): number => Math.sin(3 * x) * 0.45 + 0.55;
+  const hill = (x: number): number => sin(3 * x) * 0.45 + 0.55;
   const canvas = new SvgCanvas(width, height);
   const curve: Point[] = [];
   for (let k = 0; k < 100; k++) {
@@ -90,7 +91,7 @@ export function drawMountainCar(position: number, goalPosition: number): SvgFram
     curve.push([(x - minPosition) * scale, hill(x) * scale]);
   }
   canvas.polyline(curve, [0, 0, 0]);
-  const angle = Math.cos(3 * position);
+  const angle = cos(3 * position);
   const baseX = (position - minPosition) * scale;
   const baseY = clearance + hill(position) * scale;
   const body: Point[] = [

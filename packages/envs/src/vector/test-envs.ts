@@ -1,4 +1,4 @@
-import { describeValue, Rng } from '@ppo/utils';
+import { describeValue, Rng, sin } from '@ppo/utils';
 // Small envs for the vector-env tests, registered under Test* ids. AsyncVectorEnv tests pass this
 // module in `modules` so that the workers register them too.
 import type { Env, Info, ResetOptions, ResetResult, StepResult } from '../env';
@@ -82,7 +82,7 @@ export class RandomWalkEnv implements Env<Float32Array, number> {
       }
     }
     let sink = 0;
-    for (let k = 0; k < (this.options.work ?? 0); k++) sink += Math.sin(k + this.t);
+    for (let k = 0; k < (this.options.work ?? 0); k++) sink += sin(k + this.t);
     this.position += action - 1;
     const reward = (action - 1) * this.rng.nextFloat() + (sink > 1e300 ? 1 : 0);
     const terminated = Math.abs(this.position) >= 3;
