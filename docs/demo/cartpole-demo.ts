@@ -1,22 +1,12 @@
-// A bundled app imports its tfjs backend statically: a dynamic import of a package name cannot
-// be resolved in a browser. Importing the wasm backend registers it; the bundler emits its three
-// binaries as assets (`?url`), and setWasmPaths tells the backend where they are served.
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import wasmUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
-import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
-import wasmThreadedSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import { serveWasmBinaries } from './wasm-binaries.js';
 import { make } from '@ppo/envs';
 import { loadPolicy, selectBackend, type BackendName, type LoadedPolicy } from '@ppo/nets';
 import { onnxActions } from './onnx-check.js';
 
 /** Makes the wasm backend current, with its binaries read from where the bundle serves them. */
 export async function setupBackend(): Promise<BackendName> {
-  setWasmPaths({
-    'tfjs-backend-wasm.wasm': wasmUrl,
-    'tfjs-backend-wasm-simd.wasm': wasmSimdUrl,
-    'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedSimdUrl,
-  });
-  // The backend is registered already (the import above), so this only initializes it.
+  serveWasmBinaries();
+  // wasm-binaries.ts imports the backend, which registers it, so this only initializes it.
   return selectBackend('wasm'); // or, with no wasm import and no binaries to serve: selectBackend('cpu')
 }
 

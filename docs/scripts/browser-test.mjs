@@ -11,18 +11,10 @@
 // the usual places; find-browser.mjs), else Debian's chromium, installed when the test runs as
 // root with apt (ensure-chromium.sh); it is driven by playwright-core, which never downloads a
 // browser of its own.
-import { spawnSync } from 'node:child_process';
-import { createReadStream, existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { createServer } from 'node:http';
-import { dirname, extname, join, normalize, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { BROWSER_VARIABLES, chooseBrowser, thisMachine } from './find-browser.mjs';
+import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { BASE, CHROMIUM_FLAGS, browserOrExit, distDir, docsRoot, resolveFile, screenshotDir, serveSite } from './static-site.mjs';
 
-const docsRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
-const distDir = join(docsRoot, '.vitepress', 'dist');
-const screenshotDir = join(docsRoot, '.screenshots');
-const BASE = '/ppo/'; // must match `base` in .vitepress/config.mts
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'];
 // The sidebar has the guide (2), the tutorials (5) and the demo, the API overview and at least
 // one page per package (7), and the benchmarks: fewer links means the sidebar or the API build
 // broke.
@@ -53,75 +45,13 @@ if (process.env.PPO_SKIP_BROWSER === '1') {
   console.log('docs browser test: skipped (PPO_SKIP_BROWSER=1)');
   process.exit(0);
 }
-const CHROMIUM = browserOrExit();
+const CHROMIUM = browserOrExit('docs browser test');
 if (!existsSync(join(distDir, 'index.html'))) {
   console.error(`docs browser test: ${relative(process.cwd(), distDir)}/index.html is missing; build the site first (pnpm build in docs/)`);
   process.exit(1);
 }
 
-/** The browser to drive (see find-browser.mjs); installs Debian's when it may, else exits with the command to run. */
-function browserOrExit() {
-  let choice = chooseBrowser(thisMachine());
-  if (choice.kind === 'install') {
-    console.log(`docs browser test: no Chrome or Chromium found; installing Debian's: ${choice.command.join(' ')}`);
-    const installed = spawnSync(choice.command[0], choice.command.slice(1), { cwd: join(docsRoot, '..'), stdio: 'inherit' });
-    if (installed.status !== 0) {
-      console.error(`docs browser test: the install failed (exit ${String(installed.status)}); run it yourself: ${choice.command.join(' ')}`);
-      process.exit(1);
-    }
-    choice = chooseBrowser(thisMachine());
-  }
-  if (choice.kind === 'found') {
-    console.log(`docs browser test: browser ${choice.path} (from ${choice.via})`);
-    return choice.path;
-  }
-  if (choice.kind === 'bad-variable') {
-    console.error(`docs browser test: $${choice.variable} is ${choice.path}, which is not an executable file; point it at a Chrome or Chromium binary, or unset it`);
-  } else {
-    console.error(`docs browser test: no Chrome or Chromium found ($${BROWSER_VARIABLES.join(', $')}, PATH, the usual places). Run: ${choice.kind === 'missing' ? choice.command : choice.command.join(' ')}`);
-  }
-  console.error('(set PPO_SKIP_BROWSER=1 to skip this test on a machine without a browser)');
-  process.exit(1);
-}
-
-const TYPES = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.woff2': 'font/woff2',
-  '.ico': 'image/x-icon',
-  '.wasm': 'application/wasm',
-  '.bin': 'application/octet-stream',
-  '.txt': 'text/plain; charset=utf-8',
-};
-
-/** Maps a URL path under BASE to a file of the build, or null. */
-function resolveFile(pathname) {
-  if (!pathname.startsWith(BASE)) return null;
-  let rel = decodeURIComponent(pathname.slice(BASE.length));
-  if (rel === '' || rel.endsWith('/')) rel += 'index.html';
-  const file = normalize(join(distDir, rel));
-  if (!file.startsWith(distDir)) return null;
-  if (existsSync(file) && statSync(file).isFile()) return file;
-  if (extname(file) === '' && existsSync(`${file}.html`)) return `${file}.html`;
-  return null;
-}
-
-const server = createServer((req, res) => {
-  const { pathname } = new URL(req.url ?? '/', 'http://127.0.0.1');
-  const file = resolveFile(pathname);
-  if (file === null) {
-    res.writeHead(404, { 'content-type': 'text/plain' }).end(`not found: ${pathname}`);
-    return;
-  }
-  res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
-  createReadStream(file).pipe(res);
-});
-await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-const origin = `http://127.0.0.1:${server.address().port}`;
+const { origin, close } = await serveSite();
 
 const problems = [];
 const htmlCache = new Map();
@@ -285,7 +215,7 @@ try {
   }
 } finally {
   await browser.close();
-  server.close();
+  close();
 }
 
 if (problems.length > 0) {

@@ -1,7 +1,8 @@
 /**
- * Test fixture (Node, not exported): a real `nats-server` on 127.0.0.1 at a free port, with
- * JetStream in a temporary directory and token auth; restartable on the same port and store.
- * Uses `PPO_NATS_SERVER` or `nats-server` on the PATH (CI installs Debian's package).
+ * A local `nats-server` for tests and benchmarks (Node): on 127.0.0.1 at a free port, with
+ * JetStream in a temporary directory and token auth, optionally a WebSocket listener for
+ * browser workers; restartable on the same port and store. Uses `PPO_NATS_SERVER` or
+ * `nats-server` on the PATH (CI installs Debian's package).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,6 +16,8 @@ export interface NatsServerFixture {
   readonly url: string;
   /** The token clients must present. */
   readonly token: string;
+  /** `ws://127.0.0.1:<port>` of the WebSocket listener (without TLS), when one was asked for. */
+  readonly wsUrl?: string;
   /** Stops the server (SIGTERM, then waits for the exit). */
   stop(): Promise<void>;
   /** Starts it again on the same port with the same JetStream store. */
@@ -34,10 +37,27 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** Starts a server; `maxPayload` (bytes) lowers the message size limit to exercise chunking. */
-export async function startNatsServer(options: { maxPayload?: number } = {}): Promise<NatsServerFixture> {
+/** Options of {@link startNatsServer}. */
+export interface NatsServerOptions {
+  /** Lowers the message size limit (bytes), to exercise chunking. */
+  readonly maxPayload?: number;
+  /** Adds a WebSocket listener without TLS on another free port of 127.0.0.1 (for browser workers). */
+  readonly websocket?: boolean;
+}
+
+/**
+ * Starts a local server; `dispose` stops it and deletes its store.
+ *
+ * @example
+ * ```ts
+ * const server = await startNatsServer({ websocket: true });
+ * const nc = await connect({ servers: server.url, token: server.token });
+ * ```
+ */
+export async function startNatsServer(options: NatsServerOptions = {}): Promise<NatsServerFixture> {
   const dir = mkdtempSync(join(tmpdir(), 'ppo-nats-'));
   const port = await freePort();
+  const wsPort = options.websocket === true ? await freePort() : undefined;
   const token = `t${Math.floor(Math.random() * 2 ** 48).toString(36)}`;
   const conf = join(dir, 'server.conf');
   writeFileSync(
@@ -47,6 +67,7 @@ export async function startNatsServer(options: { maxPayload?: number } = {}): Pr
       `jetstream { store_dir: "${join(dir, 'js')}" }`,
       `authorization { token: "${token}" }`,
       ...(options.maxPayload === undefined ? [] : [`max_payload: ${options.maxPayload}`]),
+      ...(wsPort === undefined ? [] : [`websocket { listen: "127.0.0.1:${wsPort}", no_tls: true }`]),
       '',
     ].join('\n'),
   );
@@ -78,6 +99,7 @@ export async function startNatsServer(options: { maxPayload?: number } = {}): Pr
   return {
     url: `nats://127.0.0.1:${port}`,
     token,
+    ...(wsPort === undefined ? {} : { wsUrl: `ws://127.0.0.1:${wsPort}` }),
     stop,
     start,
     dispose: async () => {
