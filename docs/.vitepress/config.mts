@@ -53,7 +53,8 @@ export default defineConfig({
   srcExclude: ['README.md', 'scripts/**', '.snippets/**', '.screenshots/**', '.generated/**'],
   markdown: { lineNumbers: false },
   // The local search index of the API pages is one large chunk; that is expected.
-  vite: { build: { chunkSizeWarningLimit: 4000 } },
+  // Web Workers (the rollout worker page's) import the trainer, which Vite splits into chunks: ES module workers.
+  vite: { build: { chunkSizeWarningLimit: 4000 }, worker: { format: 'es' } },
   themeConfig: {
     nav: [
       { text: 'Guide', link: '/guide/getting-started' },
@@ -69,6 +70,8 @@ export default defineConfig({
           { text: 'Concepts', link: '/guide/concepts' },
           { text: 'Command line', link: '/guide/cli' },
           { text: 'Export a policy', link: '/guide/export' },
+          { text: 'Distributed training', link: '/guide/distributed' },
+          { text: 'Browser rollout worker', link: '/distributed/worker' },
         ],
       },
       {
