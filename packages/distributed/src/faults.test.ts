@@ -146,7 +146,7 @@ describe('faults', () => {
     await Promise.all([a.id(), b.id()]);
     const log: string[] = [];
     const { ppo, learner } = await learnerSide('restart', 2, log);
-    let restarted: Promise<void> | null = null;
+    const outage: { restarted: Promise<void> | null } = { restarted: null };
     let updateWhenBack = -1;
     await ppo.train({
       collect: learner.collect,
@@ -155,7 +155,7 @@ describe('faults', () => {
           onUpdateEnd: (context) => {
             // Not awaited: the server goes down while the next rollout is being collected.
             if (context.update !== 1) return;
-            restarted = server
+            outage.restarted = server
               .stop()
               .then(() => new Promise((resolve) => setTimeout(resolve, 300)))
               .then(() => server.start())
@@ -164,8 +164,8 @@ describe('faults', () => {
         },
       ],
     });
-    expect(restarted).not.toBeNull();
-    await restarted;
+    expect(outage.restarted).not.toBeNull();
+    await outage.restarted;
     // The server was back before training ended (the learner cannot finish without its object store).
     expect(updateWhenBack).toBeGreaterThanOrEqual(1);
     expect(updateWhenBack).toBeLessThan(ppo.numUpdates);

@@ -1,7 +1,8 @@
 import type { Msg, NatsConnection, Subscription } from '@nats-io/nats-core';
 import type { ObjectStore } from '@nats-io/obj';
 import type { CollectRolloutOptions, CollectRolloutResult, PPOConfig, RolloutCollector, RolloutPosition } from '@ppo/trainer';
-import { checkPositiveInt, PpoError, PpoRangeError, PpoTypeError, type RngState } from '@ppo/utils';
+import { checkPositiveInt, PpoError, PpoRangeError, PpoTypeError, type RngState, type RunningMeanStdState } from '@ppo/utils';
+import { findNormalizers, mergeInSlotOrder } from './normalization';
 import { joinParts, ownCopy } from './binary-frame';
 import { openBucket, retrying } from './object-store';
 import { CHUNK_HEADERS, digest, decodeJson, encodeJson, OBJECTS, subjects, type Hello, type Subjects, type Task } from './protocol';
@@ -68,8 +69,13 @@ const TICK_MS = 100;
  * into the trainer's buffer, and advances the counters and generator as `collectRollout` would.
  *
  * With no observation or reward normalization, the result is the single-process run's, bit for
- * bit, whoever rolls out which slot: faults change who does the work, not the data. Recurrent
- * policies, action masks and normalization are refused.
+ * bit, whoever rolls out which slot: faults change who does the work, not the data. With
+ * normalization each slot normalizes with its own env's running statistics (as if every env had
+ * its own wrapper): the run is then the same for any number of workers and any faults, and is
+ * the single-process run when `numEnvs` is 1 (the `mujoco` preset), but with several envs it
+ * differs from the single-process run, whose statistics are shared by all envs. The trainer's
+ * own normalizers (checkpoints, evaluation, export) get the slots' statistics merged in slot
+ * order after every rollout. Recurrent policies and action masks are refused.
  *
  * @example
  * ```ts
@@ -83,7 +89,6 @@ const TICK_MS = 100;
  */
 export async function createLearner(options: LearnerOptions): Promise<Learner> {
   const { nc, config } = options;
-  checkSupported(config);
   const prefix = options.prefix ?? 'ppo';
   const subs = subjects(prefix);
   const expect = options.expectWorkers ?? 1;
@@ -95,15 +100,6 @@ export async function createLearner(options: LearnerOptions): Promise<Learner> {
   const learner = new NatsLearner(nc, config, subs, prefix, expect, timeout, resendMs, options.log ?? (() => undefined));
   await learner.open();
   return learner;
-}
-
-function checkSupported(config: PPOConfig): void {
-  const refused: string[] = [];
-  if (config.normalizeObservation) refused.push('normalizeObservation');
-  if (config.normalizeReward) refused.push('normalizeReward');
-  if (refused.length > 0) {
-    throw new PpoRangeError('INVALID_ARGUMENT', `createLearner: rollout workers cannot yet reproduce ${refused.join(' and ')} (statistics shared across envs every step); set ${refused.map((f) => `${f}: false`).join(', ')}`);
-  }
 }
 
 class NatsLearner implements Learner {
@@ -366,6 +362,14 @@ class NatsLearner implements Learner {
     }
     buffer.bootstrapNextValues(rollouts.map((r) => r.lastValue));
     rollouts.forEach((r, i) => observations.set(r.lastObservation, i * size));
+    const normalizers = findNormalizers(options.env);
+    for (const kind of ['observation', 'reward'] as const) {
+      const normalizer = normalizers[kind];
+      if (normalizer === null) continue;
+      const states = rollouts.map((r) => r.normalization[kind]);
+      if (states.some((state) => state === null)) throw new PpoError('BAD_MESSAGE', `a slot sent no ${kind} normalization statistics, the trainer normalizes ${kind}s`);
+      normalizer.setState(mergeInSlotOrder(states as RunningMeanStdState[]));
+    }
     return stop;
   }
 

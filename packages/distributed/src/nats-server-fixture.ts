@@ -1,8 +1,7 @@
 /**
- * A local `nats-server` for tests and benchmarks (Node): on 127.0.0.1 at a free port, with
- * JetStream in a temporary directory and token auth, optionally a WebSocket listener for
- * browser workers; restartable on the same port and store. Uses `PPO_NATS_SERVER` or
- * `nats-server` on the PATH (CI installs Debian's package).
+ * A local `nats-server` for tests and benchmarks (Node; exported from `@ppo/distributed/node`): on 127.0.0.1 at a free port, with
+ * JetStream in a temporary directory and token auth; restartable on the same port and store.
+ * Uses `PPO_NATS_SERVER` or `nats-server` on the PATH (CI installs Debian's package).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,10 +13,10 @@ import { join } from 'node:path';
 export interface NatsServerFixture {
   /** `nats://127.0.0.1:<port>`. */
   readonly url: string;
+  /** `ws://127.0.0.1:<port>` when started with `websocket: true` (a browser's way in), else null. */
+  readonly wsUrl: string | null;
   /** The token clients must present. */
   readonly token: string;
-  /** `ws://127.0.0.1:<port>` of the WebSocket listener (without TLS), when one was asked for. */
-  readonly wsUrl?: string;
   /** Stops the server (SIGTERM, then waits for the exit). */
   stop(): Promise<void>;
   /** Starts it again on the same port with the same JetStream store. */
@@ -37,27 +36,14 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** Options of {@link startNatsServer}. */
-export interface NatsServerOptions {
-  /** Lowers the message size limit (bytes), to exercise chunking. */
-  readonly maxPayload?: number;
-  /** Adds a WebSocket listener without TLS on another free port of 127.0.0.1 (for browser workers). */
-  readonly websocket?: boolean;
-}
-
 /**
- * Starts a local server; `dispose` stops it and deletes its store.
- *
- * @example
- * ```ts
- * const server = await startNatsServer({ websocket: true });
- * const nc = await connect({ servers: server.url, token: server.token });
- * ```
+ * Starts a server; `maxPayload` (bytes) lowers the message size limit to exercise chunking;
+ * `websocket` adds a plain-text WebSocket listener on another free port.
  */
-export async function startNatsServer(options: NatsServerOptions = {}): Promise<NatsServerFixture> {
+export async function startNatsServer(options: { maxPayload?: number; websocket?: boolean } = {}): Promise<NatsServerFixture> {
   const dir = mkdtempSync(join(tmpdir(), 'ppo-nats-'));
   const port = await freePort();
-  const wsPort = options.websocket === true ? await freePort() : undefined;
+  const wsPort = options.websocket === true ? await freePort() : null;
   const token = `t${Math.floor(Math.random() * 2 ** 48).toString(36)}`;
   const conf = join(dir, 'server.conf');
   writeFileSync(
@@ -67,7 +53,7 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
       `jetstream { store_dir: "${join(dir, 'js')}" }`,
       `authorization { token: "${token}" }`,
       ...(options.maxPayload === undefined ? [] : [`max_payload: ${options.maxPayload}`]),
-      ...(wsPort === undefined ? [] : [`websocket { listen: "127.0.0.1:${wsPort}", no_tls: true }`]),
+      ...(wsPort === null ? [] : [`websocket { listen: "127.0.0.1:${wsPort}", no_tls: true }`]),
       '',
     ].join('\n'),
   );
@@ -98,8 +84,8 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
   await start();
   return {
     url: `nats://127.0.0.1:${port}`,
+    wsUrl: wsPort === null ? null : `ws://127.0.0.1:${wsPort}`,
     token,
-    ...(wsPort === undefined ? {} : { wsUrl: `ws://127.0.0.1:${wsPort}` }),
     stop,
     start,
     dispose: async () => {

@@ -7,4 +7,4 @@
  */
 export { connect, type ConnectOptions } from './connect';
 export { workerMain, type WorkerMainOptions } from './worker-main';
-export { startNatsServer, type NatsServerFixture, type NatsServerOptions } from './nats-server-fixture';
+export { startNatsServer, type NatsServerFixture } from './nats-server-fixture';

@@ -1,10 +1,8 @@
 import { selectBackend } from '@ppo/nets';
-import { MemoryLogger, PPO, type PPOConfig } from '@ppo/trainer';
+import type { PPOConfig } from '@ppo/trainer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect } from './connect';
-import { createLearner } from './learner';
 import { startNatsServer, type NatsServerFixture } from './nats-server-fixture';
-import { runWorker } from './worker';
+import { runSingle, runWithWorkers, type RunOutcome } from './test-runs';
 
 // Short episodes (a 20-step limit) so rollouts cross truncations and the final-observation values travel too.
 const CONFIG: Partial<PPOConfig> = {
@@ -18,17 +16,11 @@ const CONFIG: Partial<PPOConfig> = {
   seed: 11,
 };
 
-async function singleProcess(): Promise<{ metrics: MemoryLogger['records']; weights: Map<string, Float32Array> }> {
-  const ppo = await PPO.create({ config: CONFIG });
-  const logger = new MemoryLogger();
-  await ppo.train({ loggers: [logger] });
-  const weights = ppo.policy.getWeights();
-  await ppo.close();
-  return { metrics: logger.records, weights };
-}
-
-function withoutSps(records: MemoryLogger['records']): MemoryLogger['records'] {
-  return records.map(({ step, metrics }) => ({ step, metrics: Object.fromEntries(Object.entries(metrics).filter(([k]) => k !== 'charts/SPS')) }));
+function expectSameRun(actual: RunOutcome, expected: RunOutcome): void {
+  expect(actual.metrics).toEqual(expected.metrics);
+  expect(actual.normalization).toEqual(expected.normalization);
+  expect([...actual.weights.keys()]).toEqual([...expected.weights.keys()]);
+  for (const [name, values] of expected.weights) expect(actual.weights.get(name), name).toEqual(values);
 }
 
 describe('learner with workers over NATS', () => {
@@ -41,28 +33,26 @@ describe('learner with workers over NATS', () => {
   afterAll(async () => server?.dispose());
 
   it.each([1, 2, 3])('gives the single-process metrics and weights with %i workers', async (numWorkers) => {
-    const reference = await singleProcess();
-    const stop = new AbortController();
-    const connections = await Promise.all(Array.from({ length: numWorkers + 1 }, () => connect({ servers: server.url, token: server.token })));
-    const [learnerNc, ...workerNcs] = connections;
-    const workers = workerNcs.map((nc) => runWorker({ nc, prefix: `same${numWorkers}`, signal: stop.signal }));
-    const ppo = await PPO.create({ config: CONFIG });
-    const learner = await createLearner({ nc: learnerNc, config: ppo.config, prefix: `same${numWorkers}`, expectWorkers: numWorkers });
-    const logger = new MemoryLogger();
-    await ppo.train({ loggers: [logger], collect: learner.collect });
-    expect(learner.liveWorkers()).toHaveLength(numWorkers);
-    const traffic = learner.lastTraffic;
-    const weights = ppo.policy.getWeights();
-    learner.close();
-    stop.abort();
-    await Promise.all(workers);
-    await ppo.close();
-    await Promise.all(connections.map((nc) => nc.close()));
+    const expected = await runSingle(CONFIG);
+    const actual = await runWithWorkers(server, CONFIG, numWorkers, `same${numWorkers}`);
+    expect(actual.traffic?.chunkMessages).toBeGreaterThan(2 * 4);
+    expect(actual.metrics.some((r) => 'charts/episodic_return' in r.metrics)).toBe(true);
+    expectSameRun(actual, expected);
+  });
 
-    expect(traffic?.chunkMessages).toBeGreaterThan(2 * 4);
-    expect(withoutSps(logger.records)).toEqual(withoutSps(reference.metrics));
-    expect(logger.records.some((r) => 'charts/episodic_return' in r.metrics)).toBe(true);
-    expect([...weights.keys()]).toEqual([...reference.weights.keys()]);
-    for (const [name, values] of reference.weights) expect(weights.get(name), name).toEqual(values);
+  it('gives the single-process run with observation and reward normalization when there is one env', async () => {
+    const config = { ...CONFIG, numEnvs: 1, numSteps: 96, totalSteps: 96 * 3, normalizeObservation: true, normalizeReward: true };
+    const expected = await runSingle(config);
+    expect(expected.normalization).toMatchObject({ observation: { size: 4 }, reward: { size: 1 } });
+    expectSameRun(await runWithWorkers(server, config, 1, 'norm1'), expected);
+  });
+
+  it('with normalization and several envs (statistics per slot) gives the same run for any number of workers', async () => {
+    const config = { ...CONFIG, normalizeObservation: true, normalizeReward: true };
+    const one = await runWithWorkers(server, config, 1, 'norm-a');
+    expectSameRun(await runWithWorkers(server, config, 3, 'norm-b'), one);
+    // Not the single-process run: its statistics are shared by the envs.
+    const single = await runSingle(config);
+    expect(one.normalization).not.toEqual(single.normalization);
   });
 });

@@ -1,4 +1,4 @@
-import type { RngState } from '@ppo/utils';
+import type { RngState, RunningMeanStdState } from '@ppo/utils';
 import { PpoError } from '@ppo/utils';
 import { decodeFrame, encodeFrame } from './binary-frame';
 
@@ -46,6 +46,14 @@ export interface SlotRollout {
   readonly episodes: readonly SlotEpisode[];
   /** The action generator's state after the rollout (the same for every slot). */
   readonly rngState: RngState;
+  /** The slot's own normalization statistics after the rollout (null where that normalization is off). */
+  readonly normalization: SlotNormalization;
+}
+
+/** A slot's observation and reward normalization statistics. */
+export interface SlotNormalization {
+  readonly observation: RunningMeanStdState | null;
+  readonly reward: RunningMeanStdState | null;
 }
 
 interface Header {
@@ -60,6 +68,7 @@ interface Header {
   readonly lastValue: number;
   readonly episodes: readonly SlotEpisode[];
   readonly rngState: RngState;
+  readonly normalization: SlotNormalization;
 }
 
 function isCount(value: unknown): value is number {
@@ -80,6 +89,7 @@ export function encodeSlotRollout(r: SlotRollout): Uint8Array {
     lastValue: r.lastValue,
     episodes: r.episodes,
     rngState: r.rngState,
+    normalization: r.normalization,
   };
   return encodeFrame(header, [r.observations, r.actions, r.logProbs, r.values, r.rewards, r.finalValues, r.lastObservation, r.terminated, r.truncated]);
 }
@@ -101,7 +111,9 @@ export function decodeSlotRollout(bytes: Uint8Array): SlotRollout {
     (h.actionType !== 'int32' && h.actionType !== 'float32') ||
     typeof h.lastValue !== 'number' ||
     !Array.isArray(h.episodes) ||
-    typeof h.rngState !== 'object'
+    typeof h.rngState !== 'object' ||
+    typeof h.normalization !== 'object' ||
+    h.normalization === null
   ) {
     throw new PpoError('BAD_MESSAGE', `slot rollout: malformed header ${JSON.stringify(header).slice(0, 200)}`);
   }
@@ -128,5 +140,6 @@ export function decodeSlotRollout(bytes: Uint8Array): SlotRollout {
     lastValue: h.lastValue,
     episodes: h.episodes,
     rngState: h.rngState,
+    normalization: h.normalization,
   };
 }

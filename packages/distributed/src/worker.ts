@@ -1,7 +1,7 @@
 import type { NatsConnection, Subscription } from '@nats-io/nats-core';
 import { headers } from '@nats-io/nats-core';
 import type { ObjectStore } from '@nats-io/obj';
-import { make, SyncVectorEnv, type Env, type VectorEnv } from '@ppo/envs';
+import { make, SyncVectorEnv, type Env, type VectorEnv, type VectorNormalizeObservation, type VectorNormalizeReward } from '@ppo/envs';
 import type { Policy } from '@ppo/nets';
 import { createTrainer, episodeOf, validateConfig, wrapVectorEnv, type PPO, type PPOConfig } from '@ppo/trainer';
 import { PpoError, Rng } from '@ppo/utils';
@@ -24,6 +24,11 @@ export interface WorkerOptions {
    * registry). Only envs installed on this machine can be made: a worker runs no code it receives.
    */
   readonly makeEnv?: (config: PPOConfig) => Env<unknown, unknown>;
+  /**
+   * Called once per run, with its config, before any env is made: load what makes the env id
+   * (an env package installed here). Default: nothing.
+   */
+  readonly prepareRun?: (config: PPOConfig) => Promise<void> | void;
   /** Stops the worker (it closes its envs and returns; the connection stays open). */
   readonly signal?: AbortSignal;
   /** Receives a line per notable event (slots rolled out, replays, errors). */
@@ -49,6 +54,9 @@ export interface RolloutSent {
 /** One env slot the worker holds: its wrapped env, current observation and rollouts done. */
 interface SlotEnv {
   readonly env: VectorEnv;
+  /** The slot's own normalizers (null when off): each slot normalizes with its env's statistics alone. */
+  readonly observationNormalizer: VectorNormalizeObservation | null;
+  readonly rewardNormalizer: VectorNormalizeReward | null;
   readonly observation: Float32Array;
   rollouts: number;
 }
@@ -209,6 +217,7 @@ class RolloutWorker {
     if (digest(text) !== run) throw new PpoError('INVALID_STATE', `the stored config is not the one of run ${run} (a newer run replaced it)`);
     const config = validateConfig(decodeJson(new TextEncoder().encode(text), 'config') as Record<string, unknown>);
     await this.closeRun();
+    await this.options.prepareRun?.(config);
     const makeEnv = this.options.makeEnv ?? ((c: PPOConfig) => make<unknown, unknown>(c.env, c.envOptions));
     const trainer = await createTrainer(config, { makeEnv: () => makeEnv(config) });
     this.state = { run, config, trainer, policy: trainer.policy, weightsVersion: -1, slots: new Map(), sent: new Map() };
@@ -233,9 +242,9 @@ class RolloutWorker {
   private freshSlot(state: RunState, slot: number): SlotEnv {
     const { config } = state;
     const makeEnv = this.options.makeEnv ?? ((c: PPOConfig) => make<unknown, unknown>(c.env, c.envOptions));
-    const { env } = wrapVectorEnv(new SyncVectorEnv([() => makeEnv(config)]), config, { training: true });
+    const { env, observationNormalizer, rewardNormalizer } = wrapVectorEnv(new SyncVectorEnv([() => makeEnv(config)]), config, { training: true });
     const first = env.reset({ seed: (config.seed + slot) % 4294967296 });
-    return { env, observation: Float32Array.from(first.observations), rollouts: 0 };
+    return { env, observationNormalizer, rewardNormalizer, observation: Float32Array.from(first.observations), rollouts: 0 };
   }
 
   /** Brings the slot's env to `version` rollouts done, rebuilding it and replaying logged actions when needed. */
@@ -354,6 +363,10 @@ class RolloutWorker {
         lastObservation: Float32Array.from(envs[k].observation),
         lastValue: last[slot],
         rngState,
+        normalization: {
+          observation: envs[k].observationNormalizer?.getState() ?? null,
+          reward: envs[k].rewardNormalizer?.getState() ?? null,
+        },
       };
       const frame = encodeSlotRollout(rollout);
       state.sent.set(slot, { version: task.version, frame });

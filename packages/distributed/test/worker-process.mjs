@@ -1,5 +1,6 @@
 // A rollout worker process for the fault tests: node worker-process.mjs URL TOKEN PREFIX.
 // Imports the built package; prints the worker's log lines on stdout.
+/* global process, AbortController */
 import { selectBackend } from '@ppo/nets';
 import { workerMain } from '../dist/node.js';
 

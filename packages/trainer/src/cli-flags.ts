@@ -9,7 +9,7 @@ import { PpoError } from '@ppo/utils';
 import { parseDecimal, parseDecimalInteger } from './parse-number';
 
 /** The commands of `ppo`. */
-export type CommandName = 'train' | 'eval' | 'export' | 'plot' | 'list-envs';
+export type CommandName = 'train' | 'eval' | 'export' | 'plot' | 'list-envs' | 'worker';
 
 /** A bad command line; `main` prints the message and a one-line hint and exits with code 2. */
 export class UsageError extends PpoError {
@@ -233,6 +233,31 @@ const DISCOVERY_NOTE =
 
 const EXIT_CODES_NOTE = 'Exit codes: 0 ok, 1 error, 2 usage (the message and a hint), 130/143 stopped by SIGINT/SIGTERM.';
 
+/** A NATS server URL: nats://host:port, or tls://host:port for TLS. */
+function parseNatsUrl(flag: string, command: CommandName, text: string): string {
+  if (!/^(nats|tls):\/\/[^\s/]+$/.test(text)) throw new UsageError(`--${flag} expects a NATS server URL such as nats://10.0.0.1:4222 or tls://host:4222, got '${text}'`, command);
+  return text;
+}
+
+const natsFlags = (command: CommandName): FlagSpec[] => [
+  { name: 'nats-creds', value: 'FILE', type: 'path', description: 'a NATS credentials file (JWT and NKey seed) to authenticate with; a token comes from the PPO_NATS_TOKEN environment variable instead' },
+  { name: 'nats-ca', value: 'FILE', type: 'path', description: "the PEM certificate of the CA that signed the server's TLS certificate (a private CA); a tls:// URL alone uses the system's CAs" },
+  {
+    name: 'nats-prefix',
+    value: 'NAME',
+    type: "letters, digits, '-', '_'",
+    default: 'ppo',
+    description: 'subject prefix and object store bucket of the run: learner and workers must agree; separate runs on one server need separate prefixes',
+    parse: (text) => {
+      if (!/^[A-Za-z0-9_-]+$/.test(text)) throw new UsageError(`--nats-prefix expects letters, digits, '-' or '_', got '${text}'`, command);
+      return text;
+    },
+  },
+];
+
+const NATS_NOTE =
+  "Rollout workers (needs @ppo/distributed): ppo train --workers nats://host:4222 publishes the weights and collects each rollout from ppo worker processes, which own env slots (slot i is seeded as env i of a single-process run); without observation or reward normalization (or with it and one env) the run is the single-process run, bit for bit (cpu backend), whichever worker rolls out which slot; with normalization and several envs each slot normalizes with its own statistics, the same for any number of workers. A worker silent for --worker-timeout-ms loses its slots to the others; a late worker gets slots at the next rollout; workers reconnect to a restarted server; after --resume they replay logged actions to where the run is. Authenticate with --nats-creds FILE or PPO_NATS_TOKEN; use a tls:// URL (and --nats-ca for a private CA) across untrusted networks. A worker runs no code it receives: the envs come from its own --env-modules.";
+
 /** Every command of `ppo`, in the order the help lists them. */
 export const COMMAND_SPECS: Readonly<Record<CommandName, CommandSpec>> = {
   train: {
@@ -260,6 +285,27 @@ export const COMMAND_SPECS: Readonly<Record<CommandName, CommandSpec>> = {
       millisecondsFlag('env-timeout-ms', 'with --vector-env async: the longest a step or reset of the envs may take'),
       millisecondsFlag('env-start-timeout-ms', 'with --vector-env async: the longest the workers may take to import the env modules and make the envs', 'the larger of --env-timeout-ms and 30000'),
       millisecondsFlag('stop-grace-ms', 'after SIGINT or SIGTERM, how long the run may take to finish its update before it is ended', '5000'),
+      {
+        name: 'workers',
+        value: 'URL',
+        type: 'nats:// or tls:// URL',
+        description: 'collect rollouts from ppo worker processes through the NATS server at URL instead of stepping the envs here; allowed with --resume',
+        parse: (text) => parseNatsUrl('workers', 'train', text),
+      },
+      {
+        name: 'expect-workers',
+        value: 'N',
+        type: 'integer >= 1',
+        default: '1',
+        description: 'with --workers: workers to wait for before the first rollout (later rollouts use whoever is alive)',
+        parse: (text) => {
+          const value = parseDecimalInteger(text);
+          if (value === undefined || value < 1) throw new UsageError(`--expect-workers expects a decimal integer >= 1, got '${text}'`, 'train');
+          return value;
+        },
+      },
+      millisecondsFlag('worker-timeout-ms', 'with --workers: how long a silent worker keeps its env slots before they go to the others', '10000'),
+      ...natsFlags('train'),
     ],
     configFlags: CONFIG_FLAGS,
     notes: [
@@ -267,6 +313,7 @@ export const COMMAND_SPECS: Readonly<Record<CommandName, CommandSpec>> = {
       DISCOVERY_NOTE,
       ENV_MODULES_NOTE,
       'SIGINT or SIGTERM stops a run after its current update with a checkpoint; training runs in a child process, which is ended if it has not stopped within --stop-grace-ms or on a second signal; the last checkpoint on disk is kept and --resume continues from it.',
+      NATS_NOTE,
       'A run directory holds config.json, metrics.jsonl, progress.csv, checkpoints/, final/, learning-curve.svg (+ .png), with --tensorboard the event file events.out.tfevents.ppo and, while a process uses it, ppo.lock. Checkpoints carry SHA-256 checksums; --resume falls back to the newest checkpoint that passes.',
       EXIT_CODES_NOTE,
     ],
@@ -323,6 +370,24 @@ export const COMMAND_SPECS: Readonly<Record<CommandName, CommandSpec>> = {
       'The ids of @ppo/envs-mujoco and @ppo/envs-minatar are listed once their package is loaded: name its ./register entry with --env-modules (ppo train finds them by id on its own).',
       EXIT_CODES_NOTE,
     ],
+  },
+  worker: {
+    name: 'worker',
+    synopsis: ['worker --nats URL [--env-modules LIST] [--nats-creds FILE] [--nats-ca FILE] [--nats-prefix NAME] [--backend NAME]'],
+    summary: 'serve a learner (ppo train --workers) as a rollout worker until SIGINT or SIGTERM',
+    flags: [
+      {
+        name: 'nats',
+        value: 'URL',
+        type: 'nats:// or tls:// URL',
+        description: "the NATS server the learner uses",
+        parse: (text) => parseNatsUrl('nats', 'worker', text),
+      },
+      envModulesFlag('worker', 'modules that register the envs the learner trains on, imported first (this machine\'s choice: a worker imports nothing it is sent)'),
+      { ...BACKEND_FLAG, default: 'auto', parse: (text) => parseField('backend', text, 'worker') },
+      ...natsFlags('worker'),
+    ],
+    notes: [NATS_NOTE, 'The env ids of @ppo/envs-mujoco and @ppo/envs-minatar are found without --env-modules when the package is installed.', EXIT_CODES_NOTE],
   },
 };
 

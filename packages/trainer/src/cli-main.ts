@@ -1,5 +1,5 @@
 /**
- * The `ppo` command line: `train`, `eval`, `export`, `plot`, `list-envs`. Node-only. The flags
+ * The `ppo` command line: `train`, `eval`, `export`, `plot`, `list-envs`, `worker`. Node-only. The flags
  * come from the schema in cli-flags.ts, which also gives `--help` and the docs' reference.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -12,7 +12,9 @@ import { inCliTerms } from './cli-wording';
 import { ConfigError, resolveConfig, type PPOConfig, type PresetName } from './config';
 import { closestMatch } from './did-you-mean';
 import { EnvModulesConsentError, importEnvModules, type RunModuleConsent } from './env-modules';
+import { loadDistributed, natsToken, type NatsSettings, type WorkersSettings } from './distributed-package';
 import { EnvPackageMissingError, loadEnvPackage } from './env-packages';
+import { selectBackend } from '@ppo/nets/node';
 import { exportRun } from './export-run';
 import type { EvaluationResult } from './evaluate-policy';
 import { evaluateRun, plotRun, runTraining, type RunResult } from './runner';
@@ -40,6 +42,7 @@ export type ParsedCommand =
   | { command: 'version' }
   | { command: 'list-envs'; json: boolean; envModules: string[] }
   | { command: 'plot'; dir: string }
+  | { command: 'worker'; nats: NatsSettings; envModules: string[]; backend?: PPOConfig['backend'] }
   | ({ command: 'export'; dir: string; out: string | null } & RunModuleConsent)
   | ({
       command: 'eval';
@@ -61,6 +64,8 @@ export type ParsedCommand =
       overrides: Partial<PPOConfig>;
       quiet: boolean;
       tensorboard: boolean;
+      /** `--workers` and its settings, or null to step the envs in the training process. */
+      workers: WorkersSettings | null;
     } & RunModuleConsent &
       TrainLimits);
 
@@ -156,6 +161,12 @@ export function parseArgs(argv: readonly string[]): ParsedCommand {
     if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}' for ${command}`, command);
   }
   if (command === 'list-envs') return { command, json: values.get('json') === true, envModules: modules ?? [] };
+  if (command === 'worker') {
+    if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}' for worker`, command);
+    const servers = text('nats');
+    if (servers === undefined) throw new UsageError('ppo worker needs --nats URL, the NATS server of the learner (for example --nats nats://10.0.0.1:4222)', command);
+    return { command, nats: { servers, ...natsOptions(values) }, envModules: modules ?? [], backend: values.get('backend') as PPOConfig['backend'] | undefined };
+  }
   if (command !== 'train') {
     const [dir, extra] = positionals;
     if (dir === undefined) throw new UsageError(`${command} needs a run directory`, command);
@@ -183,6 +194,19 @@ export function parseArgs(argv: readonly string[]): ParsedCommand {
   for (const [flag, key] of [['env-timeout-ms', 'envTimeoutMs'], ['env-start-timeout-ms', 'envStartTimeoutMs'], ['stop-grace-ms', 'stopGraceMs']] as const) {
     if (values.has(flag)) limits[key] = values.get(flag) as number;
   }
+  const workersUrl = text('workers');
+  if (workersUrl === undefined && ['expect-workers', 'worker-timeout-ms', 'nats-creds', 'nats-ca', 'nats-prefix'].some((f) => values.has(f))) {
+    throw new UsageError('--expect-workers, --worker-timeout-ms and the --nats-* flags apply only with --workers', 'train');
+  }
+  const workers: WorkersSettings | null =
+    workersUrl === undefined
+      ? null
+      : {
+          servers: workersUrl,
+          ...natsOptions(values),
+          ...(values.has('expect-workers') ? { expectWorkers: values.get('expect-workers') as number } : {}),
+          ...(values.has('worker-timeout-ms') ? { workerTimeoutMs: values.get('worker-timeout-ms') as number } : {}),
+        };
   const resume = text('resume') ?? null;
   const out = text('out') ?? null;
   const configFile = text('config') ?? null;
@@ -193,7 +217,7 @@ export function parseArgs(argv: readonly string[]): ParsedCommand {
     if (trust === true) throw new UsageError('--trust-run-modules applies to --resume, eval and export only: a new run imports the --env-modules given', 'train');
     // A config file may name the env; main checks it once the file is read.
     if (configFile === null && overrides.env === undefined) throw missingEnv();
-    return { command: 'train', resume, out, preset, configFile, overrides, quiet, tensorboard, ...limits };
+    return { command: 'train', resume, out, preset, configFile, overrides, quiet, tensorboard, workers, ...limits };
   }
   // With --resume, --env-modules is consent to import modules, not a setting.
   const { envModules, ...settings } = overrides as Partial<PPOConfig>;
@@ -201,7 +225,15 @@ export function parseArgs(argv: readonly string[]): ParsedCommand {
     throw new UsageError('--resume takes no other settings: the run continues with its saved config', 'train');
   }
   checkConsentFlags('train', envModules, trust);
-  return { command: 'train', resume, out, preset, configFile, overrides: {}, quiet, tensorboard, envModules, trustRunModules: trust, ...limits };
+  return { command: 'train', resume, out, preset, configFile, overrides: {}, quiet, tensorboard, workers, envModules, trustRunModules: trust, ...limits };
+}
+
+/** The optional NATS flags shared by `train --workers` and `worker`. */
+function natsOptions(values: FlagValues['values']): Omit<NatsSettings, 'servers'> {
+  const creds = values.get('nats-creds') as string | undefined;
+  const ca = values.get('nats-ca') as string | undefined;
+  const prefix = values.get('nats-prefix') as string | undefined;
+  return { ...(creds === undefined ? {} : { credsFile: creds }), ...(ca === undefined ? {} : { tlsCaFile: ca }), ...(prefix === undefined ? {} : { prefix }) };
 }
 
 function missingEnv(): UsageError {
@@ -355,6 +387,30 @@ export async function main(argv: readonly string[], io: CliIo = PROCESS_IO, opti
         }
         return 0;
       }
+      case 'worker': {
+        await importEnvModules(parsed.envModules);
+        const distributed = await loadDistributed();
+        const backend = await selectBackend(parsed.backend ?? 'auto');
+        const stop = new AbortController();
+        const onSignal = (signal: NodeJS.Signals) => stop.abort(signal);
+        process.once('SIGINT', onSignal);
+        process.once('SIGTERM', onSignal);
+        io.stderr(`ppo: worker on ${parsed.nats.servers} (${backend} backend); SIGINT or SIGTERM stops it\n`);
+        try {
+          await distributed.workerMain({
+            ...parsed.nats,
+            token: natsToken(),
+            signal: stop.signal,
+            // A first-party env package (MuJoCo, MinAtar) is found by the run's env id, as ppo train does.
+            prepareRun: async (config: PPOConfig) => void (await loadEnvPackage(config.env)),
+            log: (line: string) => io.stderr(`ppo: ${line}\n`),
+          });
+        } finally {
+          process.off('SIGINT', onSignal);
+          process.off('SIGTERM', onSignal);
+        }
+        return stop.signal.reason === 'SIGINT' ? 130 : stop.signal.reason === 'SIGTERM' ? 143 : 0;
+      }
       case 'plot': {
         if (!existsSync(parsed.dir)) throw new PpoError('NOT_A_RUN', `run directory '${parsed.dir}' does not exist`);
         const { svg, png } = plotRun(parsed.dir);
@@ -396,6 +452,7 @@ export async function main(argv: readonly string[], io: CliIo = PROCESS_IO, opti
           trustRunModules: parsed.trustRunModules,
           envTimeoutMs: parsed.envTimeoutMs,
           envStartTimeoutMs: parsed.envStartTimeoutMs,
+          ...(parsed.workers === null ? {} : { workers: parsed.workers }),
         };
         let result: RunResult;
         if (options.isolateTraining === true) {

@@ -19,7 +19,7 @@ describe('parseArgs', () => {
       '--anneal-lr', 'false', '--norm-adv', '--no-clip-vloss', '--max-grad-norm', 'null', '--hidden-sizes', '32,32', '--out', 'x',
     ]);
     expect(parsed).toEqual({
-      command: 'train', resume: null, out: 'x', preset: 'mujoco', configFile: null, quiet: false, tensorboard: false,
+      command: 'train', resume: null, out: 'x', preset: 'mujoco', configFile: null, quiet: false, tensorboard: false, workers: null,
       overrides: { env: 'Pendulum-v1', totalSteps: 4096, learningRate: 1e-3, annealLr: false, normAdv: true, clipVloss: false, maxGradNorm: null, hiddenSizes: [32, 32] },
     });
     expect(parseArgs(['train', '--resume', 'runs/a'])).toMatchObject({ command: 'train', resume: 'runs/a' });

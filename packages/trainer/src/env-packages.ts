@@ -70,6 +70,23 @@ export class EnvPackageMissingError extends PpoError {
 const TRAINER_DIR = dirname(fileURLToPath(import.meta.url));
 
 /**
+ * Resolves `specifier` from `cwd` (the user's project), else from the trainer's own install:
+ * the URL, or null with the folders searched and the first problem met.
+ */
+export function resolveNearby(specifier: string, cwd: string): { url: string; searched: string[]; problem?: undefined } | { url: null; searched: string[]; problem: unknown } {
+  let problem: unknown;
+  for (const dir of [cwd, TRAINER_DIR]) {
+    try {
+      return { url: resolveModuleUrl(specifier, dir), searched: [cwd, TRAINER_DIR] };
+    } catch (error) {
+      if (!(error instanceof ModuleResolutionError)) throw error;
+      problem ??= error;
+    }
+  }
+  return { url: null, searched: [cwd, TRAINER_DIR], problem };
+}
+
+/**
  * Makes `id` registered by loading its package from {@link ENV_PACKAGES}, when it is not
  * registered yet and the table has a package for it: the package's `./register` entry is
  * resolved from `cwd` (the user's project), else from the trainer's own install, and
@@ -83,18 +100,9 @@ export async function loadEnvPackage(id: string, cwd: string = process.cwd()): P
   if (isRegistered(id)) return null;
   const pkg = envPackageFor(id);
   if (pkg === undefined) return null;
-  let url: string | null = null;
-  let firstProblem: unknown;
-  for (const dir of [cwd, TRAINER_DIR]) {
-    try {
-      url = resolveModuleUrl(pkg.entry, dir);
-      break;
-    } catch (error) {
-      if (!(error instanceof ModuleResolutionError)) throw error;
-      firstProblem ??= error;
-    }
-  }
-  if (url === null) throw new EnvPackageMissingError(id, pkg.name, [cwd, TRAINER_DIR], { cause: firstProblem });
+  const found = resolveNearby(pkg.entry, cwd);
+  if (found.url === null) throw new EnvPackageMissingError(id, pkg.name, found.searched, { cause: found.problem });
+  const url = found.url;
   try {
     await import(/* @vite-ignore */ url);
   } catch (error) {

@@ -19,6 +19,8 @@ import { ConsoleLogger, type Logger } from './loggers';
 import { checkNewRunDir } from './new-run-dir';
 import { learningCurveSvg, returnSeries } from './plot';
 import { createTrainer, PPO, type EvaluationResult, type PPOOptions } from './ppo';
+import type { RolloutCollector } from './collect-rollout';
+import { loadDistributed, natsToken, type WorkersSettings } from './distributed-package';
 import {
   bestAvailableCheckpointDir,
   CsvLogger,
@@ -90,6 +92,11 @@ export interface RunTrainingOptions extends RunModuleConsent {
   readonly bestModelPath?: string;
   /** Receives notices (a checkpoint skipped, modules imported); default: standard error. */
   readonly onNotice?: (message: string) => void;
+  /**
+   * Collect rollouts from `ppo worker` processes over NATS instead of stepping envs here
+   * (needs `@ppo/distributed`; a token comes from `PPO_NATS_TOKEN`). Allowed with `resume`.
+   */
+  readonly workers?: WorkersSettings;
 }
 
 /** What {@link runTraining} returns. */
@@ -319,9 +326,19 @@ async function trainInRunDirectory(options: RunTrainingOptions, runDir: string, 
       if (!signalled && context.update < ppo.numUpdates) stoppedByCallback = true;
     },
   });
+  let learner: { collect: RolloutCollector; close(): void } | null = null;
+  let nc: { close(): Promise<void>; isClosed(): boolean } | null = null;
   try {
-    await ppo.train({ callbacks, loggers, checkpoints });
+    if (options.workers !== undefined) {
+      const distributed = await loadDistributed();
+      const { servers, credsFile, tlsCaFile, prefix, expectWorkers, workerTimeoutMs } = options.workers;
+      nc = await distributed.connect({ servers, token: natsToken(), credsFile, tlsCaFile, name: 'ppo-learner' });
+      learner = await distributed.createLearner({ nc, config: ppo.config, prefix, expectWorkers, workerTimeoutMs });
+    }
+    await ppo.train({ callbacks, loggers, checkpoints, ...(learner === null ? {} : { collect: learner.collect }) });
   } finally {
+    learner?.close();
+    if (nc !== null && !nc.isClosed()) await nc.close();
     options.stop?.removeEventListener('abort', onStop);
     if (handle) {
       process.off('SIGINT', onSigint);

@@ -7,7 +7,7 @@ import type { RunResult, RunTrainingOptions } from './runner';
 /** What the child is asked to run: the JSON-safe part of {@link RunTrainingOptions}. */
 export type ChildTrainingOptions = Pick<
   RunTrainingOptions,
-  'out' | 'resume' | 'config' | 'console' | 'tensorboard' | 'envModules' | 'trustRunModules' | 'envTimeoutMs' | 'envStartTimeoutMs'
+  'out' | 'resume' | 'config' | 'console' | 'tensorboard' | 'envModules' | 'trustRunModules' | 'envTimeoutMs' | 'envStartTimeoutMs' | 'workers'
 >;
 
 /** Parent to child. */
