@@ -70,7 +70,7 @@ try {
       const workerCpu = (await Promise.all(pool.map((w) => w.result))).map((r) => r.workerCpuSeconds);
       const summary = summarize(run.samples);
       runs.push({ ...run, summary, workerCpuSeconds: workerCpu, load1Before: loadBefore, load1After: loadavg()[0] });
-      console.log(`${env} workers=${workers}: ${Math.round(summary.stepsPerSecond)} steps/s, rollout ${summary.rolloutSeconds.toFixed(2)} s, update ${summary.updateSeconds.toFixed(2)} s, ${(summary.bytesPerUpdate / 1e6).toFixed(2)} MB/update (load ${loadBefore.toFixed(2)})`);
+      console.log(`${env} workers=${workers}: ${Math.round(summary.stepsPerSecond)} steps/s, rollout ${summary.rolloutSeconds.toFixed(2)} s, update ${summary.updateSeconds.toFixed(2)} s, learner CPU ${summary.rolloutCpuSeconds.toFixed(2)} + ${summary.updateCpuSeconds.toFixed(2)} s, ${(summary.bytesPerUpdate / 1e6).toFixed(2)} MB/update (load ${loadBefore.toFixed(2)})`);
     }
   }
 } finally {

@@ -9,9 +9,9 @@ export const DEFAULT_WORKERS = Object.freeze([1, 2, 4]);
 
 /**
  * The `mujoco` preset's overrides for a throughput run: `numEnvs` slots of `numSteps` steps
- * (4 x 512 keeps the preset's 2048 steps per update while giving each worker a slot), a budget
- * of `updates` updates, and no observation or reward normalization (the learner refuses them:
- * their statistics are shared across envs every step).
+ * (4 x 512 keeps the preset's 2048 steps per update while giving each worker a slot) and a
+ * budget of `updates` updates. The preset's normalization stays on (with workers, each slot
+ * normalizes with its own statistics).
  * @param {{ env: string; updates: number; numEnvs: number; numSteps: number; seed: number }} options
  */
 export function benchConfig({ env, updates, numEnvs, numSteps, seed }) {
@@ -19,7 +19,7 @@ export function benchConfig({ env, updates, numEnvs, numSteps, seed }) {
     if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be a positive integer, got ${String(value)}`);
   }
   if (!Number.isInteger(seed) || seed < 0) throw new RangeError(`seed must be a non-negative integer, got ${String(seed)}`);
-  return { env, seed, numEnvs, numSteps, totalSteps: updates * numEnvs * numSteps, normalizeObservation: false, normalizeReward: false };
+  return { env, seed, numEnvs, numSteps, totalSteps: updates * numEnvs * numSteps };
 }
 
 /**
@@ -28,6 +28,8 @@ export function benchConfig({ env, updates, numEnvs, numSteps, seed }) {
  * @property {number} rolloutSeconds wall time of the rollout (collecting, or waiting for the workers' chunks)
  * @property {number} updateSeconds wall time of the advantage estimate and the PPO update
  * @property {number} bytes bytes through the server for the rollout (weights, tasks, chunks, actions); 0 in one process
+ * @property {number} rolloutCpuSeconds the learner process's CPU time during the rollout
+ * @property {number} updateCpuSeconds the learner process's CPU time during the update
  */
 
 /**
@@ -51,6 +53,8 @@ export function summarize(samples, warmup = 1) {
     rolloutSeconds: rollout / kept.length,
     updateSeconds: update / kept.length,
     bytesPerUpdate: sum((s) => s.bytes) / kept.length,
+    rolloutCpuSeconds: sum((s) => s.rolloutCpuSeconds) / kept.length,
+    updateCpuSeconds: sum((s) => s.updateCpuSeconds) / kept.length,
   };
 }
 
@@ -60,13 +64,14 @@ export function summarize(samples, warmup = 1) {
  */
 export function markdownTable(rows) {
   const lines = [
-    '| env | workers | env steps/s | rollout s/update | update s/update | bytes/update |',
-    '| --- | ---: | ---: | ---: | ---: | ---: |',
+    '| env | workers | env steps/s | rollout s/update | update s/update | learner CPU s/update (rollout + update) | bytes/update |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const { env, workers, summary: s } of rows) {
     const who = workers === 0 ? 'one process' : String(workers);
     const bytes = workers === 0 ? '-' : `${(s.bytesPerUpdate / 1e6).toFixed(2)} MB`;
-    lines.push(`| ${env} | ${who} | ${Math.round(s.stepsPerSecond)} | ${s.rolloutSeconds.toFixed(2)} | ${s.updateSeconds.toFixed(2)} | ${bytes} |`);
+    const cpu = `${s.rolloutCpuSeconds.toFixed(2)} + ${s.updateCpuSeconds.toFixed(2)}`;
+    lines.push(`| ${env} | ${who} | ${Math.round(s.stepsPerSecond)} | ${s.rolloutSeconds.toFixed(2)} | ${s.updateSeconds.toFixed(2)} | ${cpu} | ${bytes} |`);
   }
   return `${lines.join('\n')}\n`;
 }

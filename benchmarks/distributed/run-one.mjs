@@ -41,20 +41,30 @@ const collector = learner?.collect ?? collectRollout;
 /** @type {import('./lib.mjs').UpdateSample[]} */
 const samples = [];
 let rolloutEnd = 0;
+let rolloutEndCpu = process.cpuUsage();
+const cpuSeconds = (/** @type {NodeJS.CpuUsage} */ since) => {
+  const used = process.cpuUsage(since);
+  return (used.user + used.system) / 1e6;
+};
 const closeUpdate = () => {
   const last = samples.at(-1);
-  if (last !== undefined) last.updateSeconds = (performance.now() - rolloutEnd) / 1000;
+  if (last === undefined) return;
+  last.updateSeconds = (performance.now() - rolloutEnd) / 1000;
+  last.updateCpuSeconds = cpuSeconds(rolloutEndCpu);
 };
 const cpuStart = process.cpuUsage();
 /** @type {import('@ppo/trainer').RolloutCollector} */
 const collect = async (options, position) => {
   closeUpdate();
   const start = performance.now();
+  const startCpu = process.cpuUsage();
   const result = await collector(options, position);
   rolloutEnd = performance.now();
+  rolloutEndCpu = process.cpuUsage();
+  const rolloutCpuSeconds = cpuSeconds(startCpu);
   const t = learner?.lastTraffic ?? null;
   const bytes = t === null ? 0 : t.weightsBytes + t.taskBytes + t.chunkBytes + t.actionsBytes;
-  samples.push({ steps: config.numEnvs * config.numSteps, rolloutSeconds: (rolloutEnd - start) / 1000, updateSeconds: 0, bytes, ...(t === null ? {} : { traffic: t }) });
+  samples.push({ steps: config.numEnvs * config.numSteps, rolloutSeconds: (rolloutEnd - start) / 1000, updateSeconds: 0, rolloutCpuSeconds, updateCpuSeconds: 0, bytes, ...(t === null ? {} : { traffic: t }) });
   return result;
 };
 await ppo.train({ collect });

@@ -1,5 +1,5 @@
 // @ts-check
-/* global process, console */
+/* global process, console, AbortController */
 // A rollout worker process for bench.mjs: node worker.mjs URL TOKEN PREFIX BACKEND. The MuJoCo
 // envs are registered here (a worker makes only envs installed on its machine). On SIGTERM it
 // stops and prints its CPU time as one JSON line.
