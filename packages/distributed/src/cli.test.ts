@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -73,6 +74,38 @@ describe('ppo train --workers with ppo worker processes', () => {
     const expected = metrics(join(project, 'alone'));
     expect(expected.length).toBeGreaterThan(3);
     expect(metrics(join(project, 'with-workers'))).toEqual(expected);
+  });
+
+  it('resumes a learner killed mid-run with --resume while the workers wait, with the metrics of the uninterrupted run', async () => {
+    const env = { ...process.env, PPO_NATS_TOKEN: server.token };
+    const flags = [...RUN_FLAGS.map((f) => (f === '384' ? '768' : f)), '--checkpoint-every', '1', '--nats-prefix', 'resume'];
+    const workers: ChildProcess[] = [0, 1].map(() =>
+      spawn(process.execPath, [PPO, 'worker', '--nats', server.url, '--backend', 'cpu', '--nats-prefix', 'resume'], { cwd: project, env, stdio: 'ignore' }),
+    );
+    try {
+      const dir = join(project, 'killed');
+      const learner = spawn(process.execPath, [PPO, 'train', ...flags, '--out', 'killed', '--workers', server.url, '--expect-workers', '2'], { cwd: project, env, stdio: 'ignore' });
+      const exited = new Promise<void>((resolve) => learner.once('exit', () => resolve()));
+      // SIGKILL the training process (the child of ppo) once it has checkpointed update 2.
+      for (;;) {
+        const checkpoints = existsSync(join(dir, 'checkpoints')) ? readdirSync(join(dir, 'checkpoints')) : [];
+        if (checkpoints.filter((name) => /\d/.test(name) && !name.includes('tmp')).length >= 3) break;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      const child = Number(execFileSync('ps', ['-o', 'pid=', '--ppid', String(learner.pid)], { encoding: 'utf8' }).trim().split('\n')[0]);
+      expect(Number.isInteger(child) && child > 1, 'the training process is running').toBe(true);
+      process.kill(child, 'SIGKILL');
+      await exited;
+      // Killed before the end: no final policy yet.
+      expect(existsSync(join(dir, 'final'))).toBe(false);
+      const resumed = await run(['train', '--resume', 'killed', '--quiet', '--workers', server.url, '--expect-workers', '2', '--nats-prefix', 'resume'], project, env);
+      expect(resumed.code, resumed.stderr).toBe(0);
+    } finally {
+      for (const w of workers) w.kill('SIGTERM');
+    }
+    const alone = await run(['train', ...flags.slice(0, -2), '--out', 'uninterrupted'], project, process.env);
+    expect(alone.code, alone.stderr).toBe(0);
+    expect(metrics(join(project, 'killed'))).toEqual(metrics(join(project, 'uninterrupted')));
   });
 
   it('tells a worker without a token that the server refused it', async () => {

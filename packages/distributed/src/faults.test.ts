@@ -115,6 +115,34 @@ describe('faults', () => {
     expectSameWeights(ppo.policy.getWeights(), expected);
   });
 
+  it('with normalization and several envs, gives the no-fault run when a worker is killed mid-rollout', async () => {
+    const config = { ...CONFIG, normalizeObservation: true, normalizeReward: true };
+    const calm = await learnerSide('norm-calm', 1, [], config);
+    const [steady] = workers('norm-calm', 1);
+    await steady.id();
+    await calm.ppo.train({ collect: calm.learner.collect });
+    const reference = calm.ppo.policy.getWeights();
+
+    const [a, b] = workers('norm-kill', 2);
+    const victim = await b.id();
+    await a.id();
+    const log: string[] = [];
+    const { ppo, learner } = await learnerSide('norm-kill', 2, log, config);
+    const killed = new Promise<void>((resolve) => {
+      const timer = setInterval(() => {
+        if (log.some((l) => l.startsWith('v2: ') && l.endsWith(`-> ${victim}`))) {
+          clearInterval(timer);
+          void b.end('SIGKILL').then(resolve);
+        }
+      }, 5);
+    });
+    await ppo.train({ collect: learner.collect });
+    await killed;
+    expect(log.some((l) => l.startsWith('reassigning slots'))).toBe(true);
+    expect(ppo.checkpoint().meta.normalization).toEqual(calm.ppo.checkpoint().meta.normalization);
+    expectSameWeights(ppo.policy.getWeights(), reference);
+  });
+
   it('gives slots to a worker that joins late and still gives the single-process weights', async () => {
     const [first] = workers('late', 1);
     await first.id();

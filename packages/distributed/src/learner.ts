@@ -23,7 +23,10 @@ export interface LearnerOptions {
   readonly workerTimeoutMs?: number;
   /** Unanswered tasks are sent again after this long (ms), covering messages lost in a disconnect (default 3000). */
   readonly resendMs?: number;
-  /** Receives a line per notable event (assignments, reassignments). */
+  /**
+   * Receives a line per event: `worker ID joined`, `waiting for ...`, `reassigning slots ...`,
+   * and `vN: slots ... -> ID` for every task sent.
+   */
   readonly log?: (line: string) => void;
 }
 
@@ -262,7 +265,9 @@ class NatsLearner implements Learner {
     const all = Array.from({ length: n }, (_, i) => i);
     try {
       // Wait for the expected workers before this learner's first rollout, for at least one before any.
-      while (this.liveWorkers().length < (this.owners.size === 0 ? this.expect : 1)) {
+      const needed = this.owners.size === 0 ? this.expect : 1;
+      if (this.liveWorkers().length < needed) this.log(`waiting for ${needed} worker${needed === 1 ? '' : 's'} on ${this.subs.hello} (${this.liveWorkers().length} so far)`);
+      while (this.liveWorkers().length < needed) {
         if (!this.live()) throw new PpoError('INVALID_STATE', 'the learner was closed while waiting for workers');
         await this.waitEvent(TICK_MS);
       }

@@ -219,7 +219,8 @@ class RolloutWorker {
     await this.closeRun();
     await this.options.prepareRun?.(config);
     const makeEnv = this.options.makeEnv ?? ((c: PPOConfig) => make<unknown, unknown>(c.env, c.envOptions));
-    const trainer = await createTrainer(config, { makeEnv: () => makeEnv(config) });
+    // Only the policy is used (its weights come from the learner): one env is enough to build it.
+    const trainer = await createTrainer({ ...config, numEnvs: 1, numMinibatches: 1 }, { makeEnv: () => makeEnv(config) });
     this.state = { run, config, trainer, policy: trainer.policy, weightsVersion: -1, slots: new Map(), sent: new Map() };
     this.log(`joined run ${run} (${config.env}, ${config.numEnvs} slots)`);
     return this.state;

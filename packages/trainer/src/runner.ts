@@ -333,7 +333,10 @@ async function trainInRunDirectory(options: RunTrainingOptions, runDir: string, 
       const distributed = await loadDistributed();
       const { servers, credsFile, tlsCaFile, prefix, expectWorkers, workerTimeoutMs } = options.workers;
       nc = await distributed.connect({ servers, token: natsToken(), credsFile, tlsCaFile, name: 'ppo-learner' });
-      learner = await distributed.createLearner({ nc, config: ppo.config, prefix, expectWorkers, workerTimeoutMs });
+      // Joins, waits and reassignments reach the user; the task sent every update does not.
+      const notice = options.onNotice ?? noticeToStderr;
+      const log = (line: string) => void (/^v\d+: /.test(line) ? undefined : notice(line));
+      learner = await distributed.createLearner({ nc, config: ppo.config, prefix, expectWorkers, workerTimeoutMs, log });
     }
     await ppo.train({ callbacks, loggers, checkpoints, ...(learner === null ? {} : { collect: learner.collect }) });
   } finally {
