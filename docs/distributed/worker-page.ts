@@ -42,6 +42,8 @@ export function startWorkerPage(root: HTMLElement): WorkerPage {
   };
 
   for (const spec of listEnvs()) env.add(new Option(spec.id, spec.id));
+  // The tutorials' task first; any other bundled env is one click away.
+  if (listEnvs().some((spec) => spec.id === 'CartPole-v1')) env.value = 'CartPole-v1';
   let worker: Worker | null = null;
   let connectedAt = 0;
   let steps = 0;
