@@ -44,7 +44,7 @@ describe('ppo train --workers with ppo worker processes', () => {
   afterAll(async () => {
     await server?.dispose();
     if (project !== undefined) rmSync(project, { recursive: true, force: true });
-  });
+  }, 240_000);
 
   it('writes the metrics of the single-process run', async () => {
     const env = { ...process.env, PPO_NATS_TOKEN: server.token };
@@ -74,7 +74,7 @@ describe('ppo train --workers with ppo worker processes', () => {
     const expected = metrics(join(project, 'alone'));
     expect(expected.length).toBeGreaterThan(3);
     expect(metrics(join(project, 'with-workers'))).toEqual(expected);
-  });
+  }, 240_000);
 
   it('resumes a learner killed mid-run with --resume while the workers wait, with the metrics of the uninterrupted run', async () => {
     const env = { ...process.env, PPO_NATS_TOKEN: server.token };
@@ -106,11 +106,11 @@ describe('ppo train --workers with ppo worker processes', () => {
     const alone = await run(['train', ...flags.slice(0, -2), '--out', 'uninterrupted'], project, process.env);
     expect(alone.code, alone.stderr).toBe(0);
     expect(metrics(join(project, 'killed'))).toEqual(metrics(join(project, 'uninterrupted')));
-  });
+  }, 240_000);
 
   it('tells a worker without a token that the server refused it', async () => {
     const result = await run(['worker', '--nats', server.url, '--backend', 'cpu'], project, { ...process.env, PPO_NATS_TOKEN: '' });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/authorization/i);
-  });
+  }, 240_000);
 });

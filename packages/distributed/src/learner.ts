@@ -257,7 +257,8 @@ class NatsLearner implements Learner {
     }
     const weights = encodeWeights(options.policy.getWeights());
     await this.put(OBJECTS.weights(version), weights);
-    if (version >= 2) await retrying(() => bucket.delete(OBJECTS.weights(version - 2)), () => this.live()).catch(() => undefined);
+    // Best effort: an old version left behind (the server was down) costs only space.
+    if (version >= 2) await bucket.delete(OBJECTS.weights(version - 2)).catch(() => undefined);
     const rngState = generator.getState();
     const current = { version, received: new Map<number, SlotRollout>(), assembling: new Map<number, Assembly>(), chunkBytes: 0, chunkMessages: 0 };
     this.current = current;

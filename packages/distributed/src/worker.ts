@@ -213,9 +213,9 @@ class RolloutWorker {
   /** Loads the run's config and builds a policy of its architecture (once per run). */
   private async runState(run: string): Promise<RunState> {
     if (this.state?.run === run) return this.state;
-    const text = new TextDecoder().decode(await this.blob(OBJECTS.config));
-    if (digest(text) !== run) throw new PpoError('INVALID_STATE', `the stored config is not the one of run ${run} (a newer run replaced it)`);
-    const config = validateConfig(decodeJson(new TextEncoder().encode(text), 'config') as Record<string, unknown>);
+    const bytes = await this.blob(OBJECTS.config);
+    if (digest(new TextDecoder().decode(bytes)) !== run) throw new PpoError('INVALID_STATE', `the stored config is not the one of run ${run} (a newer run replaced it)`);
+    const config = validateConfig(decodeJson(bytes, 'config') as Record<string, unknown>);
     await this.closeRun();
     await this.options.prepareRun?.(config);
     const makeEnv = this.options.makeEnv ?? ((c: PPOConfig) => make<unknown, unknown>(c.env, c.envOptions));
