@@ -53,7 +53,7 @@ export default defineConfig({
   srcExclude: ['README.md', 'scripts/**', '.snippets/**', '.screenshots/**', '.generated/**'],
   markdown: { lineNumbers: false },
   // The local search index of the API pages is one large chunk; that is expected.
-  // The Playground's worker imports the trainer, which Vite splits into chunks: ES module workers.
+  // The Playground's and the rollout worker page's Web Workers import the trainer, which Vite splits into chunks: ES module workers.
   vite: { build: { chunkSizeWarningLimit: 4000 }, worker: { format: 'es' } },
   themeConfig: {
     nav: [
@@ -71,6 +71,8 @@ export default defineConfig({
           { text: 'Concepts', link: '/guide/concepts' },
           { text: 'Command line', link: '/guide/cli' },
           { text: 'Export a policy', link: '/guide/export' },
+          { text: 'Distributed training', link: '/guide/distributed' },
+          { text: 'Browser rollout worker', link: '/distributed/worker' },
         ],
       },
       {

@@ -7,7 +7,7 @@
  * `wsconnect` (`@nats-io/nats-core`) in a page, or from `connect` in `@ppo/distributed/node`.
  */
 export { createLearner, type Learner, type LearnerOptions, type RolloutTraffic } from './learner';
-export { runWorker, type WorkerOptions } from './worker';
+export { runWorker, type RolloutSent, type WorkerOptions } from './worker';
 export { CHUNK_HEADERS, OBJECTS, subjects, type Hello, type Subjects, type Task } from './protocol';
 export { decodeSlotRollout, encodeSlotRollout, type SlotEpisode, type SlotRollout } from './slot-rollout';
 export { decodeWeights, encodeWeights } from './weights-codec';

@@ -1,5 +1,5 @@
 /**
- * Test fixture (Node, not exported): a real `nats-server` on 127.0.0.1 at a free port, with
+ * A local `nats-server` for tests and benchmarks (Node; exported from `@ppo/distributed/node`): on 127.0.0.1 at a free port, with
  * JetStream in a temporary directory and token auth; restartable on the same port and store.
  * Uses `PPO_NATS_SERVER` or `nats-server` on the PATH (CI installs Debian's package).
  */

@@ -33,6 +33,22 @@ export interface WorkerOptions {
   readonly signal?: AbortSignal;
   /** Receives a line per notable event (slots rolled out, replays, errors). */
   readonly log?: (line: string) => void;
+  /** Called after each rollout's chunks are published (for a progress display). */
+  readonly onRollout?: (sent: RolloutSent) => void;
+}
+
+/** What a worker sent for one task, as {@link WorkerOptions.onRollout} reports it. */
+export interface RolloutSent {
+  /** The weights version the slots were rolled out with. */
+  readonly version: number;
+  /** The slots rolled out. */
+  readonly slots: readonly number[];
+  /** Env steps taken (slots x the run's `numSteps`). */
+  readonly steps: number;
+  /** Chunk messages published. */
+  readonly messages: number;
+  /** Bytes of the chunk messages' payloads. */
+  readonly bytes: number;
 }
 
 /** One env slot the worker holds: its wrapped env, current observation and rollouts done. */
@@ -331,6 +347,8 @@ class RolloutWorker {
     slots.forEach((slot, k) => batch.set(envs[k].observation, slot * size));
     const last = policy.predictValues(batch, n);
     const rngState = rng.getState();
+    let messages = 0;
+    let bytes = 0;
     for (let k = 0; k < slots.length; k++) {
       const slot = slots[k];
       envs[k].rollouts = task.version + 1;
@@ -353,12 +371,16 @@ class RolloutWorker {
       };
       const frame = encodeSlotRollout(rollout);
       state.sent.set(slot, { version: task.version, frame });
-      this.publishFrame(task, slot, frame);
+      const published = this.publishFrame(task, slot, frame);
+      messages += published;
+      if (published > 0) bytes += frame.length;
     }
     this.log(`rolled out v${task.version} slots ${slots.join(',')}`);
+    this.options.onRollout?.({ version: task.version, slots, steps: slots.length * numSteps, messages, bytes });
   }
 
-  private publishFrame(task: Task, slot: number, frame: Uint8Array): void {
+  /** Publishes a slot's frame in parts; returns the number of messages sent (0 when disconnected). */
+  private publishFrame(task: Task, slot: number, frame: Uint8Array): number {
     // Leave room for the headers (about 100 bytes) within the server's max_payload.
     const maxPart = Math.max(256, (this.nc.info?.max_payload ?? 1024 * 1024) - 512);
     const parts = splitPayload(frame, maxPart);
@@ -372,9 +394,11 @@ class RolloutWorker {
         h.set(CHUNK_HEADERS.parts, String(parts.length));
         this.nc.publish(this.subjects.chunk, part, { headers: h });
       });
+      return parts.length;
     } catch (error) {
       // Disconnected: the learner asks again after its resend interval.
       this.log(`could not send slot ${slot}: ${(error as Error).message}`);
+      return 0;
     }
   }
 
