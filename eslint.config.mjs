@@ -34,6 +34,35 @@ export default tseslint.config(
     },
   },
   {
+    // Math's transcendental functions round differently in different engines (Node and browsers
+    // disagree in the last bit), which breaks "same seed, same metrics" across them: library and
+    // app code uses @ppo/utils' fdlibm versions, which give the same bits everywhere.
+    files: ['packages/*/src/**/*.ts', 'apps/*/src/**/*.ts'],
+    ignores: ['**/*.test.ts', '**/test-*.ts', '**/*.bench.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        ...['exp', 'expm1', 'log', 'log1p', 'log10', 'tanh', 'pow'].map((property) => ({
+          object: 'Math',
+          property,
+          message: `Math.${property} differs between engines in the last bit: use ${property} from @ppo/utils (the same bits in Node and browsers).`,
+        })),
+      ],
+      'no-restricted-syntax': [
+        'error',
+        {
+          // x ** y is Math.pow; squares and powers of two are exact in every engine.
+          selector: "BinaryExpression[operator='**']:not([right.value=2]):not([left.value=2])",
+          message: 'x ** y differs between engines in the last bit: use pow from @ppo/utils (x ** 2 and 2 ** n are exact and allowed).',
+        },
+        {
+          selector: "AssignmentExpression[operator='**=']",
+          message: 'x **= y differs between engines in the last bit: use pow from @ppo/utils.',
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.mjs', '**/*.js', '**/*.cjs'],
     ...tseslint.configs.disableTypeChecked,
   },

@@ -4,6 +4,8 @@
  * a fixed sequential order.
  */
 
+import { exp, log } from '@ppo/utils';
+
 /**
  * From `logits` (`rows * n`, row-major) writes the log-softmax into `logSoftmax`, and each
  * row's log-probability of `actions[r] - start` and entropy into `logProbs` and `entropy`.
@@ -17,13 +19,13 @@ export function categoricalForward(
     let max = -Infinity;
     for (let k = 0; k < n; k++) if (logits[o + k] > max) max = logits[o + k];
     let sum = 0;
-    for (let k = 0; k < n; k++) sum += Math.exp(logits[o + k] - max);
-    const logSum = max + Math.log(sum);
+    for (let k = 0; k < n; k++) sum += exp(logits[o + k] - max);
+    const logSum = max + log(sum);
     let h = 0;
     for (let k = 0; k < n; k++) {
       const lp = logits[o + k] - logSum;
       logSoftmax[o + k] = lp;
-      h -= Math.exp(lp) * lp;
+      h -= exp(lp) * lp;
     }
     logProbs[r] = logSoftmax[o + actions[r] - start];
     entropy[r] = h;
@@ -46,7 +48,7 @@ export function categoricalBackward(
     const h = entropy[r];
     for (let k = 0; k < n; k++) {
       const lp = logSoftmax[o + k];
-      const p = Math.exp(lp);
+      const p = exp(lp);
       dLogits[o + k] = dLogProbs[r] * ((k === a ? 1 : 0) - p) - dEntropy[r] * p * (lp + h);
     }
   }
