@@ -51,9 +51,10 @@ export default tseslint.config(
       'no-restricted-syntax': [
         'error',
         {
-          // x ** y is Math.pow; squares and powers of two are exact in every engine.
-          selector: "BinaryExpression[operator='**']:not([right.value=2]):not([left.value=2])",
-          message: 'x ** y differs between engines in the last bit: use pow from @ppo/utils (x ** 2 and 2 ** n are exact and allowed).',
+          // x ** y is Math.pow; squares and 2 ** (integer literal) are exact in every engine.
+          selector:
+            "BinaryExpression[operator='**']:not([right.value=2]):not([left.value=2][right.raw=/^[0-9]+$/]):not([left.value=2][right.operator='-'][right.argument.raw=/^[0-9]+$/])",
+          message: 'x ** y differs between engines in the last bit: use pow from @ppo/utils (x ** 2 and 2 ** 31, 2 ** -149 are exact and allowed).',
         },
         {
           selector: "AssignmentExpression[operator='**=']",
