@@ -1,4 +1,4 @@
-import { fromWords, highWord, lowWord } from './float-words';
+import { highWord, lowWord, powerOfTwo } from './float-words';
 
 // fdlibm's exp and expm1 (Sun Microsystems, 1993) as Node 20's V8 computes them. Only IEEE-754
 // +, -, *, / are used, so the result is the same bits in every JavaScript engine.
@@ -80,10 +80,10 @@ export function exp(x: number): number {
   if (k >= -1021) {
     // 2^1024 is not a double: scale in two steps.
     if (k === 1024) return y * 2 * TWO_1023;
-    return y * fromWords(0x3ff00000 + (k << 20), 0);
+    return y * powerOfTwo(k);
   }
   // Subnormal result: scale by 2^(k+1000), then by 2^-1000 (one rounding, in the last step).
-  return y * fromWords(0x3ff00000 + ((k + 1000) << 20), 0) * TWO_M1000;
+  return y * powerOfTwo(k + 1000) * TWO_M1000;
 }
 
 /**
@@ -138,7 +138,6 @@ export function expm1(x: number): number {
   const t = 3 - r1 * hfx;
   let e = hxs * ((r1 - t) / (6 - x * t));
   if (k === 0) return x - (x * e - hxs);
-  const twoPowK = fromWords(0x3ff00000 + (k << 20), 0);
   e = x * (e - c) - c;
   e -= hxs;
   if (k === -1) return 0.5 * (x - e) - 0.5;
@@ -149,14 +148,12 @@ export function expm1(x: number): number {
   if (k <= -2 || k > 56) {
     // 2^k dominates or vanishes: exp(x) - 1 directly.
     let y = 1 - (e - x);
-    y = k === 1024 ? y * 2 * TWO_1023 : y * twoPowK;
+    y = k === 1024 ? y * 2 * TWO_1023 : y * powerOfTwo(k);
     return y - 1;
   }
   if (k < 20) {
     // 1 - 2^-k is exact: fold it in before scaling.
-    const oneMinus = fromWords(0x3ff00000 - (0x200000 >> k), 0);
-    return (oneMinus - (e - x)) * twoPowK;
+    return (1 - powerOfTwo(-k) - (e - x)) * powerOfTwo(k);
   }
-  const twoPowMinusK = fromWords((0x3ff - k) << 20, 0);
-  return (x - (e + twoPowMinusK) + 1) * twoPowK;
+  return (x - (e + powerOfTwo(-k)) + 1) * powerOfTwo(k);
 }

@@ -39,3 +39,12 @@ export function withLowWord(x: number, low: number): number {
   i32[LOW] = low;
   return f64[0];
 }
+
+// 2^k for every normal exponent k in [-1022, 1023], so scaling needs no trip through the scratch.
+const POWERS_OF_TWO = new Float64Array(2046);
+for (let k = -1022; k <= 1023; k++) POWERS_OF_TWO[k + 1022] = fromWords((k + 1023) << 20, 0);
+
+/** 2^k, exactly, for an integer k in [-1022, 1023]. */
+export function powerOfTwo(k: number): number {
+  return POWERS_OF_TWO[k + 1022];
+}
