@@ -43,13 +43,30 @@ export default tseslint.config(
     },
   },
   {
-    // Engines differ in the last bit of these Math functions; @ppo/utils has versions that give
-    // the same bits everywhere, so Node and browser runs stay identical. Later lists of such
-    // functions join this one rule (a second rule entry would replace it, not add to it).
+    // Math's transcendental functions round differently in different engines (Node and browsers
+    // disagree in the last bit), which breaks "same seed, same metrics" across them: library and
+    // app code uses @ppo/utils' fdlibm versions, which give the same bits everywhere.
     files: ['packages/*/src/**/*.ts', 'apps/*/src/**/*.ts'],
-    ignores: ['**/*.test.ts'],
+    ignores: ['**/*.test.ts', '**/test-*.ts', '**/*.bench.ts'],
     rules: {
-      'no-restricted-properties': ['error', ...deterministicMath(['sin', 'cos', 'atan', 'atan2', 'hypot'])],
+      // One rule entry for every such function: a second entry would replace this one, not add to it.
+      'no-restricted-properties': [
+        'error',
+        ...deterministicMath(['sin', 'cos', 'atan', 'atan2', 'hypot', 'exp', 'expm1', 'log', 'log1p', 'log10', 'tanh', 'pow']),
+      ],
+      'no-restricted-syntax': [
+        'error',
+        {
+          // x ** y is Math.pow; squares and 2 ** (integer literal) are exact in every engine.
+          selector:
+            "BinaryExpression[operator='**']:not([right.value=2]):not([left.value=2][right.raw=/^[0-9]+$/]):not([left.value=2][right.operator='-'][right.argument.raw=/^[0-9]+$/])",
+          message: 'x ** y differs between engines in the last bit: use pow from @ppo/utils (x ** 2 and 2 ** 31, 2 ** -149 are exact and allowed).',
+        },
+        {
+          selector: "AssignmentExpression[operator='**=']",
+          message: 'x **= y differs between engines in the last bit: use pow from @ppo/utils.',
+        },
+      ],
     },
   },
   {

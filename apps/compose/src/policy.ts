@@ -3,6 +3,7 @@
  * two 64-64 tanh MLPs with orthogonal initialisation (gain sqrt(2), heads 0.01 and 1), as
  * CleanRL's `ppo.py`. It implements `Policy` from @ppo/nets, so the trainer can use it.
  */
+import { exp } from '@ppo/utils';
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '@ppo/buffers';
 import { orthogonal, type ActOptions, type ActResult, type EvaluateResult, type Policy, type RandomSource } from '@ppo/nets';
@@ -71,7 +72,7 @@ export class LayersCategoricalPolicy implements Policy {
       } else {
         // Inverse-CDF sampling with the trainer's generator, so a seed reproduces the run.
         let u = rng.nextFloat();
-        while (choice < n - 1 && (u -= Math.exp(data[row + choice])) >= 0) choice += 1;
+        while (choice < n - 1 && (u -= exp(data[row + choice])) >= 0) choice += 1;
       }
       actions[i] = choice;
       logProbs[i] = data[row + choice];

@@ -1,4 +1,4 @@
-import { PpoRangeError } from '@ppo/utils';
+import { pow, PpoRangeError } from '@ppo/utils';
 import type * as tf from '@tensorflow/tfjs';
 import { HostOptimizer } from './optimizer';
 import { WasmAdam } from './wasm-adam';
@@ -64,8 +64,8 @@ export class Adam extends HostOptimizer<AdamState> {
 
   protected update(g: Float32Array, scale: number, params: Float32Array, next: Float32Array, offset: number, learningRate: number): void {
     const { beta1, beta2, epsilon, m, v } = this;
-    const stepSize = learningRate / (1 - beta1 ** this.t);
-    const sqrtBias2 = Math.sqrt(1 - beta2 ** this.t);
+    const stepSize = learningRate / (1 - pow(beta1, this.t));
+    const sqrtBias2 = Math.sqrt(1 - pow(beta2, this.t));
     const start = this.kernel === null ? 0 : this.kernel.update(g, params, next, offset, { scale, beta1, beta2, stepSize, sqrtBias2, epsilon });
     for (let i = start; i < g.length; i++) {
       const gi = g[i] * scale;

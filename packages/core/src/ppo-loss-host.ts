@@ -1,4 +1,4 @@
-import { PpoRangeError } from '@ppo/utils';
+import { exp, expm1, PpoRangeError } from '@ppo/utils';
 import { assertNonNegative, assertPositive, parseClipRange, type ClipRange } from './validate';
 
 /** One minibatch on the host for {@link ppoLossOnHost}: `size` samples per array. */
@@ -94,7 +94,7 @@ export function ppoLossOnHost(batch: HostPpoBatch, options: HostPpoLossOptions):
   for (let i = 0; i < n; i++) {
     const a = (advantages[i] - shift) * scale;
     const logRatio = logProbs[i] - oldLogProbs[i];
-    const ratio = Math.exp(logRatio);
+    const ratio = exp(logRatio);
     const unclipped = ratio * a;
     const clipped = Math.min(Math.max(ratio, 1 - low), 1 + high) * a;
     // Where the clipped term is strictly smaller the ratio is outside the range: no gradient.
@@ -104,7 +104,7 @@ export function ppoLossOnHost(batch: HostPpoBatch, options: HostPpoLossOptions):
     } else objective += clipped;
     if (ratio < 1 - low || ratio > 1 + high) outside += 1;
     k1 -= logRatio;
-    k3 += Math.expm1(logRatio) - logRatio;
+    k3 += expm1(logRatio) - logRatio;
 
     const error = values[i] - returns[i];
     let square = error * error;

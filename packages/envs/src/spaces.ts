@@ -1,4 +1,5 @@
 import {
+  log1p,
   checkPositiveInt,
   describeValue,
   PpoRangeError,
@@ -185,8 +186,8 @@ export class Box implements Space<Float32Array> {
       const boundedHigh = Number.isFinite(hi);
       let v: number;
       if (boundedLow && boundedHigh) v = lo + (hi - lo) * rng.nextFloat();
-      else if (boundedLow) v = lo - Math.log1p(-rng.nextFloat());
-      else if (boundedHigh) v = hi + Math.log1p(-rng.nextFloat());
+      else if (boundedLow) v = lo - log1p(-rng.nextFloat());
+      else if (boundedHigh) v = hi + log1p(-rng.nextFloat());
       else v = rng.nextNormal();
       // Rounding to float32 may step just outside a bound; keep samples members.
       out[k] = v;

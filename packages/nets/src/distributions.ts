@@ -1,4 +1,4 @@
-import { PpoRangeError, PpoTypeError } from '@ppo/utils';
+import { exp, log, log1p, pow, PpoRangeError, PpoTypeError } from '@ppo/utils';
 import * as tf from '@tensorflow/tfjs';
 import { checkFiniteTensor, markFinite } from './finite';
 import { openUniform, type RandomSource } from './random';
@@ -34,7 +34,7 @@ export interface Distribution {
   kl(other: Distribution): tf.Tensor1D;
 }
 
-const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
+const HALF_LOG_2PI = 0.5 * log(2 * Math.PI);
 /** Logit given to masked-out actions: exp underflows to exactly 0 and Gumbel noise (at most ~23) cannot lift it. */
 const MASKED_LOGIT = -1e9;
 
@@ -139,7 +139,7 @@ function checkMaskRows(mask: tf.Tensor2D, nvec: readonly number[]): void {
 /** Standard Gumbel noise, one draw per element in order (the noise of {@link Categorical.sample}). */
 function gumbelNoise(rng: RandomSource, count: number): Float32Array {
   const out = new Float32Array(count);
-  for (let i = 0; i < count; i++) out[i] = -Math.log(-Math.log(openUniform(rng)));
+  for (let i = 0; i < count; i++) out[i] = -log(-log(openUniform(rng)));
   return out;
 }
 
@@ -187,9 +187,9 @@ export function sampleCategoricalOnHost(
       }
     }
     let sum = 0;
-    for (let k = 0; k < n; k++) sum += Math.exp(data[at + k] - max);
+    for (let k = 0; k < n; k++) sum += exp(data[at + k] - max);
     actions[i] = best;
-    logProbs[i] = data[at + best] - max - Math.log(sum);
+    logProbs[i] = data[at + best] - max - log(sum);
   }
 }
 
@@ -220,7 +220,7 @@ export function sampleDiagGaussianOnHost(
     for (let j = 0; j < size; j++) {
       const z = noise === null ? 0 : noise[i * size + j];
       // As the tensor path: mean + std * eps in float32; z is the standardised action.
-      const a = Math.fround(data[i * stride + offset + j] + Math.fround(Math.exp(logStd[j])) * z);
+      const a = Math.fround(data[i * stride + offset + j] + Math.fround(exp(logStd[j])) * z);
       actions[i * size + j] = a;
       quad += z * z;
     }
@@ -447,7 +447,7 @@ export class Bernoulli implements Distribution {
     const noise = new Float32Array(this.batchSize * this.actionSize);
     for (let i = 0; i < noise.length; i++) {
       const u = openUniform(rng);
-      noise[i] = Math.log(u) - Math.log1p(-u);
+      noise[i] = log(u) - log1p(-u);
     }
     return tf.cast(tf.less(tf.tensor2d(noise, this.logits.shape), this.logits), 'int32') as tf.Tensor2D;
   }
@@ -588,12 +588,12 @@ export function gaussHermite(n: number): { nodes: Float64Array; weights: Float64
   if (!Number.isInteger(n) || n < 1 || n > 100) throw new PpoRangeError('INVALID_ARGUMENT', `n must be an integer in [1, 100], got ${String(n)}`);
   const nodes = new Float64Array(n);
   const weights = new Float64Array(n);
-  const pim4 = Math.pow(Math.PI, -0.25);
+  const pim4 = pow(Math.PI, -0.25);
   const half = Math.floor((n + 1) / 2);
   let z = 0;
   for (let i = 0; i < half; i++) {
-    if (i === 0) z = Math.sqrt(2 * n + 1) - 1.85575 * Math.pow(2 * n + 1, -1 / 6);
-    else if (i === 1) z -= (1.14 * Math.pow(n, 0.426)) / z;
+    if (i === 0) z = Math.sqrt(2 * n + 1) - 1.85575 * pow(2 * n + 1, -1 / 6);
+    else if (i === 1) z -= (1.14 * pow(n, 0.426)) / z;
     else if (i === 2) z = 1.86 * z - 0.86 * nodes[0];
     else if (i === 3) z = 1.91 * z - 0.91 * nodes[1];
     else z = 2 * z - nodes[i - 2];
@@ -678,7 +678,7 @@ export class TanhGaussian implements Distribution {
       }
       this.center[i] = (high[i] + low[i]) / 2;
       this.halfRange[i] = (high[i] - low[i]) / 2;
-      logSum += Math.log(this.halfRange[i]);
+      logSum += log(this.halfRange[i]);
     }
     this.logHalfRangeSum = logSum;
   }

@@ -1,11 +1,11 @@
-import { assertAllFinite, PpoError } from '@ppo/utils';
+import { exp, log, assertAllFinite, PpoError } from '@ppo/utils';
 import type * as tf from '@tensorflow/tfjs';
 import { checkCategoryIndexData } from './distributions';
 import { categoricalBackward, categoricalForward } from './host-categorical';
 import { commitParameters, type HostEvaluation, type HostModel } from './host-model';
 import { hostDense, hostMlpBackward, hostMlpForward, widen, type DenseVariables, type HostDense } from './host-mlp';
 
-const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
+const HALF_LOG_2PI = 0.5 * log(2 * Math.PI);
 
 /** What {@link HostActorCritic} needs to know of an actor-critic made of MLPs. */
 export interface HostActorCriticSpec {
@@ -135,7 +135,7 @@ export class HostActorCritic implements HostModel {
       for (let r = 0; r < rows; r++) {
         let quad = 0;
         for (let j = 0; j < n; j++) {
-          const z = (actions[r * n + j] - out[r * n + j]) / Math.exp(logStd[j]);
+          const z = (actions[r * n + j] - out[r * n + j]) / exp(logStd[j]);
           head[r * n + j] = z;
           quad += z * z;
         }
@@ -164,7 +164,7 @@ export class HostActorCritic implements HostModel {
       const logStd = this.parameters[this.logStdIndex];
       const gLogStd = grads[this.logStdIndex];
       for (let j = 0; j < n; j++) {
-        const invStd = 1 / Math.exp(logStd[j]);
+        const invStd = 1 / exp(logStd[j]);
         let g = 0;
         for (let r = 0; r < rows; r++) {
           const z = head[r * n + j];

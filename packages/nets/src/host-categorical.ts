@@ -4,6 +4,8 @@
  * a fixed sequential order.
  */
 
+import { exp, log } from '@ppo/utils';
+
 /**
  * From `logits` (`rows * n`, row-major) writes the log-softmax into `logSoftmax` and the
  * probabilities into `probs` (kept for the backward pass), and each row's log-probability of
@@ -18,12 +20,12 @@ export function categoricalForward(
     let max = -Infinity;
     for (let k = 0; k < n; k++) if (logits[o + k] > max) max = logits[o + k];
     let sum = 0;
-    for (let k = 0; k < n; k++) sum += Math.exp(logits[o + k] - max);
-    const logSum = max + Math.log(sum);
+    for (let k = 0; k < n; k++) sum += exp(logits[o + k] - max);
+    const logSum = max + log(sum);
     let h = 0;
     for (let k = 0; k < n; k++) {
       const lp = logits[o + k] - logSum;
-      const p = Math.exp(lp);
+      const p = exp(lp);
       logSoftmax[o + k] = lp;
       probs[o + k] = p;
       h -= p * lp;

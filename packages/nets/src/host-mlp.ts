@@ -1,3 +1,4 @@
+import { tanh } from '@ppo/utils';
 import type * as tf from '@tensorflow/tfjs';
 import type { Activation } from './mlp';
 import { WasmGemm } from './wasm-gemm';
@@ -200,7 +201,7 @@ function gemmAdd(
 }
 
 function tanhInPlace(y: Float64Array, n: number): void {
-  for (let i = 0; i < n; i++) y[i] = Math.tanh(y[i]);
+  for (let i = 0; i < n; i++) y[i] = tanh(y[i]);
 }
 
 function reluInPlace(y: Float64Array, n: number): void {

@@ -1,4 +1,4 @@
-import { checkPositiveInt, PpoRangeError, PpoTypeError, Rng, type RandomSource, PpoError } from '@ppo/utils';
+import { exp, checkPositiveInt, PpoRangeError, PpoTypeError, Rng, type RandomSource, PpoError } from '@ppo/utils';
 import * as tf from '@tensorflow/tfjs';
 import { orthogonal, PPO_GAINS } from './init';
 import { openUniform } from './random';
@@ -399,7 +399,7 @@ export class TokenPolicy {
             // Inverse-CDF sampling in float64 from the float32 log-probs.
             let total = 0;
             for (let a = 0; a < v; a++) {
-              probs[a] = Math.exp(logp[row + a]);
+              probs[a] = exp(logp[row + a]);
               total += probs[a];
             }
             let u = openUniform(rng as RandomSource) * total;

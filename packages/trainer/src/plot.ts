@@ -3,6 +3,8 @@
  * of the trainer's runs and of the benchmark reports.
  */
 
+import { log10, pow } from '@ppo/utils';
+
 /** One series of a {@link learningCurveSvg} plot. */
 export interface PlotSeries {
   readonly label: string;
@@ -28,7 +30,7 @@ export function niceTicks(lo: number, hi: number, count = 6): number[] {
   if (!(Number.isFinite(lo) && Number.isFinite(hi))) return [];
   if (hi <= lo) return [lo];
   const raw = (hi - lo) / Math.max(1, count - 1);
-  const power = 10 ** Math.floor(Math.log10(raw));
+  const power = pow(10, Math.floor(log10(raw)));
   const step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= raw) ?? 10 * power;
   const ticks: number[] = [];
   for (let t = Math.ceil(lo / step) * step; t <= hi + step * 1e-9; t += step) ticks.push(Number(t.toPrecision(12)));

@@ -59,3 +59,23 @@ export { cos, sin } from './deterministic-math/trig';
 export { atan, atan2 } from './deterministic-math/atan';
 /** See {@link sin}: engine-independent `hypot(...values)`, following the ES rules for NaN and Infinity. */
 export { hypot } from './deterministic-math/hypot';
+// Engine-independent exp, log, tanh and pow: fdlibm's algorithms in IEEE-754 arithmetic, so a
+// browser gives the same bits as Node 20 (whose Math.exp, Math.log, ... they equal bit for bit).
+export {
+  /** e^x; the same bits in every engine (equal to Node 20's `Math.exp`). */
+  exp,
+  /** e^x - 1, accurate near 0; the same bits in every engine (equal to Node 20's `Math.expm1`). */
+  expm1,
+} from './deterministic-math/exp';
+export {
+  /** The natural logarithm; the same bits in every engine (equal to Node 20's `Math.log`). */
+  log,
+  /** log(1 + x), accurate near 0; the same bits in every engine (equal to Node 20's `Math.log1p`). */
+  log1p,
+  /** The base-10 logarithm; the same bits in every engine (equal to Node 20's `Math.log10`). */
+  log10,
+} from './deterministic-math/log';
+/** The hyperbolic tangent; the same bits in every engine (equal to Node 20's `Math.tanh`). */
+export { tanh } from './deterministic-math/tanh';
+/** x ** y with ECMAScript's special cases; the same bits in every engine (equal to Node 20's `Math.pow` and `**`). */
+export { pow } from './deterministic-math/pow';

@@ -10,6 +10,7 @@
  */
 
 import { PpoRangeError, PpoTypeError } from './errors';
+import { log } from './deterministic-math/log';
 
 /** What samplers need from a generator; {@link Rng} implements it. */
 export interface RandomSource {
@@ -232,7 +233,7 @@ export class Rng implements RandomSource {
       v = 2 * this.nextFloat() - 1;
       s = u * u + v * v;
     } while (s >= 1 || s === 0);
-    const factor = Math.sqrt((-2 * Math.log(s)) / s);
+    const factor = Math.sqrt((-2 * log(s)) / s);
     this.spare = v * factor;
     return u * factor;
   }

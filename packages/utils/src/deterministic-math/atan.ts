@@ -4,7 +4,7 @@
  * written with IEEE-754 arithmetic only.
  */
 
-import { highWord, lowWord } from './float64-words';
+import { highWord, lowWord } from './float-words';
 
 // atan(0.5), atan(1), atan(1.5), atan(inf) as head + tail.
 const ATAN_HI = [

@@ -4,7 +4,7 @@
  * of 2/pi as its exponent needs, so the result keeps full precision for every finite double.
  */
 
-import { pow2 } from './float64-words';
+import { powerOfTwo } from './float-words';
 
 /** The fraction bits of 2/pi in 24-bit digits, most significant first. */
 const TWO_OVER_PI = [
@@ -75,7 +75,7 @@ export function kernelRemPio2(x: Float64Array, y: Float64Array, e0: number, nx: 
       z = q[k - 1] + fw;
     }
 
-    z *= pow2(q0);
+    z *= powerOfTwo(q0);
     z -= 8 * Math.floor(z * 0.125);
     n = Math.trunc(z);
     z -= n;
@@ -110,7 +110,7 @@ export function kernelRemPio2(x: Float64Array, y: Float64Array, e0: number, nx: 
       else if (q0 === 2) iq[jz - 1] &= 0x3fffff;
       if (ih === 2) {
         z = 1 - z;
-        if (carry !== 0) z -= pow2(q0);
+        if (carry !== 0) z -= powerOfTwo(q0);
       }
     }
 
@@ -138,7 +138,7 @@ export function kernelRemPio2(x: Float64Array, y: Float64Array, e0: number, nx: 
       q0 -= 24;
     }
   } else {
-    z *= pow2(-q0);
+    z *= powerOfTwo(-q0);
     if (z >= TWO24) {
       const fw = Math.trunc(TWON24 * z);
       iq[jz] = Math.trunc(z - TWO24 * fw);
@@ -150,7 +150,7 @@ export function kernelRemPio2(x: Float64Array, y: Float64Array, e0: number, nx: 
     }
   }
 
-  let fw = pow2(q0);
+  let fw = powerOfTwo(q0);
   for (let i = jz; i >= 0; i--) {
     q[i] = fw * iq[i];
     fw *= TWON24;

@@ -4,7 +4,7 @@
  * |x| ~ 2^19 * pi/2, and the 2/pi digit method of {@link kernelRemPio2} beyond.
  */
 
-import { fromWords, highWord, lowWord } from './float64-words';
+import { fromWords, highWord, lowWord } from './float-words';
 import { kernelRemPio2 } from './kernel-rem-pio2';
 
 const INV_PIO2 = 6.36619772367581382433e-1; // 0x3FE45F30 6DC9C883

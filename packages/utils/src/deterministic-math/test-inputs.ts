@@ -1,7 +1,7 @@
 /** Seeded float64 inputs for the bitwise tests: uniform in sign, exponent and mantissa. */
 
 import { Rng } from '../rng';
-import { fromWords } from './float64-words';
+import { fromWords } from './float-words';
 
 /**
  * `count` finite doubles whose biased exponent is uniform in [minExp, maxExp] (0 gives

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { npio2HighWords } from './rem-pio2';
 import { twoOverPiDigits } from './kernel-rem-pio2';
 import { firstMismatch, randomDoubles } from './test-inputs';
-import { fromWords, highWord, lowWord } from './float64-words';
+import { fromWords, highWord, lowWord } from './float-words';
 import { cos, sin } from './trig';
 
 // pi to 2000 bits by Machin's formula, independent of the tables under test.

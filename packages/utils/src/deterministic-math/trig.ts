@@ -4,7 +4,7 @@
  * written with IEEE-754 arithmetic only, so results never depend on the engine's libm.
  */
 
-import { fromWords, highWord } from './float64-words';
+import { fromWords, highWord } from './float-words';
 import { remPio2 } from './rem-pio2';
 
 // Minimax polynomial coefficients of sin(x) = x + S1 x^3 + ... + S6 x^13 on [-pi/4, pi/4].
