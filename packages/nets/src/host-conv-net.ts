@@ -8,7 +8,7 @@ import { denseInputGrads, denseWeightGrads, hostDense, hostMlpForward, reluBackw
  * 'minatar' variant).
  */
 export interface ConvTorsoVariables {
-  /** [k, k, C, filters]: row-major it is the [k*k*C, filters] kernel of the patch matrix product. */
+  /** Shape [k, k, C, filters]; read row-major, it is the [k*k*C, filters] kernel of the patch matrix product. */
   readonly filter: tf.Variable;
   readonly bias: tf.Variable;
   readonly size: number;
