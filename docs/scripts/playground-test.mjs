@@ -202,6 +202,8 @@ try {
   const jsBytes = [...scripts.values()].reduce((sum, n) => sum + n, 0);
   const workerBytes = [...scripts].filter(([url]) => url.includes('training-worker')).reduce((sum, [, n]) => sum + n, 0);
   console.log(`${NAME}: the page loads ${scripts.size} JavaScript files, ${(jsBytes / 1024).toFixed(0)} kB uncompressed (${(workerBytes / 1024).toFixed(0)} kB of them the worker's)`);
+  const earlyMujoco = [...scripts.keys()].filter((url) => url.includes('mujoco'));
+  if (earlyMujoco.length > 0) problems.push(`${step}: the page loads MuJoCo before a MuJoCo task is picked: ${earlyMujoco.join(', ')}`);
   const pageMath = await page.evaluate(mathProbe, MATH_FUNCTIONS);
   const nodeMath = mathProbe(MATH_FUNCTIONS);
   const mathDiffers = MATH_FUNCTIONS.map((name) => `${name} ${nodeMath[name].filter((x, i) => !Object.is(x, pageMath[name][i])).length}`);
