@@ -377,7 +377,7 @@ try {
   await byId('train').click();
   await page.waitForFunction(() => Number(document.querySelector('[data-testid="step"]').textContent) > 0);
   await waitForUpdate(MUJOCO_UPDATES);
-  await page.waitForSelector('[data-testid="frame"] svg [data-geom]');
+  await page.waitForSelector('[data-testid="frame"] svg [data-geom]', { state: 'attached' });
   const geoms = await page.locator('[data-testid="frame"] svg [data-geom]').count();
   const mujocoShot = await shot(page, 'mujoco-inverted-pendulum');
   await pause();
@@ -388,6 +388,20 @@ try {
   const mujocoBytes = [...scripts.values()].reduce((sum, n) => sum + n, 0);
   console.log(`${NAME}: ${step}: MuJoCo loaded when the task was picked (${scripts.size} more JavaScript files, ${(mujocoBytes / 1024).toFixed(0)} kB uncompressed, ${((jsBytes + mujocoBytes) / 1024).toFixed(0)} kB with the page's); ${MUJOCO_UPDATES} updates at step ${steps}, ${geoms} geoms drawn; screenshot ${mujocoShot}`);
   await reset();
+
+  // 8. A locomotion task on the MuJoCo already started: its bodies drawn while it trains.
+  step = 'MuJoCo HalfCheetah';
+  await byId('env').selectOption('HalfCheetah-v5');
+  await page.waitForFunction(() => document.querySelector('[data-testid="hp-numSteps"]').value === '2048');
+  await byId('hp-numSteps').fill(String(MUJOCO_RUN.config.numSteps));
+  await byId('train').click();
+  await waitForUpdate(1);
+  const cheetahGeoms = await page.locator('[data-testid="frame"] svg [data-geom]').count();
+  if (cheetahGeoms < 9) problems.push(`${step}: the frame has ${cheetahGeoms} geoms, expected HalfCheetah's floor, torso, head and 6 leg parts at least`);
+  const cheetahShot = await shot(page, 'mujoco-half-cheetah');
+  await pause();
+  await reset();
+  console.log(`${NAME}: ${step}: trained and drew ${cheetahGeoms} geoms; screenshot ${cheetahShot}`);
 } finally {
   await browser.close();
   close();
