@@ -13,6 +13,7 @@
 // - another task (MinAtar Breakout) trains and draws;
 // - a MuJoCo task (InvertedPendulum-v5) loads MuJoCo only when picked, saying so, then trains,
 //   draws its geoms and gives the first updates of a Node run with the same settings;
+// - MuJoCo that cannot be fetched is reported on the page, and picking the task again retries;
 // - nothing logs a console error, fails a request or reaches another host.
 // Screenshots go to .screenshots/playground-*.png.
 import { mkdirSync } from 'node:fs';
@@ -402,6 +403,28 @@ try {
   await pause();
   await reset();
   console.log(`${NAME}: ${step}: trained and drew ${cheetahGeoms} geoms; screenshot ${cheetahShot}`);
+
+  // 9. MuJoCo that cannot be fetched: the page says so, and picking the task again retries. In a
+  // context of its own, whose failed request is the point rather than a problem.
+  step = 'MuJoCo unreachable';
+  const failing = await browser.newContext();
+  let blocked = true;
+  await failing.route('**/*', (route) => (blocked && route.request().url().includes('mujoco_wasm') ? route.abort() : route.continue()));
+  const failingPage = await failing.newPage();
+  failingPage.setDefaultTimeout(TIMEOUT_MS);
+  await failingPage.goto(`${origin}${PAGE}`, { waitUntil: 'load' });
+  await failingPage.waitForSelector('[data-testid="playground"][data-ready="true"]');
+  await failingPage.locator('[data-testid="env"]').selectOption(MUJOCO_RUN.config.env);
+  await failingPage.waitForSelector('[data-testid="error"]:not([hidden])');
+  const loadError = await failingPage.locator('[data-testid="error"]').textContent();
+  if (!loadError.includes('MuJoCo failed to load')) problems.push(`${step}: the page says ${JSON.stringify(loadError)}, expected 'MuJoCo failed to load'`);
+  if ((await failingPage.locator('[data-testid="status"]').textContent()).includes('Loading')) problems.push(`${step}: the status still says MuJoCo is loading after it failed`);
+  blocked = false;
+  await failingPage.locator('[data-testid="env"]').selectOption('CartPole-v1');
+  await failingPage.locator('[data-testid="env"]').selectOption(MUJOCO_RUN.config.env);
+  await failingPage.waitForFunction(() => document.querySelector('[data-testid="hp-numSteps"]').value === '2048');
+  await failing.close();
+  console.log(`${NAME}: ${step}: the page said ${JSON.stringify(loadError)}; picking the task again loaded it`);
 } finally {
   await browser.close();
   close();
