@@ -1,27 +1,10 @@
 /**
  * The Playground page: reads the controls, talks to the training worker in the messages of
  * protocol.ts, and shows what it reports (the env, the curves, the counters). Everything heavy
- * (TensorFlow.js, the envs, the trainer) lives in the worker, so the page stays responsive.
+ * (TensorFlow.js, the envs, MuJoCo, the trainer) lives in the worker, so the page stays responsive.
  */
 import type { ExportFile, PageMessage, PlaygroundBackend, PlaygroundHyperparameters, PlaygroundSettings, RunState, WorkerMessage } from './protocol.js';
-
-/** A task of the page: an env id and the preset it trains with by default. */
-interface Task {
-  readonly env: string;
-  readonly label: string;
-  readonly preset: PlaygroundSettings['preset'];
-}
-
-const MINATAR_GAMES = ['Asterix', 'Breakout', 'Freeway', 'Seaquest', 'SpaceInvaders'] as const;
-
-/** The tasks offered; the first is the default. */
-export const TASKS: readonly Task[] = [
-  { env: 'CartPole-v1', label: 'CartPole-v1', preset: 'classic' },
-  { env: 'Acrobot-v1', label: 'Acrobot-v1', preset: 'classic' },
-  { env: 'MountainCar-v0', label: 'MountainCar-v0', preset: 'classic' },
-  { env: 'Pendulum-v1', label: 'Pendulum-v1 (continuous)', preset: 'mujoco' },
-  ...MINATAR_GAMES.map((game) => ({ env: `MinAtar/${game}-v1`, label: `MinAtar ${game}`, preset: 'minatar' as const })),
-];
+import { TASKS } from './tasks.js';
 
 const PRESETS: readonly PlaygroundSettings['preset'][] = ['classic', 'mujoco', 'minatar', 'atari'];
 
@@ -115,6 +98,7 @@ export function startPlayground(root: HTMLElement): Playground {
   let pendingFrame: string | null = null;
   let frameRequested = false;
   let downloadUrls: string[] = [];
+  let statusBeforeLoading = '';
 
   const showError = (message: string | null): void => {
     errorBox.textContent = message ?? '';
@@ -241,6 +225,17 @@ export function startPlayground(root: HTMLElement): Playground {
             ? `Playing the uploaded ${message.env} policy…`
             : `Uploaded ${message.env} policy: episode ${message.episode} returned ${formatNumber(message.episodeReturn)}.`;
         if (message.episodeReturn !== null) root.dataset.watchReturn = String(message.episodeReturn);
+        break;
+      case 'loading':
+        // The status says what is loading, then shows again what it said before.
+        if (message.what !== null) {
+          statusBeforeLoading = status.textContent ?? '';
+          status.textContent = `Loading ${message.what}…`;
+          root.dataset.loading = message.what;
+        } else {
+          status.textContent = statusBeforeLoading;
+          delete root.dataset.loading;
+        }
         break;
       case 'error':
         showError(message.message);

@@ -82,6 +82,8 @@ export type WorkerMessage =
   /** The learning curve and the losses, drawn by the trainer's `learningCurveSvg`. */
   | { readonly type: 'curves'; readonly svg: { readonly returns: string; readonly valueLoss: string; readonly policyLoss: string } }
   | { readonly type: 'export'; readonly files: readonly ExportFile[] }
+  /** A module the task needs is being fetched and started (`'MuJoCo'`), or, with null, is ready. */
+  | { readonly type: 'loading'; readonly what: string | null }
   /** An uploaded policy plays: its env, the episodes finished and the last one's return. */
   | { readonly type: 'watching'; readonly env: string; readonly episode: number; readonly episodeReturn: number | null }
   | { readonly type: 'defaults'; readonly env: string; readonly preset: PlaygroundSettings['preset']; readonly hyperparameters: PlaygroundHyperparameters }

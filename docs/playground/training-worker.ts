@@ -13,6 +13,7 @@ import { serveWasmBinaries } from '../demo/wasm-binaries.js';
 import { curvesSvg } from './curves.js';
 import type { ExportFile, PageMessage, PlaygroundBackend, PlaygroundHyperparameters, RunState, WorkerMessage } from './protocol.js';
 import { RunStore, StoredRunError, type UpdateRecord } from './run-store.js';
+import { needsMujoco } from './tasks.js';
 
 interface WorkerScope {
   postMessage(message: WorkerMessage, transfer?: Transferable[]): void;
@@ -33,6 +34,33 @@ let running: Promise<void> | null = null;
 let sink: IndexedDbSink | null = null;
 let storePromise: Promise<RunStore> | null = null;
 let watching: { stop: boolean } | null = null;
+
+let mujocoStart: Promise<void> | null = null;
+
+/**
+ * Starts MuJoCo and registers its tasks the first time `env` is one of them: the package and its
+ * WebAssembly module (a chunk of about 10 MB) are fetched only then. A failed start is retried
+ * the next time.
+ */
+async function prepareEnv(env: string): Promise<void> {
+  if (!needsMujoco(env)) return;
+  if (mujocoStart === null) {
+    post({ type: 'loading', what: 'MuJoCo' });
+    mujocoStart = import('@ppo/envs-mujoco').then(async ({ initMujoco, registerMujocoEnvs }) => {
+      await initMujoco();
+      registerMujocoEnvs();
+    });
+    try {
+      await mujocoStart;
+    } catch (error) {
+      mujocoStart = null;
+      throw new Error(`MuJoCo failed to load: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    } finally {
+      post({ type: 'loading', what: null });
+    }
+  }
+  await mujocoStart;
+}
 
 function store(): Promise<RunStore> {
   storePromise ??= RunStore.open();
@@ -156,6 +184,7 @@ async function train(settings: Extract<PageMessage, { type: 'train' }>['settings
   const runStore = await store();
   await runStore.clear();
   history = [];
+  await prepareEnv(settings.env);
   await useBackend(settings.backend);
   const config = { env: settings.env, seed: settings.seed, ...settings.hyperparameters };
   ppo = await PPO.create({ preset: settings.preset, config, makeEnv: envMaker(settings.env, {}) });
@@ -174,6 +203,7 @@ async function resume(): Promise<void> {
   if (stored === null) throw new Error('there is no stored run to resume; press Train');
   await useBackend(stored.backend as PlaygroundBackend);
   const { config } = stored.checkpoint.meta;
+  await prepareEnv(config.env);
   ppo = await PPO.restore(stored.checkpoint, stored.actionLog, { makeEnv: envMaker(config.env, config.envOptions) });
   history = stored.history;
   post({ type: 'history', updates: history });
@@ -208,6 +238,12 @@ async function watch(files: readonly ExportFile[], requested: PlaygroundBackend)
     if (bytes === undefined) return Promise.reject(new Error(`the upload has no file '${name}', which the export needs; choose every file of the export folder`));
     return Promise.resolve(bytes);
   });
+  try {
+    await prepareEnv(policy.spec.env);
+  } catch (error) {
+    policy.dispose();
+    throw error;
+  }
   const state = { stop: false };
   watching = state;
   const env = make<Float32Array, number>(policy.spec.env, policy.spec.envOptions);
@@ -287,6 +323,7 @@ scope.onmessage = (event) => {
         case 'inspect':
           return await inspect();
         case 'defaults':
+          await prepareEnv(message.env);
           post({ type: 'defaults', env: message.env, preset: message.preset, hyperparameters: defaults(message.env, message.preset) });
           return;
       }

@@ -1,4 +1,4 @@
-/* global Buffer, console, document, fetch, indexedDB, process */
+/* global Buffer, console, document, fetch, indexedDB, MutationObserver, process, window */
 // Drives the Playground page (/playground/) of the built site in headless Chromium and checks that
 // - with the default settings on cpu and on wasm, the page's first updates give the metrics of a
 //   `PPO` run in Node with the same seed, preset and backend (SPS aside): value for value when
@@ -11,12 +11,16 @@
 //   loaded (the wall time is printed);
 // - the trained policy exports (the files of `ppo export`) and, uploaded again, plays;
 // - another task (MinAtar Breakout) trains and draws;
+// - a MuJoCo task (InvertedPendulum-v5) loads MuJoCo only when picked, saying so, then trains,
+//   draws its geoms and gives the first updates of a Node run with the same settings;
+// - MuJoCo that cannot be fetched is reported on the page, and picking the task again retries;
 // - nothing logs a console error, fails a request or reaches another host.
 // Screenshots go to .screenshots/playground-*.png.
 import { mkdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { PPO } from '@ppo/trainer';
 import { selectBackend } from '@ppo/nets/node';
+import { initMujoco, registerMujocoEnvs } from '@ppo/envs-mujoco';
 import { BASE, CHROMIUM_FLAGS, browserOrExit, docsRoot, screenshotDir, serveSite } from './static-site.mjs';
 
 const NAME = 'playground test';
@@ -32,6 +36,10 @@ const RESUME_UPDATES = 14;
 // relative (measured), far below what a different run (another seed: 1e-2) moves them.
 const MATH_TOLERANCE = 1e-9;
 const MATH_FUNCTIONS = ['exp', 'log', 'sin', 'cos', 'tanh'];
+// A MuJoCo run of the page: the mujoco preset (the task's recommended one) with short rollouts,
+// so that its updates take seconds; the page's fields are set to the same values.
+const MUJOCO_RUN = { preset: 'mujoco', config: { env: 'InvertedPendulum-v5', seed: 1, numSteps: 256, numMinibatches: 4 } };
+const MUJOCO_UPDATES = 2;
 const SOLVED = 475;
 // Limits only catch a broken page; the solve takes minutes on a busy 2-core machine.
 const TIMEOUT_MS = 120_000;
@@ -78,10 +86,10 @@ function mathProbe(names) {
   return values;
 }
 
-/** The first `updates` updates of the default run in Node on `backend`. */
-async function nodeRun(backend, updates) {
+/** The first `updates` updates of `run` (the page's default one unless given) in Node on `backend`. */
+async function nodeRun(backend, updates, run = DEFAULT_RUN) {
   await selectBackend(backend);
-  const ppo = await PPO.create(DEFAULT_RUN);
+  const ppo = await PPO.create(run);
   const records = [];
   await ppo.train({
     callbacks: [
@@ -195,6 +203,8 @@ try {
   const jsBytes = [...scripts.values()].reduce((sum, n) => sum + n, 0);
   const workerBytes = [...scripts].filter(([url]) => url.includes('training-worker')).reduce((sum, [, n]) => sum + n, 0);
   console.log(`${NAME}: the page loads ${scripts.size} JavaScript files, ${(jsBytes / 1024).toFixed(0)} kB uncompressed (${(workerBytes / 1024).toFixed(0)} kB of them the worker's)`);
+  const earlyMujoco = [...scripts.keys()].filter((url) => url.includes('mujoco'));
+  if (earlyMujoco.length > 0) problems.push(`${step}: the page loads MuJoCo before a MuJoCo task is picked: ${earlyMujoco.join(', ')}`);
   const pageMath = await page.evaluate(mathProbe, MATH_FUNCTIONS);
   const nodeMath = mathProbe(MATH_FUNCTIONS);
   const mathDiffers = MATH_FUNCTIONS.map((name) => `${name} ${nodeMath[name].filter((x, i) => !Object.is(x, pageMath[name][i])).length}`);
@@ -340,6 +350,81 @@ try {
   await pause();
   await reset();
   console.log(`${NAME}: MinAtar Breakout trained 2 updates and drew its frames; screenshot ${breakoutShot}`);
+
+  // 7. A MuJoCo task: MuJoCo loads when the task is picked (and not before: the JavaScript weight
+  // above had no MuJoCo chunk), trains, draws its bodies and gives Node's numbers.
+  step = 'MuJoCo InvertedPendulum';
+  await initMujoco();
+  registerMujocoEnvs();
+  const mujocoReference = await nodeRun('wasm', MUJOCO_UPDATES, MUJOCO_RUN);
+  await open();
+  await page.waitForLoadState('networkidle');
+  scripts.clear();
+  context.on('response', countScript);
+  // Every status text the page shows, to see the loading message however briefly it stays.
+  await page.evaluate(() => {
+    const status = document.querySelector('[data-testid="status"]');
+    window.statusTexts = [status.textContent];
+    new MutationObserver(() => window.statusTexts.push(status.textContent)).observe(status, { childList: true, characterData: true, subtree: true });
+  });
+  await byId('env').selectOption(MUJOCO_RUN.config.env);
+  await page.waitForFunction(() => document.querySelector('[data-testid="hp-numSteps"]').value === '2048');
+  const statusTexts = await page.evaluate(() => window.statusTexts);
+  if (!statusTexts.some((text) => text.includes('Loading MuJoCo'))) problems.push(`${step}: the page never said it was loading MuJoCo (statuses: ${JSON.stringify(statusTexts)})`);
+  if (await page.locator('[data-testid="playground"][data-loading]').count() !== 0) problems.push(`${step}: the page still says it is loading after MuJoCo started`);
+  if ((await byId('preset').inputValue()) !== MUJOCO_RUN.preset) problems.push(`${step}: the preset for ${MUJOCO_RUN.config.env} is ${await byId('preset').inputValue()}, expected ${MUJOCO_RUN.preset}`);
+  await byId('hp-numSteps').fill(String(MUJOCO_RUN.config.numSteps));
+  await byId('hp-numMinibatches').fill(String(MUJOCO_RUN.config.numMinibatches));
+  await byId('train').click();
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid="step"]').textContent) > 0);
+  await waitForUpdate(MUJOCO_UPDATES);
+  await page.waitForSelector('[data-testid="frame"] svg [data-geom]', { state: 'attached' });
+  const geoms = await page.locator('[data-testid="frame"] svg [data-geom]').count();
+  const mujocoShot = await shot(page, 'mujoco-inverted-pendulum');
+  await pause();
+  context.off('response', countScript);
+  compareWithNode(step, await records(), mujocoReference, mathAgrees);
+  const steps = Number(await byId('step').textContent());
+  if (!(steps >= MUJOCO_UPDATES * MUJOCO_RUN.config.numSteps)) problems.push(`${step}: the step counter shows ${steps}, expected at least ${MUJOCO_UPDATES * MUJOCO_RUN.config.numSteps}`);
+  const mujocoBytes = [...scripts.values()].reduce((sum, n) => sum + n, 0);
+  console.log(`${NAME}: ${step}: MuJoCo loaded when the task was picked (${scripts.size} more JavaScript files, ${(mujocoBytes / 1024).toFixed(0)} kB uncompressed, ${((jsBytes + mujocoBytes) / 1024).toFixed(0)} kB with the page's); ${MUJOCO_UPDATES} updates at step ${steps}, ${geoms} geoms drawn; screenshot ${mujocoShot}`);
+  await reset();
+
+  // 8. A locomotion task on the MuJoCo already started: its bodies drawn while it trains.
+  step = 'MuJoCo HalfCheetah';
+  await byId('env').selectOption('HalfCheetah-v5');
+  await page.waitForFunction(() => document.querySelector('[data-testid="hp-numSteps"]').value === '2048');
+  await byId('hp-numSteps').fill(String(MUJOCO_RUN.config.numSteps));
+  await byId('train').click();
+  await waitForUpdate(1);
+  const cheetahGeoms = await page.locator('[data-testid="frame"] svg [data-geom]').count();
+  if (cheetahGeoms < 9) problems.push(`${step}: the frame has ${cheetahGeoms} geoms, expected HalfCheetah's floor, torso, head and 6 leg parts at least`);
+  const cheetahShot = await shot(page, 'mujoco-half-cheetah');
+  await pause();
+  await reset();
+  console.log(`${NAME}: ${step}: trained and drew ${cheetahGeoms} geoms; screenshot ${cheetahShot}`);
+
+  // 9. MuJoCo that cannot be fetched: the page says so, and picking the task again retries. In a
+  // context of its own, whose failed request is the point rather than a problem.
+  step = 'MuJoCo unreachable';
+  const failing = await browser.newContext();
+  let blocked = true;
+  await failing.route('**/*', (route) => (blocked && route.request().url().includes('mujoco_wasm') ? route.abort() : route.continue()));
+  const failingPage = await failing.newPage();
+  failingPage.setDefaultTimeout(TIMEOUT_MS);
+  await failingPage.goto(`${origin}${PAGE}`, { waitUntil: 'load' });
+  await failingPage.waitForSelector('[data-testid="playground"][data-ready="true"]');
+  await failingPage.locator('[data-testid="env"]').selectOption(MUJOCO_RUN.config.env);
+  await failingPage.waitForSelector('[data-testid="error"]:not([hidden])');
+  const loadError = await failingPage.locator('[data-testid="error"]').textContent();
+  if (!loadError.includes('MuJoCo failed to load')) problems.push(`${step}: the page says ${JSON.stringify(loadError)}, expected 'MuJoCo failed to load'`);
+  if ((await failingPage.locator('[data-testid="status"]').textContent()).includes('Loading')) problems.push(`${step}: the status still says MuJoCo is loading after it failed`);
+  blocked = false;
+  await failingPage.locator('[data-testid="env"]').selectOption('CartPole-v1');
+  await failingPage.locator('[data-testid="env"]').selectOption(MUJOCO_RUN.config.env);
+  await failingPage.waitForFunction(() => document.querySelector('[data-testid="hp-numSteps"]').value === '2048');
+  await failing.close();
+  console.log(`${NAME}: ${step}: the page said ${JSON.stringify(loadError)}; picking the task again loaded it`);
 } finally {
   await browser.close();
   close();
