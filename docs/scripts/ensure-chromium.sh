@@ -13,17 +13,5 @@ if [ -n "${PPO_CHROMIUM_PATH:-}" ]; then
   exit 1
 fi
 
-# Root needs no sudo (and minimal images have none); anyone else does.
-SUDO=()
-if [ "$(id -u)" != "0" ]; then
-  if ! command -v sudo > /dev/null; then
-    echo "installing chromium needs root, and sudo is not available; run: apt-get install -y chromium" >&2
-    exit 1
-  fi
-  SUDO=(sudo)
-fi
-
-export DEBIAN_FRONTEND=noninteractive
-${SUDO[@]+"${SUDO[@]}"} apt-get update
-${SUDO[@]+"${SUDO[@]}"} apt-get install -y chromium
+bash "$(dirname "$0")/../../scripts/apt-install.sh" chromium
 /usr/bin/chromium --version
