@@ -56,20 +56,11 @@ export interface SlotNormalization {
   readonly reward: RunningMeanStdState | null;
 }
 
-interface Header {
-  readonly kind: 'slot-rollout';
-  readonly run: string;
-  readonly version: number;
-  readonly slot: number;
-  readonly numSteps: number;
-  readonly observationSize: number;
-  readonly actionSize: number;
-  readonly actionType: 'int32' | 'float32';
-  readonly lastValue: number;
-  readonly episodes: readonly SlotEpisode[];
-  readonly rngState: RngState;
-  readonly normalization: SlotNormalization;
-}
+/** The JSON part of a frame: the rollout's scalar fields (its arrays travel as binary parts). */
+type Header = { readonly kind: 'slot-rollout' } & Pick<
+  SlotRollout,
+  'run' | 'version' | 'slot' | 'numSteps' | 'observationSize' | 'actionSize' | 'actionType' | 'lastValue' | 'episodes' | 'rngState' | 'normalization'
+>;
 
 function isCount(value: unknown): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value >= 0;
