@@ -48,6 +48,18 @@ class WorkerProcess {
   }
 }
 
+/** SIGKILLs `worker` as soon as the learner's log says it was sent its slots of weights `version` (e.g. 'v1'). */
+function killOnceAssigned(log: readonly string[], version: string, workerId: string, worker: WorkerProcess): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const timer = setInterval(() => {
+      if (log.some((l) => l.startsWith(`${version}: `) && l.endsWith(`-> ${workerId}`))) {
+        clearInterval(timer);
+        void worker.end('SIGKILL').then(resolve);
+      }
+    }, 5);
+  });
+}
+
 async function reference(): Promise<Map<string, Float32Array>> {
   const ppo = await PPO.create({ config: CONFIG });
   await ppo.train();
@@ -99,15 +111,7 @@ describe('faults', () => {
     await a.id();
     const log: string[] = [];
     const { ppo, learner } = await learnerSide('kill', 2, log);
-    // SIGKILL the worker right after it is sent its slots of the second rollout.
-    const killed = new Promise<void>((resolve) => {
-      const timer = setInterval(() => {
-        if (log.some((l) => l.startsWith('v1: ') && l.endsWith(`-> ${victim}`))) {
-          clearInterval(timer);
-          void b.end('SIGKILL').then(resolve);
-        }
-      }, 5);
-    });
+    const killed = killOnceAssigned(log, 'v1', victim, b);
     await ppo.train({ collect: learner.collect });
     await killed;
     expect(log.some((l) => l.startsWith('reassigning slots'))).toBe(true);
@@ -130,14 +134,7 @@ describe('faults', () => {
     await a.id();
     const log: string[] = [];
     const { ppo, learner } = await learnerSide('norm-kill', 2, log, config);
-    const killed = new Promise<void>((resolve) => {
-      const timer = setInterval(() => {
-        if (log.some((l) => l.startsWith('v2: ') && l.endsWith(`-> ${victim}`))) {
-          clearInterval(timer);
-          void b.end('SIGKILL').then(resolve);
-        }
-      }, 5);
-    });
+    const killed = killOnceAssigned(log, 'v2', victim, b);
     await ppo.train({ collect: learner.collect });
     await killed;
     expect(log.some((l) => l.startsWith('reassigning slots'))).toBe(true);
