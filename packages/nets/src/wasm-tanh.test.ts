@@ -1,7 +1,9 @@
-import { Rng, tanh } from '@ppo/utils';
+import { tanh } from '@ppo/utils';
 import { describe, expect, it } from 'vitest';
-// The deterministic-math tests' input generators (test-only, not exported by @ppo/utils).
+// The deterministic-math tests' input generators (test-only, not exported by @ppo/utils), with
+// the source Rng their signature names.
 import { around, concat, hexBits, randomDoubles, SPECIAL_VALUES } from '../../utils/src/deterministic-math/bitwise-test-support';
+import { Rng } from '../../utils/src/rng';
 import { WasmTanh } from './wasm-tanh';
 
 /** The first mismatches (at most 5) of `got[i]` against `want(inputs[i])` and their count. */
