@@ -66,13 +66,10 @@ const Q3 = -7.93650757867487942473e-5;
 const Q4 = 4.00821782732936239552e-6;
 const Q5 = -2.01099218183624371326e-7;
 
-/** The double whose high word is `high` and low word `low`. */
-function fromWords(high: number, low: number): number {
-  const view = new DataView(new ArrayBuffer(8));
-  view.setUint32(0, high);
-  view.setUint32(4, low);
-  return view.getFloat64(0);
-}
+// The word tests as comparisons of |a| with the doubles whose high word is the boundary and low
+// word 0: high word < 0x3ff0a2b2 is |a| < 0x3ff0a2b2_00000000, > 0x3fd62e42 is |a| >= 0x3fd62e43_00000000.
+const BELOW_1_5_LN2 = 1.0397205352783203; // 0x3ff0a2b2_00000000
+const ABOVE_HALF_LN2 = 0.3465735912322998; // 0x3fd62e43_00000000
 
 /** `v128.const` with both f64 lanes `v`. */
 function f64x2(v: number): number[] {
@@ -116,10 +113,10 @@ function body(): number[] {
       select(
         select(f64x2(-1), f64x2(1), get(NEG)),
         [...f64x2(INV_LN2), GET, A, ...F_MUL, ...select(f64x2(-0.5), f64x2(0.5), get(NEG)), ...F_ADD, ...F_TRUNC],
-        [GET, AX, ...f64x2(2), ...F_MUL, ...f64x2(fromWords(0x3ff0a2b2, 0)), ...F_LT],
+        [GET, AX, ...f64x2(2), ...F_MUL, ...f64x2(BELOW_1_5_LN2), ...F_LT],
       ),
       f64x2(0),
-      [GET, AX, ...f64x2(2), ...F_MUL, ...f64x2(fromWords(0x3fd62e43, 0)), ...F_GE],
+      [GET, AX, ...f64x2(2), ...F_MUL, ...f64x2(ABOVE_HALF_LN2), ...F_GE],
     ),
     SET, K,
     GET, K, ...I_TRUNC_SAT, ...I64_EXTEND_LOW, SET, KI,
