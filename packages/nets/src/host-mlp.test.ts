@@ -2,6 +2,7 @@ import { Rng } from '@ppo/utils';
 import { afterEach, describe, expect, it } from 'vitest';
 import { hostMlpBackward, hostMlpForward, useWasmKernel, type HostDense } from './host-mlp';
 import { WasmGemm } from './wasm-gemm';
+import { WasmTanh } from './wasm-tanh';
 
 /** Layers with random weights; widths chosen so some products take the SIMD kernel and some do not. */
 function layers(rng: Rng, sizes: number[]): HostDense[] {
@@ -31,12 +32,13 @@ describe('the host MLP kernels', () => {
     [64, [17, 64, 64, 6]],
     [12, [8, 16, 12, 1]],
     [5, [3, 8, 4]],
-  ])('the SIMD kernel and the JavaScript loops give bitwise the same results (%i rows, widths %j)', (rows, sizes) => {
+  ])('the SIMD kernels and the JavaScript loops give bitwise the same results (%i rows, widths %j)', (rows, sizes) => {
     const rng = new Rng(rows);
     const net = layers(rng, sizes);
     const x = Float64Array.from({ length: rows * sizes[0] }, () => rng.normal(0, 1));
     // Node has WebAssembly SIMD: the comparison is not of the loops with themselves.
     expect(WasmGemm.create()).not.toBeNull();
+    expect(WasmTanh.create()).not.toBeNull();
     const withKernel = pass(net, x, rows);
     useWasmKernel(false);
     const plain = pass(net, x, rows);

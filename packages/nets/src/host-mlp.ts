@@ -2,6 +2,7 @@ import { tanh } from '@ppo/utils';
 import type * as tf from '@tensorflow/tfjs';
 import type { Activation } from './mlp';
 import { WasmGemm } from './wasm-gemm';
+import { WasmTanh } from './wasm-tanh';
 
 /**
  * The SIMD kernel, compiled on first use (null where unavailable). It gives bitwise the results
@@ -9,8 +10,10 @@ import { WasmGemm } from './wasm-gemm';
  */
 let wasmKernel: WasmGemm | null | undefined;
 let wasmEnabled = true;
+/** The tanh kernel, compiled on first use (null where unavailable); bitwise equal to `tanh`. */
+let wasmTanh: WasmTanh | null | undefined;
 
-/** Turns the WebAssembly kernel off or on (tests compare both ways). @internal */
+/** Turns the WebAssembly kernels off or on (tests compare both ways). @internal */
 export function useWasmKernel(enabled: boolean): void {
   wasmEnabled = enabled;
 }
@@ -200,7 +203,17 @@ function gemmAdd(
   }
 }
 
+/** Below this many values the call into WebAssembly and the copies cost about what they save. */
+const WASM_TANH_MIN = 16;
+
 function tanhInPlace(y: Float64Array, n: number): void {
+  if (wasmEnabled && n >= WASM_TANH_MIN) {
+    if (wasmTanh === undefined) wasmTanh = WasmTanh.create();
+    if (wasmTanh !== null) {
+      wasmTanh.run(y, n);
+      return;
+    }
+  }
   for (let i = 0; i < n; i++) y[i] = tanh(y[i]);
 }
 

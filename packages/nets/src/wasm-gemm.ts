@@ -9,6 +9,8 @@
  * so both give bitwise the same result (wasm SIMD has no fused multiply-add).
  */
 
+import { leb, name, section } from './wasm-bytes';
+
 // Opcodes (WebAssembly core 2.0 and its fixed-width SIMD).
 const I32 = 0x7f;
 const V128 = 0x7b;
@@ -38,21 +40,6 @@ const [B0, B1, X] = [24, 25, 26];
 
 /** A memory argument: alignment hint 8 bytes (the data is float64-aligned), then the offset. */
 const mem = (offset: number): number[] => [3, offset];
-
-/** Unsigned LEB128 of a small non-negative integer. */
-function leb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let byte = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (n !== 0);
-  return out;
-}
-
-const section = (id: number, content: number[]): number[] => [id, ...leb(content.length), ...content];
-const name = (s: string): number[] => [s.length, ...Array.from(s, (c) => c.charCodeAt(0))];
 
 /** `x += step` for an i32 local. */
 const addTo = (x: number, step: number[]): number[] => [GET, x, ...step, I32_ADD, SET, x];
