@@ -14,6 +14,8 @@
  *   m = f32(mi);  v = f32(vi);  p = f32(p - (stepSize mi) / (sqrt(vi) / sqrtBias2 + epsilon))
  */
 
+import { leb128 as leb, wasmName as name, wasmSection as section } from '@ppo/utils';
+
 const I32 = 0x7f;
 const F64 = 0x7c;
 const V128 = 0x7b;
@@ -86,19 +88,6 @@ function body(): number[] {
   return [2, 1, I32, 11, V128, ...code];
 }
 
-function leb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let byte = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (n !== 0);
-  return out;
-}
-
-const section = (id: number, content: number[]): number[] => [id, ...leb(content.length), ...content];
-const name = (s: string): number[] => [...leb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
 
 function moduleBytes(): Uint8Array<ArrayBuffer> {
   const fn = body();

@@ -9,7 +9,7 @@
  * so both give bitwise the same result (wasm SIMD has no fused multiply-add).
  */
 
-import { leb, name, section } from './wasm-bytes';
+import { leb128 as leb, wasmName as name, wasmSection as section } from '@ppo/utils';
 
 // Opcodes (WebAssembly core 2.0 and its fixed-width SIMD).
 const I32 = 0x7f;

@@ -13,7 +13,7 @@
  * the correction c at 0, as there; for k = +-1, x -+ LN2_HI equals x - k LN2_HI exactly.
  */
 
-import { leb, name, section } from './wasm-bytes';
+import { leb128 as leb, wasmName as name, wasmSection as section } from '@ppo/utils';
 
 // Opcodes (WebAssembly core 2.0 and its fixed-width SIMD).
 const I32 = 0x7f;

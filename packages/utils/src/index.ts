@@ -79,3 +79,8 @@ export {
 export { tanh } from './deterministic-math/tanh';
 /** x ** y with ECMAScript's special cases; the same bits in every engine (equal to Node 20's `Math.pow` and `**`). */
 export { pow } from './deterministic-math/pow';
+/**
+ * Byte helpers for WebAssembly modules assembled in code: `leb128` (unsigned LEB128),
+ * `wasmSection(id, content)` and `wasmName(s)`. The kernels of `@ppo/core` and `@ppo/nets` use them.
+ */
+export { leb128, wasmName, wasmSection } from './wasm-bytes';
