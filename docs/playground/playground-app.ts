@@ -52,6 +52,7 @@ export function startPlayground(root: HTMLElement): Playground {
   const presetSelect = $<HTMLSelectElement>('preset');
   const seedInput = $<HTMLInputElement>('seed');
   const backendSelect = $<HTMLSelectElement>('backend');
+  const pauseAfterInput = $<HTMLInputElement>('pause-after');
   const hyperparameterBox = $<HTMLElement>('hyperparameters');
   const buttons = {
     train: $<HTMLButtonElement>('train'),
@@ -142,6 +143,8 @@ export function startPlayground(root: HTMLElement): Playground {
   const requestDefaults = (): void => {
     send({ type: 'defaults', env: envSelect.value, preset: presetSelect.value as PlaygroundSettings['preset'] });
   };
+  /** The "pause after update" field: an update number, or null when empty. */
+  const readPauseAfter = (): number | null => (pauseAfterInput.value.trim() === '' ? null : Number(pauseAfterInput.value));
   const readSettings = (): PlaygroundSettings => {
     const hyperparameters = Object.fromEntries(HYPERPARAMETERS.map(([key]) => [key, Number((inputs.get(key) as HTMLInputElement).value)])) as unknown as PlaygroundHyperparameters;
     return {
@@ -150,6 +153,7 @@ export function startPlayground(root: HTMLElement): Playground {
       seed: Number(seedInput.value),
       backend: backendSelect.value as PlaygroundBackend,
       hyperparameters,
+      pauseAfterUpdate: readPauseAfter(),
     };
   };
 
@@ -256,7 +260,7 @@ export function startPlayground(root: HTMLElement): Playground {
     send({ type: 'train', settings: readSettings() });
   });
   buttons.pause.addEventListener('click', () => send({ type: 'pause' }));
-  buttons.resume.addEventListener('click', () => send({ type: 'resume' }));
+  buttons.resume.addEventListener('click', () => send({ type: 'resume', pauseAfterUpdate: readPauseAfter() }));
   buttons.reset.addEventListener('click', () => {
     clearRun();
     frame.innerHTML = '';

@@ -26,6 +26,8 @@ export interface PlaygroundSettings {
   readonly seed: number;
   readonly backend: PlaygroundBackend;
   readonly hyperparameters: PlaygroundHyperparameters;
+  /** The run pauses itself once this update ends (its checkpoint stored), or never with null. */
+  readonly pauseAfterUpdate: number | null;
 }
 
 /** One file of a policy export, by its plain name. */
@@ -41,7 +43,7 @@ export type PageMessage =
   /** Stops after the current update; a final checkpoint is stored. */
   | { readonly type: 'pause' }
   /** Continues the paused run, or the run stored in IndexedDB (after a reload) on the backend it was trained on. */
-  | { readonly type: 'resume' }
+  | { readonly type: 'resume'; readonly pauseAfterUpdate: PlaygroundSettings['pauseAfterUpdate'] }
   /** Stops, frees the run and deletes the stored one. */
   | { readonly type: 'reset' }
   /** Asks for the current policy in the export formats. */

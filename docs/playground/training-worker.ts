@@ -34,6 +34,8 @@ let running: Promise<void> | null = null;
 let sink: IndexedDbSink | null = null;
 let storePromise: Promise<RunStore> | null = null;
 let watching: { stop: boolean } | null = null;
+/** The update after which the run pauses itself (the page's "pause after update" field), or null. */
+let pauseAfterUpdate: number | null = null;
 
 let mujocoStart: Promise<void> | null = null;
 
@@ -145,13 +147,17 @@ class IndexedDbSink implements CheckpointSink {
   }
 }
 
-/** After every update: its metrics and the redrawn curves to the page. */
+/**
+ * After every update: its metrics and the redrawn curves to the page; at the update the page asked
+ * to pause after, a stop, so that update's checkpoint is the final one stored.
+ */
 const reporter: Callback = {
   onUpdateEnd(context, metrics) {
     const record = { globalStep: context.globalStep, update: context.update, metrics: { ...metrics } };
     history.push(record);
     post({ type: 'update', ...record, numUpdates: context.numUpdates });
     post({ type: 'curves', svg: curvesSvg(history) });
+    if (context.update === pauseAfterUpdate) context.stop();
   },
 };
 
@@ -186,13 +192,15 @@ async function train(settings: Extract<PageMessage, { type: 'train' }>['settings
   history = [];
   await prepareEnv(settings.env);
   await useBackend(settings.backend);
+  pauseAfterUpdate = settings.pauseAfterUpdate;
   const config = { env: settings.env, seed: settings.seed, ...settings.hyperparameters };
   ppo = await PPO.create({ preset: settings.preset, config, makeEnv: envMaker(settings.env, {}) });
   startTraining(ppo, new IndexedDbSink(runStore, backend ?? settings.backend));
 }
 
-async function resume(): Promise<void> {
+async function resume(pauseAfter: number | null): Promise<void> {
   if (running !== null) return;
+  pauseAfterUpdate = pauseAfter;
   if (ppo !== null && sink !== null) {
     startTraining(ppo, sink);
     return;
@@ -311,7 +319,7 @@ scope.onmessage = (event) => {
         case 'train':
           return await train(message.settings);
         case 'resume':
-          return await resume();
+          return await resume(message.pauseAfterUpdate);
         case 'reset':
           return await reset();
         case 'export':

@@ -1,18 +1,18 @@
 /* global Buffer, console, document, fetch, indexedDB, MutationObserver, process, window */
 // Drives the Playground page (/playground/) of the built site in headless Chromium and checks that
 // - with the default settings on cpu and on wasm, the page's first updates give the metrics of a
-//   `PPO` run in Node with the same seed, preset and backend (SPS aside): value for value when
-//   the browser's JavaScript engine computes Math.exp, log, sin, cos and tanh as Node's does,
-//   else within MATH_TOLERANCE (V8 changed those functions' last bits between versions);
-// - a reload in the middle of a run, then Resume, continues from IndexedDB to the metrics of the
-//   uninterrupted run, value for value;
+//   `PPO` run in Node with the same seed, preset and backend, value for value (SPS aside): the
+//   run's transcendental functions are `@ppo/utils`' engine-independent ones, not the engine's
+//   Math functions;
+// - a reload after the run paused itself at update 10 (its checkpoint stored), then Resume,
+//   continues from IndexedDB to the metrics of the uninterrupted run, value for value;
 // - a damaged or foreign stored run is refused with a message on the page;
 // - CartPole-v1 reaches a mean return of 475 with the default settings, offline once the page is
 //   loaded (the wall time is printed);
 // - the trained policy exports (the files of `ppo export`) and, uploaded again, plays;
 // - another task (MinAtar Breakout) trains and draws;
 // - a MuJoCo task (InvertedPendulum-v5) loads MuJoCo only when picked, saying so, then trains,
-//   draws its geoms and gives the first updates of a Node run with the same settings;
+//   draws its geoms and gives the first updates of a Node run with the same settings, value for value;
 // - MuJoCo that cannot be fetched is reported on the page, and picking the task again retries;
 // - nothing logs a console error, fails a request or reaches another host.
 // Screenshots go to .screenshots/playground-*.png.
@@ -28,14 +28,10 @@ const PAGE = `${BASE}playground/`;
 // The default run of the page (the classic preset on CartPole-v1, seed 1), built in Node.
 const DEFAULT_RUN = { preset: 'classic', config: { env: 'CartPole-v1', seed: 1 } };
 // Updates compared on each backend; the resumed run is compared up to RESUME_UPDATES, after a
-// reload once the checkpoint of update 10 is stored (checkpoints every 10 updates).
+// reload once the run paused itself at PAUSED_AT (its checkpoint stored).
 const COMPARED_UPDATES = 3;
+const PAUSED_AT = 10;
 const RESUME_UPDATES = 14;
-// Node 20's V8 and Chromium 156's differ in the last bit of Math.exp, log, sin and cos for about
-// 1 argument in 10; over the first three updates that moves the metrics by at most about 1e-13
-// relative (measured), far below what a different run (another seed: 1e-2) moves them.
-const MATH_TOLERANCE = 1e-9;
-const MATH_FUNCTIONS = ['exp', 'log', 'sin', 'cos', 'tanh'];
 // A MuJoCo run of the page: the mujoco preset (the task's recommended one) with short rollouts,
 // so that its updates take seconds; the page's fields are set to the same values.
 const MUJOCO_RUN = { preset: 'mujoco', config: { env: 'InvertedPendulum-v5', seed: 1, numSteps: 256, numMinibatches: 4 } };
@@ -55,35 +51,6 @@ const CHROMIUM = browserOrExit(NAME);
 function comparable(record) {
   const metrics = Object.fromEntries(Object.entries(record.metrics).filter(([name]) => name !== 'charts/SPS'));
   return JSON.stringify({ globalStep: record.globalStep, update: record.update, metrics });
-}
-
-/** The largest relative difference of two records' metrics (SPS aside); Infinity when their names or steps differ. */
-function relativeDifference(a, b) {
-  if (a.globalStep !== b.globalStep || a.update !== b.update) return Infinity;
-  const names = Object.keys(a.metrics).filter((name) => name !== 'charts/SPS');
-  if (names.length !== Object.keys(b.metrics).filter((name) => name !== 'charts/SPS').length) return Infinity;
-  let worst = 0;
-  for (const name of names) {
-    const x = a.metrics[name];
-    const y = b.metrics[name];
-    if (Object.is(x, y)) continue;
-    if (typeof y !== 'number' || !Number.isFinite(x) || !Number.isFinite(y)) return Infinity;
-    worst = Math.max(worst, Math.abs(x - y) / Math.max(Math.abs(x), Math.abs(y)));
-  }
-  return worst;
-}
-
-/** Each Math function's values on a grid of arguments (to compare two JavaScript engines). */
-function mathProbe(names) {
-  const values = {};
-  for (const name of names) {
-    values[name] = [];
-    for (let i = 0; i < 20000; i++) {
-      const x = i * 0.0012345 - 12.3;
-      values[name].push(Math[name](name === 'log' ? Math.abs(x) + 1e-3 : x));
-    }
-  }
-  return values;
 }
 
 /** The first `updates` updates of `run` (the page's default one unless given) in Node on `backend`. */
@@ -168,28 +135,18 @@ try {
     }
     console.log(`${NAME}: ${what}: ${expected.length} updates equal, value for value`);
   };
-  /** Checks the page's first updates against Node's: exactly when the engines' Math functions agree, else within MATH_TOLERANCE. */
-  const compareWithNode = (what, pageRecords, nodeRecords, mathAgrees) => {
-    if (mathAgrees) {
-      compareExactly(`${what} against Node`, pageRecords, nodeRecords);
-      return;
-    }
-    let worst = 0;
-    for (let i = 0; i < nodeRecords.length; i++) {
-      const difference = pageRecords[i] === undefined ? Infinity : relativeDifference(pageRecords[i], nodeRecords[i]);
-      worst = Math.max(worst, difference);
-      if (!(difference <= MATH_TOLERANCE)) {
-        problems.push(`${what}: update ${i + 1} differs from Node by ${difference} relative (allowed ${MATH_TOLERANCE}):\n    page ${pageRecords[i] === undefined ? 'nothing' : comparable(pageRecords[i])}\n    node ${comparable(nodeRecords[i])}`);
-        return;
-      }
-    }
-    console.log(`${NAME}: ${what}: ${nodeRecords.length} updates agree with Node's within ${worst.toExponential(1)} relative (the engines' Math functions differ)`);
+  /** Starts a run on `backend` that pauses itself after update `updates`, and waits until it has. */
+  const trainUntil = async (backend, updates) => {
+    await byId('backend').selectOption(backend);
+    await byId('pause-after').fill(String(updates));
+    await byId('train').click();
+    await page.waitForSelector(`[data-testid="playground"][data-state="paused"][data-saved-update="${updates}"]`);
   };
 
   // 1. Same numbers as Node, on cpu and on wasm. The wasm run goes on uninterrupted to
   // RESUME_UPDATES, the reference of the resume below.
   // The page's JavaScript weight: every script it loads, the worker's included, until it is ready.
-  step = 'Math functions';
+  step = 'load';
   const scripts = new Map();
   const countScript = async (response) => {
     if (!response.url().endsWith('.js')) return;
@@ -205,11 +162,6 @@ try {
   console.log(`${NAME}: the page loads ${scripts.size} JavaScript files, ${(jsBytes / 1024).toFixed(0)} kB uncompressed (${(workerBytes / 1024).toFixed(0)} kB of them the worker's)`);
   const earlyMujoco = [...scripts.keys()].filter((url) => url.includes('mujoco'));
   if (earlyMujoco.length > 0) problems.push(`${step}: the page loads MuJoCo before a MuJoCo task is picked: ${earlyMujoco.join(', ')}`);
-  const pageMath = await page.evaluate(mathProbe, MATH_FUNCTIONS);
-  const nodeMath = mathProbe(MATH_FUNCTIONS);
-  const mathDiffers = MATH_FUNCTIONS.map((name) => `${name} ${nodeMath[name].filter((x, i) => !Object.is(x, pageMath[name][i])).length}`);
-  const mathAgrees = mathDiffers.every((entry) => entry.endsWith(' 0'));
-  console.log(`${NAME}: Node ${process.version} and the browser disagree on this many of 20000 Math values: ${mathDiffers.join(', ')}`);
   let uninterrupted = [];
   for (const [backend, updates] of [
     ['cpu', COMPARED_UPDATES],
@@ -218,12 +170,10 @@ try {
     step = `same numbers (${backend})`;
     const reference = await nodeRun(backend, COMPARED_UPDATES);
     await open();
-    await byId('backend').selectOption(backend);
-    await byId('train').click();
-    await waitForUpdate(updates);
-    await pause();
+    await trainUntil(backend, updates);
     const got = await records();
-    compareWithNode(step, got, reference, mathAgrees);
+    if (got.length !== updates) problems.push(`${step}: the run paused after update ${got.length}, expected ${updates}`);
+    compareExactly(`${step} against Node`, got, reference);
     uninterrupted = got.slice(0, RESUME_UPDATES);
     await reset();
   }
@@ -231,9 +181,7 @@ try {
   // 2. A reload resumes from IndexedDB and continues as the uninterrupted run.
   step = 'reload and resume';
   await open();
-  await byId('backend').selectOption('wasm');
-  await byId('train').click();
-  await page.waitForSelector('[data-testid="playground"][data-saved-update="10"]');
+  await trainUntil('wasm', PAUSED_AT);
   await page.reload({ waitUntil: 'load' });
   await page.waitForSelector('[data-testid="playground"][data-ready="true"]');
   await page.waitForFunction(() => !document.querySelector('[data-testid="resume"]').disabled);
@@ -383,7 +331,7 @@ try {
   const mujocoShot = await shot(page, 'mujoco-inverted-pendulum');
   await pause();
   context.off('response', countScript);
-  compareWithNode(step, await records(), mujocoReference, mathAgrees);
+  compareExactly(`${step} against Node`, await records(), mujocoReference);
   const steps = Number(await byId('step').textContent());
   if (!(steps >= MUJOCO_UPDATES * MUJOCO_RUN.config.numSteps)) problems.push(`${step}: the step counter shows ${steps}, expected at least ${MUJOCO_UPDATES * MUJOCO_RUN.config.numSteps}`);
   const mujocoBytes = [...scripts.values()].reduce((sum, n) => sum + n, 0);
