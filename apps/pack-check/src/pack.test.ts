@@ -3,6 +3,7 @@
 // loads every entry point, then runs the package's README example as ESM and as CommonJS.
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { isBuiltin } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -152,6 +153,7 @@ describe.each(packages.map((p) => p.manifest.name))('%s', (name) => {
       for (const p of installLine) installed.add(p);
       for (const dep of Object.keys(manifest.dependencies ?? {})) installed.add(dep);
       const missing = importedModules(code)
+        .filter((specifier) => !isBuiltin(specifier))
         .map(packageOf)
         .filter((p) => !installed.has(p));
       expect(missing, `${name}: the README example imports packages that neither its dependencies nor its install line provide`).toEqual([]);
