@@ -14,32 +14,9 @@
  *   m = f32(mi);  v = f32(vi);  p = f32(p - (stepSize mi) / (sqrt(vi) / sqrtBias2 + epsilon))
  */
 
-import { leb128 as leb, wasmName as name, wasmSection as section } from '@ppo/utils';
+import { leb128 as leb, wasmName as name, wasmSection as section, WASM_OPCODES } from '@ppo/utils';
 
-const I32 = 0x7f;
-const F64 = 0x7c;
-const V128 = 0x7b;
-const BLOCK = 0x02;
-const LOOP = 0x03;
-const END = 0x0b;
-const BR_IF = 0x0d;
-const GET = 0x20;
-const SET = 0x21;
-const I32_CONST = 0x41;
-const I32_EQZ = 0x45;
-const I32_LT_S = 0x48;
-const I32_ADD = 0x6a;
-const SIMD = 0xfd;
-const F64X2_SPLAT = [SIMD, 0x14];
-const V128_STORE64_LANE = [SIMD, 0x5b];
-const V128_LOAD64_ZERO = [SIMD, 0x5d];
-const F32X4_DEMOTE_F64X2_ZERO = [SIMD, 0x5e];
-const F64X2_PROMOTE_LOW_F32X4 = [SIMD, 0x5f];
-const F64X2_SQRT = [SIMD, 0xef, 0x01];
-const F64X2_ADD = [SIMD, 0xf0, 0x01];
-const F64X2_SUB = [SIMD, 0xf1, 0x01];
-const F64X2_MUL = [SIMD, 0xf2, 0x01];
-const F64X2_DIV = [SIMD, 0xf3, 0x01];
+const { I32, F64, V128, BLOCK, LOOP, END, BR_IF, LOCAL_GET: GET, LOCAL_SET: SET, I32_CONST, I32_EQZ, I32_LT_S, I32_ADD, F64X2_SPLAT, V128_STORE64_LANE, V128_LOAD64_ZERO, F32X4_DEMOTE_F64X2_ZERO, F64X2_PROMOTE_LOW_F32X4, F64X2_SQRT, F64X2_ADD, F64X2_SUB, F64X2_MUL, F64X2_DIV } = WASM_OPCODES;
 
 // Parameters: 5 i32 (g, p, m, v byte offsets; pairs), then 8 f64; then locals.
 const [G, P, M, V, PAIRS] = [0, 1, 2, 3, 4];
@@ -87,7 +64,6 @@ function body(): number[] {
   ]; // prettier-ignore
   return [2, 1, I32, 11, V128, ...code];
 }
-
 
 function moduleBytes(): Uint8Array<ArrayBuffer> {
   const fn = body();

@@ -9,28 +9,9 @@
  * so both give bitwise the same result (wasm SIMD has no fused multiply-add).
  */
 
-import { leb128 as leb, wasmName as name, wasmSection as section } from '@ppo/utils';
+import { leb128 as leb, wasmName as name, wasmSection as section, WASM_OPCODES } from '@ppo/utils';
 
-// Opcodes (WebAssembly core 2.0 and its fixed-width SIMD).
-const I32 = 0x7f;
-const V128 = 0x7b;
-const BLOCK = 0x02;
-const LOOP = 0x03;
-const END = 0x0b;
-const BR_IF = 0x0d;
-const GET = 0x20;
-const SET = 0x21;
-const I32_CONST = 0x41;
-const I32_LT_S = 0x48;
-const I32_ADD = 0x6a;
-const I32_MUL = 0x6c;
-const SIMD = 0xfd;
-const V128_LOAD = [SIMD, 0x00];
-const V128_LOAD64_SPLAT = [SIMD, 0x0a];
-const V128_STORE = [SIMD, 0x0b];
-const V128_CONST = [SIMD, 0x0c];
-const F64X2_ADD = [SIMD, 0xf0, 0x01];
-const F64X2_MUL = [SIMD, 0xf2, 0x01];
+const { I32, V128, BLOCK, LOOP, END, BR_IF, LOCAL_GET: GET, LOCAL_SET: SET, I32_CONST, I32_LT_S, I32_ADD, I32_MUL, V128_LOAD, V128_LOAD64_SPLAT, V128_STORE, V128_CONST, F64X2_ADD, F64X2_MUL } = WASM_OPCODES;
 
 // Locals: the parameters, then loop state, then vectors.
 const [M, N, DEPTH, A_OFF, SAI, SAP, B_OFF, SBP, C_OFF, SCI] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];

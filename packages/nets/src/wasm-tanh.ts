@@ -13,48 +13,9 @@
  * the correction c at 0, as there; for k = +-1, x -+ LN2_HI equals x - k LN2_HI exactly.
  */
 
-import { leb128 as leb, wasmName as name, wasmSection as section } from '@ppo/utils';
+import { leb128 as leb, wasmName as name, wasmSection as section, WASM_OPCODES } from '@ppo/utils';
 
-// Opcodes (WebAssembly core 2.0 and its fixed-width SIMD).
-const I32 = 0x7f;
-const V128 = 0x7b;
-const VOID = 0x40;
-const BLOCK = 0x02;
-const LOOP = 0x03;
-const IF = 0x04;
-const END = 0x0b;
-const BR_IF = 0x0d;
-const GET = 0x20;
-const SET = 0x21;
-const TEE = 0x22;
-const I32_CONST = 0x41;
-const I32_LT_S = 0x48;
-const I32_ADD = 0x6a;
-const I32_SHL = 0x74;
-const SIMD = 0xfd;
-const LOAD = [SIMD, 0x00];
-const STORE = [SIMD, 0x0b];
-const CONST = [SIMD, 0x0c];
-const AND = [SIMD, 0x4e];
-const OR = [SIMD, 0x50];
-const BITSELECT = [SIMD, 0x52]; // (a, b, mask): a where mask bits are set, else b
-const F_EQ = [SIMD, 0x47];
-const F_LT = [SIMD, 0x49];
-const F_GT = [SIMD, 0x4a];
-const F_LE = [SIMD, 0x4b];
-const F_GE = [SIMD, 0x4c];
-const F_TRUNC = [SIMD, 0x7a];
-const F_ABS = [SIMD, 0xec, 0x01];
-const F_NEG = [SIMD, 0xed, 0x01];
-const F_ADD = [SIMD, 0xf0, 0x01];
-const F_SUB = [SIMD, 0xf1, 0x01];
-const F_MUL = [SIMD, 0xf2, 0x01];
-const F_DIV = [SIMD, 0xf3, 0x01];
-const I_TRUNC_SAT = [SIMD, 0xfc, 0x01]; // i32x4.trunc_sat_f64x2_s_zero
-const I64_EXTEND_LOW = [SIMD, 0xc7, 0x01]; // i64x2.extend_low_i32x4_s
-const I64_SHL = [SIMD, 0xcb, 0x01];
-const I64_ADD = [SIMD, 0xce, 0x01];
-const I64_SUB = [SIMD, 0xd1, 0x01];
+const { I32, V128, VOID, BLOCK, LOOP, IF, END, BR_IF, LOCAL_GET: GET, LOCAL_SET: SET, LOCAL_TEE: TEE, I32_CONST, I32_LT_S, I32_ADD, I32_SHL, V128_LOAD: LOAD, V128_STORE: STORE, V128_CONST: CONST, V128_AND: AND, V128_OR: OR, V128_BITSELECT: BITSELECT, F64X2_EQ: F_EQ, F64X2_LT: F_LT, F64X2_GT: F_GT, F64X2_LE: F_LE, F64X2_GE: F_GE, F64X2_TRUNC: F_TRUNC, F64X2_ABS: F_ABS, F64X2_NEG: F_NEG, F64X2_ADD: F_ADD, F64X2_SUB: F_SUB, F64X2_MUL: F_MUL, F64X2_DIV: F_DIV, I32X4_TRUNC_SAT_F64X2_S_ZERO: I_TRUNC_SAT, I64X2_EXTEND_LOW_I32X4_S: I64_EXTEND_LOW, I64X2_SHL: I64_SHL, I64X2_ADD: I64_ADD, I64X2_SUB: I64_SUB } = WASM_OPCODES;
 
 // expm1's constants (as in @ppo/utils' exp.ts).
 const LN2_HI = 6.93147180369123816490e-1;

@@ -81,6 +81,7 @@ export { tanh } from './deterministic-math/tanh';
 export { pow } from './deterministic-math/pow';
 /**
  * Byte helpers for WebAssembly modules assembled in code: `leb128` (unsigned LEB128),
- * `wasmSection(id, content)` and `wasmName(s)`. The kernels of `@ppo/core` and `@ppo/nets` use them.
+ * `wasmSection(id, content)`, `wasmName(s)` and the opcode table `WASM_OPCODES`. The kernels of
+ * `@ppo/core` and `@ppo/nets` use them.
  */
-export { leb128, wasmName, wasmSection } from './wasm-bytes';
+export { leb128, WASM_OPCODES, wasmName, wasmSection } from './wasm-bytes';
