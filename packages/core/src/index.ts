@@ -52,6 +52,8 @@ export {
 export { HostOptimizer, type Optimizer } from './optimizer';
 /** The PPO-Clip loss and its gradients on host arrays, for training steps fused on the host. */
 export { ppoLossOnHost, type HostLossResult, type HostPpoBatch, type HostPpoLossOptions } from './ppo-loss-host';
+/** Objectives that also compute their loss and its gradients on host arrays, and the check that one may. */
+export { hostObjective, type HostObjective } from './host-objective';
 export { Adam, type AdamOptions, type AdamState } from './adam';
 export { RmsProp, type RmsPropOptions, type RmsPropState } from './rmsprop';
 export {

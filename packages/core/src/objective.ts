@@ -3,6 +3,7 @@ import { normalizeAdvantages } from './advantages';
 import { AdaptiveKlController } from './kl';
 import type { LossResult } from './loss-result';
 import { ppoLoss } from './ppo-loss';
+import type { HostObjective } from './host-objective';
 import { ppoLossOnHost, type HostLossResult, type HostPpoBatch } from './ppo-loss-host';
 import { tidyObject } from './reduce';
 import type { Schedule } from './schedule';
@@ -111,14 +112,15 @@ function checkCoefficients(name: string, options: { vfCoef?: number; entCoef?: n
 /**
  * PPO-Clip (Schulman et al. 2017, eq. 9) as an {@link Objective}: {@link ppoLoss} with a fixed or
  * scheduled clip range. Metrics: `policyLoss`, `valueLoss`, `entropy`, `oldApproxKl`,
- * `approxKl`, `clipFraction`; hyperparameter `clipRange`.
+ * `approxKl`, `clipFraction`; hyperparameter `clipRange`. A {@link HostObjective}: its
+ * `computeOnHost` lets a trainer fuse the minibatch steps on the host.
  *
  * @example
  * ```ts
  * const objective = new ClipPpoObjective({ clipRange: (p) => (1 - p) * 0.1, entCoef: 0.01 });
  * ```
  */
-export class ClipPpoObjective implements Objective {
+export class ClipPpoObjective implements HostObjective {
   private readonly clipRange: Scheduled;
   private readonly clipValueLoss: boolean;
   private readonly normalize: boolean;

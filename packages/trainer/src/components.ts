@@ -10,7 +10,7 @@ import { Adam, ClipPpoObjective, KlPenaltyPpoObjective, type Objective, type Opt
 import { Box, Dict, Tuple, type Space, type VectorEnv } from '@ppo/envs';
 import { gaeEstimator, type AdvantageEstimator } from '@ppo/gae';
 import { ActorCritic, RecurrentActorCritic, type ActionSpaceSpec, type ActorCriticOptions, type ObservationPart, type Policy } from '@ppo/nets';
-import { ConfigError, DEFAULT_CONFIG, PRESETS, type PPOConfig, type PresetName } from './config';
+import { ConfigError, DEFAULT_CONFIG, PRESETS, recommendedPreset, type PPOConfig, type PresetName } from './config';
 
 /** What a custom policy is built from: the env's spaces and a seed derived from `config.seed`. */
 export interface PolicySpec {
@@ -152,9 +152,8 @@ export function rejectUnusedFields(options: {
   readonly components?: PPOComponents;
 }): void {
   const given = options.config ?? {};
-  const preset = PRESETS[options.preset ?? 'classic'] ?? {};
-  const changed = (field: keyof PPOConfig): boolean =>
-    Object.hasOwn(given, field) && given[field] !== undefined && JSON.stringify(given[field]) !== JSON.stringify(preset[field] ?? DEFAULT_CONFIG[field]);
+  const preset = presetOf(options);
+  const changed = (field: keyof PPOConfig): boolean => changedField(given, preset, field);
   for (const [field, instead] of Object.entries(RUNNER_SETTINGS) as [keyof PPOConfig, string][]) {
     if (changed(field)) throw new ConfigError(field, `PPO.create does not use it (${instead})`);
   }
@@ -163,12 +162,29 @@ export function rejectUnusedFields(options: {
       if (changed(field)) throw new ConfigError(field, 'PPO.create builds a sync vector env unless makeVectorEnv is given (runTraining from @ppo/trainer/node builds the async one)');
     }
   }
+  rejectReplacedFields(options);
+}
+
+/** Rejects config fields the caller set that a given component replaces (so they would be ignored). */
+export function rejectReplacedFields(options: { readonly config?: Partial<PPOConfig>; readonly preset?: PresetName; readonly components?: PPOComponents }): void {
+  const given = options.config ?? {};
+  const preset = presetOf(options);
   for (const [component, fields] of Object.entries(REPLACED_BY) as [keyof PPOComponents, readonly (keyof PPOConfig)[]][]) {
     if (options.components?.[component] === undefined) continue;
     for (const field of fields) {
-      if (changed(field)) throw new ConfigError(field, `is not used with a custom ${component} component (configure the component instead)`);
+      if (changedField(given, preset, field)) throw new ConfigError(field, `is not used with a custom ${component} component (configure the component instead)`);
     }
   }
+}
+
+/** The preset `resolveConfig` applies: the given one, else the one the env's registration recommends, else `classic`. */
+function presetOf(options: { readonly config?: Partial<PPOConfig>; readonly preset?: PresetName }): Readonly<Partial<PPOConfig>> {
+  return PRESETS[options.preset ?? recommendedPreset(options.config?.env) ?? 'classic'] ?? {};
+}
+
+/** Whether `given` sets `field` to something other than the preset's value (or the default's). */
+function changedField(given: Partial<PPOConfig>, preset: Readonly<Partial<PPOConfig>>, field: keyof PPOConfig): boolean {
+  return Object.hasOwn(given, field) && given[field] !== undefined && JSON.stringify(given[field]) !== JSON.stringify(preset[field] ?? DEFAULT_CONFIG[field]);
 }
 
 /** The objective the config asks for. */

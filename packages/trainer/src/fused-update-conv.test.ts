@@ -175,7 +175,8 @@ describe('which MinAtar networks take the fused path', () => {
     expect(fusedUpdate(separate, new ClipPpoObjective(), new Adam(separate.trainableVariables))).toBeNull();
     const buffer = rollout(policy, 4);
     const standard = new ClipPpoObjective();
-    const computed = vi.spyOn(standard, 'compute');
+    // Spied on the class: a spy on the instance would replace its compute, which the fused path refuses.
+    const computed = vi.spyOn(ClipPpoObjective.prototype, 'compute');
     const evaluated = vi.spyOn(HostConvActorCritic.prototype, 'evaluate');
     update(policy, adam, buffer, { objective: standard });
     expect(computed).not.toHaveBeenCalled();
@@ -184,6 +185,7 @@ describe('which MinAtar networks take the fused path', () => {
     expect(computed).toHaveBeenCalledTimes(12);
     expect(evaluated).toHaveBeenCalledTimes(12);
     evaluated.mockRestore();
+    computed.mockRestore();
     for (const x of [adam, policy, separate]) x.dispose();
   });
 });

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { RolloutBuffer } from '@ppo/buffers';
-import { Adam, ClipPpoObjective, KlPenaltyPpoObjective, type ObjectiveBatch } from '@ppo/core';
+import { Adam, ClipPpoObjective, KlPenaltyPpoObjective, type HostPpoBatch, type ObjectiveBatch } from '@ppo/core';
 import { ActorCritic, selectBackend, type ActionSpaceSpec } from '@ppo/nets';
 import { Rng } from '@ppo/utils';
 import { fusedUpdate } from './fused-update';
@@ -157,6 +157,16 @@ describe('which components take the fused path', () => {
     }
     expect(fusedUpdate(policy, new ClipPpoObjective(), adam)).not.toBeNull();
     expect(fusedUpdate(policy, new Custom(), adam)).toBeNull();
+    // A subclass that overrides compute and the host computation together keeps the fused path.
+    class CustomBoth extends ClipPpoObjective {
+      override compute(batch: ObjectiveBatch, context: { progress: number }) {
+        return super.compute(batch, context);
+      }
+      override computeOnHost(batch: HostPpoBatch, context: { progress: number }) {
+        return super.computeOnHost(batch, context);
+      }
+    }
+    expect(fusedUpdate(policy, new CustomBoth(), adam)).not.toBeNull();
     expect(fusedUpdate(policy, new KlPenaltyPpoObjective(), adam)).toBeNull();
     const reversed = new Adam([...policy.trainableVariables].reverse());
     expect(fusedUpdate(policy, new ClipPpoObjective(), reversed)).toBeNull();
@@ -169,12 +179,14 @@ describe('which components take the fused path', () => {
     const seen = vi.spyOn(custom, 'compute');
     update(policy, adam, buffer, { objective: custom });
     expect(seen).toHaveBeenCalledTimes(16);
+    // Spied on the class: a spy on the instance would replace its compute, which the fused path refuses.
     const standard = new ClipPpoObjective();
-    const computed = vi.spyOn(standard, 'compute');
+    const computed = vi.spyOn(ClipPpoObjective.prototype, 'compute');
     update(policy, adam, buffer, { objective: standard });
     expect(computed).not.toHaveBeenCalled();
     update(policy, adam, buffer, { objective: standard, fused: false });
     expect(computed).toHaveBeenCalledTimes(16);
+    computed.mockRestore();
     for (const x of [adam, reversed, policy, squashed]) x.dispose();
   });
 });

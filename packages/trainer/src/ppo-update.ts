@@ -37,8 +37,8 @@ export interface PpoUpdateOptions {
   readonly position?: { readonly update: number; readonly globalStep: number };
   /**
    * Run the minibatch steps fused on the host when the components allow it (an `ActorCritic`
-   * with MLP torsos and a categorical or Gaussian head, `ClipPpoObjective`, `Adam` or
-   * `RmsProp`): no tensor ops, hand-derived gradients that agree with the general path to
+   * with MLP torsos and a categorical or Gaussian head, an objective that computes on the host
+   * such as `ClipPpoObjective` (see `hostObjective` of @ppo/core), `Adam` or `RmsProp`): no tensor ops, hand-derived gradients that agree with the general path to
    * float32 rounding. Default true; false forces the general path (tfjs autodiff), which any
    * other component, and a rollout with action masks, always takes.
    */

@@ -2,7 +2,10 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type * as tf from '@tensorflow/tfjs';
+import { ClipPpoObjective, RmsProp } from '@ppo/core';
 import type { CallbackContext } from './callbacks';
+import { readCheckpoint } from './checkpoint-files';
 import type { PPOConfig } from './config';
 import { PROGRESS_COLUMNS, readMetrics, RUN_LAYOUT } from './run-files';
 import { runTraining } from './runner';
@@ -60,6 +63,41 @@ describe('runTraining', () => {
     expect(resumed.stoppedBy).toBe('complete');
     expect(resumed.update).toBe(4);
     expect(readdirSync(folder).filter((name) => /\.(tmp|old)-\d+$/.test(name))).toEqual([]);
+  });
+});
+
+describe('runTraining with components', () => {
+  const components = () => ({
+    optimizer: (variables: readonly tf.Variable[]) => new RmsProp(variables, { epsilon: 1e-5 }),
+    objective: new ClipPpoObjective({ vfCoef: 0.25 }),
+  });
+
+  it('trains with them, refuses the fields they replace, and resumes bitwise when given them again', async () => {
+    const config = { ...tiny, totalSteps: 128 };
+    await expect(runTraining({ out: join(root, 'replaced'), config: { ...config, vfCoef: 1 }, components: components(), ...quiet })).rejects.toThrow(
+      /config\.vfCoef: is not used with a custom objective component/,
+    );
+    expect(existsSync(join(root, 'replaced'))).toBe(false);
+    const straight = join(root, 'components-straight');
+    await runTraining({ out: straight, config, components: components(), ...quiet });
+    const out = join(root, 'components-resumed');
+    const stopAtTwo = {
+      onUpdateEnd: (context: CallbackContext) => {
+        if (context.update === 2) context.stop();
+      },
+    };
+    await runTraining({ out, config, components: components(), ...quiet, callbacks: [stopAtTwo] });
+    // The checkpoint holds the RmsProp's state: resuming without the component is refused by name.
+    await expect(runTraining({ out, resume: true, ...quiet })).rejects.toThrow(/custom optimizer component/);
+    const resumed = await runTraining({ out, resume: true, components: components(), ...quiet });
+    expect(resumed.update).toBe(4);
+    const finalOf = (dir: string) => readCheckpoint(join(dir, RUN_LAYOUT.final));
+    const [a, b] = [finalOf(straight), finalOf(out)];
+    expect(Buffer.from(b.data.buffer).equals(Buffer.from(a.data.buffer))).toBe(true);
+    expect(b.meta.components).toEqual(a.meta.components);
+    expect(readMetrics(join(out, RUN_LAYOUT.metrics)).map((r) => r.metrics['losses/value_loss'])).toEqual(
+      readMetrics(join(straight, RUN_LAYOUT.metrics)).map((r) => r.metrics['losses/value_loss']),
+    );
   });
 });
 

@@ -19,6 +19,7 @@ import { EvaluationCallback } from './evaluation';
 import { ConsoleLogger, type Logger } from './loggers';
 import { checkNewRunDir } from './new-run-dir';
 import { learningCurveSvg, returnSeries } from './plot';
+import { rejectReplacedFields, type PPOComponents } from './components';
 import { createTrainer, PPO, type EvaluationResult, type PPOOptions } from './ppo';
 import type { RolloutCollector } from './collect-rollout';
 import { loadDistributed, natsToken, type WorkersSettings } from './distributed-package';
@@ -84,6 +85,13 @@ export interface RunTrainingOptions extends RunModuleConsent {
   readonly envStartTimeoutMs?: number;
   /** Override the env factory (tests). */
   readonly makeEnv?: PPOOptions['makeEnv'];
+  /**
+   * Your own policy, objective, optimizer or advantage estimator, as `PPO.create` takes them
+   * (the config fields a component replaces may not be set). Not stored in the run directory:
+   * pass the same components with `resume` (a checkpoint that holds a custom component's state
+   * refuses to resume without it).
+   */
+  readonly components?: PPOComponents;
   /** Write the learning curve when training ends. Default true. */
   readonly plot?: boolean;
   /**
@@ -205,6 +213,7 @@ interface OpenedRun {
 async function startRun(options: RunTrainingOptions, envPackage: string | null): Promise<OpenedRun> {
   const runDir = options.out;
   const resolved = resolveConfig({ preset: options.preset, overrides: options.config });
+  rejectReplacedFields(options);
   const alreadyRun = () => new PpoError('RUN_EXISTS', `\`out\` '${runDir}' already holds a run (${RUN_LAYOUT.config} exists); continue it with \`resume: true\` or choose another \`out\``);
   // Refuses timeouts without an async vector env before anything is imported.
   vectorEnvFactory(resolved, options, null);
@@ -217,7 +226,7 @@ async function startRun(options: RunTrainingOptions, envPackage: string | null):
   const backend = await selectBackend(config.backend);
   // Built before the run directory exists: a failure here (an unknown env, a value only the
   // networks or the envs reject) leaves nothing behind, so the same --out can be retried.
-  const ppo = await createTrainer(config, { makeEnv: options.makeEnv, makeVectorEnv });
+  const ppo = await createTrainer(config, { makeEnv: options.makeEnv, makeVectorEnv, components: options.components });
   let lock: RunLock | null = null;
   try {
     if (!existsSync(runDir)) makeFolder(runDir);
@@ -250,7 +259,7 @@ async function resumeRun(options: RunTrainingOptions, notice: (message: string) 
       const makeVectorEnv = vectorEnvFactory(config, options, await loadEnvPackage(config.env));
       const backend = await selectBackend(config.backend);
       for (const file of [...LOG_FILES, RUN_LAYOUT.actions]) truncateFile(runDir, file, 0);
-      const ppo = await createTrainer(config, { makeEnv: options.makeEnv, makeVectorEnv });
+      const ppo = await createTrainer(config, { makeEnv: options.makeEnv, makeVectorEnv, components: options.components });
       return { ppo, backend, lock };
     }
     for (const reason of point.skipped) notice(`skipping a checkpoint that fails verification: ${reason}`);
@@ -264,7 +273,7 @@ async function resumeRun(options: RunTrainingOptions, notice: (message: string) 
     truncateFile(runDir, RUN_LAYOUT.actions, checkpoint.meta.actionLogBytes);
     const actionsPath = runPath(runDir, RUN_LAYOUT.actions);
     const log = existsSync(actionsPath) ? new Uint8Array(readRegularFile(actionsPath)) : new Uint8Array(0);
-    const ppo = await PPO.restore(checkpoint, log, { makeEnv: options.makeEnv, makeVectorEnv });
+    const ppo = await PPO.restore(checkpoint, log, { makeEnv: options.makeEnv, makeVectorEnv, components: options.components });
     const final = runPath(runDir, RUN_LAYOUT.final);
     // Killed after the last checkpoint but before final/ was written (or replaced, after an
     // earlier stop): final/ is that checkpoint.
