@@ -12,6 +12,20 @@ export const RESULTS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '
 export const RUNS_DIR = join(RESULTS_DIR, 'runs');
 /** Run directories (checkpoints, action logs, metrics): large, not committed (.gitignore). */
 export const WORK_DIR = join(RESULTS_DIR, 'work');
+/**
+ * Where a results tree keeps its parts: `runs/` (run files), `work/` (run directories, not
+ * committed), README.md and `plots/`. The committed tree is {@link RESULTS_DIR}; a test run
+ * may name a throwaway one.
+ * @param {string} root
+ */
+export const resultsLayout = (root) => ({ root, runs: join(root, 'runs'), work: join(root, 'work') });
+
+/** The algorithms the harness runs: PPO (the trainer's `minatar` preset) and A2C (the A2C app's MinAtar setup). */
+export const ALGOS = Object.freeze(/** @type {const} */ (['ppo', 'a2c']));
+/** @typedef {(typeof ALGOS)[number]} Algo */
+/** Display names. @type {Readonly<Record<Algo, string>>} */
+export const ALGO_LABEL = Object.freeze({ ppo: 'PPO', a2c: 'A2C' });
+
 /** Episodes a score averages over (as the MuJoCo harness scores). */
 export const SCORE_EPISODES = 100;
 
@@ -34,8 +48,17 @@ export const GAMES = Object.freeze(Object.keys(REFERENCE));
 /** The registry id of a game's full-action-set version, the paper's setting. */
 export const envId = (/** @type {string} */ game) => `MinAtar/${game}-v0`;
 
-/** A run's file-name stem: `<Game>-v0-seed<n>` (the id without its `MinAtar/` folder). */
-export const runName = (/** @type {string} */ game, /** @type {number} */ seed) => `${game}-v0-seed${seed}`;
+/**
+ * A run's file-name stem: `<Game>-v0-seed<n>` for PPO (the id without its `MinAtar/` folder),
+ * `<Game>-v0-a2c-seed<n>` for A2C.
+ * @param {string} game
+ * @param {number} seed
+ * @param {Algo} [algo]
+ */
+export const runName = (game, seed, algo = 'ppo') => `${game}-v0-${algo === 'ppo' ? '' : `${algo}-`}seed${seed}`;
+
+/** A run file's algorithm: files written before A2C runs existed have no `algo` and are PPO's. @param {{ algo?: Algo }} file @returns {Algo} */
+export const algoOf = (file) => file.algo ?? 'ppo';
 
 /**
  * @typedef {object} MinAtarRunFile
@@ -52,7 +75,9 @@ export const runName = (/** @type {string} */ game, /** @type {number} */ seed) 
  * @property {number} stepsPerSecond
  * @property {string} backend
  * @property {string} commit
- * @property {string} preset
+ * @property {string} preset the trainer preset: its network for both algorithms, its hyperparameters for PPO
+ * @property {Algo} [algo] absent in PPO files written before A2C runs existed
+ * @property {Record<string, number>} [hyperparameters] A2C's settings (the A2C app's `a2cSetup`)
  * @property {string} updatedAt ISO time
  * @property {{ steps: number[]; returns: number[] }} curve
  */
@@ -69,11 +94,15 @@ export function readRuns(dir = RUNS_DIR) {
   for (const name of readdirSync(dir).sort()) {
     if (!name.endsWith('.json')) continue;
     const file = /** @type {MinAtarRunFile} */ (JSON.parse(readFileSync(join(dir, name), 'utf8')));
-    const key = `${file.game}\u0000${file.seed}`;
+    const key = `${algoOf(file)}\u0000${file.game}\u0000${file.seed}`;
     const seen = byRun.get(key);
     if (seen === undefined || (seen.status === 'running' && file.status === 'complete')) byRun.set(key, file);
   }
-  return [...byRun.values()].sort((a, b) => (a.game === b.game ? a.seed - b.seed : GAMES.indexOf(a.game) - GAMES.indexOf(b.game)));
+  const order = (/** @type {MinAtarRunFile} */ r) => [GAMES.indexOf(r.game), ALGOS.indexOf(algoOf(r)), r.seed];
+  return [...byRun.values()].sort((a, b) => {
+    const [x, y] = [order(a), order(b)];
+    return x[0] - y[0] || x[1] - y[1] || x[2] - y[2];
+  });
 }
 
 /** How busy the machine was, for a speed measured on shared cores. @param {number | undefined} load */
@@ -123,42 +152,50 @@ export function readTrainSpeed(path = TRAIN_SPEED_FILE) {
 }
 
 /**
- * The markdown results table: per game the finished runs' mean ± sample std, the paper's DQN
- * and AC(λ), the runs still under way with their progress, and the games' own speed.
+ * The finished runs of one game and algorithm as table cells: seeds, mean ± sample std, per seed.
+ * @param {readonly MinAtarRunFile[]} done
+ */
+function scoreCells(done) {
+  if (done.length === 0) return { seeds: '0', score: '—', perSeed: '—', mean: Number.NaN };
+  const scores = done.map((r) => r.score ?? Number.NaN);
+  const { mean, std } = meanStd(scores);
+  return { seeds: String(done.length), score: `${fmt(mean)} ± ${fmt(std)}`, perSeed: scores.map((x) => fmt(x)).join(', '), mean };
+}
+
+/**
+ * The markdown results table: per game the finished runs' mean ± sample std for PPO and for A2C,
+ * the paper's DQN and AC(λ), the runs still under way with their progress, and the games' own speed.
  * @param {readonly MinAtarRunFile[]} runs
  * @param {{ headingLevel?: number; runsPath?: string; plotsPath?: string; envSpeed?: EnvSpeedFile | null; trainSpeed?: TrainSpeedFile | null }} [options]
  */
 export function resultsMarkdown(runs, { headingLevel = 1, runsPath = 'runs/', plotsPath = 'plots', envSpeed = null, trainSpeed = null } = {}) {
   const h = '#'.repeat(headingLevel);
   const lines = [
-    `${h} PPO on MinAtar`,
+    `${h} PPO and A2C on MinAtar`,
     '',
     `Generated by \`pnpm bench:minatar\` (benchmarks/minatar/bench.mjs) from the run files in \`${runsPath}\`; do not edit by hand.`,
-    "Each run: @ppo/trainer's `minatar` preset on `MinAtar/<Game>-v0` (6 actions, sticky actions 0.1), 5M steps (= frames),",
-    'scored by the mean raw return of its last 100 training episodes. DQN and AC(λ): the MinAtar paper at 5M frames, read off its figures;',
-    'the goal is the better of the two.',
+    "Each run: `MinAtar/<Game>-v0` (6 actions, sticky actions 0.1), 5M steps (= frames), scored by the mean raw return of its last 100 training episodes.",
+    "PPO: @ppo/trainer's `minatar` preset. A2C: the A2C app's MinAtar setup (RL Zoo's Atari A2C settings: 16 envs × 5 steps, RMSprop lr 7e-4), on the same network.",
+    'DQN and AC(λ): the MinAtar paper at 5M frames, read off its figures; the goal is the better of the two.',
     '',
-    '| game | finished seeds | score (mean ± std) | per seed | DQN | AC(λ) | goal met | steps/s |',
-    '|---|---:|---:|---|---:|---:|---|---:|',
+    '| game | PPO seeds | PPO score (mean ± std) | PPO per seed | A2C seeds | A2C score (mean ± std) | A2C per seed | DQN | AC(λ) | PPO goal met | steps/s PPO / A2C |',
+    '|---|---:|---:|---|---:|---:|---|---:|---:|---|---:|',
   ];
   for (const game of GAMES) {
-    const done = runs.filter((r) => r.game === game && r.status === 'complete');
     const ref = REFERENCE[game];
     const goal = Math.max(ref.dqn, ref.acLambda);
-    if (done.length === 0) {
-      lines.push(`| ${game} | 0 | — | — | ${fmt(ref.dqn)} | ${fmt(ref.acLambda)} | — | — |`);
-      continue;
-    }
-    const scores = done.map((r) => r.score ?? Number.NaN);
-    const { mean, std } = meanStd(scores);
-    const sps = meanStd(done.map((r) => r.stepsPerSecond)).mean;
-    lines.push(`| ${game} | ${done.length} | ${fmt(mean)} ± ${fmt(std)} | ${scores.map((s) => fmt(s)).join(', ')} | ${fmt(ref.dqn)} | ${fmt(ref.acLambda)} | ${mean >= goal ? 'yes' : 'no'} | ${fmt(sps, 0)} |`);
+    const doneOf = (/** @type {Algo} */ algo) => runs.filter((r) => r.game === game && algoOf(r) === algo && r.status === 'complete');
+    const [ppo, a2c] = [doneOf('ppo'), doneOf('a2c')];
+    const [p, a] = [scoreCells(ppo), scoreCells(a2c)];
+    const speed = (/** @type {readonly MinAtarRunFile[]} */ done) => (done.length === 0 ? '—' : fmt(meanStd(done.map((r) => r.stepsPerSecond)).mean, 0));
+    const met = ppo.length === 0 ? '—' : p.mean >= goal ? 'yes' : 'no';
+    lines.push(`| ${game} | ${p.seeds} | ${p.score} | ${p.perSeed} | ${a.seeds} | ${a.score} | ${a.perSeed} | ${fmt(ref.dqn)} | ${fmt(ref.acLambda)} | ${met} | ${speed(ppo)} / ${speed(a2c)} |`);
   }
   const running = runs.filter((r) => r.status === 'running');
   if (running.length > 0) {
     lines.push('', `${h}# Runs under way`, '', '| run | steps | of | mean of the last 100 so far | steps/s |', '|---|---:|---:|---:|---:|');
     for (const r of running) {
-      lines.push(`| ${r.game} seed ${r.seed} | ${fmt(r.steps, 0)} | ${fmt(r.totalSteps, 0)} | ${fmt(r.score)} | ${fmt(r.stepsPerSecond, 0)} |`);
+      lines.push(`| ${r.game} ${ALGO_LABEL[algoOf(r)]} seed ${r.seed} | ${fmt(r.steps, 0)} | ${fmt(r.totalSteps, 0)} | ${fmt(r.score)} | ${fmt(r.stepsPerSecond, 0)} |`);
     }
   }
   if (envSpeed !== null) {
@@ -180,7 +217,7 @@ export function resultsMarkdown(runs, { headingLevel = 1, runsPath = 'runs/', pl
       '',
       `${h}# Training speed`,
       '',
-      `Env steps/s of training with the preset (benchmarks/minatar/train-speed.mjs: ${trainSpeed.updates} updates of 8 × 128 steps, the first left out; ${trainSpeed.backend} backend, Node ${trainSpeed.node}, ${trainSpeed.measuredAt.slice(0, 10)}${loadNote(trainSpeed.loadAverage)}):`,
+      `Env steps/s of PPO training with the preset (benchmarks/minatar/train-speed.mjs: ${trainSpeed.updates} updates of 8 × 128 steps, the first left out; ${trainSpeed.backend} backend, Node ${trainSpeed.node}, ${trainSpeed.measuredAt.slice(0, 10)}${loadNote(trainSpeed.loadAverage)}):`,
       '',
       `| | ${measured.join(' | ')} |`,
       `|---|${measured.map(() => '---:').join('|')}|`,
@@ -196,37 +233,47 @@ export function resultsMarkdown(runs, { headingLevel = 1, runsPath = 'runs/', pl
   return `${lines.join('\n')}\n`;
 }
 
-const SEED_COLOURS = ['#4c78a8', '#e45756', '#54a24b', '#b279a2', '#f58518', '#72b7b2'];
+/** Line colours per algorithm, one per seed: PPO in blues and greens, A2C in reds and oranges. @type {Readonly<Record<Algo, readonly string[]>>} */
+const SEED_COLOURS = Object.freeze({ ppo: ['#4c78a8', '#54a24b', '#72b7b2', '#2f4b7c'], a2c: ['#e45756', '#f58518', '#b279a2', '#9d755d'] });
 
 /**
- * One game's learning curves (every seed, finished or under way) with the paper's references as
- * flat lines at 5M frames.
+ * One game's learning curves (every run of either algorithm, finished or under way) with the
+ * paper's references as flat lines at 5M frames.
  * @param {string} game
  * @param {readonly MinAtarRunFile[]} runs
  */
 export function gamePlotSvg(game, runs) {
   const ref = REFERENCE[game];
   /** @type {import('@ppo/trainer').PlotSeries[]} */
-  const series = runs.map((r, i) => ({
-    label: `seed ${r.seed}${r.status === 'running' ? ' (under way)' : ''}`,
-    xs: r.curve.steps,
-    ys: r.curve.returns,
-    color: SEED_COLOURS[i % SEED_COLOURS.length],
-    style: 'line',
-  }));
+  const series = ALGOS.flatMap((algo) =>
+    runs
+      .filter((r) => algoOf(r) === algo)
+      .map((r, i) => ({
+        label: `${ALGO_LABEL[algo]} seed ${r.seed}${r.status === 'running' ? ' (under way)' : ''}`,
+        xs: r.curve.steps,
+        ys: r.curve.returns,
+        color: SEED_COLOURS[algo][i % SEED_COLOURS[algo].length],
+        style: /** @type {const} */ ('line'),
+      })),
+  );
   series.push({ label: `DQN ${ref.dqn}`, xs: [0, 5e6], ys: [ref.dqn, ref.dqn], color: '#888', style: 'line' });
   series.push({ label: `AC(λ) ${ref.acLambda}`, xs: [0, 5e6], ys: [ref.acLambda, ref.acLambda], color: '#bbb', style: 'line' });
-  return learningCurveSvg(series, { title: `MinAtar/${game}-v0 (PPO)`, xLabel: 'env steps (frames)', yLabel: 'episodic return' });
+  const algos = ALGOS.filter((algo) => runs.some((r) => algoOf(r) === algo)).map((algo) => ALGO_LABEL[algo]);
+  return learningCurveSvg(series, { title: `MinAtar/${game}-v0 (${algos.join(' and ')})`, xLabel: 'env steps (frames)', yLabel: 'episodic return' });
 }
 
-/** Regenerates README.md and plots/<game>.svg from every run file. */
-export function writeReport() {
-  const runs = readRuns();
-  const readme = join(RESULTS_DIR, 'README.md');
-  writeAtomic(readme, resultsMarkdown(runs, { envSpeed: readEnvSpeed(), trainSpeed: readTrainSpeed() }));
+/**
+ * Regenerates README.md and plots/<game>.svg of a results tree (default the committed one) from
+ * every run file in it.
+ * @param {string} [root]
+ */
+export function writeReport(root = RESULTS_DIR) {
+  const runs = readRuns(resultsLayout(root).runs);
+  const readme = join(root, 'README.md');
+  writeAtomic(readme, resultsMarkdown(runs, { envSpeed: readEnvSpeed(join(root, 'env-speed.json')), trainSpeed: readTrainSpeed(join(root, 'train-speed.json')) }));
   for (const game of GAMES) {
     const mine = runs.filter((r) => r.game === game);
-    if (mine.length > 0) writeAtomic(join(RESULTS_DIR, 'plots', `${game}.svg`), gamePlotSvg(game, mine));
+    if (mine.length > 0) writeAtomic(join(root, 'plots', `${game}.svg`), gamePlotSvg(game, mine));
   }
   return { runs, readme };
 }
