@@ -5,7 +5,7 @@
 //                      [--resume] [--results-dir DIR]
 // PPO trains with @ppo/trainer's `minatar` preset, A2C with the A2C app's setup (`a2cSetup` of
 // @ppo/app-a2c/setup: its objective, RMSprop and settings on the same network), in
-// results/minatar/work/<name>/ (checkpoints every 10 updates), where <name> is
+// results/minatar/work/<name>/ (checkpoints every 10,240 steps: 10 PPO updates, 128 A2C ones), where <name> is
 // <Game>-v0-seed<n> for PPO and <Game>-v0-a2c-seed<n> for A2C. At every checkpoint it writes the
 // run's progress to results/minatar/runs/<name>.partial.json, so a long run can be committed as
 // it goes; when the budget is done it writes <name>.json and removes the partial file.
@@ -58,6 +58,9 @@ if (!canResume) rmSync(out, { recursive: true, force: true });
 registerMinAtarEnvs();
 // A2C: the app's one definition, rebuilt the same on resume (its components are not stored in the run).
 const a2c = algo === 'a2c' ? a2cSetup({ envId: env, seed, totalSteps: steps }) : null;
+// PPO checkpoints every 10 updates of 8 x 128 = 10,240 steps; A2C's updates are 16 x 5 = 80
+// steps, so every 128 of them keeps the same spacing (and the same cost per step).
+const A2C_CHECKPOINT_EVERY = 128;
 
 const seconds = () => previousSeconds + (Date.now() - started) / 1000;
 
@@ -99,7 +102,7 @@ const partialPath = join(runsDir, `${name}.partial.json`);
 const result = await runTraining({
   out,
   preset: 'minatar',
-  config: a2c === null ? { env, seed, totalSteps: steps, backend } : { ...a2c.config, backend },
+  config: a2c === null ? { env, seed, totalSteps: steps, backend } : { ...a2c.config, backend, checkpointEvery: A2C_CHECKPOINT_EVERY },
   ...(a2c === null ? {} : { components: a2c.components }),
   resume: canResume,
   plot: false,
