@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ClipPpoObjective, RmsProp, type LossResult, type Objective, type ObjectiveBatch, type ObjectiveContext } from '@ppo/core';
+import { make, register } from '@ppo/envs';
 import { monteCarloEstimator } from '@ppo/gae';
 import { selectBackend } from '@ppo/nets';
 import type { Checkpoint } from './checkpoint';
@@ -100,5 +101,17 @@ describe('PPO with custom components on cpu', () => {
     // Defaults spelled out are accepted.
     const ppo = await PPO.create({ config: { ...SHORT, backend: 'auto', vectorEnv: 'sync' } });
     await ppo.close();
+  });
+
+  it("judges a replaced field against the preset the config resolves to: the env's recommended one without `preset`", async () => {
+    register('RecommendsMujoco-v0', () => make('CartPole-v1'), { recommendedPreset: 'mujoco' });
+    const config = { ...SHORT, env: 'RecommendsMujoco-v0', numEnvs: 1, numSteps: 64, totalSteps: 64 };
+    const objective = () => ({ objective: new ClipPpoObjective() });
+    // mujoco's entCoef is 0: setting it to that changes nothing, setting classic's 0.01 does.
+    const ppo = await PPO.create({ config: { ...config, entCoef: 0 }, components: objective() });
+    expect(ppo.config.entCoef).toBe(0);
+    await ppo.close();
+    await expect(PPO.create({ config: { ...config, entCoef: 0.01 }, components: objective() })).rejects.toThrow(/config\.entCoef: is not used with a custom objective/);
+    await expect(PPO.create({ preset: 'classic', config: { ...config, entCoef: 0 }, components: objective() })).rejects.toThrow(/config\.entCoef/);
   });
 });
