@@ -5,10 +5,11 @@
 //                      [--resume] [--results-dir DIR]
 // PPO trains with @ppo/trainer's `minatar` preset, A2C with the A2C app's setup (`a2cSetup` of
 // @ppo/app-a2c/setup: its objective, RMSprop and settings on the same network), in
-// results/minatar/work/<name>/ (checkpoints every 10,240 steps: 10 PPO updates, 128 A2C ones), where <name> is
-// <Game>-v0-seed<n> for PPO and <Game>-v0-a2c-seed<n> for A2C. At every checkpoint it writes the
-// run's progress to results/minatar/runs/<name>.partial.json, so a long run can be committed as
-// it goes; when the budget is done it writes <name>.json and removes the partial file.
+// results/minatar/work/<name>/ (checkpoints every 10,240 steps: 10 PPO updates, 128 A2C ones),
+// where <name> is <Game>-v0-seed<n> for PPO and <Game>-v0-a2c-seed<n> for A2C. At every
+// checkpoint it writes the run's progress to results/minatar/runs/<name>.partial.json, so a long
+// run can be committed as it goes; when the budget is done it writes <name>.json and removes the
+// partial file.
 // --results-dir puts runs/, work/, README.md and plots/ under another folder (a trial run).
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
