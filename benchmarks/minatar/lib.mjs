@@ -152,14 +152,15 @@ export function readTrainSpeed(path = TRAIN_SPEED_FILE) {
 }
 
 /**
- * The finished runs of one game and algorithm as table cells: seeds, mean ± sample std, per seed.
+ * The finished runs of one game and algorithm as table cells: seeds, mean ± sample std (the mean
+ * alone for one seed, which has no spread to show), per seed.
  * @param {readonly MinAtarRunFile[]} done
  */
 function scoreCells(done) {
   if (done.length === 0) return { seeds: '0', score: '—', perSeed: '—', mean: Number.NaN };
   const scores = done.map((r) => r.score ?? Number.NaN);
   const { mean, std } = meanStd(scores);
-  return { seeds: String(done.length), score: `${fmt(mean)} ± ${fmt(std)}`, perSeed: scores.map((x) => fmt(x)).join(', '), mean };
+  return { seeds: String(done.length), score: done.length > 1 ? `${fmt(mean)} ± ${fmt(std)}` : fmt(mean), perSeed: scores.map((x) => fmt(x)).join(', '), mean };
 }
 
 /**
