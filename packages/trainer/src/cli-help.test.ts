@@ -33,7 +33,8 @@ describe('the flag schema', () => {
 
   it('shows the presets that change a default', () => {
     const flag = (name: string) => CONFIG_FLAGS.find((f) => f.name === name);
-    expect(flag('learning-rate')?.default).toBe('0.00025 (mujoco 0.0003)');
+    expect(flag('learning-rate')?.default).toBe('0.00025 (mujoco 0.0003, minatar 0.0005)');
+    expect(flag('anneal-lr')?.default).toBe('true (minatar false)');
     expect(flag('num-envs')?.default).toBe('4 (mujoco 1, atari 8, minatar 8)');
     expect(flag('env')?.default).toBeUndefined();
   });

@@ -160,7 +160,7 @@ describe('ppo with an env package found by id', () => {
       expect(trained.status, trained.stderr).toBe(0);
       return JSON.parse(readFileSync(join(out, RUN_LAYOUT.config), 'utf8')) as Record<string, unknown>;
     };
-    const minatar = { torso: 'nature-cnn', sharedTorso: true, observationScale: 1, clipCoef: 0.1, annealClip: true, vfCoef: 1, updateEpochs: 1, totalSteps: 16 };
+    const minatar = { torso: 'nature-cnn', sharedTorso: true, observationScale: 1, learningRate: 5e-4, annealLr: false, clipCoef: 0.1, annealClip: false, vfCoef: 1, updateEpochs: 1, totalSteps: 16 };
     expect(configOf('flags', ['--env', 'MinAtar/Breakout-v0'])).toMatchObject({ env: 'MinAtar/Breakout-v0', ...minatar });
     const file = join(withMinatar, 'asterix.json');
     writeFileSync(file, JSON.stringify({ env: 'MinAtar/Asterix-v1', seed: 5 }));
