@@ -1,9 +1,9 @@
 // @ts-check
 // The MinAtar results' files, table and plots. The scoring helpers are the MuJoCo harness's.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { learningCurveSvg } from '@ppo/trainer';
+import { learningCurveSvg, resolveConfig } from '@ppo/trainer';
 import { meanOfLast, meanStd, writeAtomic } from '../mujoco/lib.mjs';
 
 /** benchmarks/results/minatar: the committed results (JSON per run, README table, plots). */
@@ -77,10 +77,47 @@ export const algoOf = (file) => file.algo ?? 'ppo';
  * @property {string} commit
  * @property {string} preset the trainer preset: its network for both algorithms, its hyperparameters for PPO
  * @property {Algo} [algo] absent in PPO files written before A2C runs existed
- * @property {Record<string, number>} [hyperparameters] A2C's settings (the A2C app's `a2cSetup`)
+ * @property {Record<string, unknown>} [hyperparameters] A2C's settings (the A2C app's `a2cSetup`); PPO's
+ *   learning settings (its run's config.json without the fields that name the run, {@link ppoHyperparameters})
  * @property {string} updatedAt ISO time
  * @property {{ steps: number[]; returns: number[] }} curve
  */
+
+/**
+ * Config fields that name a run or say how it executes, not what it learns with: left out of a PPO
+ * run's recorded hyperparameters.
+ */
+const RUN_FIELDS = new Set(['env', 'envOptions', 'envModules', 'totalSteps', 'seed', 'vectorEnv', 'numWorkers', 'backend', 'checkpointEvery', 'evalEvery', 'evalEpisodes']);
+
+/**
+ * A PPO config's learning settings: every field but those that name the run or say how it executes.
+ * @param {Readonly<Record<string, unknown>>} config a resolved config, as a run directory's config.json holds it
+ * @returns {Record<string, unknown>}
+ */
+export const ppoHyperparameters = (config) => Object.fromEntries(Object.entries(config).filter(([key]) => !RUN_FIELDS.has(key)));
+
+/** The `minatar` preset's learning settings today: the results table counts only PPO runs trained with them. */
+export const presetHyperparameters = () => ppoHyperparameters(resolveConfig({ preset: 'minatar' }));
+
+/**
+ * Where a PPO run's settings differ from the preset's, as `[field, the run's value, the preset's
+ * value]` over the fields both have (a field added to the config later is not a difference);
+ * null when the file records none. A2C runs: always `[]`.
+ * @param {MinAtarRunFile} file
+ * @param {Readonly<Record<string, unknown>>} [preset] {@link presetHyperparameters}
+ * @returns {[string, unknown, unknown][] | null}
+ */
+export function settingsDiff(file, preset = presetHyperparameters()) {
+  if (algoOf(file) !== 'ppo') return [];
+  const mine = file.hyperparameters;
+  if (mine === undefined) return null;
+  return Object.keys(preset)
+    .filter((key) => Object.hasOwn(mine, key) && JSON.stringify(mine[key]) !== JSON.stringify(preset[key]))
+    .map((key) => /** @type {[string, unknown, unknown]} */ ([key, mine[key], preset[key]]));
+}
+
+/** Whether a run counts in the results: every A2C run, and PPO runs trained with the preset's settings of today. */
+const countsIn = (/** @type {MinAtarRunFile} */ file, /** @type {Readonly<Record<string, unknown>>} */ preset) => settingsDiff(file, preset)?.length === 0;
 
 /**
  * Every run file on disk: finished runs, and runs under way where no finished file exists.
@@ -165,12 +202,15 @@ function scoreCells(done) {
 
 /**
  * The markdown results table: per game the finished runs' mean ± sample std for PPO and for A2C,
- * the paper's DQN and AC(λ), the runs still under way with their progress, and the games' own speed.
- * @param {readonly MinAtarRunFile[]} runs
- * @param {{ headingLevel?: number; runsPath?: string; plotsPath?: string; envSpeed?: EnvSpeedFile | null; trainSpeed?: TrainSpeedFile | null }} [options]
+ * the paper's DQN and AC(λ), the runs still under way with their progress, PPO runs trained with
+ * other settings than the preset's (listed apart, not counted), and the games' own speed.
+ * @param {readonly MinAtarRunFile[]} allRuns
+ * @param {{ headingLevel?: number; runsPath?: string; plotsPath?: string; envSpeed?: EnvSpeedFile | null; trainSpeed?: TrainSpeedFile | null; preset?: Readonly<Record<string, unknown>> }} [options]
+ *   `preset`: the PPO settings runs must have to count ({@link presetHyperparameters})
  */
-export function resultsMarkdown(runs, { headingLevel = 1, runsPath = 'runs/', plotsPath = 'plots', envSpeed = null, trainSpeed = null } = {}) {
+export function resultsMarkdown(allRuns, { headingLevel = 1, runsPath = 'runs/', plotsPath = 'plots', envSpeed = null, trainSpeed = null, preset = presetHyperparameters() } = {}) {
   const h = '#'.repeat(headingLevel);
+  const runs = allRuns.filter((r) => countsIn(r, preset));
   const lines = [
     `${h} PPO and A2C on MinAtar`,
     '',
@@ -197,6 +237,23 @@ export function resultsMarkdown(runs, { headingLevel = 1, runsPath = 'runs/', pl
     lines.push('', `${h}# Runs under way`, '', '| run | steps | of | mean of the last 100 so far | steps/s |', '|---|---:|---:|---:|---:|');
     for (const r of running) {
       lines.push(`| ${r.game} ${ALGO_LABEL[algoOf(r)]} seed ${r.seed} | ${fmt(r.steps, 0)} | ${fmt(r.totalSteps, 0)} | ${fmt(r.score)} | ${fmt(r.stepsPerSecond, 0)} |`);
+    }
+  }
+  const others = allRuns.filter((r) => !countsIn(r, preset));
+  if (others.length > 0) {
+    lines.push(
+      '',
+      `${h}# PPO runs with other settings`,
+      '',
+      "Trained with settings that differ from today's `minatar` preset, so not counted above or plotted: run, settings that differ (the run's → the preset's), steps, mean of the last 100 episodes.",
+      '',
+      '| run | settings that differ | steps | score |',
+      '|---|---|---:|---:|',
+    );
+    for (const r of others) {
+      const diff = settingsDiff(r, preset);
+      const what = diff === null ? 'not recorded' : diff.map(([key, mine, theirs]) => `${key} ${JSON.stringify(mine)} → ${JSON.stringify(theirs)}`).join(', ');
+      lines.push(`| ${r.game} seed ${r.seed}${r.status === 'running' ? ' (stopped or under way)' : ''} | ${what} | ${fmt(r.steps, 0)} | ${fmt(r.score)} |`);
     }
   }
   if (envSpeed !== null) {
@@ -265,16 +322,20 @@ export function gamePlotSvg(game, runs) {
 
 /**
  * Regenerates README.md and plots/<game>.svg of a results tree (default the committed one) from
- * every run file in it.
+ * every run file in it; a game's plot shows the runs that count in the table.
  * @param {string} [root]
  */
 export function writeReport(root = RESULTS_DIR) {
   const runs = readRuns(resultsLayout(root).runs);
   const readme = join(root, 'README.md');
-  writeAtomic(readme, resultsMarkdown(runs, { envSpeed: readEnvSpeed(join(root, 'env-speed.json')), trainSpeed: readTrainSpeed(join(root, 'train-speed.json')) }));
+  const preset = presetHyperparameters();
+  writeAtomic(readme, resultsMarkdown(runs, { envSpeed: readEnvSpeed(join(root, 'env-speed.json')), trainSpeed: readTrainSpeed(join(root, 'train-speed.json')), preset }));
   for (const game of GAMES) {
-    const mine = runs.filter((r) => r.game === game);
-    if (mine.length > 0) writeAtomic(join(root, 'plots', `${game}.svg`), gamePlotSvg(game, mine));
+    const mine = runs.filter((r) => r.game === game && countsIn(r, preset));
+    const plot = join(root, 'plots', `${game}.svg`);
+    // A plot of runs that no longer count would contradict the table.
+    if (mine.length > 0) writeAtomic(plot, gamePlotSvg(game, mine));
+    else rmSync(plot, { force: true });
   }
   return { runs, readme };
 }

@@ -4,10 +4,12 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { algoOf, ALGOS, gamePlotSvg, readRuns, REFERENCE, resultsLayout, resultsMarkdown, runName, RUNS_DIR, writeReport } from './lib.mjs';
+import { algoOf, ALGOS, gamePlotSvg, presetHyperparameters, readRuns, REFERENCE, resultsLayout, resultsMarkdown, runName, RUNS_DIR, settingsDiff, writeReport } from './lib.mjs';
+
+const PRESET = presetHyperparameters();
 
 /**
- * A run file with typical fields.
+ * A run file with typical fields; a PPO run has the preset's settings.
  * @param {string} game
  * @param {number} seed
  * @param {number | null} score
@@ -33,9 +35,16 @@ function run(game, seed, score, status = 'complete', algo = undefined) {
     commit: 'abc123',
     preset: 'minatar',
     updatedAt: '2026-12-07T00:00:00.000Z',
+    ...(algo === 'a2c' ? {} : { hyperparameters: { ...PRESET } }),
     curve: { steps: [2_500_000, 5_000_000], returns: [5, score ?? 0] },
   };
 }
+
+/** A finished PPO run trained with other settings than the preset's. @param {string} game @param {number} seed @param {number} score @param {Record<string, unknown>} changes */
+const offPreset = (game, seed, score, changes) => {
+  const file = run(game, seed, score, 'complete', 'ppo');
+  return { ...file, hyperparameters: { ...file.hyperparameters, ...changes } };
+};
 
 describe('readRuns', () => {
   it('prefers a finished run to its progress file and orders by game then seed', () => {
@@ -78,7 +87,29 @@ describe('readRuns', () => {
       // The file name says the algorithm: A2C's carry `-a2c-`, PPO's (with or without the field) do not.
       assert.equal(name.includes('-a2c-'), algoOf(file) === 'a2c', name);
       assert.equal(name.replace(/(\.partial)?\.json$/, ''), runName(file.game, file.seed, algoOf(file)), name);
+      // Every run records its settings, so the table can tell runs of another preset apart.
+      assert.equal(typeof file.hyperparameters, 'object', name);
     }
+  });
+});
+
+describe('settingsDiff', () => {
+  it("names each setting where a PPO run differs from the preset, over the fields both have; null when none are recorded; [] for A2C", () => {
+    const entCoef = Number(PRESET.entCoef) + 0.02;
+    const byField = (/** @type {[string, unknown, unknown][] | null} */ diff) => [...(diff ?? [])].sort((a, b) => a[0].localeCompare(b[0]));
+    assert.deepEqual(byField(settingsDiff(offPreset('Seaquest', 1, 30, { entCoef, gamma: 0.9 }), PRESET)), [
+      ['entCoef', entCoef, PRESET.entCoef],
+      ['gamma', 0.9, PRESET.gamma],
+    ]);
+    assert.deepEqual(settingsDiff(run('Seaquest', 1, 30), PRESET), []);
+    // A field the run does not have (added to the config after it ran) is not a difference.
+    const { clipVloss: _dropped, ...older } = PRESET;
+    assert.deepEqual(settingsDiff({ ...run('Seaquest', 1, 30), hyperparameters: older }, PRESET), []);
+    // Arrays and null compare by value.
+    assert.deepEqual(settingsDiff(offPreset('Seaquest', 1, 30, { hiddenSizes: [64, 64] }), { ...PRESET, hiddenSizes: [64, 64] }), []);
+    const { hyperparameters: _none, ...unrecorded } = run('Seaquest', 1, 30);
+    assert.equal(settingsDiff(unrecorded, PRESET), null);
+    assert.deepEqual(settingsDiff(run('Seaquest', 1, 30, 'complete', 'a2c'), PRESET), []);
   });
 });
 
@@ -107,6 +138,21 @@ describe('resultsMarkdown', () => {
     assert.match(md, /\| Seaquest \| 0 \| — \| — \| 1 \| 3\.0 \| 3\.0 \| 20\.1 \| 15\.1 \| — \| — \/ 900 \|/);
     assert.match(md, /\| Asterix A2C seed 3 \| 1,000,000 \| 5,000,000 \| 30\.0 \| 900 \|/);
     assert.match(md, /!\[Seaquest\]\(plots\/Seaquest\.svg\)/);
+  });
+
+  it('counts only PPO runs trained with the preset; lists the others apart with what differs', () => {
+    const entCoef = Number(PRESET.entCoef) + 0.02;
+    const { hyperparameters: _none, ...unrecorded } = run('Breakout', 3, 2);
+    const md = resultsMarkdown([run('Breakout', 1, 16), offPreset('Breakout', 2, 30, { entCoef }), unrecorded, offPreset('Seaquest', 1, 25, { learningRate: 1e-3 })], { preset: PRESET });
+    assert.match(md, /\| Breakout \| 1 \| 16\.0 \| 16\.0 \| 0 \|/);
+    assert.match(md, /\| Seaquest \| 0 \| — \| — \| 0 \|/);
+    assert.match(md, /## PPO runs with other settings/);
+    assert.ok(md.includes(`| Breakout seed 2 | entCoef ${entCoef} → ${PRESET.entCoef} | 5,000,000 | 30.0 |`), md);
+    assert.ok(md.includes('| Breakout seed 3 | not recorded | 5,000,000 | 2.0 |'), md);
+    assert.ok(md.includes(`| Seaquest seed 1 | learningRate 0.001 → ${PRESET.learningRate} | 5,000,000 | 25.0 |`), md);
+    // Only games with runs that count are plotted.
+    assert.doesNotMatch(md, /plots\/Seaquest\.svg/);
+    assert.doesNotMatch(resultsMarkdown([run('Breakout', 1, 16)], { preset: PRESET }), /other settings/);
   });
 });
 
@@ -138,6 +184,12 @@ describe('writeReport', () => {
       assert.equal(report.runs.length, 1);
       assert.match(readFileSync(join(root, 'README.md'), 'utf8'), /\| Freeway \| 0 \| — \| — \| 1 \| 21\.0 \| 21\.0 \|/);
       assert.deepEqual(readdirSync(join(root, 'plots')), ['Freeway.svg']);
+      // When a game's runs stop counting (trained with an earlier preset), its plot goes too.
+      rmSync(join(runs, `${runName('Freeway', 1, 'a2c')}.json`));
+      writeFileSync(join(runs, `${runName('Freeway', 1)}.json`), JSON.stringify(offPreset('Freeway', 1, 40, { entCoef: Number(PRESET.entCoef) + 0.02 })));
+      writeReport(root);
+      assert.deepEqual(readdirSync(join(root, 'plots')), []);
+      assert.match(readFileSync(join(root, 'README.md'), 'utf8'), /\| Freeway seed 1 \| entCoef/);
     } finally {
       rmSync(root, { recursive: true, force: true });
     }

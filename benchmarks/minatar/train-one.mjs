@@ -19,7 +19,7 @@ import { a2cSetup } from '@ppo/app-a2c/setup';
 import { registerMinAtarEnvs } from '@ppo/envs-minatar';
 import { readMetrics, RUN_LAYOUT, runTraining } from '@ppo/trainer/node';
 import { downsampleCurve, episodesFromMetrics, gitCommit, writeAtomic } from '../mujoco/lib.mjs';
-import { ALGOS, envId, GAMES, RESULTS_DIR, resultsLayout, runName, SCORE_EPISODES, scoreOf, writeReport } from './lib.mjs';
+import { ALGOS, envId, GAMES, ppoHyperparameters, RESULTS_DIR, resultsLayout, runName, SCORE_EPISODES, scoreOf, writeReport } from './lib.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -73,7 +73,10 @@ const seconds = () => previousSeconds + (Date.now() - started) / 1000;
  * @returns {import('./lib.mjs').MinAtarRunFile}
  */
 function runFile(status, step, usedBackend) {
-  const totalSteps = Number(JSON.parse(readFileSync(join(out, RUN_LAYOUT.config), 'utf8')).totalSteps);
+  // The run directory's config is what the run trains with, also when it was started under an
+  // earlier preset and resumed.
+  const config = JSON.parse(readFileSync(join(out, RUN_LAYOUT.config), 'utf8'));
+  const totalSteps = Number(config.totalSteps);
   const episodes = episodesFromMetrics(readMetrics(join(out, RUN_LAYOUT.metrics)));
   const score = scoreOf(episodes.map((e) => e.ret));
   const wallSeconds = seconds();
@@ -93,7 +96,7 @@ function runFile(status, step, usedBackend) {
     commit,
     preset: 'minatar',
     algo,
-    ...(a2c === null ? {} : { hyperparameters: { ...a2c.settings } }),
+    hyperparameters: a2c === null ? ppoHyperparameters(config) : { ...a2c.settings },
     updatedAt: new Date().toISOString(),
     curve: downsampleCurve(episodes, totalSteps),
   };
