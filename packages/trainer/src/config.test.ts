@@ -31,10 +31,10 @@ describe('config', () => {
     expect(c).toMatchObject({ torso: 'nature-cnn', sharedTorso: true, observationScale: 1 / 255 });
   });
 
-  it('minatar is the atari settings with lr 5e-4 and clip 0.1 held constant, on the MinAtar network, unscaled and unclipped', () => {
+  it('minatar is the atari settings with lr 5e-4 and clip 0.1 held constant and entropy 0.02, on the MinAtar network, unscaled and unclipped', () => {
     const c = resolveConfig({ preset: 'minatar' });
     expect(c).toMatchObject({ env: 'MinAtar/Breakout-v0', numEnvs: 8, numSteps: 128, numMinibatches: 4, updateEpochs: 3, totalSteps: 5_000_000 });
-    expect(c).toMatchObject({ learningRate: 5e-4, annealLr: false, clipCoef: 0.1, annealClip: false, vfCoef: 1, entCoef: 0.01 });
+    expect(c).toMatchObject({ learningRate: 5e-4, annealLr: false, clipCoef: 0.1, annealClip: false, vfCoef: 1, entCoef: 0.02 });
     expect(c).toMatchObject({ torso: 'nature-cnn', sharedTorso: true, observationScale: 1, clipReward: null, normalizeReward: false });
   });
 

@@ -217,10 +217,13 @@ export const DEFAULT_CONFIG: Readonly<PPOConfig> = Object.freeze({
  *   `vf_coef 0.5` on `0.5 * (V - R)^2` giving 0.25; the paper's c1 = 1 is on the plain
  *   squared error.
  * - `minatar`: the `atari` settings on MinAtar's [10, 10, C] 0/1 grids (`MinAtar/<Game>-v0`
- *   from `@ppo/envs-minatar`) with two changes: lr 5e-4 and clip 0.1, both constant. With the
- *   paper's lr 2.5e-4 and both annealed to 0, Breakout seed 1 stalled at a score of 5.6 and
- *   Asterix reached 14.8 at 5M steps; with these, 20.6 and 27.4 (the pilots are in
- *   `benchmarks/results/minatar/preset-pilots.json`). The MinAtar paper's network (one 3x3
+ *   from `@ppo/envs-minatar`) with three changes: lr 5e-4 and clip 0.1, both constant, and
+ *   entropy coefficient 0.02. With the paper's lr 2.5e-4 and both annealed to 0, Breakout seed 1
+ *   stalled at a score of 5.6 and Asterix reached 14.8 at 5M steps; held constant, 20.6 and
+ *   27.4. With entropy 0.01 Seaquest's policy settled by 0.5M steps (entropy 0.85 of ln 6 = 1.79)
+ *   and never learned to surface (5.1); with 0.02 it did, from about 4.3M steps on (34.3), and 0.03
+ *   cost Breakout more (14.4, against 17.5 with 0.02). The pilots are in
+ *   `benchmarks/results/minatar/preset-pilots.json`. The MinAtar paper's network (one 3x3
  *   conv of 16 filters, stride 1, then dense 128, ReLU; the `nature-cnn` torso picks it for
  *   inputs this small) on one shared torso, no input scaling, and 5M steps (MinAtar has no
  *   frame skip, so steps are the paper's frames). Rewards are not clipped (the default):
@@ -270,7 +273,7 @@ export const PRESETS: Readonly<Record<PresetName, Readonly<Partial<PPOConfig>>>>
     clipCoef: 0.1,
     annealClip: false,
     vfCoef: 1,
-    entCoef: 0.01,
+    entCoef: 0.02,
     torso: 'nature-cnn',
     observationScale: 1,
     sharedTorso: true,
