@@ -6,7 +6,7 @@ import { RmsProp } from '@ppo/core';
 import { registerMinAtarEnvs } from '@ppo/envs-minatar';
 import { selectBackend } from '@ppo/nets';
 import { PPO, PRESETS, type CallbackContext } from '@ppo/trainer';
-import { readCheckpoint, readMetrics, RUN_LAYOUT, runTraining } from '@ppo/trainer/node';
+import { evaluateRun, exportRun, readCheckpoint, readMetrics, RUN_LAYOUT, runTraining } from '@ppo/trainer/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { trainA2C } from './a2c';
 import { A2CObjective } from './a2c-objective';
@@ -77,5 +77,22 @@ describe('a2cSetup', () => {
     expect(Object.keys(a.meta.components ?? {})).toContain('optimizer');
     const metrics = (dir: string) => readMetrics(join(dir, RUN_LAYOUT.metrics)).map((r) => [r.step, r.metrics['losses/loss'], r.metrics['charts/episodic_return']]);
     expect(metrics(stopped)).toEqual(metrics(straight));
+  });
+
+  it("a run's directory is evaluated and exported by the ppo commands' functions without A2C's components", async () => {
+    const setup = a2cSetup({ envId: 'MinAtar/Breakout-v0', seed: 5, totalSteps: 2 * 80 });
+    const out = join(root, 'eval');
+    await runTraining({ out, preset: setup.preset, config: { ...setup.config, backend: 'cpu' }, components: setup.components, console: false, plot: false, handleSignals: false });
+    const start = tf.memory().numTensors;
+    const evaluation = await evaluateRun(out, { episodes: 3, backend: 'cpu' });
+    // The same policy restored with the run's own components acts the same.
+    const checkpoint = readCheckpoint(join(out, RUN_LAYOUT.final));
+    const withComponents = await PPO.restore(checkpoint, null, { components: a2cSetup({ envId: 'MinAtar/Breakout-v0', seed: 5, totalSteps: 2 * 80 }).components });
+    expect(await withComponents.evaluate({ episodes: 3 })).toEqual(evaluation);
+    await withComponents.close();
+    expect(evaluation.returns).toHaveLength(3);
+    const exported = await exportRun(out, { out: join(root, 'eval-export') });
+    expect(exported.policy.source.globalStep).toBe(checkpoint.meta.counters.globalStep);
+    expect(tf.memory().numTensors).toBe(start);
   });
 });

@@ -202,7 +202,7 @@ async function exportCheckpoint(runDir: string, out: string, consent: RunModuleC
   const { config, counters } = checkpoint.meta;
   await loadEnvPackage(config.env);
   await selectBackend(config.backend);
-  const ppo = await PPO.restore(checkpoint, null);
+  const ppo = await PPO.restorePolicy(checkpoint);
   try {
     const source = { checkpoint: relative(runDir, checkpointDir), globalStep: counters.globalStep, update: counters.update };
     const policy = await writeExport(out, ppo.actorCritic, describePolicy(ppo, source), notice);

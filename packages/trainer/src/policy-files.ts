@@ -4,7 +4,7 @@
  * `@ppo/trainer/node` write exactly these files.
  */
 import { sha256Hex, weightFiles, type ActorCritic } from '@ppo/nets';
-import { PpoError, type RunningMeanStdState } from '@ppo/utils';
+import { PpoError } from '@ppo/utils';
 import { policyToLayersModel } from './layers-export';
 import { ONNX_FILE, policyToOnnx } from './onnx-export';
 import { policyGraph } from './policy-graph';
@@ -94,7 +94,6 @@ export function describePolicy(ppo: PPO, source?: ExportedPolicy['source']): Pol
   const { config } = ppo;
   const network = ppo.actorCritic;
   const torso = ppo.torsoOptions as NonNullable<PPO['torsoOptions']>;
-  const { meta } = ppo.checkpoint();
   return {
     env: config.env,
     envOptions: config.envOptions,
@@ -107,7 +106,7 @@ export function describePolicy(ppo: PPO, source?: ExportedPolicy['source']): Pol
       shared: network.shared,
     },
     observation: {
-      normalization: meta.normalization.observation as RunningMeanStdState | null,
+      normalization: ppo.observationNormalization,
       clip: config.clipObservation,
     },
     clipAction: config.clipAction,

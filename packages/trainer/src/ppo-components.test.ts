@@ -83,6 +83,19 @@ describe('PPO with custom components on cpu', () => {
     await expect(PPO.restore(fromText, full.actionLog, { components: { ...components(), optimizer: undefined } })).rejects.toThrow(
       /checkpoint holds the state of a custom optimizer component: pass the components the run was created with to PPO\.restore/,
     );
+    // Acting needs the policy only: restorePolicy skips the optimizer's, objective's and estimator's state.
+    const withAll = await PPO.restore(fromText, null, { components: components() });
+    const policyOnly = await PPO.restorePolicy(fromText, { components: { policy: components().policy } });
+    const weights = (p: PPO) => p.policy.trainableVariables.map((v) => Array.from(v.dataSync()));
+    const fresh = await PPO.create({ config: SHORT, components: components() });
+    const initial = weights(fresh);
+    await fresh.close();
+    expect(weights(policyOnly)).toEqual(weights(withAll));
+    expect(weights(policyOnly)).not.toEqual(initial);
+    expect(await policyOnly.evaluate({ episodes: 2 })).toEqual(await withAll.evaluate({ episodes: 2 }));
+    await expect(policyOnly.train()).rejects.toThrow(/cannot train: this trainer was rebuilt by PPO\.restorePolicy/);
+    expect(() => policyOnly.checkpoint()).toThrow(/cannot checkpoint: this trainer was rebuilt by PPO\.restorePolicy/);
+    await Promise.all([withAll.close(), policyOnly.close()]);
     const plain = await PPO.create({ config: SHORT });
     const adamCheckpoint = plain.checkpoint();
     await plain.close();

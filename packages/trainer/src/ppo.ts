@@ -1,5 +1,5 @@
 import { RolloutBuffer } from '@ppo/buffers';
-import { PpoError, PpoRangeError, PpoTypeError, Rng } from '@ppo/utils';
+import { PpoError, PpoRangeError, PpoTypeError, Rng, type RunningMeanStdState } from '@ppo/utils';
 import type { Objective, Optimizer } from '@ppo/core';
 import type { Env, VectorEnv } from '@ppo/envs';
 import type { AdvantageEstimator } from '@ppo/gae';
@@ -133,6 +133,8 @@ export class PPO {
   private readonly recentReturns: number[] = [];
   private stopRequested = false;
   private disposed = false;
+  /** Set by {@link PPO.restorePolicy}: the training state was not restored. */
+  private policyOnly = false;
 
   private constructor(config: PPOConfig, wrapped: WrappedVectorEnv, makeEnv: (index: number) => Env<unknown, unknown>, components: PPOComponents) {
     this.config = config;
@@ -204,14 +206,32 @@ export class PPO {
     actionLog: Uint8Array | null,
     options: Omit<PPOOptions, 'config' | 'preset'> = {},
   ): Promise<PPO> {
-    const meta = checkpoint.meta;
-    if (meta.format !== 'ppo-checkpoint' || meta.version !== CHECKPOINT_VERSION) {
-      throw new PpoTypeError('BAD_CHECKPOINT', `checkpoint must be a 'ppo-checkpoint' of version ${CHECKPOINT_VERSION}, got ${String(meta.format)} v${String(meta.version)}`);
-    }
-    const config = validateConfig(meta.config as unknown as Record<string, unknown>);
+    const config = validateCheckpointConfig(checkpoint);
     const ppo = await PPO.fromConfig(config, options);
     try {
-      if (actionLog !== null) ppo.replay(actionLog, meta.actionRows);
+      if (actionLog !== null) ppo.replay(actionLog, checkpoint.meta.actionRows);
+      ppo.loadCheckpoint(checkpoint);
+    } catch (error) {
+      await ppo.close();
+      throw error;
+    }
+    return ppo;
+  }
+
+  /**
+   * Rebuilds from a checkpoint what evaluation and export need: the config, the network's
+   * weights, the observation statistics and the evaluation generator. The training state is
+   * left out: no env replay, no optimizer moments, and the saved state of a custom optimizer,
+   * objective or advantage estimator is skipped, so a run trained with components of its own
+   * (an A2C run's RMSprop and objective, say) is evaluated and exported without them. A custom
+   * policy component must still be passed in `options.components`. The trainer it returns
+   * refuses {@link PPO.train} and {@link PPO.checkpoint}: use {@link PPO.restore} to go on training.
+   */
+  static async restorePolicy(checkpoint: Checkpoint, options: Omit<PPOOptions, 'config' | 'preset'> = {}): Promise<PPO> {
+    const config = validateCheckpointConfig(checkpoint);
+    const ppo = await PPO.fromConfig(config, options);
+    ppo.policyOnly = true;
+    try {
       ppo.loadCheckpoint(checkpoint);
     } catch (error) {
       await ppo.close();
@@ -236,6 +256,14 @@ export class PPO {
    */
   get actionMaskSize(): number {
     return this.buffer.actionMaskSize;
+  }
+
+  /**
+   * The running observation statistics the policy's inputs are normalized with (a copy), or
+   * null when `normalizeObservation` is off.
+   */
+  get observationNormalization(): RunningMeanStdState | null {
+    return this.wrapped.observationNormalizer?.getState() ?? null;
   }
 
   /** Env steps taken, summed over envs. */
@@ -277,7 +305,7 @@ export class PPO {
   }
 
   private loadCheckpoint(checkpoint: Checkpoint): void {
-    const progress = restoreCheckpoint(this.parts(), checkpoint);
+    const progress = restoreCheckpoint(this.parts(), checkpoint, { policyOnly: this.policyOnly });
     this.counters.globalStep = progress.globalStep;
     this.counters.episodes = progress.episodes;
     this.update = progress.update;
@@ -286,6 +314,7 @@ export class PPO {
 
   /** A checkpoint of the current state (call between updates). */
   checkpoint(logSizes: Readonly<Record<string, number>> = {}): Checkpoint {
+    this.assertTrainable('checkpoint');
     const progress = { globalStep: this.globalStep, update: this.update, episodes: this.episodes, recentReturns: this.recentReturns };
     return captureCheckpoint(this.parts(), progress, logSizes);
   }
@@ -316,6 +345,7 @@ export class PPO {
    */
   async train(options: TrainOptions = {}): Promise<void> {
     this.assertLive();
+    this.assertTrainable('train');
     const callbacks = options.callbacks ?? [];
     const loggers = options.loggers ?? [];
     const sink = options.checkpoints;
@@ -425,6 +455,12 @@ export class PPO {
     }
   }
 
+  private assertTrainable(what: 'train' | 'checkpoint'): void {
+    if (this.policyOnly) {
+      throw new PpoError('INVALID_STATE', `cannot ${what}: this trainer was rebuilt by PPO.restorePolicy, which leaves out the optimizer and env state (rebuild it with PPO.restore and the run's components)`);
+    }
+  }
+
   private assertLive(): void {
     if (this.disposed) throw new PpoError('INVALID_STATE', 'this PPO trainer was disposed');
   }
@@ -437,4 +473,12 @@ export class PPO {
     this.policy.dispose();
     await this.wrapped.env.close();
   }
+}
+
+function validateCheckpointConfig(checkpoint: Checkpoint): PPOConfig {
+  const meta = checkpoint.meta;
+  if (meta.format !== 'ppo-checkpoint' || meta.version !== CHECKPOINT_VERSION) {
+    throw new PpoTypeError('BAD_CHECKPOINT', `checkpoint must be a 'ppo-checkpoint' of version ${CHECKPOINT_VERSION}, got ${String(meta.format)} v${String(meta.version)}`);
+  }
+  return validateConfig(meta.config as unknown as Record<string, unknown>);
 }

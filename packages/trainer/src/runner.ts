@@ -404,7 +404,7 @@ export async function evaluateRun(
   const checkpoint: Checkpoint = { ...stored, meta: { ...stored.meta, config: { ...stored.meta.config, envModules } } };
   await loadEnvPackage(checkpoint.meta.config.env);
   await selectBackend(options.backend ?? checkpoint.meta.config.backend);
-  const ppo = await PPO.restore(checkpoint, null);
+  const ppo = await PPO.restorePolicy(checkpoint);
   try {
     return await ppo.evaluate({ episodes: options.episodes, seed: options.seed, deterministic: options.deterministic });
   } finally {

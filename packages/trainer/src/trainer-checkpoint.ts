@@ -90,16 +90,22 @@ export function captureCheckpoint(parts: TrainerParts, progress: TrainerProgress
   };
 }
 
+/** Component roles whose state only training reads; a policy-only restore skips them. */
+const TRAINING_ONLY_ROLES: ReadonlySet<string> = new Set(['optimizer', 'objective', 'advantageEstimator']);
+
 /**
  * Restores every part from `checkpoint` and returns its progress. Component states are checked
  * first: a checkpoint of a run with other custom components is refused, naming the role.
+ * `policyOnly` restores what acting needs and skips the optimizer's, objective's and advantage
+ * estimator's state, built-in or custom.
  */
-export function restoreCheckpoint(parts: TrainerParts, checkpoint: Checkpoint): TrainerProgress {
+export function restoreCheckpoint(parts: TrainerParts, checkpoint: Checkpoint, { policyOnly = false } = {}): TrainerProgress {
   const { meta, data } = checkpoint;
   const { components, rngs, wrapped } = parts;
   const { policy, optimizer, objective } = components;
-  const saved = meta.components ?? {};
-  const custom = statefulComponents(components, parts.memory);
+  const restored = ([role]: readonly [string, unknown]) => !(policyOnly && TRAINING_ONLY_ROLES.has(role));
+  const saved = Object.fromEntries(Object.entries(meta.components ?? {}).filter(restored));
+  const custom = statefulComponents(components, parts.memory).filter(restored);
   for (const role of Object.keys(saved)) {
     if (!custom.some(([r]) => r === role)) {
       throw new PpoRangeError('BAD_CHECKPOINT', `checkpoint holds the state of a custom ${role} component: pass the components the run was created with to PPO.restore`);
@@ -122,10 +128,10 @@ export function restoreCheckpoint(parts: TrainerParts, checkpoint: Checkpoint): 
       variables[k].assign(tf.tensor(w, variables[k].shape, 'float32'));
     });
   });
-  if (optimizer instanceof Adam) {
+  if (!policyOnly && optimizer instanceof Adam) {
     optimizer.setState({ step: meta.optimizer.step, m: unpackArrays(meta.adamM, data, 'adam m'), v: unpackArrays(meta.adamV, data, 'adam v') });
   }
-  if (objective instanceof KlPenaltyPpoObjective && meta.klBeta !== null) objective.setState({ beta: meta.klBeta });
+  if (!policyOnly && objective instanceof KlPenaltyPpoObjective && meta.klBeta !== null) objective.setState({ beta: meta.klBeta });
   rngs.action.setState(meta.rngs.action);
   rngs.minibatch.setState(meta.rngs.minibatch);
   rngs.evaluation.setState(meta.rngs.evaluation);
