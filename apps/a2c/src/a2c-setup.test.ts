@@ -80,14 +80,15 @@ describe('a2cSetup', () => {
   });
 
   it("a run's directory is evaluated and exported by the ppo commands' functions without A2C's components", async () => {
-    const setup = a2cSetup({ envId: 'MinAtar/Breakout-v0', seed: 5, totalSteps: 2 * 80 });
+    const makeSetup = () => a2cSetup({ envId: 'MinAtar/Breakout-v0', seed: 5, totalSteps: 2 * 80 });
+    const setup = makeSetup();
     const out = join(root, 'eval');
     await runTraining({ out, preset: setup.preset, config: { ...setup.config, backend: 'cpu' }, components: setup.components, console: false, plot: false, handleSignals: false });
     const start = tf.memory().numTensors;
     const evaluation = await evaluateRun(out, { episodes: 3, backend: 'cpu' });
     // The same policy restored with the run's own components acts the same.
     const checkpoint = readCheckpoint(join(out, RUN_LAYOUT.final));
-    const withComponents = await PPO.restore(checkpoint, null, { components: a2cSetup({ envId: 'MinAtar/Breakout-v0', seed: 5, totalSteps: 2 * 80 }).components });
+    const withComponents = await PPO.restore(checkpoint, null, { components: makeSetup().components });
     expect(await withComponents.evaluate({ episodes: 3 })).toEqual(evaluation);
     await withComponents.close();
     expect(evaluation.returns).toHaveLength(3);

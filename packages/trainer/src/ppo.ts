@@ -206,16 +206,7 @@ export class PPO {
     actionLog: Uint8Array | null,
     options: Omit<PPOOptions, 'config' | 'preset'> = {},
   ): Promise<PPO> {
-    const config = validateCheckpointConfig(checkpoint);
-    const ppo = await PPO.fromConfig(config, options);
-    try {
-      if (actionLog !== null) ppo.replay(actionLog, checkpoint.meta.actionRows);
-      ppo.loadCheckpoint(checkpoint);
-    } catch (error) {
-      await ppo.close();
-      throw error;
-    }
-    return ppo;
+    return PPO.rebuild(checkpoint, actionLog, options, false);
   }
 
   /**
@@ -228,10 +219,24 @@ export class PPO {
    * refuses {@link PPO.train} and {@link PPO.checkpoint}: use {@link PPO.restore} to go on training.
    */
   static async restorePolicy(checkpoint: Checkpoint, options: Omit<PPOOptions, 'config' | 'preset'> = {}): Promise<PPO> {
-    const config = validateCheckpointConfig(checkpoint);
+    return PPO.rebuild(checkpoint, null, options, true);
+  }
+
+  private static async rebuild(
+    checkpoint: Checkpoint,
+    actionLog: Uint8Array | null,
+    options: Omit<PPOOptions, 'config' | 'preset'>,
+    policyOnly: boolean,
+  ): Promise<PPO> {
+    const meta = checkpoint.meta;
+    if (meta.format !== 'ppo-checkpoint' || meta.version !== CHECKPOINT_VERSION) {
+      throw new PpoTypeError('BAD_CHECKPOINT', `checkpoint must be a 'ppo-checkpoint' of version ${CHECKPOINT_VERSION}, got ${String(meta.format)} v${String(meta.version)}`);
+    }
+    const config = validateConfig(meta.config as unknown as Record<string, unknown>);
     const ppo = await PPO.fromConfig(config, options);
-    ppo.policyOnly = true;
+    ppo.policyOnly = policyOnly;
     try {
+      if (actionLog !== null) ppo.replay(actionLog, meta.actionRows);
       ppo.loadCheckpoint(checkpoint);
     } catch (error) {
       await ppo.close();
@@ -473,12 +478,4 @@ export class PPO {
     this.policy.dispose();
     await this.wrapped.env.close();
   }
-}
-
-function validateCheckpointConfig(checkpoint: Checkpoint): PPOConfig {
-  const meta = checkpoint.meta;
-  if (meta.format !== 'ppo-checkpoint' || meta.version !== CHECKPOINT_VERSION) {
-    throw new PpoTypeError('BAD_CHECKPOINT', `checkpoint must be a 'ppo-checkpoint' of version ${CHECKPOINT_VERSION}, got ${String(meta.format)} v${String(meta.version)}`);
-  }
-  return validateConfig(meta.config as unknown as Record<string, unknown>);
 }
